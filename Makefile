@@ -1,0 +1,98 @@
+# pathwarden: one Makefile for the whole tree.
+#
+#   make              build everything (installs build dependencies first)
+#   make check        every test: unit tier, plugin harness, and the lab
+#   make check-unit   the fast tier only (no VM)
+#   make install      DESTDIR-aware install
+#   make bench-check  SCSI commands and instructions per check cycle vs stock
+#
+# Each directory adds its own rules in a Module.mk included below.
+
+BUILD    ?= build
+DESTDIR  ?=
+PREFIX   ?= /usr
+SBINDIR  ?= /usr/sbin
+PLUGINDIR ?= /lib/multipath
+PWLIBDIR ?= /usr/lib/pathwarden
+MANDIR   ?= $(PREFIX)/share/man
+CONFDIR  ?= /etc
+
+CC       ?= cc
+WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes
+CPPFLAGS += -Iinclude -D_GNU_SOURCE -D_FORTIFY_SOURCE=2
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 $(WARN) -fPIC -MMD -MP
+LDFLAGS  ?=
+
+# Sanitizer and fuzz builds go to their own trees.
+ifeq ($(SANITIZE),1)
+BUILD    := build-san
+CFLAGS   := $(filter-out -O2,$(CFLAGS)) -O1 -fsanitize=address,undefined \
+            -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=address,undefined
+CPPFLAGS := $(filter-out -D_FORTIFY_SOURCE=2,$(CPPFLAGS))
+endif
+
+SETUP    := $(BUILD)/.setup-done
+MPT_SRC  := $(BUILD)/mpt/src
+RES      := $(BUILD)/test-results
+
+.PHONY: all check check-unit check-lab install bench-check check-sanitize \
+        valgrind fuzz clean setup
+all:
+
+# Dependencies and the multipath-tools headers of the installed version.
+# Re-run whenever the installed multipath-tools version changes.
+MPT_INSTALLED := $(shell dpkg-query -W -f '$${Version}' multipath-tools 2>/dev/null)
+$(SETUP): scripts/setup-deps.sh scripts/packages.txt
+	@mkdir -p $(BUILD)
+	@scripts/setup-deps.sh $(BUILD)
+	@echo "$(MPT_INSTALLED)" > $@
+ifneq ($(MAKECMDGOALS),clean)
+ifneq ($(MPT_INSTALLED),$(shell cat $(SETUP) 2>/dev/null))
+.PHONY: $(SETUP)
+endif
+endif
+setup: $(SETUP)
+
+# Every module appends to these.
+UNIT_TESTS :=
+LAB_TESTS  :=
+INSTALL_TARGETS :=
+BENCHES    :=
+
+$(BUILD)/%.o: %.c | $(SETUP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+include $(sort $(wildcard */Module.mk))
+
+# A test records pass/fail counts under $(RES); scripts/test-summary prints
+# the closing "N passed, N failed" line and fails the run if anything failed.
+check-unit: all
+	@rm -rf $(RES) && mkdir -p $(RES)
+	@$(MAKE) --no-print-directory -k $(UNIT_TESTS) || true
+	@scripts/test-summary $(RES)
+
+check: all
+	@rm -rf $(RES) && mkdir -p $(RES)
+	@$(MAKE) --no-print-directory -k $(UNIT_TESTS) $(LAB_TESTS) || true
+	@scripts/test-summary $(RES)
+
+check-lab: all
+	@rm -rf $(RES) && mkdir -p $(RES)
+	@$(MAKE) --no-print-directory -k $(LAB_TESTS) || true
+	@scripts/test-summary $(RES)
+
+check-sanitize:
+	@$(MAKE) --no-print-directory SANITIZE=1 check-unit
+
+install: all $(INSTALL_TARGETS)
+
+bench-check: all $(BENCHES)
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

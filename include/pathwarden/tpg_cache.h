@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The checker's latest answer per device, kept in the process that loads
+ * both plugins (multipathd) so the prioritizer can reuse a fresh one instead
+ * of sending its own RTPG: one SCSI command per path per cycle.
+ */
+#ifndef PATHWARDEN_TPG_CACHE_H
+#define PATHWARDEN_TPG_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "pathwarden/tpg_query.h"
+
+/* Identifies the device behind an fd: st_rdev for device nodes. */
+struct dev_key {
+	dev_t dev;
+	ino_t ino;
+	dev_t rdev;
+};
+
+/* Returns false when fstat() fails. */
+bool dev_key_from_fd(int fd, struct dev_key *key);
+
+/* Monotonic milliseconds. */
+uint64_t tpg_cache_now_ms(void);
+
+void tpg_cache_store(const struct dev_key *key, const struct tpg_answer *ans,
+		     uint64_t when_ms);
+/* True and *ans filled when an answer no older than @max_age_ms exists. */
+bool tpg_cache_lookup(const struct dev_key *key, unsigned int max_age_ms,
+		      uint64_t now_ms, struct tpg_answer *ans);
+void tpg_cache_forget(const struct dev_key *key);
+void tpg_cache_clear(void);
+
+#endif

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Asking one path for its ALUA group and state, and judging the answer.
+ * Building the commands (scsi.h) is apart from judging them (here), as in
+ * scsi_dh_alua.
+ */
+#ifndef PATHWARDEN_TPG_QUERY_H
+#define PATHWARDEN_TPG_QUERY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pathwarden/alua.h"
+#include "pathwarden/rtpg.h"
+#include "pathwarden/scsi.h"
+
+/* What became of a query; ordered from good to bad. */
+enum tpg_result {
+	TPG_OK = 0,
+	TPG_NOT_ALUA,		/* INQUIRY TPGS 0, or RTPG not supported */
+	TPG_NO_GROUP_ID,	/* VPD 0x83 has no target port group designator */
+	TPG_GROUP_MISSING,	/* RTPG does not list the path's own group */
+	TPG_SENSE,		/* CHECK CONDITION we cannot get past */
+	TPG_BAD_STATUS,
+	TPG_BAD_RESPONSE,	/* malformed or self-contradicting data */
+	TPG_TRANSPORT,		/* the path is gone or the link is down */
+	TPG_TIMEOUT,
+	TPG_NOT_SCSI,
+	TPG_OS_ERROR,
+	TPG_NO_MEMORY,
+};
+
+const char *tpg_result_name(enum tpg_result r);
+
+/* Per-path identity, read once and again when the device says it changed. */
+struct tpg_identity {
+	bool valid;
+	enum alua_tpgs tpgs;
+	uint16_t group_id;
+	bool has_rel_port;
+	uint16_t rel_port;
+};
+
+/* One path's answer. */
+struct tpg_answer {
+	enum tpg_result result;
+	struct tpg_desc own;		/* valid when result == TPG_OK */
+	uint8_t implicit_transition_s;
+	struct sense_info sense;	/* last sense seen, for messages */
+	enum scsi_outcome outcome;	/* of the last command */
+	unsigned int commands;		/* SCSI commands this query sent */
+	bool identity_reread;		/* identity was (re)read by this query */
+};
+
+/*
+ * Read standard INQUIRY (TPGS bits) and VPD 0x83 (group id, relative port).
+ * TPG_OK fills @id; otherwise @id->valid is false.
+ */
+enum tpg_result tpg_read_identity(struct scsi_dev *dev, unsigned int timeout_ms,
+				  struct tpg_identity *id,
+				  struct tpg_answer *ans);
+
+/*
+ * Send one RTPG and find the path's own group in it.  Re-reads the identity
+ * first when it is not valid, and after a unit attention that says the
+ * device changed (29/xx, 3F/xx).  A unit attention is retried a bounded
+ * number of times.  @report, when not NULL, receives all groups.
+ */
+enum tpg_result tpg_query(struct scsi_dev *dev, unsigned int timeout_ms,
+			  struct tpg_identity *id, struct tpg_answer *ans,
+			  struct rtpg_report *report);
+
+/* What a path checker makes of an answer. */
+enum path_verdict {
+	PV_UP,			/* AO, ANO, LBA-dependent */
+	PV_GHOST,		/* standby */
+	PV_PENDING,		/* transitioning: keep the previous state */
+	PV_DOWN,		/* unavailable, offline, path gone */
+	PV_TIMEOUT,
+	PV_UNSUPPORTED,		/* not an ALUA device, not SCSI */
+};
+
+const char *path_verdict_name(enum path_verdict v);
+
+enum path_verdict tpg_verdict(const struct tpg_answer *ans);
+
+/* Stock `alua` prio values, so users can switch without surprises. */
+struct prio_weights {
+	int ao, ano, lba_dependent, standby, other;
+	int preferred_bonus;
+	bool exclusive_pref_bit;	/* bonus also for an AO preferred group */
+	unsigned int max_age_ms;	/* freshest checker answer reused */
+};
+
+void prio_weights_default(struct prio_weights *w);
+/*
+ * Parse prio_args: "exclusive_pref_bit" and key=value words separated by
+ * spaces or commas: ao= ano= lba= standby= other= pref= max_age_ms=.
+ * Returns false with a message in @err for an unknown word or bad number;
+ * @w is then left at what was parsed before the error.
+ */
+bool prio_weights_parse(const char *args, struct prio_weights *w, char *err,
+			size_t errlen);
+int tpg_prio(const struct tpg_desc *own, const struct prio_weights *w);
+
+#endif
