@@ -66,7 +66,16 @@ $(BUILD)/%.o: %.c | $(SETUP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-include $(sort $(wildcard */Module.mk))
+# multipath-tools headers and libraries of the installed version.
+MPT_CPPFLAGS := -I$(MPT_SRC)/libmultipath -I$(MPT_SRC)/libmpathutil \
+                -I$(MPT_SRC)/libmpathcmd
+# libmultipath is unversioned ABI: the plugins link the installed one and
+# carry its symbol versions, so a mismatch fails dlopen() instead of memory.
+MPT_LIBS     := -L/lib -lmultipath -lmpathutil
+
+# The core first: other modules name its outputs in their prerequisites.
+include lib/Module.mk
+include $(filter-out lib/Module.mk,$(sort $(wildcard */Module.mk */*/Module.mk)))
 
 # A test records pass/fail counts under $(RES); scripts/test-summary prints
 # the closing "N passed, N failed" line and fails the run if anything failed.
