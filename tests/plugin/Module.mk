@@ -34,3 +34,14 @@ run-plugin-harness: $(HARNESS_DIR)/test_plugins
 	@scripts/run-test.sh $(RES) plugin-harness $<
 UNIT_TESTS += run-plugin-harness
 .PHONY: run-plugin-harness
+
+$(HARNESS_DIR)/bench_plugins: $(HARNESS_DIR)/bench_plugins.o $(HARNESS_OBJS) \
+		$(LIBPW_SO) $(CHECKER_SO) $(PRIO_SO)
+	$(CC) $(LDFLAGS) -o $@ $(HARNESS_DIR)/bench_plugins.o $(HARNESS_OBJS) \
+		$(HARNESS_LIBS)
+tests-build: $(HARNESS_DIR)/bench_plugins
+
+bench-plugins: $(HARNESS_DIR)/bench_plugins
+	@scripts/bench-check.sh $< $(BUILD)/bench/plugins
+BENCHES += bench-plugins
+.PHONY: bench-plugins

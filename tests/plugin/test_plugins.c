@@ -236,15 +236,24 @@ static void test_hung_target(void **state)
 	}
 	assert_int_equal(st, PATH_TIMEOUT);
 	assert_string_equal(message(), " timed out");
-	assert_true(timed_out_at > 0 && timed_out_at <= 2200);
-	assert_true(slowest < 100);		/* never blocks multipathd */
+	/*
+	 * Reported at timeout + 1 s slack (2 s), and in any case long before
+	 * the hung command returns (4 s); bounds are loose for loaded CI.
+	 */
+	assert_true(timed_out_at >= 2000 && timed_out_at < 3500);
+	assert_true(slowest < 500);		/* never blocks multipathd */
 	assert_true(most <= base + 1);		/* one worker, not one per tick */
 	/* freeing while the worker hangs in SG_IO must not block */
 	start = now_ms();
 	mp_checker_free(&rtpg);
-	assert_true(now_ms() - start < 100);
-	/* the worker ends when the command does, and cleans up after itself */
-	sleep_ms(1500);
+	assert_true(now_ms() - start < 500);
+	/*
+	 * The worker ends when the command does (4 s after it started) and
+	 * cleans up after itself; allow a loaded machine a few more seconds.
+	 */
+	start = now_ms();
+	while (thread_count() > base && now_ms() - start < 6000)
+		sleep_ms(50);
 	assert_int_equal(thread_count(), base);
 	fake_sg_close(fd);
 	print_message("hung target: timeout reported after %llu ms, "
