@@ -35,6 +35,7 @@ CPPFLAGS := $(filter-out -D_FORTIFY_SOURCE=2,$(CPPFLAGS))
 endif
 
 SETUP    := $(BUILD)/.setup-done
+TEST_WRAPPER ?=
 MPT_SRC  := $(BUILD)/mpt/src
 RES      := $(BUILD)/test-results
 
@@ -96,6 +97,13 @@ check-lab: all
 
 check-sanitize:
 	@$(MAKE) --no-print-directory SANITIZE=1 check-unit
+
+# The unit tier and the plugin harness under memcheck: any error or
+# definite leak fails the test.
+VALGRIND_CMD := valgrind -q --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite --show-leak-kinds=definite
+valgrind:
+	@$(MAKE) --no-print-directory TEST_WRAPPER="$(VALGRIND_CMD)" check-unit
 
 install: all $(INSTALL_TARGETS)
 

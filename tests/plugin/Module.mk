@@ -31,7 +31,7 @@ $(HARNESS_DIR)/test_plugins: $(HARNESS_DIR)/test_plugins.o $(HARNESS_OBJS) \
 
 tests-build: $(HARNESS_DIR)/test_plugins
 run-plugin-harness: $(HARNESS_DIR)/test_plugins
-	@scripts/run-test.sh $(RES) plugin-harness $<
+	@scripts/run-test.sh $(RES) plugin-harness $(TEST_WRAPPER) $<
 UNIT_TESTS += run-plugin-harness
 .PHONY: run-plugin-harness
 

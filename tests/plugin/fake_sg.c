@@ -100,6 +100,9 @@ void fake_sg_close(int fd)
 		replay_free(f->rd);
 		f->rd = NULL;
 	}
+	/* the tests close a device only once its workers are gone */
+	while (n_retired)
+		replay_free(retired[--n_retired]);
 	pthread_mutex_unlock(&fakes_lock);
 	close(fd);
 }
