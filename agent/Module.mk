@@ -43,7 +43,9 @@ $(BUILD)/tests/agent/test_change_plan: $(BUILD)/tests/agent/test_change_plan.o \
 
 all: $(AGENT_TEST_BINS)
 
-run-agent-unit-%: $(BUILD)/tests/agent/test_%
+# A static pattern rule: make skips implicit-rule search for phony targets.
+AGENT_UNIT_RUNS := run-agent-unit-backends run-agent-unit-change_plan
+$(AGENT_UNIT_RUNS): run-agent-unit-%: $(BUILD)/tests/agent/test_%
 	@scripts/run-test.sh $(RES) agent-$* $<
 
 # CLI and OCF tests (TAP from shell) against made-up sysfs/configfs trees.
@@ -53,10 +55,8 @@ run-agent-ocf: $(AGENT_BIN)
 	@scripts/run-test.sh $(RES) agent-ocf tests/agent/ocf.sh $(AGENT_BIN) \
 		agent/ocf/alua
 
-UNIT_TESTS += run-agent-unit-backends run-agent-unit-change_plan \
-              run-agent-cli run-agent-ocf
-.PHONY: run-agent-unit-backends run-agent-unit-change_plan run-agent-cli \
-        run-agent-ocf
+UNIT_TESTS += $(AGENT_UNIT_RUNS) run-agent-cli run-agent-ocf
+.PHONY: $(AGENT_UNIT_RUNS) run-agent-cli run-agent-ocf
 
 install-agent: $(AGENT_BIN)
 	install -D -m 0755 $(AGENT_BIN) $(DESTDIR)$(SBINDIR)/pathwarden-agent

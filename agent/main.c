@@ -48,7 +48,8 @@ static void usage(FILE *out)
 "                              (inactive state with --peer-down)\n"
 "  set-state GROUP STATE       one group to one state\n"
 "  check LOCAL_STATE REMOTE_STATE\n"
-"                              exit 0 when both groups are there, 9 if not\n"
+"                              exit 0 when both groups are there, 9 if not;\n"
+"                              - for a state skips that group\n"
 "\n"
 "options:\n"
 "  -b, --backend scst|lio      target stack (default scst)\n"
@@ -254,8 +255,8 @@ static void print_plan(const struct options *o, const struct change_plan *p,
 	for (size_t i = 0; i < p->n; i++) {
 		const struct change_step *s = &p->steps[i];
 
-		printf("%s: %s%s group '%s': %s -> %s\n", s->unit->name, verb,
-		       s->role, s->group->name,
+		printf("%s: %s%s%sgroup '%s': %s -> %s\n", s->unit->name, verb,
+		       s->role, s->role[0] ? " " : "", s->group->name,
 		       report_state_text(o->be, s->from),
 		       report_state_text(o->be, s->to));
 	}
@@ -421,12 +422,18 @@ static int cmd_check(struct agent_ctx *ctx, struct options *o,
 		     struct unit_set *set, const char *local_text,
 		     const char *remote_text)
 {
-	enum alua_state want_local, want_remote;
+	enum alua_state want_local = ALUA_ACTIVE_OPTIMIZED;
+	enum alua_state want_remote = ALUA_ACTIVE_OPTIMIZED;
+	/* "-": that group's state is not known yet and is not checked. */
+	bool any_local = !strcmp(local_text, "-");
+	bool any_remote = !strcmp(remote_text, "-");
 	enum agent_result res;
 	int rc = AGENT_OK;
 
-	if ((res = parse_state_arg("LOCAL_STATE", local_text, &want_local)) ||
-	    (res = parse_state_arg("REMOTE_STATE", remote_text, &want_remote)))
+	if ((!any_local &&
+	     (res = parse_state_arg("LOCAL_STATE", local_text, &want_local))) ||
+	    (!any_remote &&
+	     (res = parse_state_arg("REMOTE_STATE", remote_text, &want_remote))))
 		return res;
 	o->target.need_groups = true;
 	res = o->be->discover(ctx, &o->target, set);
@@ -437,14 +444,14 @@ static int cmd_check(struct agent_ctx *ctx, struct options *o,
 		const struct tgt_group *l = &u->groups[u->local_idx];
 		const struct tgt_group *r = &u->groups[u->remote_idx];
 
-		if (l->state != want_local) {
+		if (!any_local && l->state != want_local) {
 			printf("%s: local group '%s' is %s, expected %s\n",
 			       u->name, l->name,
 			       report_state_text(o->be, l->state),
 			       report_state_text(o->be, want_local));
 			rc = EXIT_DRIFT;
 		}
-		if (r->state != want_remote) {
+		if (!any_remote && r->state != want_remote) {
 			printf("%s: remote group '%s' is %s, expected %s\n",
 			       u->name, r->name,
 			       report_state_text(o->be, r->state),
