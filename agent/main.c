@@ -9,12 +9,15 @@
  * agent_result.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agent.h"
 #include "change_plan.h"
@@ -336,6 +339,38 @@ static int apply(struct agent_ctx *ctx, const struct options *o,
 	return AGENT_OK;
 }
 
+/*
+ * Two writers on one node (the OCF agent and a person, say) must not
+ * interleave: each could undo from a state the other wrote.  An advisory
+ * lock on the tree's root directory serialises every writing command;
+ * readers need none.  Held until exit.  A root that does not exist is
+ * left for discover() to report.
+ */
+#define LOCK_WAIT_MS 10000
+
+static int lock_tree(const struct options *o)
+{
+	const char *root = o->target.root ? o->target.root : o->be->default_root;
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return AGENT_OK;
+	for (unsigned int waited = 0; flock(fd, LOCK_EX | LOCK_NB) < 0;
+	     waited += 100) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return AGENT_OK;	/* no locks here: carry on */
+		if (waited >= LOCK_WAIT_MS) {
+			fprintf(stderr, "pathwarden-agent: another "
+				"pathwarden-agent has held %s for %u s\n",
+				root, LOCK_WAIT_MS / 1000);
+			close(fd);
+			return AGENT_ERR;
+		}
+		sleep_ms(100);
+	}
+	return AGENT_OK;	/* fd stays open: the lock lives until exit */
+}
+
 static int cmd_status(struct agent_ctx *ctx, const struct options *o,
 		      struct unit_set *set)
 {
@@ -482,6 +517,12 @@ int main(int argc, char **argv)
 	if (!set) {
 		fprintf(stderr, "pathwarden-agent: out of memory\n");
 		return AGENT_ERR;
+	}
+	if ((!strcmp(cmd, "promote") || !strcmp(cmd, "demote") ||
+	     !strcmp(cmd, "set-state")) && !o.dry_run &&
+	    (rc = lock_tree(&o)) != AGENT_OK) {
+		free(set);
+		return rc;
 	}
 	if (!strcmp(cmd, "status") && nargs == 0) {
 		rc = cmd_status(&ctx, &o, set);

@@ -106,6 +106,21 @@ rc=$?
 is "graceful holds the local group in transitioning" "$mid" transitioning
 is "graceful promote ends active, exit 0" "$rc:$(st local)" "0:active"
 
+# ---- scst: writers take turns -----------------------------------------
+scst set-state local nonoptimized
+flock -x "$S" sleep 1.5 &
+holder=$!
+sleep 0.3
+"$A" -r "$S" -g esos -l local -R remote -q promote &
+pid=$!
+sleep 0.5
+mid=$(st local)
+wait $pid
+rc=$?
+wait $holder
+is "a writer waits while another holds the tree" "$mid" nonoptimized
+is "then writes, exit 0" "$rc:$(st local)" "0:active"
+
 # ---- scst: check -----------------------------------------------------
 scst set-state remote nonoptimized
 scst check active nonoptimized
