@@ -35,6 +35,7 @@ CPPFLAGS := $(filter-out -D_FORTIFY_SOURCE=2,$(CPPFLAGS))
 endif
 
 SETUP    := $(BUILD)/.setup-done
+TEST_WRAPPER ?=
 MPT_SRC  := $(BUILD)/mpt/src
 RES      := $(BUILD)/test-results
 
@@ -66,7 +67,16 @@ $(BUILD)/%.o: %.c | $(SETUP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-include $(sort $(wildcard */Module.mk))
+# multipath-tools headers and libraries of the installed version.
+MPT_CPPFLAGS := -I$(MPT_SRC)/libmultipath -I$(MPT_SRC)/libmpathutil \
+                -I$(MPT_SRC)/libmpathcmd
+# libmultipath is unversioned ABI: the plugins link the installed one and
+# carry its symbol versions, so a mismatch fails dlopen() instead of memory.
+MPT_LIBS     := -L/lib -lmultipath -lmpathutil
+
+# The core first: other modules name its outputs in their prerequisites.
+include lib/Module.mk
+include $(filter-out lib/Module.mk,$(sort $(wildcard */Module.mk */*/Module.mk)))
 
 # A test records pass/fail counts under $(RES); scripts/test-summary prints
 # the closing "N passed, N failed" line and fails the run if anything failed.
@@ -87,6 +97,13 @@ check-lab: all
 
 check-sanitize:
 	@$(MAKE) --no-print-directory SANITIZE=1 check-unit
+
+# The unit tier and the plugin harness under memcheck: any error or
+# definite leak fails the test.
+VALGRIND_CMD := valgrind -q --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite --show-leak-kinds=definite
+valgrind:
+	@$(MAKE) --no-print-directory TEST_WRAPPER="$(VALGRIND_CMD)" check-unit
 
 install: all $(INSTALL_TARGETS)
 
