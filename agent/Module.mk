@@ -46,7 +46,7 @@ all: $(AGENT_TEST_BINS)
 # A static pattern rule: make skips implicit-rule search for phony targets.
 AGENT_UNIT_RUNS := run-agent-unit-backends run-agent-unit-change_plan
 $(AGENT_UNIT_RUNS): run-agent-unit-%: $(BUILD)/tests/agent/test_%
-	@scripts/run-test.sh $(RES) agent-$* $<
+	@scripts/run-test.sh $(RES) agent-$* $(TEST_WRAPPER) $<
 
 # CLI and OCF tests (TAP from shell) against made-up sysfs/configfs trees.
 run-agent-cli: $(AGENT_BIN)
@@ -61,7 +61,5 @@ UNIT_TESTS += $(AGENT_UNIT_RUNS) run-agent-cli run-agent-ocf
 install-agent: $(AGENT_BIN)
 	install -D -m 0755 $(AGENT_BIN) $(DESTDIR)$(SBINDIR)/pathwarden-agent
 	install -D -m 0755 agent/ocf/alua $(DESTDIR)$(OCFDIR)/alua
-	install -D -m 0644 man/pathwarden-agent.8 \
-		$(DESTDIR)$(MANDIR)/man8/pathwarden-agent.8
 INSTALL_TARGETS += install-agent
 .PHONY: install-agent

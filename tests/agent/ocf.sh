@@ -74,6 +74,16 @@ for p in backend device_group local_tgt_grp remote_tgt_grp m_alua_state \
 done
 like "meta-data: master monitor" "$out" 'role="Master"'
 
+# The configuration docs/agent.md gives uses only declared parameters.
+doc=$here/../../docs/agent.md
+params=$(sed -n '/^primitive p_alua ocf:pathwarden:alua/,/^ms /p' "$doc" |
+	sed -n 's/^ *params //p' | head -n 1 | tr ' ' '\n' | sed -n 's/=.*//p')
+if [ -n "$params" ]; then ok "docs/agent.md has the primitive's params"
+else not_ok "docs/agent.md has the primitive's params"; fi
+for p in $params; do
+	like "docs/agent.md parameter $p is declared" "$out" "<parameter name=\"$p\""
+done
+
 # ---- validate-all ---------------------------------------------------------
 mk_scst "$S" nonoptimized active
 scst_env
