@@ -86,6 +86,30 @@ void report_table(FILE *out, const struct backend *be, const char *root,
 	}
 }
 
+/* The states the group accepts, as abbreviations ("AO", "ANO", ...). */
+static json_object *supported_json(uint8_t bits)
+{
+	static const struct {
+		uint8_t bit;
+		enum alua_state state;
+	} map[] = {
+		{ ALUA_SUP_AO, ALUA_ACTIVE_OPTIMIZED },
+		{ ALUA_SUP_ANO, ALUA_ACTIVE_NONOPTIMIZED },
+		{ ALUA_SUP_STANDBY, ALUA_STANDBY },
+		{ ALUA_SUP_UNAVAILABLE, ALUA_UNAVAILABLE },
+		{ ALUA_SUP_LBA_DEPENDENT, ALUA_LBA_DEPENDENT },
+		{ ALUA_SUP_OFFLINE, ALUA_OFFLINE },
+		{ ALUA_SUP_TRANSITIONING, ALUA_TRANSITIONING },
+	};
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (bits & map[i].bit)
+			json_object_array_add(a, json_object_new_string(
+				alua_state_abbrev(map[i].state)));
+	return a;
+}
+
 static json_object *group_json(const struct backend *be,
 			       const struct alua_unit *u, size_t i)
 {
@@ -109,7 +133,7 @@ static json_object *group_json(const struct backend *be,
 			       json_object_new_boolean(g->preferred));
 	json_object_object_add(o, "access_type",
 			       json_object_new_string(access_name(g->access_type)));
-	json_object_object_add(o, "supported", json_object_new_int(g->supported));
+	json_object_object_add(o, "supported", supported_json(g->supported));
 	for (size_t m = 0; m < g->n_members; m++) {
 		const struct tg_member *mb = &g->members[m];
 		json_object *jm = json_object_new_object();

@@ -212,6 +212,14 @@ d = json.load(sys.stdin)
 print(" ".join(u["name"] for u in d["units"]))')
 is "lio status without groups: every device with ALUA groups" "$got" \
 	"fileio_1/vg1 fileio_1/vg2 iblock_0/other"
+got=$(printf '%s' "$out" | python3 -c '
+import json, sys
+g = json.load(sys.stdin)["units"][0]["groups"]
+h = [x for x in g if x["name"] == "hpms02"][0]
+print(h["group_id"], h["state_code"], h["state_abbrev"], h["access_type"],
+      ",".join(h["supported"]), h["members"])')
+is "lio status --json: id, state, access type, supported states" "$got" \
+	"2 1 ANO implicit AO,ANO,SBY,UNAV,OFFL,TRANS []"
 lio status
 like "lio status table shows the member LUN" "$out" \
 	"iSCSI/iqn.2016-02.local.virtual:hpms01.vg1/tpgt_1/lun_0"

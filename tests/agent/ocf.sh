@@ -275,6 +275,14 @@ if command -v ocf-tester > /dev/null 2>&1; then
 	is "ocf-tester on the made-up SCST tree: exit 0" "$rc" 0
 	like "ocf-tester: passed all tests" "$out" "passed all tests"
 	[ "$rc" -eq 0 ] || printf '%s\n' "$out" | sed 's/^/#   /'
+	rm -rf "$L" && mk_lio "$L"
+	out=$(ocf-tester -n p_alua_lio -o backend=lio -o "root=$L" \
+		-o device=fileio_1/vg1 -o local_tgt_grp=hpms01 \
+		-o remote_tgt_grp=hpms02 "$RA" 2>&1)
+	rc=$?
+	is "ocf-tester on the made-up LIO tree: exit 0" "$rc" 0
+	like "ocf-tester (lio): passed all tests" "$out" "passed all tests"
+	[ "$rc" -eq 0 ] || printf '%s\n' "$out" | sed 's/^/#   /'
 else
 	not_ok "ocf-tester present (install resource-agents)"
 fi
