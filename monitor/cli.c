@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "doctor.h"
+#include "iscsi_admin.h"
 #include "log.h"
 #include "status.h"
 
@@ -90,16 +91,40 @@ int cmd_doctor(struct cli_ctx *c, int argc, char **argv)
 	return view_cmd(c, argc, argv, true);
 }
 
+int cmd_discover(struct cli_ctx *c, int argc, char **argv)
+{
+	if (argc > 1) {
+		fprintf(stderr, "discover takes no arguments\n");
+		return 2;
+	}
+	(void)argv;
+	return iscsi_cmd_discover(&c->conf, stdout);
+}
+
+int cmd_login(struct cli_ctx *c, int argc, char **argv)
+{
+	bool wait = true;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--no-wait")) {
+			wait = false;
+		} else {
+			fprintf(stderr, "login: unknown argument '%s'\n",
+				argv[i]);
+			return 2;
+		}
+	}
+	return iscsi_cmd_login(&c->conf, c->root, stdout, wait);
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct cli_ctx *, int, char **);
 } commands[] = {
 	{ "status", cmd_status },
 	{ "doctor", cmd_doctor },
-#ifdef PW_HAVE_ISCSI_CMDS
 	{ "discover", cmd_discover },
 	{ "login", cmd_login },
-#endif
 #ifdef PW_HAVE_DAEMON
 	{ "run", cmd_run },
 #endif
