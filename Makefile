@@ -39,6 +39,10 @@ TEST_WRAPPER ?=
 MPT_SRC  := $(BUILD)/mpt/src
 RES      := $(BUILD)/test-results
 
+# Keep every intermediate file: deleting objects after the tests would
+# both rebuild them next time and print after the closing summary line.
+.SECONDARY:
+
 .PHONY: all check check-unit check-build check-lab install bench-check check-sanitize \
         valgrind fuzz clean setup
 all:
