@@ -42,6 +42,23 @@ print(d["backend"], d["units"][0]["name"], g["local"]["name"],
 is "status --json carries groups, states, ids, members" "$got" \
 	"scst esos local nonoptimized 1 active 2 True"
 
+# Without a device group, status shows them all (writers still need one).
+mkdir -p "$S/device_groups/other/target_groups/tg9"
+printf '9\n[key]\n' > "$S/device_groups/other/target_groups/tg9/group_id"
+printf '0\n' > "$S/device_groups/other/target_groups/tg9/preferred"
+printf 'standby\n[key]\n' > "$S/device_groups/other/target_groups/tg9/state"
+run pwa -r "$S" status --json
+got=$(printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join(u["name"] + ":" + ",".join(g["name"] + "=" + g["state"]
+      for g in u["groups"]) for u in d["units"]))')
+is "status without --device-group: every device group" "$got" \
+	"esos:local=nonoptimized,remote=active other:tg9=standby"
+run pwa -r "$S" set-state tg9 active
+is "set-state without --device-group: exit 2" "$rc" 2
+rm -rf "$S/device_groups/other"
+
 # ---- scst: promote / demote -----------------------------------------
 scst promote
 is "promote exits 0" "$rc" 0

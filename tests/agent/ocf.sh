@@ -228,6 +228,20 @@ ra stop
 is "stop: local group remote_inact_state" "$(st local)" unavailable
 scst_env
 
+# A clone without notify=true cannot follow the peer: start says so.
+export OCF_RESKEY_CRM_meta_clone_max=2
+ra start
+like "start warns when the clone lacks notify=true" "$err" "notify=true"
+ra stop
+export OCF_RESKEY_CRM_meta_notify=true
+ra start
+case "$err" in
+*notify=true*) not_ok "no warning with notify=true" ;;
+*) ok "no warning with notify=true" ;;
+esac
+ra stop
+unset OCF_RESKEY_CRM_meta_clone_max OCF_RESKEY_CRM_meta_notify
+
 # The tree vanishing under a started resource.
 ra start
 mv "$S" "$S.away"
