@@ -298,4 +298,26 @@ run pwa -b lio -r "$T/none" -l hpms01 -R hpms02 promote
 is "lio missing configfs: exit 3" "$rc" 3
 like "lio missing configfs says what to load" "$err" "target_core_mod"
 
+# ---- lio: the lab's layout, both nodes' views in one configfs ----------
+LAB=$T/lab
+for n in 1 2; do
+	mk_lio_group "$LAB/core/fileio_$n/vg1" hpms01 1 1
+	mk_lio_group "$LAB/core/fileio_$n/vg1" hpms02 2 0
+done
+labst() { head -n 1 "$LAB/core/fileio_$1/vg1/alua/$2/alua_access_state"; }
+view() { echo "$(labst "$1" hpms01)/$(labst "$1" hpms02)"; }
+run pwa -b lio -r "$LAB" -l hpms01 -R hpms02 promote
+is "lab: without --device every device with both groups changes" \
+	"$rc:$(view 1):$(view 2)" "0:0/1:0/1"
+run pwa -b lio -r "$LAB" -d fileio_2/vg1 -l hpms02 -R hpms01 promote
+is "lab: hpms02 promoted in its own view only" "$rc:$(view 1):$(view 2)" \
+	"0:0/1:1/0"
+run pwa -b lio -r "$LAB" -d fileio_1/vg1 -l hpms01 -R hpms02 demote
+run pwa -b lio -r "$LAB" -d fileio_1/vg1 set-state hpms02 active
+is "lab: switchover to hpms02, both views agree" "$(view 1) $(view 2)" \
+	"1/0 1/0"
+run pwa -b lio -r "$LAB" -d fileio_1/vg1 -l hpms01 -R hpms02 check \
+	nonoptimized active
+is "lab: check on hpms01's view" "$rc" 0
+
 tap_end
