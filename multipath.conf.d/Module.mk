@@ -9,5 +9,5 @@ INSTALL_TARGETS += install-mpconf
 # The snippet as the installed multipath parses it (private namespace).
 run-mpconf-check:
 	@scripts/run-test.sh $(RES) mpconf tests/conf/check-mpconf.sh
-UNIT_TESTS += run-mpconf-check
+HOST_TESTS += run-mpconf-check
 .PHONY: run-mpconf-check

@@ -25,7 +25,7 @@ run-fuzz-smoke: $(FUZZ_BIN) $(FUZZ_DIR)/seeds/.done
 		$(FUZZ_BIN) $(FUZZ_DIR)/work -runs=$(FUZZ_RUNS) \
 		$(FUZZ_DIR)/seeds tests/fuzz/corpus
 ifeq ($(TEST_WRAPPER),)
-UNIT_TESTS += run-fuzz-smoke
+HOST_TESTS += run-fuzz-smoke
 endif
 
 fuzz: $(FUZZ_BIN) $(FUZZ_DIR)/seeds/.done
