@@ -64,6 +64,7 @@ static void test_every_state(void **state)
 		{ "lio-hpms01-ano-preferred", ALUA_ACTIVE_NONOPTIMIZED, PV_UP, 90 },
 		{ "lio-hpms01-ao-preferred", ALUA_ACTIVE_OPTIMIZED, PV_UP, 50 },
 		{ "scst-length-only", ALUA_ACTIVE_OPTIMIZED, PV_UP, 50 },
+		{ "lio61-hpms01-captured", ALUA_ACTIVE_OPTIMIZED, PV_UP, 50 },
 	};
 	struct prio_weights w;
 	(void)state;
