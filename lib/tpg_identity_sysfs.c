@@ -19,7 +19,7 @@ static ssize_t read_attr(const char *dir, const char *name, uint8_t *buf,
 			 size_t len)
 {
 	char path[512];
-	ssize_t got, total = 0;
+	ssize_t got = 0, total = 0;
 	int fd;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
