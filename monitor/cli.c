@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "cli.h"
+#include "daemon.h"
 #include "doctor.h"
 #include "iscsi_admin.h"
 #include "log.h"
@@ -49,7 +53,8 @@ static int view_cmd(struct cli_ctx *c, int argc, char **argv, bool doctor)
 	cli_sources(c, &mp, &rt, &rtp);
 	o = (struct view_opts){ .conf = &c->conf, .sysfs_root = c->root,
 				.mpath = &mp, .rtpg = rtp,
-				.want_config = doctor };
+				.want_config = doctor, .dm_status = true,
+				.dm_capture_dir = c->capture_dir };
 	if (!view_build(&v, &o)) {
 		fprintf(stderr, "out of memory\n");
 		view_free(&v);
@@ -117,6 +122,43 @@ int cmd_login(struct cli_ctx *c, int argc, char **argv)
 	return iscsi_cmd_login(&c->conf, c->root, stdout, wait);
 }
 
+int cmd_run(struct cli_ctx *c, int argc, char **argv)
+{
+	struct daemon_opts o = { .conf = &c->conf, .root = c->root };
+	struct mpath_source mp;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--for") && i + 1 < argc) {
+			o.run_for_s = atof(argv[++i]);
+		} else if (!strcmp(argv[i], "--probe-dir") && i + 1 < argc) {
+			o.probe_dir = argv[++i];
+		} else if (!strcmp(argv[i], "--no-udev")) {
+			o.no_udev = true;
+		} else {
+			fprintf(stderr, "run: unknown argument '%s'\n",
+				argv[i]);
+			return 2;
+		}
+	}
+	if (c->capture_dir)
+		mpath_source_captured(&mp, c->capture_dir);
+	else
+		mpath_source_live(&mp, MPATHD_TIMEOUT_MS);
+	o.mpath = &mp;
+	o.dm_capture_dir = c->capture_dir;
+	if (!c->foreground) {
+		log_init(c->verbose, 1);
+		if (daemon(0, 0)) {
+			log_err("cannot daemonize: %s", strerror(errno));
+			return 3;
+		}
+	}
+	rc = daemon_run(&o);
+	mpath_close(&mp);
+	return rc;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct cli_ctx *, int, char **);
@@ -125,9 +167,7 @@ static const struct {
 	{ "doctor", cmd_doctor },
 	{ "discover", cmd_discover },
 	{ "login", cmd_login },
-#ifdef PW_HAVE_DAEMON
 	{ "run", cmd_run },
-#endif
 };
 
 int cli_dispatch(struct cli_ctx *c, int argc, char **argv)

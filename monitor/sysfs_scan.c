@@ -228,7 +228,19 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
 	return 0;
 }
 
+static int scan(const char *root, struct sysfs_snapshot *snap, bool disks);
+
 int sysfs_scan(const char *root, struct sysfs_snapshot *snap)
+{
+	return scan(root, snap, true);
+}
+
+int sysfs_scan_sessions(const char *root, struct sysfs_snapshot *snap)
+{
+	return scan(root, snap, false);
+}
+
+static int scan(const char *root, struct sysfs_snapshot *snap, bool disks)
 {
 	char p[PATH_MAX];
 	size_t cap_sess = 0, cap_sd = 0;
@@ -259,7 +271,9 @@ int sysfs_scan(const char *root, struct sysfs_snapshot *snap)
 		goto fail;
 
 	snprintf(p, sizeof(p), "%s/sys/block", root);
-	d = opendir(p);
+	d = disks ? opendir(p) : NULL;
+	if (!disks)
+		errno = ENOENT;
 	if (d) {
 		while ((e = readdir(d))) {
 			if (strncmp(e->d_name, "sd", 2) ||

@@ -14,6 +14,7 @@
 
 #include "pathwarden/replay.h"
 
+#include "dm_status.h"
 #include "log.h"
 #include "mpath_client.h"
 #include "topology.h"
@@ -198,7 +199,9 @@ static void judge_map(struct pw_map *m, const struct pw_conf *conf)
 	unsigned int n_seen = 0;
 	bool any_down = false, foreign = false;
 
-	m->active_group = mp_active_group(mp);
+	/* The kernel's answer beats multipathd's cache, which a switchgroup
+	 * does not update until multipathd's next check of the map. */
+	m->active_group = m->dm_group ? m->dm_group : mp_active_group(mp);
 	m->ao_group = find_ao_group(m);
 	m->n_usable = 0;
 	for (size_t i = 0; i < mp->n_paths; i++) {
@@ -319,6 +322,20 @@ bool view_build(struct pw_view *v, const struct view_opts *o)
 			return false;
 		for (size_t j = 0; j < m->mp->n_paths; j++)
 			join_path(&m->paths[j], &m->mp->paths[j], o, v);
+		if (o->dm_status) {
+			char *line = dm_status_get(m->mp->name,
+						   o->dm_capture_dir);
+			struct dm_mpath_status st;
+
+			if (line && dm_status_parse(line, &st, err,
+						    sizeof(err)) &&
+			    st.n_groups == m->mp->n_groups)
+				m->dm_group = st.next_group;
+			else if (line)
+				log_debug("%s: dm status not usable: %s",
+					  m->mp->name, err);
+			free(line);
+		}
 	}
 	view_judge(v, o->conf);
 	return true;

@@ -51,3 +51,10 @@ run-monitor-cli: $(PATHWARDEN) $(MONT_FX_STAMPS)
 		$(PATHWARDEN) $(MONT_FX)
 UNIT_TESTS += run-monitor-cli
 .PHONY: run-monitor-cli
+
+# The daemon on fixture hosts, metrics scraped and checked by promtool.
+run-monitor-daemon: $(PATHWARDEN) $(MONT_FX_STAMPS)
+	@scripts/run-test.sh $(RES) monitor-daemon sh tests/monitor/daemon.sh \
+		$(PATHWARDEN) $(MONT_FX)
+UNIT_TESTS += run-monitor-daemon
+.PHONY: run-monitor-daemon

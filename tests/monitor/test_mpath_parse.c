@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "dm_status.h"
 #include "mpath_client.h"
 #include "mpath_parse.h"
 
@@ -209,6 +210,49 @@ static void test_captured_source(void **state)
 	assert_int_equal(mpath_cmd(&s, "show maps json", &reply), -ENOENT);
 }
 
+static void test_dm_status(void **state)
+{
+	struct dm_mpath_status st;
+	char err[128] = "";
+
+	(void)state;
+	/* two service-time groups, group 1 in use, sdc failed */
+	if (!dm_status_parse("2 0 0 0 2 1 A 0 2 2 8:0 A 0 0 1 8:16 A 0 0 1 "
+			     "E 0 2 2 8:32 F 3 0 1 8:48 A 0 0 1\n", &st, err,
+			     sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(st.n_groups, 2);
+	assert_int_equal(st.next_group, 1);
+	assert_int_equal(st.active_group, 1);
+	assert_int_equal(st.n_paths, 4);
+	assert_string_equal(st.paths[2].devt, "8:32");
+	assert_false(st.paths[2].active);
+	assert_int_equal(st.paths[2].fail_count, 3);
+	assert_int_equal(st.paths[3].group, 2);
+	/* right after switchgroup 2, before any I/O: no group is 'A' yet,
+	 * the next group says where I/O goes */
+	assert_true(dm_status_parse("2 1 0 1 alua 2 2 E 0 1 1 8:0 A 0 1 "
+				    "E 0 1 1 8:16 A 0 1", &st, err,
+				    sizeof(err)));
+	assert_int_equal(st.next_group, 2);
+	assert_int_equal(st.active_group, 0);
+	/* round-robin (one path arg), queue_if_no_path set, empty map */
+	assert_true(dm_status_parse("2 1 0 0 0 0", &st, err, sizeof(err)));
+	assert_int_equal(st.n_groups, 0);
+	static const char *const bad[] = {
+		"", "x", "2 0", "2 0 0 0 2 3 A 0 1 1 8:0 A 0 0",
+		"2 0 0 0 1 1 X 0 1 0 8:0 A 0",
+		"2 0 0 0 1 1 A 0 1 0 8:0 Q 0",
+		"2 0 0 0 1 1 A 0 2 0 8:0 A 0",		/* path missing */
+		"2 0 0 0 1 1 A 0 1 2 8:0 A 0 5",	/* selector arg missing */
+		"2 0 0 0 1 1 A 0 1 0 8:0 A 0 extra",
+		"2 0 0 0 1 0 A 0 1 0 8:0 A 0",		/* no next group */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (dm_status_parse(bad[i], &st, err, sizeof(err)))
+			fail_msg("accepted '%s'", bad[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +263,7 @@ int main(void)
 		cmocka_unit_test(test_show_config),
 		cmocka_unit_test(test_show_config_bad),
 		cmocka_unit_test(test_captured_source),
+		cmocka_unit_test(test_dm_status),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,7 +34,8 @@ static void load(const char *scenario, struct pw_view *v, bool rtpg)
 	assert_true(conf_load(cf, &conf, err, sizeof(err)));
 	mpath_source_captured(&mp, cap);
 	rtpg_source_replay(&rt, rep);
-	o = (struct view_opts){ &conf, root, &mp, rtpg ? &rt : NULL, false };
+	o = (struct view_opts){ .conf = &conf, .sysfs_root = root,
+				.mpath = &mp, .rtpg = rtpg ? &rt : NULL };
 	assert_true(view_build(v, &o));
 	assert_int_equal(v->n_maps, 1);
 }

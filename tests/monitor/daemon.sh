@@ -1,0 +1,101 @@
+#!/bin/sh
+# pathwarden run on a fixture host: multipathd answers from a captured
+# directory (which also plays dm's part for switchgroup), a file stands in
+# for the map under the prober, no udev.  Prints TAP.
+# Usage: daemon.sh PATHWARDEN FIXTURE_DIR
+pw=$1; fx=$2
+n=0; failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
+check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+tmp=$(mktemp -d); pid=
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+wait_for() {	# seconds, condition
+	i=0
+	while [ $i -lt $(($1 * 20)) ]; do
+		eval "$2" && return 0
+		sleep 0.05; i=$((i + 1))
+	done
+	return 1
+}
+metrics() {
+	python3 -c "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:$port/metrics', timeout=2).read().decode())"
+}
+start() {	# scenario
+	rm -rf "$tmp/cap" "$tmp/rec.jsonl"
+	cp -r "$fx/$1/capture" "$tmp/cap"
+	dd if=/dev/zero of="$tmp/mpatha" bs=1M count=4 2>/dev/null
+	sed -e "s#^metrics .*#metrics 127.0.0.1:$port#" \
+	    -e "s#^records .*#records $tmp/rec.jsonl#" \
+	    "$fx/$1/pathwarden.conf" > "$tmp/c.conf"
+	# Portal probes are tested on loopback in test_portal; keep this
+	# run off the network.
+	echo "portal-check-ms 0" >> "$tmp/c.conf"
+	"$pw" -d -v -c "$tmp/c.conf" --root "$fx/$1/root" --capture "$tmp/cap" \
+		run --no-udev --probe-dir "$tmp" > "$tmp/log" 2>&1 &
+	pid=$!
+}
+stop() {
+	kill -TERM $pid
+	i=0
+	while kill -0 $pid 2>/dev/null && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+	wait $pid; rc=$?
+	pid=
+}
+
+# A map still on the old group after the ALUA states swapped.
+start misrouted
+check "misrouted: switchgroup to the optimized group within 1 s of start" \
+	"wait_for 1 'grep -qx \"switchgroup map mpatha group 2\" $tmp/cap/commands.log 2>/dev/null'"
+check "misrouted: the switch is recorded as confirmed by dm" \
+	"wait_for 2 'grep -q \"\\\"type\\\":\\\"switch\\\".*\\\"group\\\":2.*\\\"outcome\\\":\\\"confirmed\\\"\" $tmp/rec.jsonl 2>/dev/null'"
+wait_for 2 "metrics > $tmp/m 2>/dev/null"
+check "metrics served while running" "grep -q '^pathwarden_multipathd_up 1' $tmp/m"
+check "metrics pass promtool" "promtool check metrics < $tmp/m > $tmp/promtool.out 2>&1"
+check "metrics: one switch counted" \
+	"grep -qx 'pathwarden_group_switches_total{map=\"mpatha\"} 1' $tmp/m"
+check "metrics: dm's group is reported in use" \
+	"grep -qx 'pathwarden_path_in_use{map=\"mpatha\",dev=\"sdc\",node=\"hpms02\"} 1' $tmp/m"
+check "prober measured reads" \
+	"[ \$(sed -n 's/^pathwarden_probe_latency_seconds_count{map=\"mpatha\"} //p' $tmp/m) -gt 5 ]"
+check "no second switch while dm stays on the group" \
+	"sleep 1; [ \$(grep -c switchgroup $tmp/cap/commands.log) -eq 1 ]"
+# failback undoes it (as when prios do not follow ALUA): seen, counted,
+# and switched again.
+sed -i 's/^\(2 0 0 0 2\) 2 /\1 1 /' "$tmp/cap/dmstatus/mpatha"
+kill -HUP $pid
+check "a revert by multipathd is detected" \
+	"wait_for 3 'grep -q \"multipathd went back to group 1\" $tmp/log'"
+check "and switched again" "[ \$(grep -c switchgroup $tmp/cap/commands.log) -eq 2 ]"
+stop
+check "SIGTERM: clean exit 0 within 2 s" "[ $rc -eq 0 ]"
+check "records file holds only JSON lines" \
+	"python3 -c 'import json,sys; [json.loads(l) for l in open(\"$tmp/rec.jsonl\")]'"
+check "nothing secret in the log or the metrics" "! grep -qi secret $tmp/log $tmp/m"
+
+# A healthy map: nothing to do.
+start good
+sleep 1
+wait_for 2 "metrics > $tmp/m 2>/dev/null"
+stop
+check "good: no switchgroup sent" "[ ! -s $tmp/cap/commands.log ]"
+check "good: verdict ok in metrics" \
+	"grep -qx 'pathwarden_map_verdict{map=\"mpatha\",verdict=\"ok\"} 1' $tmp/m"
+
+# No multipathd at all: runs, says so, exits cleanly.
+start good
+wait_for 2 "metrics > $tmp/m 2>/dev/null"	# signals are handled from here
+rm -f "$tmp/cap/maps.json"
+kill -HUP $pid
+sleep 0.5
+wait_for 2 "metrics > $tmp/m 2>/dev/null"
+stop
+check "no multipathd: metrics say multipathd_up 0" \
+	"grep -qx 'pathwarden_multipathd_up 0' $tmp/m"
+check "no multipathd: still a clean exit" "[ $rc -eq 0 ]"
+check "no multipathd: said once in the log" \
+	"[ \$(grep -c 'multipathd did not answer' $tmp/log) -eq 1 ]"
+
+echo "1..$n"
+exit $failed
