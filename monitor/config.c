@@ -200,7 +200,7 @@ static bool do_node(struct parse_ctx *p, struct pw_conf *c, char **w, int n)
 				    w[1], c->nodes[i].line);
 	node = &c->nodes[c->n_nodes];
 	memset(node, 0, sizeof(*node));
-	snprintf(node->name, sizeof(node->name), "%s", w[1]);
+	str_copy(node->name, sizeof(node->name), w[1]);
 	node->line = p->line;
 	for (int i = 2; i < n; i++) {
 		struct conf_portal portal;
@@ -261,7 +261,7 @@ static bool do_probe(struct parse_ctx *p, struct pw_conf *c, char **w, int n)
 				    c->probes[i].line);
 	pr = &c->probes[c->n_probes];
 	memset(pr, 0, sizeof(*pr));
-	snprintf(pr->map, sizeof(pr->map), "%s", w[1]);
+	str_copy(pr->map, sizeof(pr->map), w[1]);
 	pr->interval_ms = 25;
 	pr->size = 4096;
 	pr->timeout_ms = 250;
@@ -380,7 +380,7 @@ static bool do_line(struct parse_ctx *p, struct pw_conf *c, char **w, int n)
 			return fail(p, "records takes an absolute file name");
 		if (strlen(w[1]) >= CONF_PATH_MAX)
 			return fail(p, "records file name too long");
-		snprintf(c->records_path, sizeof(c->records_path), "%s", w[1]);
+		str_copy(c->records_path, sizeof(c->records_path), w[1]);
 		return true;
 	}
 	return fail(p, "unknown directive '%.40s'", w[0]);

@@ -11,6 +11,7 @@
 
 #include "dm_status.h"
 #include "mpath_client.h"
+#include "strutil.h"
 
 char *read_file(const char *path, size_t max)
 {
@@ -169,5 +170,5 @@ void mpath_source_captured(struct mpath_source *s, const char *dir)
 	memset(s, 0, sizeof(*s));
 	s->cmd = captured_cmd;
 	s->fd = -1;
-	snprintf(s->dir, sizeof(s->dir), "%s", dir);
+	str_copy(s->dir, sizeof(s->dir), dir);
 }

@@ -159,7 +159,7 @@ bool sysfs_read_sd(const char *root, const char *name, struct sd_dev *d)
 	const char *blk;
 
 	memset(d, 0, sizeof(*d));
-	snprintf(d->name, sizeof(d->name), "%s", name);
+	str_copy(d->name, sizeof(d->name), name);
 	d->h = d->c = d->t = d->l = -1;
 	d->preferred = -1;
 	snprintf(p, sizeof(p), "/sys/block/%s", name);
@@ -332,7 +332,7 @@ const struct sd_dev *sysfs_find_sd(const struct sysfs_snapshot *s,
 {
 	struct sd_dev key;
 
-	snprintf(key.name, sizeof(key.name), "%s", name);
+	str_copy(key.name, sizeof(key.name), name);
 	return s->n_sd ? bsearch(&key, s->sd, s->n_sd, sizeof(*s->sd), cmp_sd)
 		       : NULL;
 }

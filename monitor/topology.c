@@ -18,6 +18,7 @@
 #include "log.h"
 #include "mpath_client.h"
 #include "topology.h"
+#include "strutil.h"
 
 static const char *const path_words[] = {
 	[PW_PATH_ACTIVE] = "active",
@@ -112,7 +113,7 @@ void rtpg_source_replay(struct rtpg_source *s, const char *dir)
 {
 	memset(s, 0, sizeof(*s));
 	s->query = replay_query;
-	snprintf(s->dir, sizeof(s->dir), "%s", dir);
+	str_copy(s->dir, sizeof(s->dir), dir);
 }
 
 /* ---- judging ---------------------------------------------------------- */
@@ -265,7 +266,10 @@ static void join_path(struct pw_path *p, const struct mp_path *mp,
 		else
 			p->node = conf_node_by_target(o->conf, p->sess->target);
 	}
-	if (o->rtpg && p->sd) {
+	/* A path whose session is down would only make RTPG wait for its
+	 * timeout: the kernel already says it is gone. */
+	if (o->rtpg && p->sd &&
+	    (!p->sess || !strcmp(p->sess->state, "LOGGED_IN"))) {
 		struct prio_weights w;
 
 		o->rtpg->query(o->rtpg, mp->dev, o->conf->rtpg_timeout_ms,
