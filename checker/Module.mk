@@ -1,9 +1,4 @@
 # checker/: multipathd path checker "rtpg" (/lib/multipath/libcheckrtpg.so).
-MPT_CPPFLAGS := -I$(MPT_SRC)/libmultipath -I$(MPT_SRC)/libmpathutil \
-                -I$(MPT_SRC)/libmpathcmd
-# libmultipath is unversioned ABI: the plugins link the installed one and
-# carry its symbol versions, so a mismatch fails dlopen() instead of memory.
-MPT_LIBS     := -L/lib -lmultipath -lmpathutil
 PLUGIN_LDFLAGS = -shared -Wl,-z,defs -Wl,-rpath,$(PWLIBDIR) -L$(BUILD)/lib
 
 CHECKER_SO := $(BUILD)/checker/libcheckrtpg.so

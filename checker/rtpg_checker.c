@@ -19,8 +19,20 @@
 
 #include "pathwarden/async_check.h"
 
-#if VERSION_CODE != 0x000904
-#error "the rtpg checker is written for multipath-tools 0.9.4's checker ABI only"
+/*
+ * The checker ABI changes between releases and libmultipath promises no
+ * stability: build only for the versions this file was written for.
+ *   0.9.4 (Debian 12): libcheck_check starts and collects.  Tested.
+ *   0.11.x (Debian 13): libcheck_check starts, libcheck_pending collects,
+ *   libcheck_need_wait says a worker is outstanding; struct checker gains
+ *   path_state.  Written for, compiled against 0.11.1's headers, not run.
+ */
+#if VERSION_CODE == 0x000904
+#define MPT_PENDING_API 0
+#elif VERSION_CODE >= 0x000b00 && VERSION_CODE < 0x000c00
+#define MPT_PENDING_API 1
+#else
+#error "the rtpg checker is not written for this multipath-tools version"
 #endif
 
 #define PLUGIN_API __attribute__((visibility("default")))
@@ -220,6 +232,7 @@ PLUGIN_API int libcheck_check(struct checker *c)
 	case ASYNC_RUNNING:
 		c->msgid = MSG_RUNNING;
 		return PATH_PENDING;
+	case ASYNC_IDLE:	/* never returned by a poll: it starts one */
 	case ASYNC_START:
 		break;
 	}
@@ -234,3 +247,35 @@ PLUGIN_API int libcheck_check(struct checker *c)
 	c->msgid = MSG_RUNNING;
 	return PATH_PENDING;
 }
+
+#if MPT_PENDING_API
+/* 0.11: collect a started check without starting another. */
+PLUGIN_API int libcheck_pending(struct checker *c);
+PLUGIN_API bool libcheck_need_wait(struct checker *c);
+
+PLUGIN_API int libcheck_pending(struct checker *c)
+{
+	struct async_check *ac = c->context;
+	struct tpg_answer ans;
+
+	if (!ac)
+		return PATH_UNCHECKED;
+	switch (async_check_collect(ac, &ans)) {
+	case ASYNC_DONE:
+	case ASYNC_TIMED_OUT:
+		return judge(c, &ans);
+	case ASYNC_RUNNING:
+		c->msgid = MSG_RUNNING;
+		return PATH_PENDING;
+	case ASYNC_IDLE:
+	case ASYNC_START:
+		break;
+	}
+	return c->path_state;
+}
+
+PLUGIN_API bool libcheck_need_wait(struct checker *c)
+{
+	return c->context && async_check_outstanding(c->context);
+}
+#endif

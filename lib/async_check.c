@@ -111,11 +111,52 @@ void async_check_put(struct async_check *ac)
 	unref_unlock(ac);
 }
 
+
 static void timeout_answer(struct tpg_answer *ans)
 {
 	memset(ans, 0, sizeof(*ans));
 	ans->result = TPG_TIMEOUT;
 	ans->outcome = SCSI_TIMEOUT;
+}
+
+/* Called with the lock held. */
+static enum async_poll collect_locked(struct async_check *ac, uint64_t now,
+				      struct tpg_answer *ans)
+{
+	if (ac->running) {
+		if (now > ac->deadline_ms) {
+			timeout_answer(ans);
+			return ASYNC_TIMED_OUT;
+		}
+		return ASYNC_RUNNING;
+	}
+	if (ac->done && ac->finished_ms <= ac->deadline_ms) {
+		*ans = ac->ans;
+		ac->done = false;
+		return ASYNC_DONE;
+	}
+	return ASYNC_IDLE;
+}
+
+enum async_poll async_check_collect(struct async_check *ac,
+				    struct tpg_answer *ans)
+{
+	enum async_poll res;
+
+	pthread_mutex_lock(&ac->lock);
+	res = collect_locked(ac, tpg_cache_now_ms(), ans);
+	pthread_mutex_unlock(&ac->lock);
+	return res;
+}
+
+bool async_check_outstanding(struct async_check *ac)
+{
+	bool busy;
+
+	pthread_mutex_lock(&ac->lock);
+	busy = ac->running || (ac->done && ac->finished_ms <= ac->deadline_ms);
+	pthread_mutex_unlock(&ac->lock);
+	return busy;
 }
 
 enum async_poll async_check_poll(struct async_check *ac, int fd,
@@ -128,18 +169,8 @@ enum async_poll async_check_poll(struct async_check *ac, int fd,
 	bool have_key = dev_key_from_fd(fd, &key);
 
 	pthread_mutex_lock(&ac->lock);
-	if (ac->running) {
-		if (now > ac->deadline_ms) {
-			timeout_answer(ans);
-			res = ASYNC_TIMED_OUT;
-		} else {
-			res = ASYNC_RUNNING;
-		}
-	} else if (ac->done && ac->finished_ms <= ac->deadline_ms) {
-		*ans = ac->ans;
-		ac->done = false;
-		res = ASYNC_DONE;
-	} else {
+	res = collect_locked(ac, now, ans);
+	if (res == ASYNC_IDLE) {
 		/* nothing pending, or only a late answer: start afresh */
 		if (fd != ac->fd || !have_key || !ac->have_key ||
 		    memcmp(&key, &ac->key, sizeof(key)))

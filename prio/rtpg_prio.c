@@ -19,17 +19,23 @@
 #include "pathwarden/tpg_cache.h"
 #include "pathwarden/tpg_query.h"
 
-#if VERSION_CODE != 0x000904
-#error "the rtpg prio is written for multipath-tools 0.9.4's prio ABI only"
+/*
+ * getprio() lost its timeout argument in 0.9.6 (get_prio_timeout_ms()
+ * gives it); 0.9.4 is tested, 0.11.x written for and compiled only.
+ */
+#if VERSION_CODE == 0x000904
+#define PRIO_HAS_TIMEOUT_ARG 1
+#elif VERSION_CODE >= 0x000b00 && VERSION_CODE < 0x000c00
+#define PRIO_HAS_TIMEOUT_ARG 0
+#else
+#error "the rtpg prio is not written for this multipath-tools version"
 #endif
 
 #define PLUGIN_API __attribute__((visibility("default")))
 /* multipathd passes 0 when checker_timeout is unset; stock then waits 60 s */
 #define DEFAULT_TIMEOUT_MS 30000
 
-PLUGIN_API int getprio(struct path *pp, char *args, unsigned int timeout);
-
-PLUGIN_API int getprio(struct path *pp, char *args, unsigned int timeout)
+static int rtpg_getprio(struct path *pp, char *args, unsigned int timeout)
 {
 	struct prio_weights w;
 	struct tpg_answer ans;
@@ -69,3 +75,19 @@ PLUGIN_API int getprio(struct path *pp, char *args, unsigned int timeout)
 		ans.own.preferred ? " preferred" : "");
 	return tpg_prio(&ans.own, &w);
 }
+
+#if PRIO_HAS_TIMEOUT_ARG
+PLUGIN_API int getprio(struct path *pp, char *args, unsigned int timeout);
+
+PLUGIN_API int getprio(struct path *pp, char *args, unsigned int timeout)
+{
+	return rtpg_getprio(pp, args, timeout);
+}
+#else
+PLUGIN_API int getprio(struct path *pp, char *args);
+
+PLUGIN_API int getprio(struct path *pp, char *args)
+{
+	return rtpg_getprio(pp, args, get_prio_timeout_ms(pp));
+}
+#endif

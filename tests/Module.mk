@@ -16,6 +16,6 @@ all: tests-build
 
 UNIT_TEST_RUNS := $(patsubst $(BUILD)/tests/unit/%,run-unit-%,$(UNIT_BINS))
 $(UNIT_TEST_RUNS): run-unit-%: $(BUILD)/tests/unit/%
-	@scripts/run-test.sh $(RES) unit-$* $<
+	@scripts/run-test.sh $(RES) unit-$* $(TEST_WRAPPER) $<
 UNIT_TESTS += $(UNIT_TEST_RUNS)
 .PHONY: $(UNIT_TEST_RUNS)
