@@ -1,5 +1,5 @@
 # tests/monitor/: unit tests of the monitor on generated fixture hosts.
-# Included from monitor/Module.mk.
+# Included by the top Makefile after monitor/Module.mk (sorted order).
 MONT_DIR  := $(BUILD)/tests/monitor
 MONT_FX   := $(MONT_DIR)/fx
 MONT_CPPFLAGS := -Imonitor -DMON_FX_DIR=\"$(CURDIR)/$(MONT_FX)\" \
