@@ -19,8 +19,7 @@ install-monitor: $(PATHWARDEN)
 	install -D -m 0755 $(PATHWARDEN) $(DESTDIR)$(SBINDIR)/pathwarden
 	install -D -m 0644 etc/pathwarden.conf \
 		$(DESTDIR)$(CONFDIR)/pathwarden/pathwarden.conf.example
-	install -D -m 0644 man/pathwarden.8 $(DESTDIR)$(MANDIR)/man8/pathwarden.8
-	install -D -m 0644 man/pathwarden.conf.5 \
-		$(DESTDIR)$(MANDIR)/man5/pathwarden.conf.5
+	install -D -m 0644 monitor/pathwarden.service \
+		$(DESTDIR)/lib/systemd/system/pathwarden.service
 INSTALL_TARGETS += install-monitor
 .PHONY: install-monitor

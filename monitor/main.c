@@ -31,6 +31,8 @@ static void usage(FILE *out)
 		"  discover          SendTargets discovery on every portal\n"
 		"  login [--no-wait] log in to every target and portal, wait "
 		"for the maps\n"
+		"  watch [--interval MS] [--count N]\n"
+		"                    the status table, then every change\n"
 		"  run               the monitor daemon\n"
 		"test and offline options (before COMMAND):\n"
 		"  --root DIR        read sysfs and /lib under DIR\n"

@@ -94,6 +94,23 @@ check "-n on a bad config: file:line" \
 "$pw" -n -c "$fx/good/pathwarden.conf"; rc=$?
 check "-n on a good config: exit 0" "[ $rc -eq 0 ]"
 
+# watch: the table once, then the changes.  dm moves to group 2 between
+# the two rounds.
+cp -r "$fx/misrouted/capture" "$tmp/wcap"
+"$pw" -c "$fx/misrouted/pathwarden.conf" --root "$fx/misrouted/root" \
+	--capture "$tmp/wcap" --replay "$fx/misrouted/replay" \
+	watch --count 2 --interval 600 > "$tmp/out" 2>&1 &
+wpid=$!
+sleep 0.3
+sed -i 's/^\(2 0 0 0 2\) 1 /\1 2 /' "$tmp/wcap/dmstatus/mpatha"
+wait $wpid; rc=$?
+check "watch: exit 0 after --count rounds" "[ $rc -eq 0 ]"
+check "watch: the table first" "grep -q 'verdict misrouted' $tmp/out"
+check "watch: the group change" \
+	"grep -Eq '^[0-9:]+ mpatha: path group in use 1 -> 2$' $tmp/out"
+check "watch: path verdict changes" \
+	"grep -Eq '^[0-9:]+ mpatha sda: misrouted/ANO -> stale/ANO$' $tmp/out && ! grep -q 'mpatha sdc:' $tmp/out"
+
 # discover/login through a fake iscsiadm: one portal unreachable, one
 # that never answers; both reported within the bound, the others go on.
 src=$(cd "$(dirname "$0")" && pwd)
