@@ -23,3 +23,4 @@ install-monitor: $(PATHWARDEN)
 		$(DESTDIR)/lib/systemd/system/pathwarden.service
 INSTALL_TARGETS += install-monitor
 .PHONY: install-monitor
+

@@ -58,3 +58,9 @@ run-monitor-daemon: $(PATHWARDEN) $(MONT_FX_STAMPS)
 		$(PATHWARDEN) $(MONT_FX)
 UNIT_TESTS += run-monitor-daemon
 .PHONY: run-monitor-daemon
+
+# Footprint: idle CPU and RSS of the daemon, status time over 1024 paths.
+bench-monitor: $(PATHWARDEN) $(MONT_FX_STAMPS)
+	@sh tests/monitor/bench.sh $(PATHWARDEN) $(MONT_FX)
+BENCHES += bench-monitor
+.PHONY: bench-monitor
