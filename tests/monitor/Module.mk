@@ -41,7 +41,7 @@ all: monitor-tests-build
 
 MONT_RUNS := $(patsubst $(MONT_DIR)/%,run-monitor-%,$(MONT_BINS))
 $(MONT_RUNS): run-monitor-%: $(MONT_DIR)/% $(MONT_FX_STAMPS) $(PATHWARDEN)
-	@scripts/run-test.sh $(RES) monitor-$* $<
+	@scripts/run-test.sh $(RES) monitor-$* $(TEST_WRAPPER) $<
 UNIT_TESTS += $(MONT_RUNS)
 .PHONY: $(MONT_RUNS)
 
