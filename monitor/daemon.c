@@ -27,6 +27,7 @@
 #include <libudev.h>
 
 #include "daemon.h"
+#include "early_failover.h"
 #include "exposition.h"
 #include "failover_window.h"
 #include "http_metrics.h"
@@ -105,6 +106,7 @@ struct daemon {
 	bool have_http;
 	uint64_t alua_events;
 	unsigned int alua_rechecks;	/* pending re-evaluations */
+	bool early_done[CONF_MAX_NODES];	/* until a portal answers */
 	int t_resync, t_refresh, t_alua, t_portal, t_fw, t_verify, t_stop;
 };
 
@@ -481,6 +483,53 @@ static void on_samples(void *arg, int fd, short revents)
 	arm_fw(p->d);
 }
 
+/* Opt-in: fail a silent node's paths while the prober is stuck. */
+static void check_early(struct daemon *d, uint64_t now)
+{
+	if (!d->c->early_failover || !d->have_view)
+		return;
+	for (unsigned int i = 0; i < d->n_probes; i++) {
+		struct probe_slot *ps = &d->probes[i];
+		const struct mp_map *mm;
+		const struct pw_map *m = NULL;
+		const struct conf_node *node;
+		char why[160];
+		size_t idx;
+
+		if (!ps->open)
+			continue;
+		mm = mp_find_map(&d->view.mp, ps->map);
+		for (size_t k = 0; mm && k < d->view.n_maps; k++)
+			if (d->view.maps[k].mp == mm)
+				m = &d->view.maps[k];
+		if (!m || !early_decide(m, d->portals.p, d->portals.n,
+					prober_inflight_since(&ps->pr), now,
+					d->c->early_failover_ms * MS, &node,
+					why, sizeof(why)))
+			continue;
+		idx = (size_t)(node - d->c->nodes);
+		if (d->early_done[idx])
+			continue;
+		d->early_done[idx] = true;
+		log_warn("%s: early failover off %s: %s", m->mp->name,
+			 node->name, why);
+		for (size_t k = 0; k < m->mp->n_paths; k++) {
+			const struct pw_path *p = &m->paths[k];
+			char cmd[96], *reply = NULL;
+
+			if (p->node != node || !strcmp(p->mp->dm_st, "failed"))
+				continue;
+			snprintf(cmd, sizeof(cmd), "fail path %s", p->mp->dev);
+			if (mpath_cmd(d->o->mpath, cmd, &reply))
+				log_warn("%s: '%s' failed", m->mp->name, cmd);
+			free(reply);
+			snprintf(cmd, sizeof(cmd), "early: %s", p->mp->dev);
+			event(d, m->mp->name, now, FW_EV_PATH_FAILED, cmd);
+		}
+		loop_timer_arm_before(&d->loop, d->t_refresh, now + 20 * MS);
+	}
+}
+
 static void on_fw_tick(void *arg, uint64_t now)
 {
 	struct daemon *d = arg;
@@ -490,6 +539,7 @@ static void on_fw_tick(void *arg, uint64_t now)
 			fw_tick(&d->probes[i].fw, now,
 				prober_inflight_since(&d->probes[i].pr));
 	arm_fw(d);
+	check_early(d, now);
 	/* While an I/O is in flight, look again soon: a stall shows as an
 	 * old in-flight issue time. */
 	for (unsigned int i = 0; i < d->n_probes; i++)
@@ -626,8 +676,10 @@ static void portal_changed(void *arg, struct portal_probe *p,
 		 p->portal->port);
 	if (p->state == PORTAL_DOWN) {
 		event(d, NULL, now, FW_EV_PORTAL_DOWN, det);
+		check_early(d, now);
 		return;
 	}
+	d->early_done[p->node - d->c->nodes] = false;
 	if (old == PORTAL_UNKNOWN)
 		return;
 	event(d, NULL, now, FW_EV_PORTAL_UP, det);
