@@ -64,3 +64,38 @@ bench-monitor: $(PATHWARDEN) $(MONT_FX_STAMPS)
 	@sh tests/monitor/bench.sh $(PATHWARDEN) $(MONT_FX)
 BENCHES += bench-monitor
 .PHONY: bench-monitor
+
+# libFuzzer over the monitor's text parsers (ASan + UBSan); a bounded pass
+# with the host tests, `make fuzz-monitor` for longer.
+MONFUZZ_BIN  := build-fuzz/fuzz_monitor
+MONFUZZ_SRCS := tests/monitor/fuzz_monitor.c monitor/config.c \
+	monitor/dm_status.c monitor/mpath_parse.c monitor/mpath_client.c \
+	monitor/iscsi_admin.c monitor/log.c monitor/sysfs_scan.c \
+	monitor/prober.c
+MONFUZZ_RUNS ?= 50000
+$(MONFUZZ_BIN): $(MONFUZZ_SRCS) $(wildcard monitor/*.h) | $(SETUP)
+	@mkdir -p build-fuzz
+	clang -std=gnu11 -g -O1 -Iinclude -Imonitor -D_GNU_SOURCE \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Wall -Wextra -Werror -o $@ $(MONFUZZ_SRCS) \
+		-ljson-c -ldevmapper -lmpathcmd -lpthread
+
+build-fuzz/monitor-seeds/.done: tests/monitor/make-seeds.sh $(MONT_FX_STAMPS)
+	@rm -rf build-fuzz/monitor-seeds
+	@sh tests/monitor/make-seeds.sh tests/monitor $(MONT_FX) \
+		build-fuzz/monitor-seeds
+	@touch $@
+
+run-monitor-fuzz: $(MONFUZZ_BIN) build-fuzz/monitor-seeds/.done
+	@rm -rf build-fuzz/monitor-work && mkdir -p build-fuzz/monitor-work
+	@scripts/run-test.sh $(RES) monitor-fuzz tests/fuzz/run-fuzz.sh \
+		$(MONFUZZ_BIN) build-fuzz/monitor-work -runs=$(MONFUZZ_RUNS) \
+		-max_len=65536 build-fuzz/monitor-seeds
+ifeq ($(TEST_WRAPPER),)
+HOST_TESTS += run-monitor-fuzz
+endif
+
+fuzz-monitor: $(MONFUZZ_BIN) build-fuzz/monitor-seeds/.done
+	$(MONFUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		build-fuzz/monitor-seeds
+.PHONY: run-monitor-fuzz fuzz-monitor
