@@ -247,7 +247,8 @@ void view_judge(struct pw_view *v, const struct pw_conf *conf)
 }
 
 static void join_path(struct pw_path *p, const struct mp_path *mp,
-		      const struct view_opts *o, const struct pw_view *v)
+		      const struct view_opts *o, const struct pw_view *v,
+		      const struct prio_weights *w)
 {
 	unsigned int idx = 0;
 
@@ -270,16 +271,42 @@ static void join_path(struct pw_path *p, const struct mp_path *mp,
 	 * timeout: the kernel already says it is gone. */
 	if (o->rtpg && p->sd &&
 	    (!p->sess || !strcmp(p->sess->state, "LOGGED_IN"))) {
-		struct prio_weights w;
-
 		o->rtpg->query(o->rtpg, mp->dev, o->conf->rtpg_timeout_ms,
 			       &p->rtpg, NULL);
 		p->rtpg_done = true;
-		if (p->rtpg.result == TPG_OK) {
-			prio_weights_default(&w);
-			p->expected_pri = tpg_prio(&p->rtpg.own, &w);
-		}
+		if (p->rtpg.result == TPG_OK && w)
+			p->expected_pri = tpg_prio(&p->rtpg.own, w);
 	}
+}
+
+/*
+ * The prio multipathd should compute from a path's ALUA state: rtpg,
+ * alua and sysfs all use the stock weights unless prio_args changes them
+ * (rtpg and alua only).  Any other prio (const, ...) is not judged.
+ * False when no expectation can be had.
+ */
+static bool map_weights(const struct pw_view *v, const struct mp_map *m,
+			struct prio_weights *w)
+{
+	const char *prio, *args;
+	char err[128];
+
+	prio_weights_default(w);
+	if (!v->have_mpconf)
+		return true;
+	prio = mpconf_get(&v->mpconf, m->vend, m->prod, "prio", NULL);
+	if (!prio)
+		return false;	/* 0.9.4's built-in default is const */
+	if (!strcmp(prio, "sysfs"))
+		return true;
+	if (strcmp(prio, "rtpg") && strcmp(prio, "alua"))
+		return false;
+	args = mpconf_get(&v->mpconf, m->vend, m->prod, "prio_args", NULL);
+	if (args && *args && !prio_weights_parse(args, w, err, sizeof(err))) {
+		log_debug("%s: prio_args not understood: %s", m->name, err);
+		return false;
+	}
+	return true;
 }
 
 bool view_build(struct pw_view *v, const struct view_opts *o)
@@ -324,8 +351,12 @@ bool view_build(struct pw_view *v, const struct view_opts *o)
 				  sizeof(*m->paths));
 		if (!m->paths)
 			return false;
+		struct prio_weights w;
+		bool judge = map_weights(v, m->mp, &w);
+
 		for (size_t j = 0; j < m->mp->n_paths; j++)
-			join_path(&m->paths[j], &m->mp->paths[j], o, v);
+			join_path(&m->paths[j], &m->mp->paths[j], o, v,
+				  judge ? &w : NULL);
 		if (o->dm_status) {
 			char *line = dm_status_get(m->mp->name,
 						   o->dm_capture_dir);

@@ -94,6 +94,22 @@ check "-n on a bad config: file:line" \
 "$pw" -n -c "$fx/good/pathwarden.conf"; rc=$?
 check "-n on a good config: exit 0" "[ $rc -eq 0 ]"
 
+# The prio multipathd should have follows its configuration: prio_args
+# weights count, and a const prio is not judged at all.
+cp -r "$fx/misrouted/capture" "$tmp/pcap"
+sed -i 's/^overrides {$/overrides {\n\tprio_args "ao=60 ano=10"/' "$tmp/pcap/config.txt"
+run_p() { "$pw" -c "$fx/misrouted/pathwarden.conf" --root "$fx/misrouted/root" \
+	--capture "$tmp/pcap" --replay "$fx/misrouted/replay" status; }
+run_p > "$tmp/out"
+check "prio_args weights: AO paths expected at 60" \
+	"grep -Eq '^  sdc .* 10  2  stale$' $tmp/out && python3 -c 'import json' && \
+	 \"$pw\" -c $fx/misrouted/pathwarden.conf --root $fx/misrouted/root --capture $tmp/pcap --replay $fx/misrouted/replay status --json | grep -q '\"rtpg_prio\":60'"
+sed -i 's/^\tprio_args "ao=60 ano=10"$/\tprio "const"/' "$tmp/pcap/config.txt"
+"$pw" -c "$fx/misrouted/pathwarden.conf" --root "$fx/misrouted/root" \
+	--capture "$tmp/pcap" --replay "$fx/misrouted/replay" status --json > "$tmp/json"
+check "const prio: no expected prio, nothing called stale" \
+	"! grep -q rtpg_prio $tmp/json && ! grep -q '\"verdict\":\"stale\"' $tmp/json"
+
 # watch: the table once, then the changes.  dm moves to group 2 between
 # the two rounds.
 cp -r "$fx/misrouted/capture" "$tmp/wcap"
