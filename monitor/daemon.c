@@ -59,6 +59,7 @@ struct probe_slot {
 struct map_track {
 	char name[128];
 	struct switch_guard guard;
+	bool held_logged;
 	unsigned int last_active;	/* for GROUP_SWITCHED events */
 	/* a switch we sent and wait to see in dm's status */
 	bool verifying;
@@ -206,9 +207,13 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 	if (a == SW_NONE)
 		return;
 	if (a == SW_HELD) {
-		log_warn("%s: not switching: %s", m->mp->name, why);
+		/* Say it once per hold, not at every resync. */
+		if (!t->held_logged)
+			log_warn("%s: not switching: %s", m->mp->name, why);
+		t->held_logged = true;
 		return;
 	}
+	t->held_logged = false;
 	snprintf(cmd, sizeof(cmd), "switchgroup map %s group %u", m->mp->name,
 		 group);
 	rc = mpath_cmd(d->o->mpath, cmd, &reply);

@@ -67,7 +67,20 @@ sed -i 's/^\(2 0 0 0 2\) 2 /\1 1 /' "$tmp/cap/dmstatus/mpatha"
 kill -HUP $pid
 check "a revert by multipathd is detected" \
 	"wait_for 3 'grep -q \"multipathd went back to group 1\" $tmp/log'"
-check "and switched again" "[ \$(grep -c switchgroup $tmp/cap/commands.log) -eq 2 ]"
+check "and switched again" \
+	"wait_for 2 '[ \$(grep -c switchgroup $tmp/cap/commands.log) -eq 2 ]'"
+# Two more reverts within the minute: the third makes it hold off, said
+# once, however often it looks again.
+for i in 2 3; do
+	sed -i 's/^\(2 0 0 0 2\) 2 /\1 1 /' "$tmp/cap/dmstatus/mpatha"
+	kill -HUP $pid
+	wait_for 3 "[ \$(grep -c 'went back to group 1' $tmp/log) -eq $i ]"
+done
+kill -HUP $pid; sleep 0.3; kill -HUP $pid; sleep 0.3
+check "three reverts: holds off, no fourth switch" \
+	"[ \$(grep -c switchgroup $tmp/cap/commands.log) -eq 3 ]"
+check "holding off is logged once" \
+	"[ \$(grep -c 'not switching: multipathd reverted 3 switches' $tmp/log) -eq 1 ]"
 stop
 check "SIGTERM: clean exit 0 within 2 s" "[ $rc -eq 0 ]"
 check "records file holds only JSON lines" \
