@@ -54,6 +54,7 @@ struct probe_slot {
 	struct daemon *d;
 	char map[CONF_MAP_MAX];
 	uint64_t last_open_try;
+	unsigned int gone_errors;	/* consecutive "no such device" */
 };
 
 struct map_track {
@@ -484,7 +485,22 @@ static void on_samples(void *arg, int fd, short revents)
 				p->stats->probe_errors++;
 			fw_io_done(&p->fw, s[i].issued_ns, s[i].done_ns,
 				   !s[i].err);
+			/* The map itself went away: stop hammering a dead
+			 * fd, open it again later (the window stays open). */
+			if (s[i].err == ENODEV || s[i].err == ENXIO ||
+			    s[i].err == EBADF)
+				p->gone_errors++;
+			else
+				p->gone_errors = 0;
 		}
+	if (p->gone_errors >= 20) {
+		log_warn("probe %s: the device is gone (%s); reopening later",
+			 p->map, strerror(ENODEV));
+		loop_del_fd(&p->d->loop, p->pr.efd);
+		prober_stop(&p->pr);
+		p->open = false;
+		p->gone_errors = 0;
+	}
 	arm_fw(p->d);
 }
 
