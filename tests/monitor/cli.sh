@@ -156,7 +156,7 @@ check "login again: idempotent" \
 	"[ \$(grep -c 'hpms01.vg1: already logged in' $tmp/out) -eq 2 ] && ! grep -q ': logged in' $tmp/out"
 "$pw" -c "$tmp/i.conf" --root "$fx/good/root" login --no-wait > "$tmp/out" 2>&1
 check "login with live sessions: no iscsiadm login at all" \
-	"grep -q 'already logged in (session 1)' $tmp/out"
+	"grep -q 'already logged in (session 1); timeouts recorded for its next login' $tmp/out && [ \$(grep -c -- '--login' $FAKE_ISCSI_DIR/calls) -eq 4 ]"
 rm -f "$FAKE_ISCSI_DIR/hang" "$FAKE_ISCSI_DIR/fail"
 "$pw" -c "$tmp/i.conf" --root "$tmp/none" discover > "$tmp/out" 2>&1; rc=$?
 check "discover: all portals answer, exit 0" "[ $rc -eq 0 ]"
