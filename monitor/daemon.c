@@ -55,6 +55,7 @@ struct probe_slot {
 	char map[CONF_MAP_MAX];
 	uint64_t last_open_try;
 	unsigned int gone_errors;	/* consecutive "no such device" */
+	int open_err;			/* last open failure, logged once */
 };
 
 struct map_track {
@@ -589,10 +590,15 @@ static void open_probes(struct daemon *d, uint64_t now)
 			snprintf(path, sizeof(path), "/dev/mapper/%s", cp->map);
 		rc = prober_open(&p->pr, cp, path, d->o->probe_dir != NULL);
 		if (rc) {
-			log_warn("probe %s: cannot open %s: %s (retrying)",
-				 cp->map, path, strerror(-rc));
+			/* Once, not every 10 s while the map is absent. */
+			if (p->open_err != rc)
+				log_warn("probe %s: cannot open %s: %s (will "
+					 "retry every 10 s)", cp->map, path,
+					 strerror(-rc));
+			p->open_err = rc;
 			continue;
 		}
+		p->open_err = 0;
 		if (prober_start(&p->pr) ||
 		    loop_add_fd(&d->loop, p->pr.efd, POLLIN, on_samples, p)) {
 			prober_stop(&p->pr);
