@@ -2,12 +2,14 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <string.h>
 
 #include "cli.h"
 #include "daemon.h"
+#include "dm_status.h"
 #include "doctor.h"
 #include "iscsi_admin.h"
 #include "log.h"
@@ -303,6 +305,86 @@ int cmd_watch(struct cli_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+static int save(const char *dir, const char *name, const char *text)
+{
+	char path[600];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "we");
+	if (!f) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	ok = fputs(text, f) >= 0;
+	ok &= fclose(f) == 0;
+	return ok ? 0 : -1;
+}
+
+/*
+ * pathwarden capture DIR: multipathd's answers and the kernel's multipath
+ * status, saved in the layout --capture reads, for bug reports and for
+ * refreshing test fixtures from a real host.  Nothing secret is in them.
+ */
+int cmd_capture(struct cli_ctx *c, int argc, char **argv)
+{
+	static const struct { const char *cmd, *file; } what[] = {
+		{ "show maps json", "maps.json" },
+		{ "show config", "config.txt" },
+	};
+	struct mpath_source mp;
+	struct mp_topology t;
+	char err[256], sub[600], *reply = NULL;
+	const char *dir;
+	int bad = 0;
+
+	(void)c;
+	if (argc != 2) {
+		fprintf(stderr, "usage: pathwarden capture DIR\n");
+		return 2;
+	}
+	dir = argv[1];
+	snprintf(sub, sizeof(sub), "%s/dmstatus", dir);
+	if ((mkdir(dir, 0755) && errno != EEXIST) ||
+	    (mkdir(sub, 0755) && errno != EEXIST)) {
+		fprintf(stderr, "%s: %s\n", sub, strerror(errno));
+		return 3;
+	}
+	mpath_source_live(&mp, MPATHD_TIMEOUT_MS);
+	for (size_t i = 0; i < sizeof(what) / sizeof(what[0]); i++) {
+		int rc = mpath_cmd(&mp, what[i].cmd, &reply);
+
+		if (rc) {
+			fprintf(stderr, "multipathd did not answer '%s': %s\n",
+				what[i].cmd, strerror(-rc));
+			bad = 1;
+		} else if (save(dir, what[i].file, reply)) {
+			bad = 1;
+		}
+		if (!rc && i == 0 &&
+		    mp_parse_maps_json(reply, &t, err, sizeof(err))) {
+			for (size_t k = 0; k < t.n_maps; k++) {
+				char *st = dm_status_get(t.maps[k].name, NULL);
+				char name[160];
+
+				snprintf(name, sizeof(name), "dmstatus/%s",
+					 t.maps[k].name);
+				if (!st || strchr(t.maps[k].name, '/') ||
+				    save(dir, name, st))
+					bad = 1;
+				free(st);
+			}
+			mp_topology_free(&t);
+		}
+		free(reply);
+		reply = NULL;
+	}
+	mpath_close(&mp);
+	printf("saved in %s%s\n", dir, bad ? " (incomplete: see above)" : "");
+	return bad ? 1 : 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct cli_ctx *, int, char **);
@@ -313,6 +395,7 @@ static const struct {
 	{ "login", cmd_login },
 	{ "run", cmd_run },
 	{ "watch", cmd_watch },
+	{ "capture", cmd_capture },
 };
 
 int cli_dispatch(struct cli_ctx *c, int argc, char **argv)

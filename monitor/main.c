@@ -34,6 +34,8 @@ static void usage(FILE *out)
 		"  watch [--interval MS] [--count N]\n"
 		"                    the status table, then every change\n"
 		"  run               the monitor daemon\n"
+		"  capture DIR       save multipathd's answers and dm status "
+		"(for --capture)\n"
 		"test and offline options (before COMMAND):\n"
 		"  --root DIR        read sysfs and /lib under DIR\n"
 		"  --capture DIR     multipathd answers from DIR/maps.json and "

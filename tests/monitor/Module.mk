@@ -106,3 +106,11 @@ fuzz-monitor: $(MONFUZZ_BIN) build-fuzz/monitor-seeds/.done
 	$(MONFUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 		build-fuzz/monitor-seeds
 .PHONY: run-monitor-fuzz fuzz-monitor
+
+# The live libmpathcmd client against a fake multipathd socket, in a
+# network namespace of its own (root: unshare -n).
+run-monitor-live: $(PATHWARDEN) $(MONT_FX_STAMPS)
+	@scripts/run-test.sh $(RES) monitor-live sh tests/monitor/live.sh \
+		$(PATHWARDEN) $(MONT_FX)
+HOST_TESTS += run-monitor-live
+.PHONY: run-monitor-live
