@@ -332,7 +332,7 @@ static void on_alua(void *arg, uint64_t now)
 static void verify_switch(void *arg, uint64_t now)
 {
 	struct daemon *d = arg;
-	bool pending = false;
+	bool pending = false, early = false;
 
 	refresh(d, 0);
 	now = d->loop.now();
@@ -357,10 +357,14 @@ static void verify_switch(void *arg, uint64_t now)
 			t->verifying = false;
 		} else {
 			pending = true;
+			early |= now - t->requested_ns < 1 * S;
 		}
 	}
+	/* Look often in the first second (that is the figure that
+	 * matters), then back off: each look re-reads everything. */
 	if (pending)
-		loop_timer_arm(&d->loop, d->t_verify, now + 100 * MS);
+		loop_timer_arm(&d->loop, d->t_verify,
+			       now + (early ? 100 : 500) * MS);
 }
 
 /* ---- udev ----------------------------------------------------------------- */
