@@ -139,6 +139,8 @@ int cmd_run(struct cli_ctx *c, int argc, char **argv)
 			o.probe_dir = argv[++i];
 		} else if (!strcmp(argv[i], "--no-udev")) {
 			o.no_udev = true;
+		} else if (!strcmp(argv[i], "--uevents") && i + 1 < argc) {
+			o.uevent_fifo = argv[++i];
 		} else {
 			fprintf(stderr, "run: unknown argument '%s'\n",
 				argv[i]);

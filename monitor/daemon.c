@@ -88,6 +88,7 @@ struct daemon {
 	struct loop loop;
 	bool stop;
 	int sigfd;
+	int fifo_fd;			/* test uevents, -1 none */
 	struct udev *udev;
 	struct udev_monitor *mon;
 	struct pw_view view;
@@ -369,6 +370,35 @@ static void verify_switch(void *arg, uint64_t now)
 
 /* ---- udev ----------------------------------------------------------------- */
 
+/* One uevent, from libudev or from the test FIFO. */
+static void uevent(struct daemon *d, const char *sub, const char *act,
+		   const char *name, const char *ua, const char *dma,
+		   const char *dm_name, const char *dm_path)
+{
+	uint64_t now = d->loop.now();
+
+	if (sub && !strcmp(sub, "scsi") && act && !strcmp(act, "change") &&
+	    ua && !strcmp(ua, "ASYMMETRIC_ACCESS_STATE_CHANGED")) {
+		d->alua_events++;
+		event(d, map_of_hctl(d, name), now, FW_EV_ALUA_CHANGE,
+		      name ? name : "");
+		d->alua_rechecks = 3;
+		loop_timer_arm(&d->loop, d->t_alua, now);
+	} else if (sub && !strcmp(sub, "block") && dma &&
+		   (!strcmp(dma, "PATH_FAILED") ||
+		    !strcmp(dma, "PATH_REINSTATED"))) {
+		event(d, dm_name, now, dma[5] == 'F' ? FW_EV_PATH_FAILED :
+		      FW_EV_PATH_REINSTATED, dm_path ? dm_path : "");
+		loop_timer_arm_before(&d->loop, d->t_refresh, now + 50 * MS);
+	} else if (sub && !strcmp(sub, "block") && act &&
+		   (!strcmp(act, "add") || !strcmp(act, "remove") ||
+		    !strcmp(act, "change")) && name &&
+		   (!strncmp(name, "sd", 2) || !strncmp(name, "dm-", 3))) {
+		/* Coalesce: a login brings a burst of these. */
+		loop_timer_arm_before(&d->loop, d->t_refresh, now + 300 * MS);
+	}
+}
+
 static void on_udev(void *arg, int fd, short revents)
 {
 	struct daemon *d = arg;
@@ -377,44 +407,57 @@ static void on_udev(void *arg, int fd, short revents)
 	(void)fd;
 	(void)revents;
 	while ((dev = udev_monitor_receive_device(d->mon))) {
-		const char *sub = udev_device_get_subsystem(dev);
-		const char *act = udev_device_get_action(dev);
-		const char *ua = udev_device_get_property_value(dev, "SDEV_UA");
-		const char *dma = udev_device_get_property_value(dev,
-								 "DM_ACTION");
-		const char *name = udev_device_get_sysname(dev);
-		uint64_t now = d->loop.now();
-
-		if (sub && !strcmp(sub, "scsi") && act &&
-		    !strcmp(act, "change") && ua &&
-		    !strcmp(ua, "ASYMMETRIC_ACCESS_STATE_CHANGED")) {
-			d->alua_events++;
-			event(d, map_of_hctl(d, name), now, FW_EV_ALUA_CHANGE,
-			      name ? name : "");
-			d->alua_rechecks = 3;
-			loop_timer_arm(&d->loop, d->t_alua, now);
-		} else if (sub && !strcmp(sub, "block") && dma &&
-			   (!strcmp(dma, "PATH_FAILED") ||
-			    !strcmp(dma, "PATH_REINSTATED"))) {
-			const char *map = udev_device_get_property_value(
-				dev, "DM_NAME");
-			const char *path = udev_device_get_property_value(
-				dev, "DM_PATH");
-
-			event(d, map, now, dma[5] == 'F' ? FW_EV_PATH_FAILED :
-			      FW_EV_PATH_REINSTATED, path ? path : "");
-			loop_timer_arm_before(&d->loop, d->t_refresh,
-					      now + 50 * MS);
-		} else if (sub && !strcmp(sub, "block") && act &&
-			   (!strcmp(act, "add") || !strcmp(act, "remove") ||
-			    !strcmp(act, "change")) && name &&
-			   (!strncmp(name, "sd", 2) ||
-			    !strncmp(name, "dm-", 3))) {
-			/* Coalesce: a login brings a burst of these. */
-			loop_timer_arm_before(&d->loop, d->t_refresh,
-					      now + 300 * MS);
-		}
+		uevent(d, udev_device_get_subsystem(dev),
+		       udev_device_get_action(dev),
+		       udev_device_get_sysname(dev),
+		       udev_device_get_property_value(dev, "SDEV_UA"),
+		       udev_device_get_property_value(dev, "DM_ACTION"),
+		       udev_device_get_property_value(dev, "DM_NAME"),
+		       udev_device_get_property_value(dev, "DM_PATH"));
 		udev_device_unref(dev);
+	}
+}
+
+/*
+ * Tests feed uevents through a FIFO, one per line:
+ *   SUBSYSTEM ACTION SYSNAME [KEY=VALUE...]
+ * and they take the same path as libudev's.
+ */
+static void on_uevent_fifo(void *arg, int fd, short revents)
+{
+	struct daemon *d = arg;
+	char buf[4096];
+	ssize_t n;
+
+	(void)revents;
+	while ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+		char *save = NULL, *line;
+
+		buf[n] = '\0';
+		for (line = strtok_r(buf, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			char *w[16], *s2 = NULL;
+			const char *ua = NULL, *dma = NULL, *dmn = NULL,
+				   *dmp = NULL;
+			int k = 0;
+
+			for (char *t = strtok_r(line, " ", &s2); t && k < 16;
+			     t = strtok_r(NULL, " ", &s2))
+				w[k++] = t;
+			if (k < 3)
+				continue;
+			for (int i = 3; i < k; i++) {
+				if (!strncmp(w[i], "SDEV_UA=", 8))
+					ua = w[i] + 8;
+				else if (!strncmp(w[i], "DM_ACTION=", 10))
+					dma = w[i] + 10;
+				else if (!strncmp(w[i], "DM_NAME=", 8))
+					dmn = w[i] + 8;
+				else if (!strncmp(w[i], "DM_PATH=", 8))
+					dmp = w[i] + 8;
+			}
+			uevent(d, w[0], w[1], w[2], ua, dma, dmn, dmp);
+		}
 	}
 }
 
@@ -866,6 +909,7 @@ int daemon_run(const struct daemon_opts *o)
 	d->c = o->conf;
 	d->login.fd = -1;
 	d->multipathd_up = -1;		/* not asked yet */
+	d->fifo_fd = -1;
 	loop_init(&d->loop);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -918,6 +962,17 @@ int daemon_run(const struct daemon_opts *o)
 			 "%s:%u", d->portals.p[i].portal->host,
 			 d->portals.p[i].portal->port);
 		d->pstats[i].up = -1;
+	}
+	if (o->uevent_fifo) {
+		int fd = open(o->uevent_fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+
+		d->fifo_fd = fd;
+		if (fd < 0 || loop_add_fd(&d->loop, fd, POLLIN, on_uevent_fifo,
+					  d)) {
+			log_err("%s: %s", o->uevent_fifo, strerror(errno));
+			rc = 3;
+			goto out;
+		}
 	}
 	if (!o->no_udev && (rc = udev_start(d))) {
 		log_err("cannot listen to udev events: %s", strerror(-rc));
@@ -974,6 +1029,8 @@ out:
 		view_free(&d->view);
 	if (d->sigfd >= 0)
 		close(d->sigfd);
+	if (d->fifo_fd >= 0)
+		close(d->fifo_fd);
 	free(d);
 	return rc;
 }

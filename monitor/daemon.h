@@ -13,6 +13,7 @@ struct daemon_opts {
 	struct mpath_source *mpath;	/* live, or captured in tests */
 	const char *dm_capture_dir;	/* dm status from files (tests) */
 	bool no_udev;			/* tests: no netlink monitor */
+	const char *uevent_fifo;	/* tests: uevents as text lines */
 	const char *probe_dir;		/* tests: probe DIR/<map> files */
 	double run_for_s;		/* tests: stop after this long, 0 never */
 };

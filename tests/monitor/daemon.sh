@@ -96,6 +96,46 @@ check "good: no switchgroup sent" "[ ! -s $tmp/cap/commands.log ]"
 check "good: verdict ok in metrics" \
 	"grep -qx 'pathwarden_map_verdict{map=\"mpatha\",verdict=\"ok\"} 1' $tmp/m"
 
+# An ALUA swap announced by the SCSI uevent: the daemon re-reads the
+# kernel's access_state and switches at once, not at the next resync
+# (30 s).  A copy of the host whose states the test flips.
+rm -rf "$tmp/root"
+cp -a "$fx/good/root" "$tmp/root"
+mkfifo "$tmp/ev"
+rm -rf "$tmp/cap"; cp -r "$fx/good/capture" "$tmp/cap"
+sed -e "s#^metrics .*#metrics 127.0.0.1:$port#" \
+    -e "s#^records .*#records $tmp/rec.jsonl#" \
+    "$fx/good/pathwarden.conf" > "$tmp/c.conf"
+echo "portal-check-ms 0" >> "$tmp/c.conf"
+rm -f "$tmp/rec.jsonl"
+"$pw" -d -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
+	run --no-udev --uevents "$tmp/ev" --probe-dir "$tmp" > "$tmp/log" 2>&1 &
+pid=$!
+wait_for 2 "metrics > $tmp/m 2>/dev/null"
+sleep 0.5
+check "good host: nothing sent before the change" "[ ! -s $tmp/cap/commands.log ]"
+for f in $(find "$tmp/root/sys/devices" -name access_state); do
+	case $f in
+	*/host[23]/*) echo active/non-optimized > "$f" ;;
+	*) echo active/optimized > "$f" ;;
+	esac
+done
+start=$(date +%s%N)
+echo "scsi change 2:0:0:0 SDEV_UA=ASYMMETRIC_ACCESS_STATE_CHANGED" > "$tmp/ev"
+wait_for 2 "grep -qx 'switchgroup map mpatha group 2' $tmp/cap/commands.log 2>/dev/null"
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+check "ALUA uevent: switchgroup to hpms02's group within 1 s (${ms} ms, polled at 50 ms)" \
+	"grep -qx 'switchgroup map mpatha group 2' $tmp/cap/commands.log && [ $ms -lt 1000 ]"
+echo "block change dm-0 DM_ACTION=PATH_FAILED DM_NAME=mpatha DM_PATH=8:16" > "$tmp/ev"
+check "dm path uevent reaches the map's window" \
+	"wait_for 2 'grep -q \"mpatha: path_failed 8:16\" $tmp/log'"
+wait_for 2 "metrics > $tmp/m 2>/dev/null"
+check "metrics count the ALUA event" \
+	"grep -qx 'pathwarden_alua_events_total 1' $tmp/m"
+stop
+check "switch record written, confirmed by dm" \
+	"grep -q '\"type\":\"switch\".*\"outcome\":\"confirmed\"' $tmp/rec.jsonl"
+
 # No multipathd at all: runs, says so, exits cleanly.
 start good
 wait_for 2 "metrics > $tmp/m 2>/dev/null"	# signals are handled from here
