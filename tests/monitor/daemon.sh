@@ -136,6 +136,29 @@ stop
 check "switch record written, confirmed by dm" \
 	"grep -q '\"type\":\"switch\".*\"outcome\":\"confirmed\"' $tmp/rec.jsonl"
 
+# A session that comes back: its failed path is reinstated in multipathd
+# at once, not at multipathd's next path check.
+rm -rf "$tmp/root" "$tmp/cap" "$tmp/rec.jsonl"
+cp -a "$fx/sessfail/root" "$tmp/root"
+cp -r "$fx/sessfail/capture" "$tmp/cap"
+sed -e "s#^metrics .*#metrics 127.0.0.1:$port#" \
+    -e "s#^records .*#records $tmp/rec.jsonl#" \
+    "$fx/sessfail/pathwarden.conf" > "$tmp/c.conf"
+echo "portal-check-ms 0" >> "$tmp/c.conf"
+"$pw" -d -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
+	run --no-udev --probe-dir "$tmp" > "$tmp/log" 2>&1 &
+pid=$!
+wait_for 2 "metrics > $tmp/m 2>/dev/null"
+sleep 1
+check "failed session: nothing reinstated while it is down" \
+	"! grep -q reinstate $tmp/cap/commands.log 2>/dev/null"
+echo LOGGED_IN > "$(find "$tmp/root/sys/devices" -path '*session1/iscsi_session/session1/state')"
+check "session back: 'reinstate path sda' within 2 s" \
+	"wait_for 2 'grep -qx \"reinstate path sda\" $tmp/cap/commands.log 2>/dev/null'"
+check "session back: logged as a session state event" \
+	"grep -q 'session_state session 1 FAILED -> LOGGED_IN' $tmp/log"
+stop
+
 # No multipathd at all: runs, says so, exits cleanly.
 start good
 wait_for 2 "metrics > $tmp/m 2>/dev/null"	# signals are handled from here
