@@ -159,6 +159,37 @@ check "session back: logged as a session state event" \
 	"grep -q 'session_state session 1 FAILED -> LOGGED_IN' $tmp/log"
 stop
 
+# A portal that answers again and has no session: logged in at once
+# (through a fake iscsiadm), on loopback so no network is touched.
+src=$(cd "$(dirname "$0")" && pwd)
+pport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$tmp/iscsi" "$tmp/empty"
+rm -rf "$tmp/cap"; cp -r "$fx/good/capture" "$tmp/cap"
+cat > "$tmp/c.conf" <<CONF
+node back 127.0.0.1:$pport target iqn.2016-02.local.virtual:back.vg1
+metrics 127.0.0.1:$port
+records $tmp/rec.jsonl
+portal-check-ms 200
+portal-connect-ms 100
+CONF
+PATHWARDEN_ISCSIADM="$src/fake-iscsiadm.sh" FAKE_ISCSI_DIR="$tmp/iscsi" \
+"$pw" -d -v -c "$tmp/c.conf" --root "$tmp/empty" --capture "$tmp/cap" \
+	run --no-udev > "$tmp/log" 2>&1 &
+pid=$!
+wait_for 2 "grep -q 'portal_down back 127.0.0.1:$pport' $tmp/log"
+python3 -c "
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', $pport)); s.listen(8); time.sleep(4)" &
+lpid=$!
+check "portal back: logged in within 1 s of it answering" \
+	"wait_for 1 'grep -q -- \"-T iqn.2016-02.local.virtual:back.vg1 -p 127.0.0.1:$pport --login\" $tmp/iscsi/calls 2>/dev/null'"
+check "portal back: the login's outcome is logged" \
+	"wait_for 2 'grep -q \"re-login back 127.0.0.1: logged in\" $tmp/log'"
+stop
+kill $lpid 2>/dev/null; wait $lpid 2>/dev/null
+check "portal back: one login only" "[ \$(grep -c -- '--login' $tmp/iscsi/calls) -eq 1 ]"
+
 # No multipathd at all: runs, says so, exits cleanly.
 start good
 wait_for 2 "metrics > $tmp/m 2>/dev/null"	# signals are handled from here
