@@ -110,6 +110,7 @@ struct daemon {
 	bool have_http;
 	uint64_t alua_events;
 	unsigned int alua_rechecks;	/* pending re-evaluations */
+	uint64_t last_alua_ns;		/* the latest ALUA uevent */
 	bool early_done[CONF_MAX_NODES];	/* until a portal answers */
 	int t_resync, t_refresh, t_alua, t_portal, t_fw, t_verify, t_stop;
 };
@@ -322,7 +323,8 @@ static void on_alua(void *arg, uint64_t now)
 	struct daemon *d = arg;
 	static const unsigned int again_ms[] = { 100, 400, 1500 };
 
-	refresh(d, now);
+	/* Switch records count from the uevent, also for the re-checks. */
+	refresh(d, d->last_alua_ns ? d->last_alua_ns : now);
 	if (d->alua_rechecks) {
 		unsigned int k = 3 - d->alua_rechecks--;
 
@@ -380,6 +382,7 @@ static void uevent(struct daemon *d, const char *sub, const char *act,
 	if (sub && !strcmp(sub, "scsi") && act && !strcmp(act, "change") &&
 	    ua && !strcmp(ua, "ASYMMETRIC_ACCESS_STATE_CHANGED")) {
 		d->alua_events++;
+		d->last_alua_ns = now;
 		event(d, map_of_hctl(d, name), now, FW_EV_ALUA_CHANGE,
 		      name ? name : "");
 		d->alua_rechecks = 3;
