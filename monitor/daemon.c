@@ -231,9 +231,12 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 	free(reply);
 	log_info("%s: switched to group %u (%s)", m->mp->name, group, why);
 	switch_note_sent(&t->guard, group, now);
-	for (unsigned int i = 0; i < d->n_probes; i++)
-		if (!strcmp(d->probes[i].map, m->mp->name))
-			d->stats[i].switches++;
+	{
+		struct probe_slot *ps = probe_for(d, m->mp->name);
+
+		if (ps)
+			ps->stats->switches++;
+	}
 	{
 		char det[32];
 
@@ -289,9 +292,10 @@ static void refresh(struct daemon *d, uint64_t event_ns)
 				 "group %u is optimized: its prios do not follow "
 				 "ALUA (run pathwarden doctor)", m->mp->name,
 				 m->active_group, m->ao_group);
-			for (unsigned int k = 0; k < d->n_probes; k++)
-				if (!strcmp(d->probes[k].map, m->mp->name))
-					d->stats[k].switch_reverts++;
+			struct probe_slot *ps = probe_for(d, m->mp->name);
+
+			if (ps)
+				ps->stats->switch_reverts++;
 		}
 	}
 	if (d->have_view)
