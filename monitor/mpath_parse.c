@@ -415,6 +415,22 @@ static const char *sec_get(const struct mpconf_section *s, const char *key)
 	return NULL;
 }
 
+/*
+ * Stacked quantifiers ("a++++") make glibc's regcomp take memory
+ * exponential in their number (the fuzzer found it); no vendor or product
+ * pattern of multipathd's table needs them, nor one longer than 128.
+ */
+static bool regex_sane(const char *re)
+{
+	if (strlen(re) > 128)
+		return false;
+	for (const char *s = re; *s; s++)
+		if (strchr("*+?{", s[0]) && s[1] && strchr("*+?{", s[1]) &&
+		    (s == re || s[-1] != '\\'))
+			return false;
+	return true;
+}
+
 static bool regex_match(const char *re, const char *s)
 {
 	regex_t r;
@@ -422,6 +438,8 @@ static bool regex_match(const char *re, const char *s)
 
 	if (!re)
 		return true;
+	if (!regex_sane(re))
+		return false;
 	if (regcomp(&r, re, REG_EXTENDED | REG_NOSUB))
 		return false;
 	m = regexec(&r, s, 0, NULL, 0) == 0;

@@ -97,14 +97,15 @@ run-monitor-fuzz: $(MONFUZZ_BIN) build-fuzz/monitor-seeds/.done
 	@rm -rf build-fuzz/monitor-work && mkdir -p build-fuzz/monitor-work
 	@scripts/run-test.sh $(RES) monitor-fuzz tests/fuzz/run-fuzz.sh \
 		$(MONFUZZ_BIN) build-fuzz/monitor-work -runs=$(MONFUZZ_RUNS) \
-		-max_len=65536 build-fuzz/monitor-seeds
+		-max_len=65536 build-fuzz/monitor-seeds \
+		tests/monitor/fuzz-regressions
 ifeq ($(TEST_WRAPPER),)
 HOST_TESTS += run-monitor-fuzz
 endif
 
 fuzz-monitor: $(MONFUZZ_BIN) build-fuzz/monitor-seeds/.done
 	$(MONFUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-		build-fuzz/monitor-seeds
+		build-fuzz/monitor-seeds tests/monitor/fuzz-regressions
 .PHONY: run-monitor-fuzz fuzz-monitor
 
 # The live libmpathcmd client against a fake multipathd socket, in a

@@ -191,6 +191,13 @@ static void test_show_config_bad(void **state)
 	assert_string_equal(mpconf_get(&c, "A", "p", "failback", NULL),
 			    "immediate");
 	mpconf_free(&c);
+	/* A pattern that would make regcomp explode is not used. */
+	assert_true(mpconf_parse("devices {\n device {\n vendor \"A+++++++++"
+				 "+++++++++++++++++++++++++++++++++++++++++\"\n"
+				 " failback manual\n }\n}\n", &c, err,
+				 sizeof(err)));
+	assert_null(mpconf_get(&c, "AAA", "p", "failback", NULL));
+	mpconf_free(&c);
 }
 
 static void test_captured_source(void **state)
