@@ -110,6 +110,15 @@ sed -i 's/^\tprio_args "ao=60 ano=10"$/\tprio "const"/' "$tmp/pcap/config.txt"
 check "const prio: no expected prio, nothing called stale" \
 	"! grep -q rtpg_prio $tmp/json && ! grep -q '\"verdict\":\"stale\"' $tmp/json"
 
+# RTPG as the lab's real LIO answers it (extended header, RETURN DATA
+# LENGTH 4 bytes short), through the core's query, for sda.
+cp -r "$fx/good/replay" "$tmp/realrep"
+cp "$(dirname "$0")/../fixtures/lio61-hpms01-captured.replay" "$tmp/realrep/sda.replay"
+"$pw" -c "$fx/good/pathwarden.conf" --root "$fx/good/root" \
+	--capture "$fx/good/capture" --replay "$tmp/realrep" status --json > "$tmp/json"
+check "real LIO RTPG bytes: sda is group 1, active/optimized" \
+	"python3 -c 'import json,sys; p=[x for x in json.load(open(\"$tmp/json\"))[\"maps\"][0][\"paths\"] if x[\"dev\"]==\"sda\"][0]; sys.exit(not (p[\"rtpg\"]==\"ok\" and p[\"alua_group\"]==1 and p[\"alua_state\"]==\"active/optimized\" and p[\"verdict\"]==\"active\"))'"
+
 # watch: the table once, then the changes.  dm moves to group 2 between
 # the two rounds.
 cp -r "$fx/misrouted/capture" "$tmp/wcap"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -203,18 +204,28 @@ static void test_show_config_bad(void **state)
 static void test_captured_source(void **state)
 {
 	struct mpath_source s;
+	char dir[] = "/tmp/pw-capture-XXXXXX", path[64];
 	char *reply;
 
 	(void)state;
-	mpath_source_captured(&s, MON_SRC_DIR "/fixtures");
+	/* A scratch directory: the source appends to DIR/commands.log. */
+	assert_non_null(mkdtemp(dir));
+	mpath_source_captured(&s, dir);
 	assert_int_equal(mpath_cmd(&s, "show maps", &reply), -EOPNOTSUPP);
 	assert_null(reply);
 	assert_int_equal(mpath_cmd(&s, "switchgroup map mpatha group 2",
 				   &reply), 0);
 	free(reply);
 	assert_string_equal(s.log, "switchgroup map mpatha group 2\n");
-	/* the fixture dir has no maps.json */
+	snprintf(path, sizeof(path), "%s/commands.log", dir);
+	reply = read_file(path, 4096);
+	assert_non_null(reply);
+	assert_string_equal(reply, "switchgroup map mpatha group 2\n");
+	free(reply);
+	assert_int_equal(unlink(path), 0);
+	/* no maps.json there */
 	assert_int_equal(mpath_cmd(&s, "show maps json", &reply), -ENOENT);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 static void test_dm_status(void **state)
