@@ -2,7 +2,7 @@
 MON_SRCS    := $(filter-out monitor/main.c,$(sort $(wildcard monitor/*.c)))
 MON_OBJS    := $(MON_SRCS:%.c=$(BUILD)/%.o)
 MON_LIB     := $(BUILD)/monitor/libmonitor.a
-MON_LIBS    := -ljson-c -ludev -lmpathcmd
+MON_LIBS    := -ljson-c -ludev -lmpathcmd -ldevmapper
 PATHWARDEN  := $(BUILD)/monitor/pathwarden
 
 all: $(PATHWARDEN)
@@ -19,8 +19,8 @@ install-monitor: $(PATHWARDEN)
 	install -D -m 0755 $(PATHWARDEN) $(DESTDIR)$(SBINDIR)/pathwarden
 	install -D -m 0644 etc/pathwarden.conf \
 		$(DESTDIR)$(CONFDIR)/pathwarden/pathwarden.conf.example
-	install -D -m 0644 man/pathwarden.8 $(DESTDIR)$(MANDIR)/man8/pathwarden.8
-	install -D -m 0644 man/pathwarden.conf.5 \
-		$(DESTDIR)$(MANDIR)/man5/pathwarden.conf.5
+	install -D -m 0644 monitor/pathwarden.service \
+		$(DESTDIR)/lib/systemd/system/pathwarden.service
 INSTALL_TARGETS += install-monitor
 .PHONY: install-monitor
+

@@ -30,5 +30,7 @@ int cmd_doctor(struct cli_ctx *c, int argc, char **argv);
 int cmd_discover(struct cli_ctx *c, int argc, char **argv);
 int cmd_login(struct cli_ctx *c, int argc, char **argv);
 int cmd_run(struct cli_ctx *c, int argc, char **argv);
+int cmd_watch(struct cli_ctx *c, int argc, char **argv);
+int cmd_capture(struct cli_ctx *c, int argc, char **argv);
 
 #endif

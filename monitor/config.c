@@ -40,6 +40,8 @@ void conf_defaults(struct pw_conf *c)
 	c->relogin = true;
 	c->portal_check_ms = 500;
 	c->portal_connect_ms = 300;
+	c->early_failover = false;
+	c->early_failover_ms = 1000;
 }
 
 struct parse_ctx {
@@ -200,7 +202,7 @@ static bool do_node(struct parse_ctx *p, struct pw_conf *c, char **w, int n)
 				    w[1], c->nodes[i].line);
 	node = &c->nodes[c->n_nodes];
 	memset(node, 0, sizeof(*node));
-	snprintf(node->name, sizeof(node->name), "%s", w[1]);
+	str_copy(node->name, sizeof(node->name), w[1]);
 	node->line = p->line;
 	for (int i = 2; i < n; i++) {
 		struct conf_portal portal;
@@ -261,7 +263,7 @@ static bool do_probe(struct parse_ctx *p, struct pw_conf *c, char **w, int n)
 				    c->probes[i].line);
 	pr = &c->probes[c->n_probes];
 	memset(pr, 0, sizeof(*pr));
-	snprintf(pr->map, sizeof(pr->map), "%s", w[1]);
+	str_copy(pr->map, sizeof(pr->map), w[1]);
 	pr->interval_ms = 25;
 	pr->size = 4096;
 	pr->timeout_ms = 250;
@@ -321,6 +323,7 @@ static const struct uint_opt uint_opts[] = {
 	UOPT("resync", resync_s, 1, 3600),
 	UOPT("portal-check-ms", portal_check_ms, 0, 60000),
 	UOPT("portal-connect-ms", portal_connect_ms, 10, 10000),
+	UOPT("early-failover-ms", early_failover_ms, 100, 60000),
 };
 
 static bool do_line(struct parse_ctx *p, struct pw_conf *c, char **w, int n)
@@ -344,8 +347,10 @@ static bool do_line(struct parse_ctx *p, struct pw_conf *c, char **w, int n)
 		*(unsigned int *)((char *)c + o->off) = (unsigned int)v;
 		return true;
 	}
-	if (!strcmp(w[0], "alua-switch") || !strcmp(w[0], "relogin")) {
-		bool *b = w[0][0] == 'a' ? &c->alua_switch : &c->relogin;
+	if (!strcmp(w[0], "alua-switch") || !strcmp(w[0], "relogin") ||
+	    !strcmp(w[0], "early-failover")) {
+		bool *b = w[0][0] == 'a' ? &c->alua_switch :
+			  w[0][0] == 'r' ? &c->relogin : &c->early_failover;
 
 		if (n != 2 || !parse_bool(w[1], b))
 			return fail(p, "%s takes yes or no", w[0]);
@@ -380,7 +385,7 @@ static bool do_line(struct parse_ctx *p, struct pw_conf *c, char **w, int n)
 			return fail(p, "records takes an absolute file name");
 		if (strlen(w[1]) >= CONF_PATH_MAX)
 			return fail(p, "records file name too long");
-		snprintf(c->records_path, sizeof(c->records_path), "%s", w[1]);
+		str_copy(c->records_path, sizeof(c->records_path), w[1]);
 		return true;
 	}
 	return fail(p, "unknown directive '%.40s'", w[0]);
@@ -394,6 +399,12 @@ static bool check_whole(struct parse_ctx *p, struct pw_conf *c)
 	if (c->noop_interval_s == 0 && c->noop_timeout_s != 0)
 		return fail(p, "noop-timeout without noop-interval: NOP-Outs "
 			    "are off, the timeout would never apply");
+	if (c->early_failover && !c->portal_check_ms)
+		return fail(p, "early-failover needs the portal probes "
+			    "(portal-check-ms above 0)");
+	if (c->early_failover && !c->n_probes)
+		return fail(p, "early-failover needs a probe: it acts only "
+			    "while I/O is stuck");
 	if (c->portal_check_ms && c->portal_connect_ms >= c->portal_check_ms)
 		return fail(p, "portal-connect-ms must be shorter than "
 			    "portal-check-ms");
@@ -523,8 +534,10 @@ void conf_print(const struct pw_conf *c, FILE *out)
 		fprintf(out, "metrics off\n");
 	fprintf(out, "records %s\nrtpg-timeout-ms %u\nresync %u\n"
 		"alua-switch %s\nrelogin %s\nportal-check-ms %u\n"
-		"portal-connect-ms %u\n", c->records_path, c->rtpg_timeout_ms,
+		"portal-connect-ms %u\nearly-failover %s\n"
+		"early-failover-ms %u\n", c->records_path, c->rtpg_timeout_ms,
 		c->resync_s, c->alua_switch ? "yes" : "no",
 		c->relogin ? "yes" : "no", c->portal_check_ms,
-		c->portal_connect_ms);
+		c->portal_connect_ms, c->early_failover ? "yes" : "no",
+		c->early_failover_ms);
 }

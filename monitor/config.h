@@ -69,6 +69,8 @@ struct pw_conf {
 	bool relogin;			/* log in again when a portal answers */
 	unsigned int portal_check_ms;	/* TCP probe period, 0 = off */
 	unsigned int portal_connect_ms;	/* TCP probe connect bound */
+	bool early_failover;		/* opt-in: see early_failover.h */
+	unsigned int early_failover_ms;
 };
 
 void conf_defaults(struct pw_conf *c);

@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "doctor.h"
+#include "strutil.h"
 
 const char *finding_sev_name(enum finding_sev s)
 {
@@ -37,9 +38,9 @@ static void add(struct findings *fs, enum finding_sev sev, const char *id,
 	f = &fs->f[fs->n++];
 	memset(f, 0, sizeof(*f));
 	f->sev = sev;
-	snprintf(f->id, sizeof(f->id), "%s", id);
-	snprintf(f->subject, sizeof(f->subject), "%s", subject);
-	snprintf(f->fix, sizeof(f->fix), "%s", fix);
+	str_copy(f->id, sizeof(f->id), id);
+	str_copy(f->subject, sizeof(f->subject), subject);
+	str_copy(f->fix, sizeof(f->fix), fix);
 	va_start(ap, fmt);
 	vsnprintf(f->what, sizeof(f->what), fmt, ap);
 	va_end(ap);

@@ -102,13 +102,17 @@ void fw_io_done(struct fw_tracker *t, uint64_t issued_ns, uint64_t done_ns,
 	case FW_IDLE:
 		if (!slow && ok)
 			return;
-		/* A stall the ticks did not see (it ended between two), or
-		 * a failed I/O: a window that is already over. */
 		open_window(t, issued_ns);
-		t->cur.end_ns = done_ns;
 		t->cur.ios_stalled += slow;
 		t->cur.io_errors += !ok;
-		t->state = FW_CLOSING;
+		if (ok) {
+			/* A stall the ticks did not see: it ended between
+			 * two, the window is already over. */
+			t->cur.end_ns = done_ns;
+			t->state = FW_CLOSING;
+		}
+		/* A failed I/O is no completion: the window runs until
+		 * one succeeds, however many fail meanwhile. */
 		return;
 	case FW_STALLED:
 		if (issued_ns < t->cur.start_ns)

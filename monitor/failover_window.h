@@ -3,7 +3,8 @@
  * Failover windows.  A prober reports each I/O (issue and completion on
  * CLOCK_MONOTONIC) and the daemon reports events (path failed, group
  * switched, ALUA change, session state).  A window runs from the issue of
- * the first stalled I/O to the first completion after it; it is closed
+ * the first stalled (or failed) I/O to the first successful completion
+ * after it; it is closed
  * into a record once the events that follow have had time to arrive.
  *
  * No clock is read here: every call carries its time, so tests replay

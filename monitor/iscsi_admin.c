@@ -475,9 +475,15 @@ int iscsi_cmd_login(const struct pw_conf *c, const char *root, FILE *out,
 				continue;
 			s = find_session(&snap, iqn, r[i].portal);
 			if (s && !strcmp(s->state, "LOGGED_IN")) {
+				/* NOP-Out settings of a live connection cannot
+				 * be changed from here; the node record can,
+				 * for the session's next login. */
+				bool rec = !apply_settings(c, iqn, pa);
+
 				fprintf(out, "%s %s %s: already logged in "
-					"(session %d)\n", r[i].node->name, pa,
-					iqn, s->sid);
+					"(session %d)%s\n", r[i].node->name, pa,
+					iqn, s->sid, rec ? "; timeouts recorded "
+					"for its next login" : "");
 				continue;
 			}
 			rc = iscsi_login_one(c, iqn, r[i].portal, msg,

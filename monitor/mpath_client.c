@@ -9,7 +9,9 @@
 
 #include <mpath_cmd.h>
 
+#include "dm_status.h"
 #include "mpath_client.h"
+#include "strutil.h"
 
 char *read_file(const char *path, size_t max)
 {
@@ -123,8 +125,40 @@ static int captured_cmd(struct mpath_source *s, const char *cmd, char **reply)
 	if (!strncmp(cmd, "switchgroup ", 12) || !strncmp(cmd, "fail ", 5) ||
 	    !strncmp(cmd, "reinstate ", 10) || !strncmp(cmd, "reload ", 7)) {
 		size_t n = strlen(s->log);
+		FILE *f;
 
 		snprintf(s->log + n, sizeof(s->log) - n, "%s\n", cmd);
+		/* Tests read what the daemon decided from here. */
+		snprintf(path, sizeof(path), "%s/commands.log", s->dir);
+		f = fopen(path, "ae");
+		if (f) {
+			fprintf(f, "%s\n", cmd);
+			fclose(f);
+		}
+		{
+			char map[128];
+			unsigned int grp;
+
+			if (sscanf(cmd, "switchgroup map %127s group %u", map,
+				   &grp) == 2 && !strchr(map, '/')) {
+				char *old, *line;
+
+				snprintf(path, sizeof(path), "%s/dmstatus/%s",
+					 s->dir, map);
+				old = read_file(path, 1 << 20);
+				line = old ? dm_status_with_next(old, grp)
+					   : NULL;
+				if (line) {
+					f = fopen(path, "we");
+					if (f) {
+						fputs(line, f);
+						fclose(f);
+					}
+				}
+				free(old);
+				free(line);
+			}
+		}
 		*reply = strdup("ok\n");
 		return *reply ? 0 : -ENOMEM;
 	}
@@ -136,5 +170,5 @@ void mpath_source_captured(struct mpath_source *s, const char *dir)
 	memset(s, 0, sizeof(*s));
 	s->cmd = captured_cmd;
 	s->fd = -1;
-	snprintf(s->dir, sizeof(s->dir), "%s", dir);
+	str_copy(s->dir, sizeof(s->dir), dir);
 }

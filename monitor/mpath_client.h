@@ -25,7 +25,8 @@ struct mpath_source {
 /* Live: connects lazily; a missing multipathd is an error per command. */
 void mpath_source_live(struct mpath_source *s, unsigned int timeout_ms);
 /* Captured: "show maps json" -> DIR/maps.json, "show config" ->
- * DIR/config.txt; action commands answer "ok" and are logged. */
+ * DIR/config.txt; action commands answer "ok" and are logged, in ->log
+ * and appended to DIR/commands.log when DIR is writable. */
 void mpath_source_captured(struct mpath_source *s, const char *dir);
 
 static inline int mpath_cmd(struct mpath_source *s, const char *cmd,

@@ -24,7 +24,7 @@ static void copy_str(json_object *o, const char *key, char *dst, size_t len)
 	dst[0] = '\0';
 	if (json_object_object_get_ex(o, key, &v) &&
 	    json_object_is_type(v, json_type_string))
-		snprintf(dst, len, "%s", json_object_get_string(v));
+		str_copy(dst, len, json_object_get_string(v));
 }
 
 static int get_int(json_object *o, const char *key, int dflt)
@@ -307,7 +307,7 @@ static struct mpconf_section *new_section(struct mpconf *c, const char *kind)
 	c->sec = p;
 	p = &c->sec[c->n++];
 	memset(p, 0, sizeof(*p));
-	snprintf(p->kind, sizeof(p->kind), "%s", kind);
+	str_copy(p->kind, sizeof(p->kind), kind);
 	return p;
 }
 
@@ -318,8 +318,8 @@ static bool add_kv(struct mpconf_section *s, const char *k, const char *v)
 	if (!p)
 		return false;
 	s->kv = p;
-	snprintf(p[s->n].key, sizeof(p[s->n].key), "%s", k);
-	snprintf(p[s->n].val, sizeof(p[s->n].val), "%s", v);
+	str_copy(p[s->n].key, sizeof(p[s->n].key), k);
+	str_copy(p[s->n].val, sizeof(p[s->n].val), v);
 	s->n++;
 	return true;
 }
@@ -348,7 +348,7 @@ bool mpconf_parse(const char *text, struct mpconf *out, char *err,
 					 t.line);
 				goto fail;
 			}
-			snprintf(stack[depth++], sizeof(stack[0]), "%s", key);
+			str_copy(stack[depth++], sizeof(stack[0]), key);
 			have_key = false;
 			if (!strcmp(key, "defaults") || !strcmp(key, "device") ||
 			    !strcmp(key, "overrides") ||
@@ -415,6 +415,22 @@ static const char *sec_get(const struct mpconf_section *s, const char *key)
 	return NULL;
 }
 
+/*
+ * Stacked quantifiers ("a++++") make glibc's regcomp take memory
+ * exponential in their number (the fuzzer found it); no vendor or product
+ * pattern of multipathd's table needs them, nor one longer than 128.
+ */
+static bool regex_sane(const char *re)
+{
+	if (strlen(re) > 128)
+		return false;
+	for (const char *s = re; *s; s++)
+		if (strchr("*+?{", s[0]) && s[1] && strchr("*+?{", s[1]) &&
+		    (s == re || s[-1] != '\\'))
+			return false;
+	return true;
+}
+
 static bool regex_match(const char *re, const char *s)
 {
 	regex_t r;
@@ -422,6 +438,8 @@ static bool regex_match(const char *re, const char *s)
 
 	if (!re)
 		return true;
+	if (!regex_sane(re))
+		return false;
 	if (regcomp(&r, re, REG_EXTENDED | REG_NOSUB))
 		return false;
 	m = regexec(&r, s, 0, NULL, 0) == 0;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +31,22 @@ int records_open(struct records *r, const char *path)
 	memset(r, 0, sizeof(*r));
 	str_copy(r->path, sizeof(r->path), path);
 	r->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (r->fd < 0 && errno == ENOENT) {
+		/* The state directory, when not run by systemd (which
+		 * creates it): one level only, never a whole tree. */
+		char dir[256], *slash;
+
+		str_copy(dir, sizeof(dir), path);
+		slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			if (mkdir(dir, 0755) == 0)
+				r->fd = open(path, O_WRONLY | O_APPEND |
+					     O_CREAT | O_CLOEXEC, 0644);
+			else
+				errno = ENOENT;
+		}
+	}
 	if (r->fd < 0)
 		return -errno;
 	records_sync_clock(r);

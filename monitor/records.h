@@ -17,7 +17,8 @@ struct records {
 	int64_t wall_offset_ns;
 };
 
-/* Opens for appending, creating the file (0644) but not its directory. */
+/* Opens for appending, creating the file (0644) and, if missing, its
+ * directory (one level). */
 int records_open(struct records *r, const char *path);
 void records_close(struct records *r);
 /* Re-read the wall clock offset (after a clock step). */

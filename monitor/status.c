@@ -27,7 +27,7 @@ static void alua_text(const struct pw_path *p, char *grp, size_t gl,
 void status_print_table(const struct pw_view *v, FILE *out)
 {
 	if (v->mp_error[0])
-		fprintf(out, "multipathd: %s\n", v->mp_error);
+		fprintf(out, "%s\n", v->mp_error);
 	if (v->n_maps == 0 && !v->mp_error[0])
 		fprintf(out, "no multipath maps\n");
 	for (size_t i = 0; i < v->n_maps; i++) {

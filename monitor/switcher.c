@@ -50,6 +50,14 @@ enum switch_action switch_decide(const struct pw_map *m,
 		return SW_NONE;
 	}
 	*group = m->ao_group;
+	/* Sent already and not seen reverted: give dm and multipathd time
+	 * rather than repeating it at every look. */
+	if (g->last_group == m->ao_group &&
+	    now - g->last_switch_ns < SW_RESEND_NS) {
+		snprintf(why, len, "switch to group %u already sent",
+			 m->ao_group);
+		return SW_NONE;
+	}
 	if (g->hold_until_ns > now) {
 		snprintf(why, len, "multipathd reverted %u switches; holding "
 			 "off (do prios follow ALUA? see pathwarden doctor)",
@@ -72,6 +80,10 @@ bool switch_note_observed(struct switch_guard *g, const struct pw_map *m,
 			  uint64_t now)
 {
 	if (!g->last_group || now - g->last_switch_ns > SW_REVERT_SPAN_NS)
+		return false;
+	/* Only the kernel's status can tell: multipathd's own answer still
+	 * shows the old group after a switch it did not make itself. */
+	if (!m->dm_group)
 		return false;
 	if (m->active_group == g->last_group || m->ao_group != g->last_group)
 		return false;

@@ -30,6 +30,7 @@ enum switch_action {
 #define SW_REVERT_LIMIT 3
 #define SW_REVERT_SPAN_NS (60ull * 1000000000ull)
 #define SW_HOLD_NS (300ull * 1000000000ull)
+#define SW_RESEND_NS (5ull * 1000000000ull)
 
 struct switch_guard {
 	unsigned int last_group;	/* our last switch, 0 none */

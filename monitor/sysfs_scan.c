@@ -159,7 +159,7 @@ bool sysfs_read_sd(const char *root, const char *name, struct sd_dev *d)
 	const char *blk;
 
 	memset(d, 0, sizeof(*d));
-	snprintf(d->name, sizeof(d->name), "%s", name);
+	str_copy(d->name, sizeof(d->name), name);
 	d->h = d->c = d->t = d->l = -1;
 	d->preferred = -1;
 	snprintf(p, sizeof(p), "/sys/block/%s", name);
@@ -228,7 +228,19 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
 	return 0;
 }
 
+static int scan(const char *root, struct sysfs_snapshot *snap, bool disks);
+
 int sysfs_scan(const char *root, struct sysfs_snapshot *snap)
+{
+	return scan(root, snap, true);
+}
+
+int sysfs_scan_sessions(const char *root, struct sysfs_snapshot *snap)
+{
+	return scan(root, snap, false);
+}
+
+static int scan(const char *root, struct sysfs_snapshot *snap, bool disks)
 {
 	char p[PATH_MAX];
 	size_t cap_sess = 0, cap_sd = 0;
@@ -259,7 +271,9 @@ int sysfs_scan(const char *root, struct sysfs_snapshot *snap)
 		goto fail;
 
 	snprintf(p, sizeof(p), "%s/sys/block", root);
-	d = opendir(p);
+	d = disks ? opendir(p) : NULL;
+	if (!disks)
+		errno = ENOENT;
 	if (d) {
 		while ((e = readdir(d))) {
 			if (strncmp(e->d_name, "sd", 2) ||
@@ -318,7 +332,7 @@ const struct sd_dev *sysfs_find_sd(const struct sysfs_snapshot *s,
 {
 	struct sd_dev key;
 
-	snprintf(key.name, sizeof(key.name), "%s", name);
+	str_copy(key.name, sizeof(key.name), name);
 	return s->n_sd ? bsearch(&key, s->sd, s->n_sd, sizeof(*s->sd), cmp_sd)
 		       : NULL;
 }

@@ -46,6 +46,8 @@ struct sysfs_snapshot {
 /* Returns 0, or -errno when the class directories cannot be listed at all
  * (no iSCSI or SCSI support: an empty snapshot is returned for ENOENT). */
 int sysfs_scan(const char *root, struct sysfs_snapshot *snap);
+/* Sessions only: cheap enough for every portal check. */
+int sysfs_scan_sessions(const char *root, struct sysfs_snapshot *snap);
 void sysfs_snapshot_free(struct sysfs_snapshot *snap);
 
 const struct iscsi_sess *sysfs_find_sess(const struct sysfs_snapshot *s,

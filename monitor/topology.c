@@ -14,9 +14,11 @@
 
 #include "pathwarden/replay.h"
 
+#include "dm_status.h"
 #include "log.h"
 #include "mpath_client.h"
 #include "topology.h"
+#include "strutil.h"
 
 static const char *const path_words[] = {
 	[PW_PATH_ACTIVE] = "active",
@@ -111,7 +113,7 @@ void rtpg_source_replay(struct rtpg_source *s, const char *dir)
 {
 	memset(s, 0, sizeof(*s));
 	s->query = replay_query;
-	snprintf(s->dir, sizeof(s->dir), "%s", dir);
+	str_copy(s->dir, sizeof(s->dir), dir);
 }
 
 /* ---- judging ---------------------------------------------------------- */
@@ -198,7 +200,9 @@ static void judge_map(struct pw_map *m, const struct pw_conf *conf)
 	unsigned int n_seen = 0;
 	bool any_down = false, foreign = false;
 
-	m->active_group = mp_active_group(mp);
+	/* The kernel's answer beats multipathd's cache, which a switchgroup
+	 * does not update until multipathd's next check of the map. */
+	m->active_group = m->dm_group ? m->dm_group : mp_active_group(mp);
 	m->ao_group = find_ao_group(m);
 	m->n_usable = 0;
 	for (size_t i = 0; i < mp->n_paths; i++) {
@@ -243,7 +247,8 @@ void view_judge(struct pw_view *v, const struct pw_conf *conf)
 }
 
 static void join_path(struct pw_path *p, const struct mp_path *mp,
-		      const struct view_opts *o, const struct pw_view *v)
+		      const struct view_opts *o, const struct pw_view *v,
+		      const struct prio_weights *w)
 {
 	unsigned int idx = 0;
 
@@ -262,17 +267,46 @@ static void join_path(struct pw_path *p, const struct mp_path *mp,
 		else
 			p->node = conf_node_by_target(o->conf, p->sess->target);
 	}
-	if (o->rtpg && p->sd) {
-		struct prio_weights w;
-
+	/* A path whose session is down would only make RTPG wait for its
+	 * timeout: the kernel already says it is gone. */
+	if (o->rtpg && p->sd &&
+	    (!p->sess || !strcmp(p->sess->state, "LOGGED_IN"))) {
 		o->rtpg->query(o->rtpg, mp->dev, o->conf->rtpg_timeout_ms,
 			       &p->rtpg, NULL);
 		p->rtpg_done = true;
-		if (p->rtpg.result == TPG_OK) {
-			prio_weights_default(&w);
-			p->expected_pri = tpg_prio(&p->rtpg.own, &w);
-		}
+		if (p->rtpg.result == TPG_OK && w)
+			p->expected_pri = tpg_prio(&p->rtpg.own, w);
 	}
+}
+
+/*
+ * The prio multipathd should compute from a path's ALUA state: rtpg,
+ * alua and sysfs all use the stock weights unless prio_args changes them
+ * (rtpg and alua only).  Any other prio (const, ...) is not judged.
+ * False when no expectation can be had.
+ */
+static bool map_weights(const struct pw_view *v, const struct mp_map *m,
+			struct prio_weights *w)
+{
+	const char *prio, *args;
+	char err[128];
+
+	prio_weights_default(w);
+	if (!v->have_mpconf)
+		return true;
+	prio = mpconf_get(&v->mpconf, m->vend, m->prod, "prio", NULL);
+	if (!prio)
+		return false;	/* 0.9.4's built-in default is const */
+	if (!strcmp(prio, "sysfs"))
+		return true;
+	if (strcmp(prio, "rtpg") && strcmp(prio, "alua"))
+		return false;
+	args = mpconf_get(&v->mpconf, m->vend, m->prod, "prio_args", NULL);
+	if (args && *args && !prio_weights_parse(args, w, err, sizeof(err))) {
+		log_debug("%s: prio_args not understood: %s", m->name, err);
+		return false;
+	}
+	return true;
 }
 
 bool view_build(struct pw_view *v, const struct view_opts *o)
@@ -317,8 +351,26 @@ bool view_build(struct pw_view *v, const struct view_opts *o)
 				  sizeof(*m->paths));
 		if (!m->paths)
 			return false;
+		struct prio_weights w;
+		bool judge = map_weights(v, m->mp, &w);
+
 		for (size_t j = 0; j < m->mp->n_paths; j++)
-			join_path(&m->paths[j], &m->mp->paths[j], o, v);
+			join_path(&m->paths[j], &m->mp->paths[j], o, v,
+				  judge ? &w : NULL);
+		if (o->dm_status) {
+			char *line = dm_status_get(m->mp->name,
+						   o->dm_capture_dir);
+			struct dm_mpath_status st;
+
+			if (line && dm_status_parse(line, &st, err,
+						    sizeof(err)) &&
+			    st.n_groups == m->mp->n_groups)
+				m->dm_group = st.next_group;
+			else if (line)
+				log_debug("%s: dm status not usable: %s",
+					  m->mp->name, err);
+			free(line);
+		}
 	}
 	view_judge(v, o->conf);
 	return true;

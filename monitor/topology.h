@@ -64,6 +64,7 @@ struct pw_map {
 	const struct mp_map *mp;
 	struct pw_path *paths;		/* n = mp->n_paths, same order */
 	unsigned int active_group;	/* group dm uses, 0 none */
+	unsigned int dm_group;		/* the kernel's next group, 0 unknown */
 	unsigned int ao_group;		/* group holding the AO paths, 0 none */
 	unsigned int n_nodes_in_active;	/* nodes behind the group in use */
 	unsigned int n_usable;
@@ -86,6 +87,8 @@ struct view_opts {
 	struct mpath_source *mpath;
 	struct rtpg_source *rtpg;	/* NULL: no RTPG (sysfs only) */
 	bool want_config;		/* also "show config" (doctor) */
+	bool dm_status;			/* ask the kernel which group is used */
+	const char *dm_capture_dir;	/* DIR/dmstatus/<map> instead */
 };
 
 /* Gather and judge.  False only on out-of-memory; a missing multipathd

@@ -1,5 +1,5 @@
 # tests/monitor/: unit tests of the monitor on generated fixture hosts.
-# Included from monitor/Module.mk.
+# Included by the top Makefile after monitor/Module.mk (sorted order).
 MONT_DIR  := $(BUILD)/tests/monitor
 MONT_FX   := $(MONT_DIR)/fx
 MONT_CPPFLAGS := -Imonitor -DMON_FX_DIR=\"$(CURDIR)/$(MONT_FX)\" \
@@ -41,13 +41,77 @@ all: monitor-tests-build
 
 MONT_RUNS := $(patsubst $(MONT_DIR)/%,run-monitor-%,$(MONT_BINS))
 $(MONT_RUNS): run-monitor-%: $(MONT_DIR)/% $(MONT_FX_STAMPS) $(PATHWARDEN)
-	@scripts/run-test.sh $(RES) monitor-$* $<
+	@scripts/run-test.sh $(RES) monitor-$* $(TEST_WRAPPER) $<
 UNIT_TESTS += $(MONT_RUNS)
 .PHONY: $(MONT_RUNS)
 
 # The CLI end to end on the fixture hosts (TAP from a shell script).
+# The 1024-path status time bound: a regression guard, loose under the
+# sanitizers (ASan makes it ~15x slower).
+ifeq ($(SANITIZE),1)
+MONT_STATUS_MAX_MS := 60000
+else
+MONT_STATUS_MAX_MS := 5000
+endif
 run-monitor-cli: $(PATHWARDEN) $(MONT_FX_STAMPS)
 	@scripts/run-test.sh $(RES) monitor-cli sh tests/monitor/cli.sh \
-		$(PATHWARDEN) $(MONT_FX)
+		$(PATHWARDEN) $(MONT_FX) $(MONT_STATUS_MAX_MS)
 UNIT_TESTS += run-monitor-cli
 .PHONY: run-monitor-cli
+
+# The daemon on fixture hosts, metrics scraped and checked by promtool.
+run-monitor-daemon: $(PATHWARDEN) $(MONT_FX_STAMPS)
+	@scripts/run-test.sh $(RES) monitor-daemon sh tests/monitor/daemon.sh \
+		$(PATHWARDEN) $(MONT_FX)
+UNIT_TESTS += run-monitor-daemon
+.PHONY: run-monitor-daemon
+
+# Footprint: idle CPU and RSS of the daemon, status time over 1024 paths.
+bench-monitor: $(PATHWARDEN) $(MONT_FX_STAMPS)
+	@sh tests/monitor/bench.sh $(PATHWARDEN) $(MONT_FX)
+BENCHES += bench-monitor
+.PHONY: bench-monitor
+
+# libFuzzer over the monitor's text parsers (ASan + UBSan); a bounded pass
+# with the host tests, `make fuzz-monitor` for longer.
+MONFUZZ_BIN  := build-fuzz/fuzz_monitor
+MONFUZZ_SRCS := tests/monitor/fuzz_monitor.c monitor/config.c \
+	monitor/dm_status.c monitor/mpath_parse.c monitor/mpath_client.c \
+	monitor/iscsi_admin.c monitor/log.c monitor/sysfs_scan.c \
+	monitor/prober.c
+MONFUZZ_RUNS ?= 50000
+$(MONFUZZ_BIN): $(MONFUZZ_SRCS) $(wildcard monitor/*.h) | $(SETUP)
+	@mkdir -p build-fuzz
+	clang -std=gnu11 -g -O1 -Iinclude -Imonitor -D_GNU_SOURCE \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Wall -Wextra -Werror -o $@ $(MONFUZZ_SRCS) \
+		-ljson-c -ldevmapper -lmpathcmd -lpthread
+
+build-fuzz/monitor-seeds/.done: tests/monitor/make-seeds.sh $(MONT_FX_STAMPS)
+	@rm -rf build-fuzz/monitor-seeds
+	@sh tests/monitor/make-seeds.sh tests/monitor $(MONT_FX) \
+		build-fuzz/monitor-seeds
+	@touch $@
+
+run-monitor-fuzz: $(MONFUZZ_BIN) build-fuzz/monitor-seeds/.done
+	@rm -rf build-fuzz/monitor-work && mkdir -p build-fuzz/monitor-work
+	@scripts/run-test.sh $(RES) monitor-fuzz tests/fuzz/run-fuzz.sh \
+		$(MONFUZZ_BIN) build-fuzz/monitor-work -runs=$(MONFUZZ_RUNS) \
+		-max_len=65536 build-fuzz/monitor-seeds \
+		tests/monitor/fuzz-regressions
+ifeq ($(TEST_WRAPPER),)
+HOST_TESTS += run-monitor-fuzz
+endif
+
+fuzz-monitor: $(MONFUZZ_BIN) build-fuzz/monitor-seeds/.done
+	$(MONFUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		build-fuzz/monitor-seeds tests/monitor/fuzz-regressions
+.PHONY: run-monitor-fuzz fuzz-monitor
+
+# The live libmpathcmd client against a fake multipathd socket, in a
+# network namespace of its own (root: unshare -n).
+run-monitor-live: $(PATHWARDEN) $(MONT_FX_STAMPS)
+	@scripts/run-test.sh $(RES) monitor-live sh tests/monitor/live.sh \
+		$(PATHWARDEN) $(MONT_FX)
+HOST_TESTS += run-monitor-live
+.PHONY: run-monitor-live

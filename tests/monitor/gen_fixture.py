@@ -256,6 +256,15 @@ def main():
                     "marginal_st": "normal"})
             jm["path_groups"].append(jg)
         out["maps"].append(jm)
+    # dm-mpath's status line per map (STATUSTYPE_INFO, service-time)
+    for m in ([] if a.no_maps else maps):
+        st = "2 0 0 0 %d 1" % len(m["groups"])
+        for gi, g in enumerate(m["groups"]):
+            st += " %s 0 %d 2" % ("A" if gi == 0 else "E", len(g["paths"]))
+            for p in g["paths"]:
+                st += " %s %s 0 0 1" % (
+                    p["dev_t"], "F" if p["dm_st"] == "failed" else "A")
+        write(os.path.join(a.out, "capture/dmstatus", m["name"]), st + "\n")
     write(os.path.join(a.out, "capture/maps.json"),
           json.dumps(out, indent=3) + "\n")
 

@@ -42,8 +42,9 @@ static int setup(void **state)
 		return -1;
 	mpath_source_captured(&mp, MON_FX_DIR "/good/capture");
 	rtpg_source_replay(&rt, MON_FX_DIR "/good/replay");
-	o = (struct view_opts){ &conf, MON_FX_DIR "/good/root", &mp, &rt,
-				false };
+	o = (struct view_opts){ .conf = &conf,
+				.sysfs_root = MON_FX_DIR "/good/root",
+				.mpath = &mp, .rtpg = &rt };
 	if (!view_build(&view, &o))
 		return -1;
 	snprintf(ms[0].map, sizeof(ms[0].map), "mpatha");

@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "dm_status.h"
 #include "mpath_client.h"
 #include "mpath_parse.h"
 
@@ -190,23 +192,83 @@ static void test_show_config_bad(void **state)
 	assert_string_equal(mpconf_get(&c, "A", "p", "failback", NULL),
 			    "immediate");
 	mpconf_free(&c);
+	/* A pattern that would make regcomp explode is not used. */
+	assert_true(mpconf_parse("devices {\n device {\n vendor \"A+++++++++"
+				 "+++++++++++++++++++++++++++++++++++++++++\"\n"
+				 " failback manual\n }\n}\n", &c, err,
+				 sizeof(err)));
+	assert_null(mpconf_get(&c, "AAA", "p", "failback", NULL));
+	mpconf_free(&c);
 }
 
 static void test_captured_source(void **state)
 {
 	struct mpath_source s;
+	char dir[] = "/tmp/pw-capture-XXXXXX", path[64];
 	char *reply;
 
 	(void)state;
-	mpath_source_captured(&s, MON_SRC_DIR "/fixtures");
+	/* A scratch directory: the source appends to DIR/commands.log. */
+	assert_non_null(mkdtemp(dir));
+	mpath_source_captured(&s, dir);
 	assert_int_equal(mpath_cmd(&s, "show maps", &reply), -EOPNOTSUPP);
 	assert_null(reply);
 	assert_int_equal(mpath_cmd(&s, "switchgroup map mpatha group 2",
 				   &reply), 0);
 	free(reply);
 	assert_string_equal(s.log, "switchgroup map mpatha group 2\n");
-	/* the fixture dir has no maps.json */
+	snprintf(path, sizeof(path), "%s/commands.log", dir);
+	reply = read_file(path, 4096);
+	assert_non_null(reply);
+	assert_string_equal(reply, "switchgroup map mpatha group 2\n");
+	free(reply);
+	assert_int_equal(unlink(path), 0);
+	/* no maps.json there */
 	assert_int_equal(mpath_cmd(&s, "show maps json", &reply), -ENOENT);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static void test_dm_status(void **state)
+{
+	struct dm_mpath_status st;
+	char err[128] = "";
+
+	(void)state;
+	/* two service-time groups, group 1 in use, sdc failed */
+	if (!dm_status_parse("2 0 0 0 2 1 A 0 2 2 8:0 A 0 0 1 8:16 A 0 0 1 "
+			     "E 0 2 2 8:32 F 3 0 1 8:48 A 0 0 1\n", &st, err,
+			     sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(st.n_groups, 2);
+	assert_int_equal(st.next_group, 1);
+	assert_int_equal(st.active_group, 1);
+	assert_int_equal(st.n_paths, 4);
+	assert_string_equal(st.paths[2].devt, "8:32");
+	assert_false(st.paths[2].active);
+	assert_int_equal(st.paths[2].fail_count, 3);
+	assert_int_equal(st.paths[3].group, 2);
+	/* right after switchgroup 2, before any I/O: no group is 'A' yet,
+	 * the next group says where I/O goes */
+	assert_true(dm_status_parse("2 1 0 1 alua 2 2 E 0 1 1 8:0 A 0 1 "
+				    "E 0 1 1 8:16 A 0 1", &st, err,
+				    sizeof(err)));
+	assert_int_equal(st.next_group, 2);
+	assert_int_equal(st.active_group, 0);
+	/* round-robin (one path arg), queue_if_no_path set, empty map */
+	assert_true(dm_status_parse("2 1 0 0 0 0", &st, err, sizeof(err)));
+	assert_int_equal(st.n_groups, 0);
+	static const char *const bad[] = {
+		"", "x", "2 0", "2 0 0 0 2 3 A 0 1 1 8:0 A 0 0",
+		"2 0 0 0 1 1 X 0 1 0 8:0 A 0",
+		"2 0 0 0 1 1 A 0 1 0 8:0 Q 0",
+		"2 0 0 0 1 1 A 0 2 0 8:0 A 0",		/* path missing */
+		"2 0 0 0 1 1 A 0 1 2 8:0 A 0 5",	/* selector arg missing */
+		"2 0 0 0 1 1 A 0 1 0 8:0 A 0 extra",
+		"2 0 0 0 1 0 A 0 1 0 8:0 A 0",		/* no next group */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (dm_status_parse(bad[i], &st, err, sizeof(err)))
+			fail_msg("accepted '%s'", bad[i]);
 }
 
 int main(void)
@@ -219,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_show_config),
 		cmocka_unit_test(test_show_config_bad),
 		cmocka_unit_test(test_captured_source),
+		cmocka_unit_test(test_dm_status),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,7 +34,8 @@ static void load(const char *scenario, struct pw_view *v, bool rtpg)
 	assert_true(conf_load(cf, &conf, err, sizeof(err)));
 	mpath_source_captured(&mp, cap);
 	rtpg_source_replay(&rt, rep);
-	o = (struct view_opts){ &conf, root, &mp, rtpg ? &rt : NULL, false };
+	o = (struct view_opts){ .conf = &conf, .sysfs_root = root,
+				.mpath = &mp, .rtpg = rtpg ? &rt : NULL };
 	assert_true(view_build(v, &o));
 	assert_int_equal(v->n_maps, 1);
 }
@@ -104,6 +105,12 @@ static void test_guard(void **state)
 	m = &v.maps[0];
 	/* multipathd accepted it: no revert */
 	switch_note_sent(&g, 2, t);
+	/* not sent again while dm has not been seen to take it */
+	assert_int_equal(switch_decide(m, &g, t + S, &grp, why, sizeof(why)),
+			 SW_NONE);
+	assert_non_null(strstr(why, "already sent"));
+	assert_int_equal(switch_decide(m, &g, t + SW_RESEND_NS + 1, &grp, why,
+				       sizeof(why)), SW_SWITCH);
 	m->active_group = 2;
 	assert_false(switch_note_observed(&g, m, t + S));
 	/* reverted three times within a minute: hold off */
@@ -113,9 +120,9 @@ static void test_guard(void **state)
 		assert_int_equal(switch_decide(m, &g, t, &grp, why,
 					       sizeof(why)), SW_SWITCH);
 		switch_note_sent(&g, grp, t);
-		m->active_group = 2;		/* dm took it */
+		m->active_group = m->dm_group = 2;	/* dm took it */
 		assert_false(switch_note_observed(&g, m, t));
-		m->active_group = 1;		/* failback undid it */
+		m->active_group = m->dm_group = 1;	/* failback undid it */
 		assert_true(switch_note_observed(&g, m, t + S));
 	}
 	assert_int_equal(switch_decide(m, &g, t + 2 * S, &grp, why,
@@ -124,6 +131,14 @@ static void test_guard(void **state)
 	assert_non_null(strstr(why, "reverted 3"));
 	assert_int_equal(switch_decide(m, &g, t + SW_HOLD_NS + 2 * S, &grp,
 				       why, sizeof(why)), SW_SWITCH);
+	/* Without the kernel's status (multipathd's cache only) nothing
+	 * is judged a revert. */
+	g = (struct switch_guard){ 0 };
+	switch_note_sent(&g, 2, t);
+	m->dm_group = 0;
+	m->active_group = 1;
+	assert_false(switch_note_observed(&g, m, t + S));
+	m->dm_group = 1;
 	/* A change of the optimized group is not a revert. */
 	g = (struct switch_guard){ 0 };
 	switch_note_sent(&g, 2, t);

@@ -1,0 +1,1043 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pathwarden run: one event loop (loop.c) on CLOCK_MONOTONIC over
+ *   - signals, through a signalfd (no work in signal context at all),
+ *   - libudev: SCSI change uevents with SDEV_UA=ASYMMETRIC_ACCESS_STATE_
+ *     CHANGED, dm-multipath path uevents, sd/dm add and remove,
+ *   - the metrics socket and its connections,
+ *   - the probers' eventfds and the portal probes' sockets,
+ *   - timers: resync, ALUA re-evaluation, portal rounds, window ticks,
+ *     switch verification.
+ * Nothing in the loop sends SCSI commands: the ALUA state comes from
+ * scsi_dh_alua's access_state, which the kernel refreshes by RTPG on the
+ * unit attention that also raises the uevent.  multipathd commands are
+ * bounded by libmpathcmd's timeout; logins run in a child process.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libudev.h>
+
+#include "daemon.h"
+#include "early_failover.h"
+#include "exposition.h"
+#include "failover_window.h"
+#include "http_metrics.h"
+#include "iscsi_admin.h"
+#include "log.h"
+#include "loop.h"
+#include "portal_probe.h"
+#include "prober.h"
+#include "records.h"
+#include "strutil.h"
+#include "switcher.h"
+#include "topology.h"
+
+#define MS 1000000ull
+#define S 1000000000ull
+#define MAX_MAPS 256
+#define MAX_SESS 128
+
+struct probe_slot {
+	struct prober pr;
+	bool open;
+	struct fw_tracker fw;
+	struct map_stats *stats;
+	struct daemon *d;
+	char map[CONF_MAP_MAX];
+	uint64_t last_open_try;
+	unsigned int gone_errors;	/* consecutive "no such device" */
+	int open_err;			/* last open failure, logged once */
+};
+
+struct map_track {
+	char name[128];
+	struct switch_guard guard;
+	bool held_logged;
+	unsigned int last_active;	/* for GROUP_SWITCHED events */
+	/* a switch we sent and wait to see in dm's status */
+	bool verifying;
+	unsigned int group;
+	uint64_t event_ns, requested_ns;
+};
+
+struct sess_track {
+	int sid;
+	char state[24];
+};
+
+struct login_job {
+	pid_t pid;
+	int fd;
+	struct portal_probe *probe;
+	char buf[256];
+	size_t len;
+};
+
+struct daemon {
+	const struct daemon_opts *o;
+	const struct pw_conf *c;
+	struct loop loop;
+	bool stop;
+	int sigfd;
+	int fifo_fd;			/* test uevents, -1 none */
+	struct udev *udev;
+	struct udev_monitor *mon;
+	struct pw_view view;
+	bool have_view;
+	int multipathd_up;
+	struct records rec;
+	bool have_rec;
+	unsigned int n_probes;
+	struct probe_slot probes[CONF_MAX_PROBES];
+	struct map_stats stats[CONF_MAX_PROBES];
+	unsigned int n_tracks;
+	struct map_track tracks[MAX_MAPS];
+	unsigned int n_sess;
+	struct sess_track sess[MAX_SESS];
+	struct portal_set portals;
+	struct portal_stats pstats[CONF_MAX_NODES * CONF_MAX_PORTALS];
+	struct login_job login;
+	struct http_server http;
+	bool have_http;
+	uint64_t alua_events;
+	unsigned int alua_rechecks;	/* pending re-evaluations */
+	uint64_t last_alua_ns;		/* the latest ALUA uevent */
+	bool early_done[CONF_MAX_NODES];	/* until a portal answers */
+	int t_resync, t_refresh, t_alua, t_portal, t_fw, t_verify, t_stop;
+};
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static struct map_track *track(struct daemon *d, const char *name)
+{
+	for (unsigned int i = 0; i < d->n_tracks; i++)
+		if (!strcmp(d->tracks[i].name, name))
+			return &d->tracks[i];
+	if (d->n_tracks == MAX_MAPS)
+		return NULL;
+	struct map_track *t = &d->tracks[d->n_tracks++];
+
+	memset(t, 0, sizeof(*t));
+	str_copy(t->name, sizeof(t->name), name);
+	return t;
+}
+
+static struct probe_slot *probe_for(struct daemon *d, const char *map)
+{
+	for (unsigned int i = 0; i < d->n_probes; i++)
+		if (!strcmp(d->probes[i].map, map))
+			return &d->probes[i];
+	/* A probe configured by WWID or dm name. */
+	if (d->have_view) {
+		const struct mp_map *m = mp_find_map(&d->view.mp, map);
+
+		for (unsigned int i = 0; m && i < d->n_probes; i++)
+			if (!strcmp(d->probes[i].map, m->name) ||
+			    !strcmp(d->probes[i].map, m->uuid) ||
+			    !strcmp(d->probes[i].map, m->sysfs))
+				return &d->probes[i];
+	}
+	return NULL;
+}
+
+/* An event for the window of @map's prober; NULL map: every prober. */
+static void event(struct daemon *d, const char *map, uint64_t now,
+		  enum fw_event_kind k, const char *detail)
+{
+	log_info("%s%s%s %s", map ? map : "", map ? ": " : "",
+		 fw_event_name(k), detail);
+	for (unsigned int i = 0; i < d->n_probes; i++) {
+		struct probe_slot *p = &d->probes[i];
+
+		if (!map || p == probe_for(d, map))
+			fw_event(&p->fw, now, k, detail);
+	}
+}
+
+static const struct pw_map *map_of_dev(const struct pw_view *v,
+				       const char *dev)
+{
+	for (size_t i = 0; i < v->n_maps; i++)
+		for (size_t j = 0; j < v->maps[i].mp->n_paths; j++)
+			if (!strcmp(v->maps[i].mp->paths[j].dev, dev))
+				return &v->maps[i];
+	return NULL;
+}
+
+/* The map of a scsi_device named H:C:T:L, or NULL. */
+static const char *map_of_hctl(const struct daemon *d, const char *hctl)
+{
+	int h, c, t, l;
+
+	if (!d->have_view || !hctl ||
+	    sscanf(hctl, "%d:%d:%d:%d", &h, &c, &t, &l) != 4)
+		return NULL;
+	for (size_t i = 0; i < d->view.sys.n_sd; i++) {
+		const struct sd_dev *sd = &d->view.sys.sd[i];
+		const struct pw_map *m;
+
+		if (sd->h == h && sd->c == c && sd->t == t && sd->l == l &&
+		    (m = map_of_dev(&d->view, sd->name)))
+			return m->mp->name;
+	}
+	return NULL;
+}
+
+/* ---- switching ---------------------------------------------------------- */
+
+static void verify_switch(void *arg, uint64_t now);
+
+static void consider_switch(struct daemon *d, const struct pw_map *m,
+			    uint64_t event_ns, uint64_t now)
+{
+	struct map_track *t = track(d, m->mp->name);
+	unsigned int group;
+	char why[200], cmd[200], *reply = NULL;
+	enum switch_action a;
+	int rc;
+
+	if (!t || !d->c->alua_switch)
+		return;
+	a = switch_decide(m, &t->guard, now, &group, why, sizeof(why));
+	if (a == SW_NONE)
+		return;
+	if (a == SW_HELD) {
+		/* Say it once per hold, not at every resync. */
+		if (!t->held_logged)
+			log_warn("%s: not switching: %s", m->mp->name, why);
+		t->held_logged = true;
+		return;
+	}
+	t->held_logged = false;
+	snprintf(cmd, sizeof(cmd), "switchgroup map %s group %u", m->mp->name,
+		 group);
+	rc = mpath_cmd(d->o->mpath, cmd, &reply);
+	now = d->loop.now();
+	if (rc || !reply || strncmp(reply, "ok", 2)) {
+		log_warn("%s: '%s' failed: %s", m->mp->name, cmd,
+			 rc ? strerror(-rc) : reply ? reply : "no reply");
+		free(reply);
+		return;
+	}
+	free(reply);
+	log_info("%s: switched to group %u (%s)", m->mp->name, group, why);
+	switch_note_sent(&t->guard, group, now);
+	{
+		struct probe_slot *ps = probe_for(d, m->mp->name);
+
+		if (ps)
+			ps->stats->switches++;
+	}
+	{
+		char det[32];
+
+		snprintf(det, sizeof(det), "group %u", group);
+		event(d, m->mp->name, now, FW_EV_SWITCH_REQUESTED, det);
+	}
+	t->verifying = true;
+	t->group = group;
+	t->event_ns = event_ns ? event_ns : now;
+	t->requested_ns = now;
+	loop_timer_arm_before(&d->loop, d->t_verify, now + 100 * MS);
+}
+
+/* ---- the view ----------------------------------------------------------- */
+
+static void refresh(struct daemon *d, uint64_t event_ns)
+{
+	struct view_opts o = { .conf = d->c, .sysfs_root = d->o->root,
+			       .mpath = d->o->mpath, .rtpg = NULL,
+			       .dm_status = true,
+			       .dm_capture_dir = d->o->dm_capture_dir };
+	struct pw_view nv;
+	uint64_t now;
+
+	if (!view_build(&nv, &o)) {
+		log_err("out of memory building the view");
+		view_free(&nv);
+		return;
+	}
+	now = d->loop.now();
+	if (nv.mp_error[0] && d->multipathd_up != 0)
+		log_warn("%s", nv.mp_error);
+	else if (!nv.mp_error[0] && d->multipathd_up == 0)
+		log_info("multipathd answers again");
+	d->multipathd_up = !nv.mp_error[0];
+	for (size_t i = 0; i < nv.n_maps; i++) {
+		const struct pw_map *m = &nv.maps[i];
+		struct map_track *t = track(d, m->mp->name);
+
+		if (!t)
+			continue;
+		if (t->last_active && m->active_group &&
+		    t->last_active != m->active_group) {
+			char det[48];
+
+			snprintf(det, sizeof(det), "group %u -> %u",
+				 t->last_active, m->active_group);
+			event(d, m->mp->name, now, FW_EV_GROUP_SWITCHED, det);
+		}
+		t->last_active = m->active_group;
+		if (switch_note_observed(&t->guard, m, now)) {
+			log_warn("%s: multipathd went back to group %u though "
+				 "group %u is optimized: its prios do not follow "
+				 "ALUA (run pathwarden doctor)", m->mp->name,
+				 m->active_group, m->ao_group);
+			struct probe_slot *ps = probe_for(d, m->mp->name);
+
+			if (ps)
+				ps->stats->switch_reverts++;
+		}
+	}
+	if (d->have_view)
+		view_free(&d->view);
+	d->view = nv;
+	d->have_view = true;
+	for (size_t i = 0; i < d->view.n_maps; i++)
+		consider_switch(d, &d->view.maps[i], event_ns, now);
+}
+
+static void on_resync(void *arg, uint64_t now)
+{
+	struct daemon *d = arg;
+
+	refresh(d, 0);
+	loop_timer_arm(&d->loop, d->t_resync, now + d->c->resync_s * S);
+}
+
+static void on_refresh(void *arg, uint64_t now)
+{
+	(void)now;
+	refresh(arg, 0);
+}
+
+/* An ALUA change: decide at once, and again shortly, because the kernel
+ * updates the other paths' access_state from an RTPG it queues. */
+static void on_alua(void *arg, uint64_t now)
+{
+	struct daemon *d = arg;
+	static const unsigned int again_ms[] = { 100, 400, 1500 };
+
+	/* Switch records count from the uevent, also for the re-checks. */
+	refresh(d, d->last_alua_ns ? d->last_alua_ns : now);
+	if (d->alua_rechecks) {
+		unsigned int k = 3 - d->alua_rechecks--;
+
+		loop_timer_arm(&d->loop, d->t_alua, now + again_ms[k] * MS);
+	}
+}
+
+static void verify_switch(void *arg, uint64_t now)
+{
+	struct daemon *d = arg;
+	bool pending = false, early = false;
+
+	refresh(d, 0);
+	now = d->loop.now();
+	for (unsigned int i = 0; i < d->n_tracks; i++) {
+		struct map_track *t = &d->tracks[i];
+
+		if (!t->verifying)
+			continue;
+		if (t->last_active == t->group) {
+			if (d->have_rec)
+				records_write_switch(&d->rec, t->name,
+						     t->event_ns,
+						     t->requested_ns, now,
+						     t->group, "confirmed");
+			t->verifying = false;
+		} else if (now - t->requested_ns > 5 * S) {
+			if (d->have_rec)
+				records_write_switch(&d->rec, t->name,
+						     t->event_ns,
+						     t->requested_ns, 0,
+						     t->group, "not seen");
+			t->verifying = false;
+		} else {
+			pending = true;
+			early |= now - t->requested_ns < 1 * S;
+		}
+	}
+	/* Look often in the first second (that is the figure that
+	 * matters), then back off: each look re-reads everything. */
+	if (pending)
+		loop_timer_arm(&d->loop, d->t_verify,
+			       now + (early ? 100 : 500) * MS);
+}
+
+/* ---- udev ----------------------------------------------------------------- */
+
+/* One uevent, from libudev or from the test FIFO. */
+static void uevent(struct daemon *d, const char *sub, const char *act,
+		   const char *name, const char *ua, const char *dma,
+		   const char *dm_name, const char *dm_path)
+{
+	uint64_t now = d->loop.now();
+
+	if (sub && !strcmp(sub, "scsi") && act && !strcmp(act, "change") &&
+	    ua && !strcmp(ua, "ASYMMETRIC_ACCESS_STATE_CHANGED")) {
+		d->alua_events++;
+		d->last_alua_ns = now;
+		event(d, map_of_hctl(d, name), now, FW_EV_ALUA_CHANGE,
+		      name ? name : "");
+		d->alua_rechecks = 3;
+		loop_timer_arm(&d->loop, d->t_alua, now);
+	} else if (sub && !strcmp(sub, "block") && dma &&
+		   (!strcmp(dma, "PATH_FAILED") ||
+		    !strcmp(dma, "PATH_REINSTATED"))) {
+		event(d, dm_name, now, dma[5] == 'F' ? FW_EV_PATH_FAILED :
+		      FW_EV_PATH_REINSTATED, dm_path ? dm_path : "");
+		loop_timer_arm_before(&d->loop, d->t_refresh, now + 50 * MS);
+	} else if (sub && !strcmp(sub, "block") && act &&
+		   (!strcmp(act, "add") || !strcmp(act, "remove") ||
+		    !strcmp(act, "change")) && name &&
+		   (!strncmp(name, "sd", 2) || !strncmp(name, "dm-", 3))) {
+		/* Coalesce: a login brings a burst of these. */
+		loop_timer_arm_before(&d->loop, d->t_refresh, now + 300 * MS);
+	}
+}
+
+static void on_udev(void *arg, int fd, short revents)
+{
+	struct daemon *d = arg;
+	struct udev_device *dev;
+
+	(void)fd;
+	(void)revents;
+	while ((dev = udev_monitor_receive_device(d->mon))) {
+		uevent(d, udev_device_get_subsystem(dev),
+		       udev_device_get_action(dev),
+		       udev_device_get_sysname(dev),
+		       udev_device_get_property_value(dev, "SDEV_UA"),
+		       udev_device_get_property_value(dev, "DM_ACTION"),
+		       udev_device_get_property_value(dev, "DM_NAME"),
+		       udev_device_get_property_value(dev, "DM_PATH"));
+		udev_device_unref(dev);
+	}
+}
+
+/*
+ * Tests feed uevents through a FIFO, one per line:
+ *   SUBSYSTEM ACTION SYSNAME [KEY=VALUE...]
+ * and they take the same path as libudev's.
+ */
+static void on_uevent_fifo(void *arg, int fd, short revents)
+{
+	struct daemon *d = arg;
+	char buf[4096];
+	ssize_t n;
+
+	(void)revents;
+	while ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+		char *save = NULL, *line;
+
+		buf[n] = '\0';
+		for (line = strtok_r(buf, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			char *w[16], *s2 = NULL;
+			const char *ua = NULL, *dma = NULL, *dmn = NULL,
+				   *dmp = NULL;
+			int k = 0;
+
+			for (char *t = strtok_r(line, " ", &s2); t && k < 16;
+			     t = strtok_r(NULL, " ", &s2))
+				w[k++] = t;
+			if (k < 3)
+				continue;
+			for (int i = 3; i < k; i++) {
+				if (!strncmp(w[i], "SDEV_UA=", 8))
+					ua = w[i] + 8;
+				else if (!strncmp(w[i], "DM_ACTION=", 10))
+					dma = w[i] + 10;
+				else if (!strncmp(w[i], "DM_NAME=", 8))
+					dmn = w[i] + 8;
+				else if (!strncmp(w[i], "DM_PATH=", 8))
+					dmp = w[i] + 8;
+			}
+			uevent(d, w[0], w[1], w[2], ua, dma, dmn, dmp);
+		}
+	}
+}
+
+static int udev_start(struct daemon *d)
+{
+	d->udev = udev_new();
+	if (!d->udev)
+		return -ENOMEM;
+	d->mon = udev_monitor_new_from_netlink(d->udev, "udev");
+	if (!d->mon)
+		return -EPERM;
+	udev_monitor_filter_add_match_subsystem_devtype(d->mon, "scsi",
+							"scsi_device");
+	udev_monitor_filter_add_match_subsystem_devtype(d->mon, "block",
+							"disk");
+	if (udev_monitor_enable_receiving(d->mon))
+		return -EPERM;
+	udev_monitor_set_receive_buffer_size(d->mon, 4 << 20);
+	return loop_add_fd(&d->loop, udev_monitor_get_fd(d->mon), POLLIN,
+			   on_udev, d);
+}
+
+/* ---- probers ---------------------------------------------------------- */
+
+static void emit_window(void *arg, const struct fw_record *r)
+{
+	struct probe_slot *p = arg;
+	struct daemon *d = p->d;
+
+	p->stats->failovers++;
+	hist_observe(&p->stats->stall, (double)(r->end_ns - r->start_ns) / 1e9);
+	log_info("%s: I/O stalled %.3f s", p->map,
+		 (double)(r->end_ns - r->start_ns) / 1e9);
+	if (d->have_rec && records_write_failover(&d->rec, p->map, r))
+		log_warn("cannot write %s: %s", d->c->records_path,
+			 strerror(errno));
+}
+
+static void arm_fw(struct daemon *d)
+{
+	uint64_t first = UINT64_MAX;
+
+	for (unsigned int i = 0; i < d->n_probes; i++) {
+		struct probe_slot *p = &d->probes[i];
+		uint64_t dl;
+
+		if (!p->open)
+			continue;
+		dl = fw_next_deadline(&p->fw, prober_inflight_since(&p->pr));
+		if (dl < first)
+			first = dl;
+	}
+	if (first != UINT64_MAX)
+		loop_timer_arm(&d->loop, d->t_fw, first);
+	else
+		loop_timer_stop(&d->loop, d->t_fw);
+}
+
+static void on_samples(void *arg, int fd, short revents)
+{
+	struct probe_slot *p = arg;
+	struct probe_sample s[64];
+	unsigned int n;
+
+	(void)fd;
+	(void)revents;
+	while ((n = prober_drain(&p->pr, s, 64)) > 0)
+		for (unsigned int i = 0; i < n; i++) {
+			hist_observe(&p->stats->probe_latency,
+				     (double)(s[i].done_ns - s[i].issued_ns) /
+				     1e9);
+			if (s[i].err)
+				p->stats->probe_errors++;
+			fw_io_done(&p->fw, s[i].issued_ns, s[i].done_ns,
+				   !s[i].err);
+			/* The map itself went away: stop hammering a dead
+			 * fd, open it again later (the window stays open). */
+			if (s[i].err == ENODEV || s[i].err == ENXIO ||
+			    s[i].err == EBADF)
+				p->gone_errors++;
+			else
+				p->gone_errors = 0;
+		}
+	if (p->gone_errors >= 20) {
+		log_warn("probe %s: the device is gone (%s); reopening later",
+			 p->map, strerror(ENODEV));
+		loop_del_fd(&p->d->loop, p->pr.efd);
+		prober_stop(&p->pr);
+		p->open = false;
+		p->gone_errors = 0;
+	}
+	arm_fw(p->d);
+}
+
+/* Opt-in: fail a silent node's paths while the prober is stuck. */
+static void check_early(struct daemon *d, uint64_t now)
+{
+	if (!d->c->early_failover || !d->have_view)
+		return;
+	for (unsigned int i = 0; i < d->n_probes; i++) {
+		struct probe_slot *ps = &d->probes[i];
+		const struct mp_map *mm;
+		const struct pw_map *m = NULL;
+		const struct conf_node *node;
+		char why[160];
+		size_t idx;
+
+		if (!ps->open)
+			continue;
+		mm = mp_find_map(&d->view.mp, ps->map);
+		for (size_t k = 0; mm && k < d->view.n_maps; k++)
+			if (d->view.maps[k].mp == mm)
+				m = &d->view.maps[k];
+		if (!m || !early_decide(m, d->portals.p, d->portals.n,
+					prober_inflight_since(&ps->pr), now,
+					d->c->early_failover_ms * MS, &node,
+					why, sizeof(why)))
+			continue;
+		idx = (size_t)(node - d->c->nodes);
+		if (d->early_done[idx])
+			continue;
+		d->early_done[idx] = true;
+		log_warn("%s: early failover off %s: %s", m->mp->name,
+			 node->name, why);
+		for (size_t k = 0; k < m->mp->n_paths; k++) {
+			const struct pw_path *p = &m->paths[k];
+			char cmd[96], *reply = NULL;
+
+			if (p->node != node || !strcmp(p->mp->dm_st, "failed"))
+				continue;
+			snprintf(cmd, sizeof(cmd), "fail path %s", p->mp->dev);
+			if (mpath_cmd(d->o->mpath, cmd, &reply))
+				log_warn("%s: '%s' failed", m->mp->name, cmd);
+			free(reply);
+			snprintf(cmd, sizeof(cmd), "early: %s", p->mp->dev);
+			event(d, m->mp->name, now, FW_EV_PATH_FAILED, cmd);
+		}
+		loop_timer_arm_before(&d->loop, d->t_refresh, now + 20 * MS);
+	}
+}
+
+static void on_fw_tick(void *arg, uint64_t now)
+{
+	struct daemon *d = arg;
+
+	for (unsigned int i = 0; i < d->n_probes; i++)
+		if (d->probes[i].open)
+			fw_tick(&d->probes[i].fw, now,
+				prober_inflight_since(&d->probes[i].pr));
+	arm_fw(d);
+	check_early(d, now);
+	/* While an I/O is in flight, look again soon: a stall shows as an
+	 * old in-flight issue time. */
+	for (unsigned int i = 0; i < d->n_probes; i++)
+		if (d->probes[i].open &&
+		    prober_inflight_since(&d->probes[i].pr))
+			loop_timer_arm_before(&d->loop, d->t_fw,
+					      now + 50 * MS);
+}
+
+static void open_probes(struct daemon *d, uint64_t now)
+{
+	for (unsigned int i = 0; i < d->n_probes; i++) {
+		struct probe_slot *p = &d->probes[i];
+		const struct conf_probe *cp = &d->c->probes[i];
+		char path[300];
+		int rc;
+
+		if (p->open || (p->last_open_try &&
+				now - p->last_open_try < 10 * S))
+			continue;
+		p->last_open_try = now;
+		if (d->o->probe_dir)
+			snprintf(path, sizeof(path), "%s/%s", d->o->probe_dir,
+				 cp->map);
+		else
+			snprintf(path, sizeof(path), "/dev/mapper/%s", cp->map);
+		rc = prober_open(&p->pr, cp, path, d->o->probe_dir != NULL);
+		if (rc) {
+			/* Once, not every 10 s while the map is absent. */
+			if (p->open_err != rc)
+				log_warn("probe %s: cannot open %s: %s (will "
+					 "retry every 10 s)", cp->map, path,
+					 strerror(-rc));
+			p->open_err = rc;
+			continue;
+		}
+		p->open_err = 0;
+		if (prober_start(&p->pr) ||
+		    loop_add_fd(&d->loop, p->pr.efd, POLLIN, on_samples, p)) {
+			prober_stop(&p->pr);
+			continue;
+		}
+		p->open = true;
+		log_info("probe %s: %u-byte %s every %u ms on %s%s", cp->map,
+			 cp->size, p->pr.write ? "reads and writes" : "reads",
+			 cp->interval_ms, path,
+			 p->pr.direct ? "" : " (buffered: no O_DIRECT)");
+	}
+	arm_fw(d);
+}
+
+/* ---- portals, sessions and re-login ------------------------------------- */
+
+static struct portal_stats *pstat(struct daemon *d, struct portal_probe *p)
+{
+	return &d->pstats[p - d->portals.p];
+}
+
+static const struct iscsi_sess *session_for(const struct sysfs_snapshot *s,
+					    const struct portal_probe *p)
+{
+	for (size_t i = 0; i < s->n_sess; i++)
+		if (s->sess[i].port == p->portal->port &&
+		    !strcmp(s->sess[i].address, p->portal->host) &&
+		    (!p->node->target[0] ||
+		     !strcmp(s->sess[i].target, p->node->target)))
+			return &s->sess[i];
+	return NULL;
+}
+
+static void on_login_done(void *arg, int fd, short revents)
+{
+	struct daemon *d = arg;
+	struct login_job *j = &d->login;
+	ssize_t n;
+	int st;
+
+	(void)revents;
+	n = read(fd, j->buf + j->len, sizeof(j->buf) - 1 - j->len);
+	if (n > 0) {
+		j->len += (size_t)n;
+		if (j->len < sizeof(j->buf) - 1)
+			return;
+	}
+	j->buf[j->len] = '\0';
+	loop_del_fd(&d->loop, fd);
+	close(fd);
+	waitpid(j->pid, &st, 0);
+	log_info("re-login %s %s: %s", j->probe->node->name,
+		 j->probe->portal->host, j->buf);
+	j->pid = 0;
+	j->fd = -1;
+	loop_timer_arm_before(&d->loop, d->t_refresh, d->loop.now() + 50 * MS);
+}
+
+/* iscsiadm takes a while: the child runs it and reports through a pipe,
+ * so the loop keeps serving events. One login at a time. */
+static void start_login(struct daemon *d, struct portal_probe *p)
+{
+	int pfd[2];
+	pid_t pid;
+
+	if (d->login.pid > 0 || !p->node->target[0])
+		return;
+	if (pipe2(pfd, O_CLOEXEC))
+		return;
+	pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return;
+	}
+	if (pid == 0) {
+		char msg[200];
+
+		close(pfd[0]);
+		iscsi_login_one(d->c, p->node->target, p->portal, msg,
+				sizeof(msg));
+		if (write(pfd[1], msg, strlen(msg)) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(pfd[1]);
+	d->login = (struct login_job){ .pid = pid, .fd = pfd[0], .probe = p };
+	pstat(d, p)->relogins++;
+	loop_add_fd(&d->loop, pfd[0], POLLIN, on_login_done, d);
+}
+
+static void portal_changed(void *arg, struct portal_probe *p,
+			   enum portal_state old, uint64_t now)
+{
+	struct daemon *d = arg;
+	char det[128];
+	struct sysfs_snapshot s;
+	const struct iscsi_sess *sess;
+
+	pstat(d, p)->up = p->state;
+	snprintf(det, sizeof(det), "%s %s:%u", p->node->name, p->portal->host,
+		 p->portal->port);
+	if (p->state == PORTAL_DOWN) {
+		event(d, NULL, now, FW_EV_PORTAL_DOWN, det);
+		check_early(d, now);
+		return;
+	}
+	d->early_done[p->node - d->c->nodes] = false;
+	if (old == PORTAL_UNKNOWN)
+		return;
+	event(d, NULL, now, FW_EV_PORTAL_UP, det);
+	if (!d->c->relogin || sysfs_scan_sessions(d->o->root, &s))
+		return;
+	sess = session_for(&s, p);
+	/* A FAILED session is iscsid's to recover (it keeps retrying);
+	 * only a missing one needs a login from us. */
+	if (!sess)
+		start_login(d, p);
+	sysfs_snapshot_free(&s);
+}
+
+/* Back to LOGGED_IN: reinstate its paths in dm now, instead of waiting
+ * for multipathd's next check, then let the switch logic decide. */
+static void reinstate_session(struct daemon *d, int sid, uint64_t now)
+{
+	bool any = false;
+
+	if (!d->have_view)
+		return;
+	for (size_t i = 0; i < d->view.n_maps; i++)
+		for (size_t j = 0; j < d->view.maps[i].mp->n_paths; j++) {
+			const struct pw_path *p = &d->view.maps[i].paths[j];
+			char cmd[96], *reply = NULL;
+			struct sd_dev sd;
+
+			if (!p->sess || p->sess->sid != sid ||
+			    strcmp(p->mp->dm_st, "failed"))
+				continue;
+			/* The disk must be running again. */
+			if (!sysfs_read_sd(d->o->root, p->mp->dev, &sd) ||
+			    strcmp(sd.state, "running"))
+				continue;
+			snprintf(cmd, sizeof(cmd), "reinstate path %s",
+				 p->mp->dev);
+			if (mpath_cmd(d->o->mpath, cmd, &reply) == 0)
+				any = true;
+			free(reply);
+			event(d, d->view.maps[i].mp->name, now,
+			      FW_EV_PATH_REINSTATED, p->mp->dev);
+		}
+	if (any)
+		loop_timer_arm_before(&d->loop, d->t_refresh, now + 20 * MS);
+}
+
+static void check_sessions(struct daemon *d, uint64_t now)
+{
+	struct sysfs_snapshot s;
+
+	if (sysfs_scan_sessions(d->o->root, &s))
+		return;
+	for (size_t i = 0; i < s.n_sess; i++) {
+		struct sess_track *t = NULL;
+
+		for (unsigned int k = 0; k < d->n_sess; k++)
+			if (d->sess[k].sid == s.sess[i].sid)
+				t = &d->sess[k];
+		if (!t) {
+			if (d->n_sess == MAX_SESS)
+				continue;
+			t = &d->sess[d->n_sess++];
+			t->sid = s.sess[i].sid;
+			str_copy(t->state, sizeof(t->state), s.sess[i].state);
+			continue;
+		}
+		if (!strcmp(t->state, s.sess[i].state))
+			continue;
+		{
+			char det[96];
+
+			snprintf(det, sizeof(det), "session %d %s -> %s",
+				 t->sid, t->state, s.sess[i].state);
+			event(d, NULL, now, FW_EV_SESSION_STATE, det);
+		}
+		str_copy(t->state, sizeof(t->state), s.sess[i].state);
+		if (!strcmp(s.sess[i].state, "LOGGED_IN"))
+			reinstate_session(d, t->sid, now);
+	}
+	sysfs_snapshot_free(&s);
+}
+
+static void on_portal_round(void *arg, uint64_t now)
+{
+	struct daemon *d = arg;
+
+	check_sessions(d, now);
+	if (d->c->portal_check_ms) {
+		portal_set_round(&d->portals, now);
+		loop_timer_arm(&d->loop, d->t_portal,
+			       now + d->c->portal_check_ms * MS);
+	} else {
+		loop_timer_arm(&d->loop, d->t_portal, now + 1 * S);
+	}
+	open_probes(d, now);
+}
+
+/* ---- metrics, signals ------------------------------------------------- */
+
+static char *render(void *arg, size_t *len)
+{
+	struct daemon *d = arg;
+	struct expo_input in = {
+		.view = d->have_view ? &d->view : NULL,
+		.maps = d->stats, .n_maps = d->n_probes,
+		.portals = d->pstats, .n_portals = d->portals.n,
+		.alua_events = d->alua_events,
+		.multipathd_up = d->multipathd_up > 0,
+	};
+
+	return exposition_render(&in, len);
+}
+
+static void on_signal(void *arg, int fd, short revents)
+{
+	struct daemon *d = arg;
+	struct signalfd_siginfo si;
+
+	(void)revents;
+	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			/* logrotate: reopen the records file */
+			if (d->have_rec) {
+				records_close(&d->rec);
+				d->have_rec = !records_open(&d->rec,
+							    d->c->records_path);
+			}
+			log_info("SIGHUP: records file reopened, resyncing");
+			loop_timer_arm(&d->loop, d->t_refresh,
+				       d->loop.now());
+		} else {
+			log_info("signal %u: stopping", si.ssi_signo);
+			d->stop = true;
+		}
+	}
+}
+
+static void on_stop_timer(void *arg, uint64_t now)
+{
+	(void)now;
+	((struct daemon *)arg)->stop = true;
+}
+
+int daemon_run(const struct daemon_opts *o)
+{
+	struct daemon *d = calloc(1, sizeof(*d));
+	sigset_t mask;
+	int rc = 0;
+
+	if (!d)
+		return 3;
+	d->o = o;
+	d->c = o->conf;
+	d->login.fd = -1;
+	d->multipathd_up = -1;		/* not asked yet */
+	d->fifo_fd = -1;
+	loop_init(&d->loop);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	d->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d->sigfd < 0 ||
+	    loop_add_fd(&d->loop, d->sigfd, POLLIN, on_signal, d)) {
+		log_err("signalfd: %s", strerror(errno));
+		rc = 3;
+		goto out;
+	}
+	d->t_resync = loop_timer_new(&d->loop, on_resync, d);
+	d->t_refresh = loop_timer_new(&d->loop, on_refresh, d);
+	d->t_alua = loop_timer_new(&d->loop, on_alua, d);
+	d->t_portal = loop_timer_new(&d->loop, on_portal_round, d);
+	d->t_fw = loop_timer_new(&d->loop, on_fw_tick, d);
+	d->t_verify = loop_timer_new(&d->loop, verify_switch, d);
+	d->t_stop = loop_timer_new(&d->loop, on_stop_timer, d);
+
+	if (records_open(&d->rec, d->c->records_path))
+		log_warn("records file %s: %s; failover records are not kept",
+			 d->c->records_path, strerror(errno));
+	else
+		d->have_rec = true;
+	d->n_probes = d->c->n_probes;
+	for (unsigned int i = 0; i < d->n_probes; i++) {
+		struct probe_slot *p = &d->probes[i];
+
+		p->d = d;
+		p->stats = &d->stats[i];
+		str_copy(p->map, sizeof(p->map), d->c->probes[i].map);
+		str_copy(d->stats[i].map, sizeof(d->stats[i].map), p->map);
+		hist_init(&d->stats[i].stall, stall_bounds, stall_n);
+		hist_init(&d->stats[i].probe_latency, probe_latency_bounds,
+			  probe_latency_n);
+		fw_init(&p->fw, d->c->probes[i].timeout_ms * MS, emit_window,
+			p);
+	}
+	if (portal_set_init(&d->portals, d->c, &d->loop, portal_changed, d)) {
+		rc = 3;
+		goto out;
+	}
+	for (unsigned int i = 0; i < d->portals.n; i++) {
+		str_copy(d->pstats[i].node, sizeof(d->pstats[i].node),
+			 d->portals.p[i].node->name);
+		snprintf(d->pstats[i].portal, sizeof(d->pstats[i].portal),
+			 "%s:%u", d->portals.p[i].portal->host,
+			 d->portals.p[i].portal->port);
+		d->pstats[i].up = -1;
+	}
+	if (o->uevent_fifo) {
+		int fd = open(o->uevent_fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+
+		d->fifo_fd = fd;
+		if (fd < 0 || loop_add_fd(&d->loop, fd, POLLIN, on_uevent_fifo,
+					  d)) {
+			log_err("%s: %s", o->uevent_fifo, strerror(errno));
+			rc = 3;
+			goto out;
+		}
+	}
+	if (!o->no_udev && (rc = udev_start(d))) {
+		log_err("cannot listen to udev events: %s", strerror(-rc));
+		rc = 3;
+		goto out;
+	}
+	if (d->c->metrics_enabled) {
+		rc = http_server_start(&d->http, &d->loop, d->c->metrics_addr,
+				       d->c->metrics_port, render, d);
+		if (rc) {
+			log_err("metrics on %s:%u: %s", d->c->metrics_addr,
+				d->c->metrics_port, strerror(-rc));
+			rc = 3;
+			goto out;
+		}
+		d->have_http = true;
+	}
+	rc = 0;
+	{
+		uint64_t now = d->loop.now();
+
+		loop_timer_arm(&d->loop, d->t_resync, now);
+		loop_timer_arm(&d->loop, d->t_portal, now);
+		if (o->run_for_s > 0)
+			loop_timer_arm(&d->loop, d->t_stop,
+				       now + (uint64_t)(o->run_for_s * 1e9));
+	}
+	log_info("running: %u nodes, %u probes, metrics %s", d->c->n_nodes,
+		 d->n_probes, d->have_http ? "on" : "off");
+	while (!d->stop)
+		if (loop_once(&d->loop, -1)) {
+			log_err("poll: %s", strerror(errno));
+			rc = 3;
+			break;
+		}
+out:
+	for (unsigned int i = 0; i < d->n_probes; i++)
+		if (d->probes[i].open)
+			prober_stop(&d->probes[i].pr);
+	if (d->login.pid > 0) {
+		kill(d->login.pid, SIGKILL);
+		waitpid(d->login.pid, NULL, 0);
+	}
+	portal_set_stop(&d->portals);
+	if (d->have_http)
+		http_server_stop(&d->http);
+	if (d->mon)
+		udev_monitor_unref(d->mon);
+	if (d->udev)
+		udev_unref(d->udev);
+	if (d->have_rec)
+		records_close(&d->rec);
+	if (d->have_view)
+		view_free(&d->view);
+	if (d->sigfd >= 0)
+		close(d->sigfd);
+	if (d->fifo_fd >= 0)
+		close(d->fifo_fd);
+	free(d);
+	return rc;
+}

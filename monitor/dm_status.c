@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The format is dm-mpath.c's multipath_status(), STATUSTYPE_INFO:
+ *   <#features> <features...> <#hw args> <hw args...> <#groups> <next group>
+ *   then per group: <A|E|D> <#selector args> <selector args...>
+ *                   <#paths> <#path selector args>
+ *     then per path: <major:minor> <A|F> <fail count> <path selector args...>
+ * Every count is checked against what is left of the line.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libdevmapper.h>
+
+#include "dm_status.h"
+#include "mpath_client.h"
+#include "strutil.h"
+
+struct toks {
+	char *save;
+	char *buf;
+};
+
+static char *next(struct toks *t)
+{
+	return strtok_r(NULL, " \t\n", &t->save);
+}
+
+static bool next_uint(struct toks *t, unsigned int max, unsigned int *v)
+{
+	char *s = next(t), *end;
+	unsigned long n;
+
+	if (!s)
+		return false;
+	n = strtoul(s, &end, 10);
+	if (*end || end == s || n > max)
+		return false;
+	*v = (unsigned int)n;
+	return true;
+}
+
+static bool skip(struct toks *t, unsigned int n)
+{
+	while (n--)
+		if (!next(t))
+			return false;
+	return true;
+}
+
+bool dm_status_parse(const char *line, struct dm_mpath_status *out,
+		     char *err, size_t errlen)
+{
+	struct toks t;
+	char *first;
+	unsigned int n;
+	bool ok = false;
+
+	memset(out, 0, sizeof(*out));
+	t.buf = strdup(line);
+	if (!t.buf) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	first = strtok_r(t.buf, " \t\n", &t.save);
+	if (!first || strspn(first, "0123456789") != strlen(first)) {
+		snprintf(err, errlen, "no feature count");
+		goto out;
+	}
+	n = (unsigned int)atoi(first);
+	if (n > 64 || !skip(&t, n) || !next_uint(&t, 64, &n) || !skip(&t, n)) {
+		snprintf(err, errlen, "bad feature or handler fields");
+		goto out;
+	}
+	if (!next_uint(&t, 256, &out->n_groups) ||
+	    !next_uint(&t, out->n_groups, &out->next_group)) {
+		snprintf(err, errlen, "bad group count or next group");
+		goto out;
+	}
+	for (unsigned int g = 1; g <= out->n_groups; g++) {
+		char *st = next(&t);
+		unsigned int npaths, pargs;
+
+		if (!st || strlen(st) != 1 || !strchr("AED", st[0])) {
+			snprintf(err, errlen, "group %u: bad state", g);
+			goto out;
+		}
+		if (st[0] == 'A')
+			out->active_group = g;
+		if (!next_uint(&t, 64, &n) || !skip(&t, n) ||
+		    !next_uint(&t, 1024, &npaths) ||
+		    !next_uint(&t, 64, &pargs)) {
+			snprintf(err, errlen, "group %u: bad counts", g);
+			goto out;
+		}
+		for (unsigned int p = 0; p < npaths; p++) {
+			char *dev = next(&t), *af = next(&t);
+			unsigned int fails;
+
+			if (!dev || !af || (strcmp(af, "A") && strcmp(af, "F"))
+			    || !next_uint(&t, 1u << 30, &fails) ||
+			    !skip(&t, pargs)) {
+				snprintf(err, errlen, "group %u path %u: bad "
+					 "fields", g, p + 1);
+				goto out;
+			}
+			if (out->n_paths == DMS_MAX_PATHS)
+				continue;
+			str_copy(out->paths[out->n_paths].devt,
+				 sizeof(out->paths[0].devt), dev);
+			out->paths[out->n_paths].active = af[0] == 'A';
+			out->paths[out->n_paths].fail_count = fails;
+			out->paths[out->n_paths].group = g;
+			out->n_paths++;
+		}
+	}
+	if (next(&t)) {
+		snprintf(err, errlen, "trailing fields");
+		goto out;
+	}
+	if (out->n_groups && !out->next_group) {
+		snprintf(err, errlen, "no next group");
+		goto out;
+	}
+	ok = true;
+out:
+	free(t.buf);
+	return ok;
+}
+
+/* libdevmapper logs to stderr by default; a map that vanished between
+ * multipathd's answer and ours is not an error worth printing. */
+__attribute__((format(printf, 5, 6)))
+static void dm_quiet(int level, const char *file, int line, int dm_errno,
+		     const char *f, ...)
+{
+	(void)level;
+	(void)file;
+	(void)line;
+	(void)dm_errno;
+	(void)f;
+}
+
+static char *live_status(const char *name)
+{
+	struct dm_task *dmt;
+	char *res = NULL, *type = NULL, *params = NULL;
+	uint64_t start, len;
+
+	dm_log_with_errno_init(dm_quiet);
+	dmt = dm_task_create(DM_DEVICE_STATUS);
+	if (!dmt)
+		return NULL;
+	if (!dm_task_set_name(dmt, name) || !dm_task_no_open_count(dmt) ||
+	    !dm_task_run(dmt))
+		goto out;
+	dm_get_next_target(dmt, NULL, &start, &len, &type, &params);
+	if (type && !strcmp(type, "multipath") && params)
+		res = strdup(params);
+out:
+	dm_task_destroy(dmt);
+	return res;
+}
+
+char *dm_status_get(const char *name, const char *capture_dir)
+{
+	char path[512];
+
+	if (!capture_dir)
+		return live_status(name);
+	if (strchr(name, '/'))
+		return NULL;
+	snprintf(path, sizeof(path), "%s/dmstatus/%s", capture_dir, name);
+	return read_file(path, 1 << 20);
+}
+
+char *dm_status_with_next(const char *line, unsigned int group)
+{
+	struct dm_mpath_status st;
+	char err[64], *out = NULL, *copy, *save = NULL, *tok;
+	unsigned int idx = 0, skip_to, n_feat, n_hw;
+	size_t len;
+	FILE *f;
+
+	if (!dm_status_parse(line, &st, err, sizeof(err)) ||
+	    group < 1 || group > st.n_groups)
+		return NULL;
+	copy = strdup(line);
+	f = copy ? open_memstream(&out, &len) : NULL;
+	if (!f) {
+		free(copy);
+		return NULL;
+	}
+	n_feat = (unsigned int)atoi(copy);
+	/* tokens: feat count, feats, hw count, hw args, #groups, next */
+	skip_to = 0;
+	for (tok = strtok_r(copy, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save), idx++) {
+		if (idx == n_feat + 1) {
+			n_hw = (unsigned int)atoi(tok);
+			skip_to = n_feat + 1 + n_hw + 2;
+		}
+		if (skip_to && idx == skip_to)
+			fprintf(f, "%s%u", idx ? " " : "", group);
+		else
+			fprintf(f, "%s%s", idx ? " " : "", tok);
+	}
+	fputc('\n', f);
+	fclose(f);
+	free(copy);
+	return out;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dm-multipath's own status line: which path group the kernel uses (or
+ * will use for the next I/O) and which paths it has failed.  multipathd's
+ * "show maps" answers from its cache, which a switchgroup does not update
+ * until the next path check; the kernel's status is the truth.
+ */
+#ifndef PW_MONITOR_DM_STATUS_H
+#define PW_MONITOR_DM_STATUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define DMS_MAX_PATHS 64
+
+struct dm_mpath_status {
+	unsigned int n_groups;
+	unsigned int next_group;	/* 1-based; the group I/O goes to */
+	unsigned int active_group;	/* 'A' in the status, 0 none yet */
+	unsigned int n_paths;
+	struct {
+		char devt[16];		/* major:minor */
+		bool active;		/* 'A', not 'F' */
+		unsigned int fail_count;
+		unsigned int group;
+	} paths[DMS_MAX_PATHS];
+};
+
+/* Parse the "multipath" target's STATUSTYPE_INFO line. */
+bool dm_status_parse(const char *line, struct dm_mpath_status *out,
+		     char *err, size_t errlen);
+
+/* The status line of map @name through libdevmapper, or from
+ * @capture_dir/dmstatus/<name> when @capture_dir is set.  Returns a
+ * malloc'ed line or NULL. */
+char *dm_status_get(const char *name, const char *capture_dir);
+
+/* @line with its next group set to @group, as dm reports right after a
+ * switchgroup (the captured source plays the kernel's part in tests). */
+char *dm_status_with_next(const char *line, unsigned int group);
+
+#endif

@@ -1,0 +1,210 @@
+#!/bin/sh
+# pathwarden run on a fixture host: multipathd answers from a captured
+# directory (which also plays dm's part for switchgroup), a file stands in
+# for the map under the prober, no udev.  Prints TAP.
+# Usage: daemon.sh PATHWARDEN FIXTURE_DIR
+pw=$1; fx=$2
+n=0; failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
+check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+tmp=$(mktemp -d); pid=
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+wait_for() {	# seconds, condition
+	i=0
+	while [ $i -lt $(($1 * 20)) ]; do
+		eval "$2" && return 0
+		sleep 0.05; i=$((i + 1))
+	done
+	return 1
+}
+metrics() {
+	python3 -c "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:$port/metrics', timeout=2).read().decode())"
+}
+start() {	# scenario
+	rm -rf "$tmp/cap" "$tmp/rec.jsonl"
+	cp -r "$fx/$1/capture" "$tmp/cap"
+	dd if=/dev/zero of="$tmp/mpatha" bs=1M count=4 2>/dev/null
+	sed -e "s#^metrics .*#metrics 127.0.0.1:$port#" \
+	    -e "s#^records .*#records $tmp/rec.jsonl#" \
+	    "$fx/$1/pathwarden.conf" > "$tmp/c.conf"
+	# Portal probes are tested on loopback in test_portal; keep this
+	# run off the network.
+	echo "portal-check-ms 0" >> "$tmp/c.conf"
+	"$pw" -d -v -c "$tmp/c.conf" --root "$fx/$1/root" --capture "$tmp/cap" \
+		run --no-udev --probe-dir "$tmp" > "$tmp/log" 2>&1 &
+	pid=$!
+}
+stop() {
+	kill -TERM $pid
+	i=0
+	while kill -0 $pid 2>/dev/null && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+	wait $pid; rc=$?
+	pid=
+}
+
+# A map still on the old group after the ALUA states swapped.
+start misrouted
+check "misrouted: switchgroup to the optimized group soon after start" \
+	"wait_for 3 'grep -qx \"switchgroup map mpatha group 2\" $tmp/cap/commands.log 2>/dev/null'"
+check "misrouted: the switch is recorded as confirmed by dm" \
+	"wait_for 2 'grep -q \"\\\"type\\\":\\\"switch\\\".*\\\"group\\\":2.*\\\"outcome\\\":\\\"confirmed\\\"\" $tmp/rec.jsonl 2>/dev/null'"
+wait_for 2 "metrics > $tmp/m 2>/dev/null"
+check "metrics served while running" "grep -q '^pathwarden_multipathd_up 1' $tmp/m"
+check "metrics pass promtool" "promtool check metrics < $tmp/m > $tmp/promtool.out 2>&1"
+check "metrics: one switch counted" \
+	"grep -qx 'pathwarden_group_switches_total{map=\"mpatha\"} 1' $tmp/m"
+check "metrics: dm's group is reported in use" \
+	"grep -qx 'pathwarden_path_in_use{map=\"mpatha\",dev=\"sdc\",node=\"hpms02\"} 1' $tmp/m"
+check "prober measured reads" \
+	"[ \$(sed -n 's/^pathwarden_probe_latency_seconds_count{map=\"mpatha\"} //p' $tmp/m) -gt 5 ]"
+check "no second switch while dm stays on the group" \
+	"sleep 1; [ \$(grep -c switchgroup $tmp/cap/commands.log) -eq 1 ]"
+# failback undoes it (as when prios do not follow ALUA): seen, counted,
+# and switched again.
+sed -i 's/^\(2 0 0 0 2\) 2 /\1 1 /' "$tmp/cap/dmstatus/mpatha"
+kill -HUP $pid
+check "a revert by multipathd is detected" \
+	"wait_for 3 'grep -q \"multipathd went back to group 1\" $tmp/log'"
+check "and switched again" \
+	"wait_for 2 '[ \$(grep -c switchgroup $tmp/cap/commands.log) -eq 2 ]'"
+# Two more reverts within the minute: the third makes it hold off, said
+# once, however often it looks again.
+for i in 2 3; do
+	sed -i 's/^\(2 0 0 0 2\) 2 /\1 1 /' "$tmp/cap/dmstatus/mpatha"
+	kill -HUP $pid
+	wait_for 3 "[ \$(grep -c 'went back to group 1' $tmp/log) -eq $i ]"
+done
+kill -HUP $pid; sleep 0.3; kill -HUP $pid; sleep 0.3
+check "three reverts: holds off, no fourth switch" \
+	"[ \$(grep -c switchgroup $tmp/cap/commands.log) -eq 3 ]"
+check "holding off is logged once" \
+	"[ \$(grep -c 'not switching: multipathd reverted 3 switches' $tmp/log) -eq 1 ]"
+stop
+check "SIGTERM: clean exit 0 within 2 s" "[ $rc -eq 0 ]"
+check "records file holds only JSON lines" \
+	"python3 -c 'import json,sys; [json.loads(l) for l in open(\"$tmp/rec.jsonl\")]'"
+check "nothing secret in the log or the metrics" "! grep -qi secret $tmp/log $tmp/m"
+
+# A healthy map: nothing to do.
+start good
+sleep 1
+wait_for 2 "metrics > $tmp/m 2>/dev/null"
+stop
+check "good: no switchgroup sent" "[ ! -s $tmp/cap/commands.log ]"
+check "good: verdict ok in metrics" \
+	"grep -qx 'pathwarden_map_verdict{map=\"mpatha\",verdict=\"ok\"} 1' $tmp/m"
+
+# An ALUA swap announced by the SCSI uevent: the daemon re-reads the
+# kernel's access_state and switches at once, not at the next resync
+# (30 s).  A copy of the host whose states the test flips.
+rm -rf "$tmp/root"
+cp -a "$fx/good/root" "$tmp/root"
+mkfifo "$tmp/ev"
+rm -rf "$tmp/cap"; cp -r "$fx/good/capture" "$tmp/cap"
+sed -e "s#^metrics .*#metrics 127.0.0.1:$port#" \
+    -e "s#^records .*#records $tmp/rec.jsonl#" \
+    "$fx/good/pathwarden.conf" > "$tmp/c.conf"
+echo "portal-check-ms 0" >> "$tmp/c.conf"
+rm -f "$tmp/rec.jsonl"
+"$pw" -d -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
+	run --no-udev --uevents "$tmp/ev" --probe-dir "$tmp" > "$tmp/log" 2>&1 &
+pid=$!
+wait_for 2 "metrics > $tmp/m 2>/dev/null"
+sleep 0.5
+check "good host: nothing sent before the change" "[ ! -s $tmp/cap/commands.log ]"
+for f in $(find "$tmp/root/sys/devices" -name access_state); do
+	case $f in
+	*/host[23]/*) echo active/non-optimized > "$f" ;;
+	*) echo active/optimized > "$f" ;;
+	esac
+done
+start=$(date +%s%N)
+echo "scsi change 2:0:0:0 SDEV_UA=ASYMMETRIC_ACCESS_STATE_CHANGED" > "$tmp/ev"
+wait_for 2 "grep -qx 'switchgroup map mpatha group 2' $tmp/cap/commands.log 2>/dev/null"
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+check "ALUA uevent: switchgroup to hpms02's group within 1 s (${ms} ms, polled at 50 ms)" \
+	"grep -qx 'switchgroup map mpatha group 2' $tmp/cap/commands.log && [ $ms -lt 1000 ]"
+echo "block change dm-0 DM_ACTION=PATH_FAILED DM_NAME=mpatha DM_PATH=8:16" > "$tmp/ev"
+check "dm path uevent reaches the map's window" \
+	"wait_for 2 'grep -q \"mpatha: path_failed 8:16\" $tmp/log'"
+wait_for 2 "metrics > $tmp/m 2>/dev/null"
+check "metrics count the ALUA event" \
+	"grep -qx 'pathwarden_alua_events_total 1' $tmp/m"
+stop
+check "switch record written, confirmed by dm" \
+	"grep -q '\"type\":\"switch\".*\"outcome\":\"confirmed\"' $tmp/rec.jsonl"
+
+# A session that comes back: its failed path is reinstated in multipathd
+# at once, not at multipathd's next path check.
+rm -rf "$tmp/root" "$tmp/cap" "$tmp/rec.jsonl"
+cp -a "$fx/sessfail/root" "$tmp/root"
+cp -r "$fx/sessfail/capture" "$tmp/cap"
+sed -e "s#^metrics .*#metrics 127.0.0.1:$port#" \
+    -e "s#^records .*#records $tmp/rec.jsonl#" \
+    "$fx/sessfail/pathwarden.conf" > "$tmp/c.conf"
+echo "portal-check-ms 0" >> "$tmp/c.conf"
+"$pw" -d -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
+	run --no-udev --probe-dir "$tmp" > "$tmp/log" 2>&1 &
+pid=$!
+wait_for 2 "metrics > $tmp/m 2>/dev/null"
+sleep 1
+check "failed session: nothing reinstated while it is down" \
+	"! grep -q reinstate $tmp/cap/commands.log 2>/dev/null"
+echo LOGGED_IN > "$(find "$tmp/root/sys/devices" -path '*session1/iscsi_session/session1/state')"
+check "session back: 'reinstate path sda' within 2 s" \
+	"wait_for 2 'grep -qx \"reinstate path sda\" $tmp/cap/commands.log 2>/dev/null'"
+check "session back: logged as a session state event" \
+	"grep -q 'session_state session 1 FAILED -> LOGGED_IN' $tmp/log"
+stop
+
+# A portal that answers again and has no session: logged in at once
+# (through a fake iscsiadm), on loopback so no network is touched.
+src=$(cd "$(dirname "$0")" && pwd)
+pport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$tmp/iscsi" "$tmp/empty"
+rm -rf "$tmp/cap"; cp -r "$fx/good/capture" "$tmp/cap"
+cat > "$tmp/c.conf" <<CONF
+node back 127.0.0.1:$pport target iqn.2016-02.local.virtual:back.vg1
+metrics 127.0.0.1:$port
+records $tmp/rec.jsonl
+portal-check-ms 200
+portal-connect-ms 100
+CONF
+PATHWARDEN_ISCSIADM="$src/fake-iscsiadm.sh" FAKE_ISCSI_DIR="$tmp/iscsi" \
+"$pw" -d -v -c "$tmp/c.conf" --root "$tmp/empty" --capture "$tmp/cap" \
+	run --no-udev > "$tmp/log" 2>&1 &
+pid=$!
+wait_for 2 "grep -q 'portal_down back 127.0.0.1:$pport' $tmp/log"
+python3 -c "
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', $pport)); s.listen(8); time.sleep(8)" &
+lpid=$!
+# Bounded loosely: python's start, a 200 ms probe period and four
+# fake iscsiadm runs under a loaded CI machine.
+check "portal back: logged in (within 4 s of the listener starting)" \
+	"wait_for 4 'grep -q -- \"-T iqn.2016-02.local.virtual:back.vg1 -p 127.0.0.1:$pport --login\" $tmp/iscsi/calls 2>/dev/null'"
+check "portal back: the login's outcome is logged" \
+	"wait_for 2 'grep -q \"re-login back 127.0.0.1: logged in\" $tmp/log'"
+stop
+kill $lpid 2>/dev/null; wait $lpid 2>/dev/null
+check "portal back: one login only" "[ \$(grep -c -- '--login' $tmp/iscsi/calls) -eq 1 ]"
+
+# No multipathd at all: runs, says so, exits cleanly.
+start good
+wait_for 2 "metrics > $tmp/m 2>/dev/null"	# signals are handled from here
+rm -f "$tmp/cap/maps.json"
+kill -HUP $pid
+sleep 0.5
+wait_for 2 "metrics > $tmp/m 2>/dev/null"
+stop
+check "no multipathd: metrics say multipathd_up 0" \
+	"grep -qx 'pathwarden_multipathd_up 0' $tmp/m"
+check "no multipathd: still a clean exit" "[ $rc -eq 0 ]"
+check "no multipathd: said once in the log" \
+	"[ \$(grep -c 'multipathd did not answer' $tmp/log) -eq 1 ]"
+
+echo "1..$n"
+exit $failed

@@ -1,0 +1,168 @@
+# pathwarden (the monitor) end to end in the lab: lab/run tests/monitor/lab-monitor.sh
+#
+# Sourced by lab/guest/run.sh after bring-up (every lab function loaded:
+# log, tap_*, wait_until, lio_*, fault_*), prints TAP.  Needs the project
+# built in $PW_TREE and its plugins and multipath.conf.d installed as for
+# lab/scenarios/e2e.sh.  Written against the lab branch (ea3d24a); NOT YET
+# RUN: the development host cannot boot the lab VM.
+
+PW=$PW_TREE/build/monitor/pathwarden
+CONF=/run/pathwarden-lab.conf
+REC=$PW_RESULTS/pathwarden-records.jsonl
+PWLOG=$PW_RESULTS/logs/pathwarden.log
+WAIT=${PW_E2E_WAIT:-50}
+
+map_name() { multipathd show maps raw format "%n" 2>/dev/null | head -n 1; }
+
+# node_devts NODE: major:minor of every disk whose session goes to NODE.
+node_devts() {
+	local d s
+	for d in /sys/block/sd*; do
+		s=$(readlink -f "$d" | grep -o 'session[0-9]*' | head -n 1)
+		[ -n "$s" ] || continue
+		[ "$(cat /sys/class/iscsi_session/$s/targetname)" = "${LIO_IQN[$1]}" ] &&
+			cat "$d/dev"
+	done
+}
+
+# dm_next_devts MAP: the disks of the path group dm sends I/O to now
+# (the "next group" of the multipath target's status).
+dm_next_devts() {
+	dmsetup status "$1" | awk '{
+		f = 4; f += $f + 1; f += $f + 1; ng = $f; nx = $(f + 1); f += 2
+		for (g = 1; g <= ng; g++) {
+			f++; f += $f + 1; np = $f; pa = $(f + 1); f += 2
+			for (p = 0; p < np; p++) { if (g == nx) print $f; f += 3 + pa }
+		}
+	}'
+}
+
+# io_on NODE: dm's group in use holds only NODE's disks.
+io_on() {
+	local want got
+	want=$(node_devts "$1" | sort | tr '\n' ' ')
+	got=$(dm_next_devts "$MAP" | sort | tr '\n' ' ')
+	[ -n "$got" ] && [ "$got" = "$want" ]
+}
+
+# time_until SECONDS COMMAND...: like wait_until, polling every 20 ms,
+# printing the seconds it took (or nothing on timeout).
+time_until() {
+	local secs=$1 t0 t
+	shift
+	t0=$(date +%s.%N)
+	while ! "$@" >/dev/null 2>&1; do
+		t=$(date +%s.%N)
+		awk -v a="$t0" -v b="$t" -v s="$secs" 'BEGIN { exit !(b - a > s) }' && return 1
+		sleep 0.02
+	done
+	awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'
+}
+
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
+
+# --- configuration from the lab's own nodes and portals -------------------
+: > "$CONF"
+for n in $LIO_NODES; do
+	echo "node $n ${LIO_PORTALS[$n]} target ${LIO_IQN[$n]}" >> "$CONF"
+done
+MAP=$(map_name)
+cat >> "$CONF" <<CONF
+probe $MAP interval-ms 25
+metrics 127.0.0.1:9857
+records $REC
+CONF
+tap_check "pathwarden -n accepts the lab's configuration" "$PW" -n -c "$CONF"
+
+# --- status against multipathd and RTPG -------------------------------------
+"$PW" -c "$CONF" status --json > "$PW_RESULTS/status.json"
+tap_check "status --json: 4 paths" sh -c "jq -e '.maps[0].paths | length == 4' '$PW_RESULTS/status.json'"
+for d in $(multipathd show paths raw format "%d"); do
+	mp=$(multipathd show paths raw format "%d %T %p" | awk -v d="$d" '$1 == d { print $2 " " $3 }')
+	pw=$(jq -r --arg d "$d" '.maps[0].paths[] | select(.dev == $d) | "\(.checker_state) \(.prio)"' "$PW_RESULTS/status.json")
+	tap_check "status $d: checker state and prio as multipathd says ($mp)" test "$mp" = "$pw"
+	rt=$(sg_rtpg -d "/dev/$d" 2>/dev/null | awk '/target port group id/ { g = $NF } /asymmetric access state/ { s[g] = $NF } END { for (k in s) print k, s[k] }' | sort | head -n 1)
+	tap_ok "status $d: sg_rtpg says '$rt' (for the record)"
+done
+tap_check "status: hpms01 paths active/optimized" sh -c \
+	"jq -e '[.maps[0].paths[] | select(.node == \"hpms01\") | .alua_state] == [\"active/optimized\",\"active/optimized\"]' '$PW_RESULTS/status.json'"
+tap_check "status: map verdict ok" sh -c "jq -e '.maps[0].verdict == \"ok\"' '$PW_RESULTS/status.json'"
+
+# --- doctor: clean, then a broken multipath configuration -------------------
+"$PW" -c "$CONF" doctor > "$PW_RESULTS/doctor-clean.txt"; rc=$?
+tap_check "doctor on the shipped configuration: nothing found (exit $rc)" test "$rc" -eq 0
+cat > /etc/multipath/conf.d/zz-pw-broken.conf <<'BROKEN'
+overrides {
+	detect_prio yes
+	failback manual
+}
+BROKEN
+multipathd reconfigure >/dev/null
+sleep 3
+"$PW" -c "$CONF" doctor > "$PW_RESULTS/doctor-broken.txt"; rc=$?
+tap_check "doctor on a broken configuration: exit 1" test "$rc" -eq 1
+tap_check "doctor finds detect_prio" grep -q '\[detect-prio\]' "$PW_RESULTS/doctor-broken.txt"
+tap_check "doctor finds manual failback" grep -q '\[failback\]' "$PW_RESULTS/doctor-broken.txt"
+rm -f /etc/multipath/conf.d/zz-pw-broken.conf
+multipathd reconfigure >/dev/null
+sleep 3
+
+# --- discover + login from nothing ------------------------------------------
+iscsiadm -m node -u >/dev/null 2>&1
+rm -rf /etc/iscsi/nodes /etc/iscsi/send_targets
+wait_until 30 sh -c '[ "$(iscsiadm -m session 2>/dev/null | grep -c ^tcp)" -eq 0 ]'
+"$PW" -c "$CONF" discover > "$PW_RESULTS/discover.txt"; rc=$?
+tap_check "discover: every portal answers (exit $rc)" test "$rc" -eq 0
+"$PW" -c "$CONF" login > "$PW_RESULTS/login.txt"; rc=$?
+tap_check "login from nothing: exit 0" test "$rc" -eq 0
+tap_check "login: 4 sessions" test "$(iscsiadm -m session | grep -c ^tcp)" -eq 4
+tap_check "login: session replacement timeout applied" sh -c \
+	"iscsiadm -m node -T '${LIO_IQN[hpms01]}' | grep -q 'node.session.timeo.replacement_timeout = 5'"
+"$PW" -c "$CONF" login > "$PW_RESULTS/login2.txt"; rc=$?
+tap_check "login again: idempotent (exit $rc, nothing new)" sh -c \
+	"[ $rc -eq 0 ] && ! grep -q ': logged in' '$PW_RESULTS/login2.txt'"
+expect_map() { [ "$(multipathd show paths raw format '%d' | grep -c .)" -eq 4 ]; }
+tap_check "login: the map has 4 paths again" wait_until 60 expect_map
+MAP=$(map_name)
+wait_until "$WAIT" io_on hpms01
+
+# --- the daemon: planned switchover -----------------------------------------
+setsid "$PW" -d -v -c "$CONF" run > "$PWLOG" 2>&1 < /dev/null &
+PWPID=$!
+wait_until 10 sh -c "curl -sf http://127.0.0.1:9857/metrics > '$PW_RESULTS/metrics.txt'"
+tap_check "metrics pass promtool" sh -c "promtool check metrics < '$PW_RESULTS/metrics.txt'"
+sleep 2
+fault_promote hpms02
+t=$(time_until 20 io_on hpms02)
+if [ -n "$t" ] && lt "$t" 1; then
+	tap_ok "planned switchover: I/O on hpms02's group after $t s (target < 1 s)"
+else
+	tap_not_ok "planned switchover: I/O on hpms02's group after ${t:-more than 20} s (target < 1 s)"
+fi
+sleep "$WAIT"
+tap_check "switch not reverted by multipathd's next checks ($WAIT s)" io_on hpms02
+tap_check "switch record confirmed" grep -q '"type":"switch".*"outcome":"confirmed"' "$REC"
+fault_promote hpms01
+t=$(time_until 20 io_on hpms01)
+tap_check "switch back: I/O on hpms01 after ${t:-more than 20} s" test -n "$t"
+
+# --- node restored -------------------------------------------------------------
+sleep 2
+fault_link_drop hpms01
+wait_until 60 io_on hpms02
+tap_check "silent loss of hpms01: I/O moved to hpms02" io_on hpms02
+fault_link_restore hpms01
+t=$(time_until 60 io_on hpms01)
+if [ -n "$t" ] && lt "$t" 2; then
+	tap_ok "node restored: I/O back on hpms01 after $t s (target < 2 s)"
+else
+	tap_not_ok "node restored: I/O back on hpms01 after ${t:-more than 60} s (target < 2 s)"
+fi
+sleep 2
+tap_check "a failover window was recorded" grep -q '"type":"failover"' "$REC"
+kill -TERM "$PWPID"
+wait_until 5 sh -c "! kill -0 $PWPID"
+tap_check "daemon stops on SIGTERM" sh -c "! kill -0 $PWPID 2>/dev/null"
+tap_check "records are JSON lines" sh -c "jq -c . '$REC' > /dev/null"
+tap_check "nothing secret in the daemon log" sh -c "! grep -qi password '$PWLOG'"
+tap_done

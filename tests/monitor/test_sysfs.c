@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* sysfs readers on small hand-made trees: a disk that vanished mid-read,
+ * a disk that is not iSCSI, kernel name order, missing attributes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "sysfs_scan.h"
+
+static char root[64];
+
+static void mkpath(const char *rel)
+{
+	char p[512], *s;
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	for (s = p + strlen(root) + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		mkdir(p, 0755);
+		*s = '/';
+	}
+	mkdir(p, 0755);
+}
+
+static void put(const char *rel, const char *text)
+{
+	char p[512], dir[512];
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s", rel);
+	*strrchr(dir, '/') = '\0';
+	mkpath(dir);
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void lnk(const char *rel, const char *target)
+{
+	char p[512], dir[512];
+
+	snprintf(dir, sizeof(dir), "%s", rel);
+	*strrchr(dir, '/') = '\0';
+	mkpath(dir);
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	assert_int_equal(symlink(target, p), 0);
+}
+
+/* An iSCSI disk at host H, session S, LUN L named NAME. */
+static void disk(const char *name, int h, int s, int l, bool with_dev)
+{
+	char d[256], p[300], t[300];
+
+	snprintf(d, sizeof(d), "sys/devices/platform/host%d/session%d/"
+		 "target%d:0:0/%d:0:0:%d", h, s, h, h, l);
+	snprintf(p, sizeof(p), "%s/state", d);
+	put(p, "running\n");
+	snprintf(p, sizeof(p), "%s/access_state", d);
+	put(p, "active/non-optimized\n");
+	snprintf(p, sizeof(p), "%s/block/%s/holders/.keep", d, name);
+	put(p, "");
+	if (with_dev) {
+		snprintf(p, sizeof(p), "%s/block/%s/dev", d, name);
+		put(p, "8:0\n");
+	}
+	snprintf(p, sizeof(p), "%s/block/%s/device", d, name);
+	snprintf(t, sizeof(t), "../../../%d:0:0:%d", h, l);
+	lnk(p, t);
+	snprintf(p, sizeof(p), "sys/block/%s", name);
+	snprintf(t, sizeof(t), "../devices/platform/host%d/session%d/"
+		 "target%d:0:0/%d:0:0:%d/block/%s", h, s, h, h, l, name);
+	lnk(p, t);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(root, sizeof(root), "/tmp/pw-sysfs-XXXXXX");
+	if (!mkdtemp(root))
+		return -1;
+	disk("sdaa", 3, 2, 1, true);
+	disk("sdz", 3, 2, 0, true);
+	disk("sdb", 4, 7, 0, false);		/* vanished: no dev file */
+	/* A local SATA disk: no session in its path. */
+	put("sys/devices/pci0000:00/ata1/host0/target0:0:0/0:0:0:0/state",
+	    "running\n");
+	put("sys/devices/pci0000:00/ata1/host0/target0:0:0/0:0:0:0/block/sda/"
+	    "dev", "8:0\n");
+	lnk("sys/block/sda", "../devices/pci0000:00/ata1/host0/target0:0:0/"
+	    "0:0:0:0/block/sda");
+	put("sys/devices/platform/host3/session2/iscsi_session/session2/"
+	    "targetname", "iqn.x:a\n");
+	put("sys/devices/platform/host3/session2/iscsi_session/session2/"
+	    "state", "FAILED\n");
+	lnk("sys/class/iscsi_session/session2",
+	    "../../devices/platform/host3/session2/iscsi_session/session2");
+	/* session 7 has no connection directory and no state file */
+	put("sys/devices/platform/host4/session7/iscsi_session/session7/"
+	    "targetname", "iqn.x:b\n");
+	lnk("sys/class/iscsi_session/session7",
+	    "../../devices/platform/host4/session7/iscsi_session/session7");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	return system(cmd) ? -1 : 0;
+}
+
+static void test_scan(void **state)
+{
+	struct sysfs_snapshot s;
+	const struct sd_dev *d;
+	const struct iscsi_sess *ss;
+
+	(void)state;
+	assert_int_equal(sysfs_scan(root, &s), 0);
+	/* sdb vanished; kernel order: sda, sdz, sdaa */
+	assert_int_equal(s.n_sd, 3);
+	assert_string_equal(s.sd[0].name, "sda");
+	assert_string_equal(s.sd[1].name, "sdz");
+	assert_string_equal(s.sd[2].name, "sdaa");
+	assert_int_equal(s.sd[0].sid, -1);
+	d = sysfs_find_sd(&s, "sdaa");
+	assert_non_null(d);
+	assert_int_equal(d->sid, 2);
+	assert_int_equal(d->h, 3);
+	assert_int_equal(d->l, 1);
+	assert_string_equal(d->access_state, "active/non-optimized");
+	assert_int_equal(d->preferred, -1);
+	assert_string_equal(d->dh_state, "");
+	assert_null(sysfs_find_sd(&s, "sdb"));
+	assert_int_equal(s.n_sess, 2);
+	ss = sysfs_find_sess(&s, 2);
+	assert_non_null(ss);
+	assert_int_equal(ss->host, 3);
+	assert_string_equal(ss->state, "FAILED");
+	assert_int_equal(ss->port, -1);
+	ss = sysfs_find_sess(&s, 7);
+	assert_non_null(ss);
+	assert_string_equal(ss->state, "");
+	assert_string_equal(ss->address, "");
+	assert_null(sysfs_find_sess(&s, 3));
+	sysfs_snapshot_free(&s);
+
+	assert_int_equal(sysfs_scan_sessions(root, &s), 0);
+	assert_int_equal(s.n_sd, 0);
+	assert_int_equal(s.n_sess, 2);
+	sysfs_snapshot_free(&s);
+}
+
+/* No iSCSI, no SCSI at all (this build host): empty, not an error. */
+static void test_empty_root(void **state)
+{
+	struct sysfs_snapshot s;
+
+	(void)state;
+	assert_int_equal(sysfs_scan("/nonexistent-root", &s), 0);
+	assert_int_equal(s.n_sd, 0);
+	assert_int_equal(s.n_sess, 0);
+	sysfs_snapshot_free(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scan),
+		cmocka_unit_test(test_empty_root),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
