@@ -1,0 +1,99 @@
+#!/bin/sh
+# Build both Debian packages from a clean copy of the tree and inspect
+# them: lintian, file lists, the multipath-tools pin.  Prints TAP.
+# Usage: deb.sh OUTDIR
+#
+# The package's own test run (make check-build) is skipped here with
+# nocheck: the same check-unit run that calls this runs those tests in the
+# work tree, and running them twice would double the time.  `make deb`
+# alone runs them.
+out=${1:?usage: deb.sh OUTDIR}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+T=$(mktemp -d "${TMPDIR:-/tmp}/pw-deb.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+
+echo "1..10"
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+check() { d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
+
+start=$(date +%s)
+if DEB_BUILD_OPTIONS="nocheck${DEB_BUILD_OPTIONS:+ $DEB_BUILD_OPTIONS}" \
+   DEB_BUILD_PROFILES=nocheck "$top/scripts/build-deb.sh" "$out" > "$T/build" 2>&1; then
+	ok "dpkg-buildpackage -us -uc -b ($(( $(date +%s) - start )) s)"
+else
+	nok "dpkg-buildpackage -us -uc -b"
+	sed 's/^/# /' "$T/build"
+fi
+
+ver=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)
+arch=$(dpkg --print-architecture)
+pw="$out/pathwarden_${ver}_${arch}.deb"
+ag="$out/pathwarden-agent_${ver}_${arch}.deb"
+check "pathwarden_${ver}_${arch}.deb exists" test -s "$pw"
+check "pathwarden-agent_${ver}_${arch}.deb exists" test -s "$ag"
+
+# lintian over the .changes: both binaries and the buildinfo.  No E: line.
+lintian --no-tag-display-limit "$out"/*.changes > "$T/lintian" 2>&1
+sed 's/^/# lintian: /' "$T/lintian"
+if [ -f "$out"/pathwarden_*.changes ] && ! grep -q '^E:' "$T/lintian"; then
+	ok "lintian: no errors ($(grep -c '^W:' "$T/lintian") warnings)"
+else
+	nok "lintian: no errors"
+fi
+
+# The file lists: each expected path, and no build tree leaking in.
+files_have() {
+	deb=$1; shift
+	dpkg-deb -c "$deb" 2>/dev/null | awk '{print $NF}' | sed 's|^\./|/|' \
+		> "$T/list" || return 1
+	miss=""
+	for f; do grep -qx "$f" "$T/list" || miss="$miss $f"; done
+	[ -z "$miss" ] || { echo "# missing from ${deb##*/}:$miss"; return 1; }
+}
+check "pathwarden has plugins, private lib, program, conf, unit, man pages" \
+	files_have "$pw" \
+	/lib/multipath/libcheckrtpg.so /lib/multipath/libpriortpg.so \
+	/usr/lib/pathwarden/libpathwarden.so.0 /usr/sbin/pathwarden \
+	/etc/multipath/conf.d/pathwarden.conf \
+	/etc/pathwarden/pathwarden.conf.example \
+	/lib/systemd/system/pathwarden.service \
+	/usr/share/man/man8/pathwarden.8.gz /usr/share/man/man5/pathwarden.conf.5.gz \
+	/usr/share/man/man7/pathwarden-rtpg.7.gz
+check "pathwarden-agent has the agent, the OCF agent, its man page" \
+	files_have "$ag" \
+	/usr/sbin/pathwarden-agent /usr/lib/ocf/resource.d/pathwarden/alua \
+	/usr/share/man/man8/pathwarden-agent.8.gz
+# Nothing of the other package's, nothing from the build tree.
+if dpkg-deb -c "$ag" | grep -q 'multipath\|sbin/pathwarden$' ||
+   dpkg-deb -c "$pw" | grep -q 'pathwarden-agent\|/build/\|\.o$\|\.a$'; then
+	nok "no stray files in either package"
+else
+	ok "no stray files in either package"
+fi
+
+# The plugins only load into the libmultipath they were built against.
+mpt=$(dpkg-query -W -f '${Version}' multipath-tools)
+dep=$(dpkg-deb -f "$pw" Depends)
+echo "# Depends: $dep"
+case ", $dep," in
+*", multipath-tools (= $mpt),"*) ok "Depends pins multipath-tools (= $mpt)" ;;
+*) nok "Depends pins multipath-tools (= $mpt)" ;;
+esac
+
+# The plugins find the private library through their RUNPATH.
+mkdir -p "$T/x" && dpkg-deb -x "$pw" "$T/x"
+rp=$(readelf -d "$T/x/lib/multipath/libcheckrtpg.so" 2>/dev/null | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p')
+check "checker RUNPATH is /usr/lib/pathwarden (got: ${rp:-none})" \
+	test "$rp" = /usr/lib/pathwarden
+
+# The unit as installed parses against the installed file tree.
+if systemd-analyze verify --root="$T/x" --man=no \
+	"$T/x/lib/systemd/system/pathwarden.service" > "$T/verify" 2>&1 &&
+   ! grep -q . "$T/verify"; then
+	ok "systemd-analyze verify of the packaged unit"
+else
+	nok "systemd-analyze verify of the packaged unit"
+	sed 's/^/# /' "$T/verify"
+fi
