@@ -12,7 +12,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/pw-deb.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 
-echo "1..10"
+echo "1..12"
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
@@ -87,6 +87,23 @@ mkdir -p "$T/x" && dpkg-deb -x "$pw" "$T/x"
 rp=$(readelf -d "$T/x/lib/multipath/libcheckrtpg.so" 2>/dev/null | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p')
 check "checker RUNPATH is /usr/lib/pathwarden (got: ${rp:-none})" \
 	test "$rp" = /usr/lib/pathwarden
+
+# The packaged programs run with the libraries their Depends name: the
+# daemon parses the packaged example configuration, the agent answers.
+if "$T/x/usr/sbin/pathwarden" -n -c "$T/x/etc/pathwarden/pathwarden.conf.example" \
+	> "$T/n" 2>&1; then
+	ok "packaged pathwarden -n accepts the packaged example configuration"
+else
+	nok "packaged pathwarden -n accepts the packaged example configuration"
+	sed 's/^/# /' "$T/n"
+fi
+mkdir -p "$T/a" && dpkg-deb -x "$ag" "$T/a"
+if "$T/a/usr/sbin/pathwarden-agent" --help > "$T/h" 2>&1 && grep -qi usage "$T/h"; then
+	ok "packaged pathwarden-agent runs"
+else
+	nok "packaged pathwarden-agent runs"
+	sed 's/^/# /' "$T/h" | head -5
+fi
 
 # The unit as packaged parses, and its programs are the packaged ones:
 # verify a copy whose /usr/sbin/pathwarden points into the extracted tree
