@@ -43,6 +43,9 @@ case "$config" in pathwarden|stock) ;; *) lab_die "--config pathwarden|stock" ;;
 "$LAB_DIR/build-vm.sh"
 . "$LAB_BUILD/vm.env"
 
+lab_step "build the lab tools" 300 "$LAB_BUILD/logs/tools.log" \
+	make --no-print-directory -C "$TREE" BUILD="$BUILD" lab-tools
+
 # The project as 'make install' lays it out; the guest copies it into its
 # overlay.
 stage="$LAB_BUILD/stage"
@@ -61,6 +64,7 @@ results=$(realpath "$results")
 guest_timeout=$((timeout_s - 30))
 cat > "$results/guest.env" <<ENV
 PW_TREE='$TREE'
+PW_BUILD='$BUILD'
 PW_STAGE='$stage'
 PW_ENTRY='$entry'
 PW_SCENARIO='$scenario'
@@ -68,6 +72,10 @@ PW_LAB_CONFIG='$config'
 PW_TIMEOUT='$guest_timeout'
 PW_INTERACTIVE='$interactive'
 ENV
+# Knobs for scenarios pass through (PW_E2E_*, PW_LAB_*).
+for v in $(compgen -e | grep -E '^PW_(E2E|LAB)_' || true); do
+	printf '%s=%q\n' "$v" "${!v}" >> "$results/guest.env"
+done
 
 command -v qemu-system-x86_64 >/dev/null || lab_die "qemu-system-x86_64 missing"
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2048

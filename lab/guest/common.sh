@@ -15,31 +15,33 @@ die() { echo "# [$(elapsed)s] FATAL: $*"; exit 1; }
 # step's whole process group is killed; daemons it started with setsid live
 # on.  On failure say which step and where its log is.
 step() {
-	local name=$1 secs=$2 slug logf pid rc t0 end
+	local name=$1 secs=$2 slug logf pid wd rc t0 mark
 	shift 2
 	slug=$(echo "$name" | tr -c 'A-Za-z0-9_\n-' '-')
 	mkdir -p "$PW_RESULTS/logs"
 	logf="$PW_RESULTS/logs/step-$slug.log"
+	mark=/run/pwlab-step-timeout.$$
+	rm -f "$mark"
 	t0=$(date +%s.%N)
-	end=$((SECONDS + secs))
-	set -m		# the step gets its own process group
+	set -m		# the step and its watchdog get process groups of their own
 	( "$@" ) >"$logf" 2>&1 </dev/null &
 	pid=$!
+	# A sleeping watchdog rather than a polling loop: under TCG every
+	# process started costs real time.
+	( sleep "$secs"; : > "$mark"; kill -TERM -- "-$pid"; sleep 1
+	  kill -KILL -- "-$pid" ) >/dev/null 2>&1 &
+	wd=$!
 	set +m
-	while kill -0 "$pid" 2>/dev/null; do
-		if [ "$SECONDS" -ge "$end" ]; then
-			kill -TERM -- "-$pid" 2>/dev/null
-			sleep 1
-			kill -KILL -- "-$pid" 2>/dev/null
-			wait "$pid" 2>/dev/null
-			log "step '$name' timed out after ${secs}s; log: logs/step-$slug.log"
-			tail -n 20 "$logf" | sed 's/^/#   | /'
-			return 124
-		fi
-		sleep 0.1
-	done
 	wait "$pid"
 	rc=$?
+	kill -- "-$wd" 2>/dev/null
+	wait "$wd" 2>/dev/null
+	if [ -e "$mark" ]; then
+		rm -f "$mark"
+		log "step '$name' timed out after ${secs}s; log: logs/step-$slug.log"
+		tail -n 20 "$logf" | sed 's/^/#   | /'
+		return 124
+	fi
 	if [ "$rc" -eq 0 ]; then
 		log "step '$name' done in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')s"
 		return 0

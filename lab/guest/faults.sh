@@ -18,10 +18,11 @@
 
 FAULT_NFT_TABLE=pwlab
 
+# _fault_portals NODE|PORTAL: the portals meant, in FAULT_PORTALS.
 _fault_portals() {
 	case "$1" in
-	hpms0*) lio_portals "$1" ;;
-	127.*)  lio_portal_node "$1" >/dev/null && echo "$1" ;;
+	hpms0*) lio_check_node "$1" || return 1; FAULT_PORTALS=${LIO_PORTALS[$1]} ;;
+	127.*)  lio_portal_node "$1" || return 1; FAULT_PORTALS=$1 ;;
 	*) echo "fault: '$1' is neither a node nor a portal" >&2; return 1 ;;
 	esac
 }
@@ -48,10 +49,10 @@ _fault_nft_del() {
 }
 
 fault_link_drop() {
-	local ps p
-	ps=$(_fault_portals "$1") || return 1
+	local p
+	_fault_portals "$1" || return 1
 	_fault_nft_init || return 1
-	for p in $ps; do
+	for p in $FAULT_PORTALS; do
 		nft add rule inet "$FAULT_NFT_TABLE" input ip daddr "$p" tcp dport 3260 \
 			drop comment "\"drop $p\"" || return 1
 		nft add rule inet "$FAULT_NFT_TABLE" input ip saddr "$p" tcp sport 3260 \
@@ -60,13 +61,13 @@ fault_link_drop() {
 }
 
 fault_link_restore() {
-	local ps p
+	local p
 	if [ "$1" = all ]; then
 		nft delete table inet "$FAULT_NFT_TABLE" 2>/dev/null
 		return 0
 	fi
-	ps=$(_fault_portals "$1") || return 1
-	for p in $ps; do
+	_fault_portals "$1" || return 1
+	for p in $FAULT_PORTALS; do
 		_fault_nft_del "drop $p" || return 1
 		_fault_nft_del "hang $p" || return 1
 	done
@@ -76,10 +77,10 @@ fault_link_restore() {
 # one is longer than 20 (IP) + 60 (largest TCP header) = 80 bytes; pure ACKs
 # are not, and keep the connection looking alive.
 fault_hang() {
-	local ps p
-	ps=$(_fault_portals "$1") || return 1
+	local p
+	_fault_portals "$1" || return 1
 	_fault_nft_init || return 1
-	for p in $ps; do
+	for p in $FAULT_PORTALS; do
 		nft add rule inet "$FAULT_NFT_TABLE" input ip saddr "$p" tcp sport 3260 \
 			ip length gt 80 drop comment "\"hang $p\"" || return 1
 	done

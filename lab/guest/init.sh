@@ -23,11 +23,13 @@ mount -t tmpfs -o mode=1777 shm /dev/shm
 ip link set lo up
 hostname pwlab
 
+set -a		# everything in guest.env is for the entry and the scenario
 if ! . /results/guest.env; then
 	echo "pw-guest: no /results/guest.env" > /dev/console
 	poweroff_now
 fi
-export PW_TREE PW_STAGE PW_ENTRY PW_SCENARIO PW_LAB_CONFIG PW_RESULTS=/results
+set +a
+export PW_RESULTS=/results
 
 # Watchdog: whatever hangs, the guest powers off in bounded time (the host
 # has its own, longer, hard timeout on qemu).
