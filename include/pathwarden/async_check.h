@@ -12,6 +12,7 @@
 #ifndef PATHWARDEN_ASYNC_CHECK_H
 #define PATHWARDEN_ASYNC_CHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "pathwarden/tpg_query.h"
@@ -26,6 +27,7 @@ struct async_check *async_check_from_extra(void *extra);
 void async_check_put(struct async_check *ac);
 
 enum async_poll {
+	ASYNC_IDLE,		/* no worker, nothing to collect */
 	ASYNC_DONE,		/* *ans holds a fresh answer */
 	ASYNC_RUNNING,		/* worker busy, still within its deadline */
 	ASYNC_TIMED_OUT,	/* worker past its deadline */
@@ -41,6 +43,15 @@ enum async_poll async_check_poll(struct async_check *ac, int fd,
 				 unsigned int timeout_ms,
 				 struct tpg_answer *ans);
 void async_check_start_failed(struct async_check *ac);
+/*
+ * Collect without starting anything (multipath-tools 0.11's
+ * libcheck_pending): ASYNC_DONE, ASYNC_RUNNING, ASYNC_TIMED_OUT or
+ * ASYNC_IDLE.
+ */
+enum async_poll async_check_collect(struct async_check *ac,
+				    struct tpg_answer *ans);
+/* A worker runs, or its answer waits: worth waiting for (need_wait). */
+bool async_check_outstanding(struct async_check *ac);
 /* Wait up to @wait_ms for the worker; ASYNC_DONE or ASYNC_RUNNING. */
 enum async_poll async_check_wait(struct async_check *ac, unsigned int wait_ms,
 				 struct tpg_answer *ans);

@@ -28,9 +28,14 @@ uint64_t tpg_cache_now_ms(void);
 
 void tpg_cache_store(const struct dev_key *key, const struct tpg_answer *ans,
 		     uint64_t when_ms);
-/* True and *ans filled when an answer no older than @max_age_ms exists. */
-bool tpg_cache_lookup(const struct dev_key *key, unsigned int max_age_ms,
-		      uint64_t now_ms, struct tpg_answer *ans);
+/*
+ * True and *ans filled when an answer no older than @max_age_ms exists.
+ * The answer is consumed: each checker answer serves one prio call, so a
+ * later refresh (a map reload asking every path's prio) sends its own RTPG
+ * rather than reuse an answer that may predate a state change.
+ */
+bool tpg_cache_take(const struct dev_key *key, unsigned int max_age_ms,
+		    uint64_t now_ms, struct tpg_answer *ans);
 void tpg_cache_forget(const struct dev_key *key);
 void tpg_cache_clear(void);
 

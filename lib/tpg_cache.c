@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The checker's latest answer per device.  Both plugins link this library
+ * dynamically, so inside multipathd there is one table that the checker
+ * writes (from its worker thread) and the prioritizer reads (from the
+ * checker loop).  A small open table: multipathd hosts thousands of paths
+ * at most, and an entry is a few hundred bytes.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "pathwarden/tpg_cache.h"
+
+struct cache_entry {
+	struct dev_key key;
+	uint64_t when_ms;
+	bool taken;
+	struct tpg_answer ans;
+};
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cache_entry *cache;
+static size_t cache_len, cache_cap;
+
+bool dev_key_from_fd(int fd, struct dev_key *key)
+{
+	struct stat st;
+
+	memset(key, 0, sizeof(*key));
+	if (fd < 0 || fstat(fd, &st) != 0)
+		return false;
+	key->dev = st.st_dev;
+	key->ino = st.st_ino;
+	key->rdev = st.st_rdev;
+	return true;
+}
+
+uint64_t tpg_cache_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static bool key_eq(const struct dev_key *a, const struct dev_key *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->rdev == b->rdev;
+}
+
+static struct cache_entry *find(const struct dev_key *key)
+{
+	for (size_t i = 0; i < cache_len; i++)
+		if (key_eq(&cache[i].key, key))
+			return &cache[i];
+	return NULL;
+}
+
+void tpg_cache_store(const struct dev_key *key, const struct tpg_answer *ans,
+		     uint64_t when_ms)
+{
+	struct cache_entry *e;
+
+	pthread_mutex_lock(&cache_lock);
+	e = find(key);
+	if (!e) {
+		if (cache_len == cache_cap) {
+			size_t ncap = cache_cap ? cache_cap * 2 : 64;
+			struct cache_entry *n = realloc(cache,
+							ncap * sizeof(*n));
+
+			if (!n) {
+				/* no room: the prio sends its own RTPG */
+				pthread_mutex_unlock(&cache_lock);
+				return;
+			}
+			cache = n;
+			cache_cap = ncap;
+		}
+		e = &cache[cache_len++];
+		e->key = *key;
+	}
+	e->when_ms = when_ms;
+	e->taken = false;
+	e->ans = *ans;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+bool tpg_cache_take(const struct dev_key *key, unsigned int max_age_ms,
+		    uint64_t now_ms, struct tpg_answer *ans)
+{
+	struct cache_entry *e;
+	bool hit = false;
+
+	pthread_mutex_lock(&cache_lock);
+	e = find(key);
+	if (e && !e->taken && e->when_ms <= now_ms &&
+	    now_ms - e->when_ms <= max_age_ms) {
+		*ans = e->ans;
+		e->taken = true;
+		hit = true;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return hit;
+}
+
+void tpg_cache_forget(const struct dev_key *key)
+{
+	struct cache_entry *e;
+
+	pthread_mutex_lock(&cache_lock);
+	e = find(key);
+	if (e)
+		*e = cache[--cache_len];
+	pthread_mutex_unlock(&cache_lock);
+}
+
+void tpg_cache_clear(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	free(cache);
+	cache = NULL;
+	cache_len = cache_cap = 0;
+	pthread_mutex_unlock(&cache_lock);
+}

@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One path's ALUA answer: which group it belongs to (INQUIRY, VPD 0x83,
+ * read once) and that group's state (one RTPG per query).  Sending the
+ * commands is the seam's job; judging what comes back is done here, once.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pathwarden/tpg_query.h"
+
+#define INQ_ALLOC 96
+#define VPD83_ALLOC 512
+#define VPD_MAX_ALLOC 4096
+/* Enough for 30 groups of one port; grown once if the device has more. */
+#define RTPG_ALLOC 256
+#define RTPG_MAX_ALLOC 4096
+/* A unit attention is retried this often before we give up. */
+#define UA_RETRIES 3
+
+const char *tpg_result_name(enum tpg_result r)
+{
+	switch (r) {
+	case TPG_OK:
+		return "ok";
+	case TPG_NOT_ALUA:
+		return "device does not support ALUA";
+	case TPG_NO_GROUP_ID:
+		return "no target port group in VPD 0x83";
+	case TPG_GROUP_MISSING:
+		return "own group missing from RTPG";
+	case TPG_SENSE:
+		return "check condition";
+	case TPG_BAD_STATUS:
+		return "bad SCSI status";
+	case TPG_BAD_RESPONSE:
+		return "malformed RTPG response";
+	case TPG_TRANSPORT:
+		return "transport error";
+	case TPG_TIMEOUT:
+		return "timed out";
+	case TPG_NOT_SCSI:
+		return "not a SCSI device";
+	case TPG_OS_ERROR:
+		return "SG_IO failed";
+	case TPG_NO_MEMORY:
+		return "out of memory";
+	}
+	return "unknown result";
+}
+
+/* Map a failed command's outcome to a query result. */
+static enum tpg_result outcome_result(const struct scsi_io *io)
+{
+	switch (io->outcome) {
+	case SCSI_GOOD:
+		return TPG_OK;
+	case SCSI_CHECK_CONDITION:
+		switch (io->sense_info.verdict) {
+		case SENSE_UNSUPPORTED:
+		case SENSE_ILLEGAL_REQUEST:
+			return TPG_NOT_ALUA;
+		default:
+			return TPG_SENSE;
+		}
+	case SCSI_BAD_STATUS:
+		return TPG_BAD_STATUS;
+	case SCSI_TRANSPORT_ERROR:
+		return TPG_TRANSPORT;
+	case SCSI_TIMEOUT:
+		return TPG_TIMEOUT;
+	case SCSI_NOT_SCSI:
+		return TPG_NOT_SCSI;
+	case SCSI_OS_ERROR:
+		return TPG_OS_ERROR;
+	}
+	return TPG_OS_ERROR;
+}
+
+/* Send one data-in command, retrying unit attentions. */
+static enum scsi_outcome send_in(struct scsi_dev *dev, const uint8_t *cdb,
+				 uint8_t cdb_len, uint8_t *buf, uint32_t len,
+				 unsigned int timeout_ms, struct scsi_io *io,
+				 struct tpg_answer *ans, bool *device_changed)
+{
+	for (int attempt = 0;; attempt++) {
+		memset(io, 0, sizeof(*io));
+		io->cdb = cdb;
+		io->cdb_len = cdb_len;
+		io->data_in = buf;
+		io->data_len = len;
+		io->timeout_ms = timeout_ms;
+		scsi_exec(dev, io);
+		ans->commands++;
+		ans->outcome = io->outcome;
+		if (io->outcome != SCSI_CHECK_CONDITION)
+			return io->outcome;
+		ans->sense = io->sense_info;
+		if (io->sense_info.verdict == SENSE_RECOVERED) {
+			io->outcome = SCSI_GOOD;
+			return io->outcome;
+		}
+		if (!sense_is_retryable_ua(io->sense_info.verdict) ||
+		    attempt == UA_RETRIES)
+			return io->outcome;
+		if (device_changed &&
+		    (io->sense_info.verdict == SENSE_RESET ||
+		     io->sense_info.verdict == SENSE_INQUIRY_CHANGED))
+			*device_changed = true;
+	}
+}
+
+enum tpg_result tpg_read_identity(struct scsi_dev *dev, unsigned int timeout_ms,
+				  struct tpg_identity *id,
+				  struct tpg_answer *ans)
+{
+	uint8_t cdb[6];
+	uint8_t inq[INQ_ALLOC];
+	uint8_t *vpd;
+	uint32_t vpd_len = VPD83_ALLOC;
+	struct scsi_io io;
+	struct std_inquiry std;
+	struct vpd83_ids ids;
+	enum tpg_result res;
+
+	memset(id, 0, sizeof(*id));
+	ans->identity_reread = true;
+
+	scsi_cdb_inquiry(cdb, 0, 0, sizeof(inq));
+	if (send_in(dev, cdb, sizeof(cdb), inq, sizeof(inq), timeout_ms, &io,
+		    ans, NULL) != SCSI_GOOD)
+		return outcome_result(&io);
+	if (inquiry_parse(inq, io.data_got, &std) != PARSE_OK)
+		return TPG_BAD_RESPONSE;
+	if (std.tpgs == ALUA_TPGS_NONE)
+		return TPG_NOT_ALUA;
+
+	vpd = malloc(VPD_MAX_ALLOC);
+	if (!vpd)
+		return TPG_NO_MEMORY;
+	for (int pass = 0; pass < 2; pass++) {
+		uint32_t want;
+
+		scsi_cdb_inquiry(cdb, 1, 0x83, (uint16_t)vpd_len);
+		if (send_in(dev, cdb, sizeof(cdb), vpd, vpd_len, timeout_ms,
+			    &io, ans, NULL) != SCSI_GOOD) {
+			res = outcome_result(&io);
+			goto out;
+		}
+		if (io.data_got < 4) {
+			res = TPG_BAD_RESPONSE;
+			goto out;
+		}
+		want = (uint32_t)(vpd[2] << 8 | vpd[3]) + 4;
+		if (want <= vpd_len || vpd_len == VPD_MAX_ALLOC)
+			break;
+		vpd_len = want > VPD_MAX_ALLOC ? VPD_MAX_ALLOC : want;
+	}
+	if (vpd83_parse(vpd, io.data_got, &ids) != PARSE_OK) {
+		res = TPG_BAD_RESPONSE;
+		goto out;
+	}
+	if (!ids.has_tpg) {
+		res = TPG_NO_GROUP_ID;
+		goto out;
+	}
+	id->valid = true;
+	id->tpgs = std.tpgs;
+	id->group_id = ids.tpg_id;
+	id->has_rel_port = ids.has_rel_port;
+	id->rel_port = ids.rel_port;
+	res = TPG_OK;
+out:
+	free(vpd);
+	return res;
+}
+
+/*
+ * Some arrays answer RTPG itself with the NOT READY sense of the port's
+ * state; that is as good an answer as a descriptor.
+ */
+static bool state_from_sense(enum sense_verdict v, enum alua_state *state)
+{
+	switch (v) {
+	case SENSE_TRANSITIONING:
+		*state = ALUA_TRANSITIONING;
+		return true;
+	case SENSE_STANDBY:
+		*state = ALUA_STANDBY;
+		return true;
+	case SENSE_UNAVAILABLE:
+		*state = ALUA_UNAVAILABLE;
+		return true;
+	case SENSE_OFFLINE:
+		*state = ALUA_OFFLINE;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * One RTPG (grown once when the device has more to say than fits) and the
+ * path's own group in it.  Sets *changed when the device said it changed
+ * (29/xx, 3F/xx) or our group is not listed: the LU may have been re-mapped
+ * behind the same device node, so the caller reads the identity again.
+ */
+static enum tpg_result rtpg_round(struct scsi_dev *dev, unsigned int timeout_ms,
+				  const struct tpg_identity *id,
+				  struct tpg_answer *ans,
+				  struct rtpg_report *rep, bool *changed)
+{
+	uint8_t cdb[12];
+	uint8_t *buf;
+	uint32_t alloc = RTPG_ALLOC;
+	struct scsi_io io;
+	const struct tpg_desc *own;
+	enum tpg_result res;
+	enum alua_state st;
+
+	*changed = false;
+	buf = malloc(RTPG_MAX_ALLOC);
+	if (!buf)
+		return TPG_NO_MEMORY;
+	for (;;) {
+		uint32_t want;
+
+		scsi_cdb_rtpg(cdb, alloc, 1);
+		if (send_in(dev, cdb, sizeof(cdb), buf, alloc, timeout_ms, &io,
+			    ans, changed) != SCSI_GOOD) {
+			if (io.outcome == SCSI_CHECK_CONDITION &&
+			    state_from_sense(io.sense_info.verdict, &st)) {
+				memset(&ans->own, 0, sizeof(ans->own));
+				ans->own.group_id = id->group_id;
+				ans->own.state = st;
+				res = TPG_OK;
+			} else {
+				res = outcome_result(&io);
+			}
+			break;
+		}
+		if (rtpg_parse(buf, io.data_got, rep) != PARSE_OK) {
+			res = TPG_BAD_RESPONSE;
+			break;
+		}
+		want = rtpg_wanted_len(buf, io.data_got);
+		if (rep->truncated && want > alloc && alloc < RTPG_MAX_ALLOC) {
+			alloc = want > RTPG_MAX_ALLOC ? RTPG_MAX_ALLOC : want;
+			continue;
+		}
+		own = rtpg_find_group(rep, id->group_id);
+		if (!own) {
+			*changed = true;
+			res = TPG_GROUP_MISSING;
+			break;
+		}
+		ans->own = *own;
+		ans->implicit_transition_s = rep->implicit_transition_s;
+		res = TPG_OK;
+		break;
+	}
+	free(buf);
+	return res;
+}
+
+enum tpg_result tpg_query(struct scsi_dev *dev, unsigned int timeout_ms,
+			  struct tpg_identity *id, struct tpg_answer *ans,
+			  struct rtpg_report *report)
+{
+	struct rtpg_report local;
+	struct rtpg_report *rep = report ? report : &local;
+	bool changed;
+	enum tpg_result res;
+
+	memset(ans, 0, sizeof(*ans));
+	if (!id->valid) {
+		res = tpg_read_identity(dev, timeout_ms, id, ans);
+		if (res != TPG_OK)
+			return ans->result = res;
+	}
+	res = rtpg_round(dev, timeout_ms, id, ans, rep, &changed);
+	if (changed && !ans->identity_reread) {
+		/* once, never a loop */
+		res = tpg_read_identity(dev, timeout_ms, id, ans);
+		if (res == TPG_OK)
+			res = rtpg_round(dev, timeout_ms, id, ans, rep,
+					 &changed);
+	}
+	return ans->result = res;
+}
+
+const char *path_verdict_name(enum path_verdict v)
+{
+	switch (v) {
+	case PV_UP:
+		return "up";
+	case PV_GHOST:
+		return "ghost";
+	case PV_PENDING:
+		return "pending";
+	case PV_DOWN:
+		return "down";
+	case PV_TIMEOUT:
+		return "timeout";
+	case PV_UNSUPPORTED:
+		return "unsupported";
+	}
+	return "unknown";
+}
+
+enum path_verdict tpg_verdict(const struct tpg_answer *ans)
+{
+	switch (ans->result) {
+	case TPG_OK:
+		switch (ans->own.state) {
+		case ALUA_ACTIVE_OPTIMIZED:
+		case ALUA_ACTIVE_NONOPTIMIZED:
+		case ALUA_LBA_DEPENDENT:
+			return PV_UP;
+		case ALUA_STANDBY:
+			return PV_GHOST;
+		case ALUA_TRANSITIONING:
+			/*
+			 * I/O passes during a transition (Linux commit
+			 * 6056a92ceb2a); failing the path here is what makes
+			 * stock tur < 0.9.5 drop paths on every failover.
+			 */
+			return PV_PENDING;
+		case ALUA_UNAVAILABLE:
+		case ALUA_OFFLINE:
+			return PV_DOWN;
+		}
+		return PV_DOWN;
+	case TPG_NOT_ALUA:
+	case TPG_NO_GROUP_ID:
+	case TPG_NOT_SCSI:
+		return PV_UNSUPPORTED;
+	case TPG_BAD_STATUS:
+		/* BUSY, TASK SET FULL: alive but busy; ask again next tick */
+	case TPG_NO_MEMORY:
+		/* our problem, not the path's: do not fail it for it */
+		return PV_PENDING;
+	case TPG_TIMEOUT:
+		return PV_TIMEOUT;
+	case TPG_GROUP_MISSING:
+	case TPG_SENSE:
+	case TPG_BAD_RESPONSE:
+	case TPG_TRANSPORT:
+	case TPG_OS_ERROR:
+		return PV_DOWN;
+	}
+	return PV_DOWN;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PW_MONITOR_CLI_H
+#define PW_MONITOR_CLI_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "mpath_client.h"
+#include "topology.h"
+
+struct cli_ctx {
+	const char *conf_path;
+	struct pw_conf conf;
+	const char *root;		/* sysfs and /lib prefix */
+	const char *capture_dir;	/* multipathd answers from files */
+	const char *replay_dir;		/* RTPG from replay scripts */
+	bool no_rtpg;
+	bool foreground;
+	int verbose;
+};
+
+/* Sources as the options ask: live, or captured/replayed. */
+void cli_sources(const struct cli_ctx *c, struct mpath_source *mp,
+		 struct rtpg_source *rt, struct rtpg_source **rtp);
+
+int cli_dispatch(struct cli_ctx *c, int argc, char **argv);
+
+int cmd_status(struct cli_ctx *c, int argc, char **argv);
+int cmd_doctor(struct cli_ctx *c, int argc, char **argv);
+int cmd_discover(struct cli_ctx *c, int argc, char **argv);
+int cmd_login(struct cli_ctx *c, int argc, char **argv);
+int cmd_run(struct cli_ctx *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pathwarden doctor: the mistakes that make ALUA failover slow or unsafe,
+ * found from multipathd's merged config and topology, sysfs and RTPG.
+ * Each check names the fix; none changes anything.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "doctor.h"
+
+const char *finding_sev_name(enum finding_sev s)
+{
+	return s == SEV_HAZARD ? "hazard" : s == SEV_WARN ? "warning" : "info";
+}
+
+__attribute__((format(printf, 6, 7)))
+static void add(struct findings *fs, enum finding_sev sev, const char *id,
+		const char *subject, const char *fix, const char *fmt, ...)
+{
+	struct finding *f;
+	va_list ap;
+
+	if (fs->n == fs->cap) {
+		size_t cap = fs->cap ? fs->cap * 2 : 16;
+		struct finding *p = realloc(fs->f, cap * sizeof(*p));
+
+		if (!p)
+			return;
+		fs->f = p;
+		fs->cap = cap;
+	}
+	f = &fs->f[fs->n++];
+	memset(f, 0, sizeof(*f));
+	f->sev = sev;
+	snprintf(f->id, sizeof(f->id), "%s", id);
+	snprintf(f->subject, sizeof(f->subject), "%s", subject);
+	snprintf(f->fix, sizeof(f->fix), "%s", fix);
+	va_start(ap, fmt);
+	vsnprintf(f->what, sizeof(f->what), fmt, ap);
+	va_end(ap);
+}
+
+static bool is_no(const char *v)
+{
+	return v && (!strcmp(v, "no") || !strcmp(v, "0"));
+}
+
+static int as_int(const char *v, int dflt)
+{
+	char *end;
+	long n;
+
+	if (!v || !*v)
+		return dflt;
+	n = strtol(v, &end, 10);
+	return *end ? dflt : (int)n;
+}
+
+static void check_config(const struct pw_view *v, const struct pw_map *m,
+			 const char *root, struct findings *fs)
+{
+	const struct mpconf *c = &v->mpconf;
+	const char *ven = m->mp->vend, *prod = m->mp->prod, *name = m->mp->name;
+	const char *prio = mpconf_get(c, ven, prod, "prio", NULL);
+	const char *chk = mpconf_get(c, ven, prod, "path_checker", NULL);
+	const char *dprio = mpconf_get(c, ven, prod, "detect_prio", NULL);
+	const char *dchk = mpconf_get(c, ven, prod, "detect_checker", NULL);
+	const char *pgp = mpconf_get(c, ven, prod, "path_grouping_policy",
+				     NULL);
+	const char *fio = mpconf_get(c, ven, prod, "fast_io_fail_tmo", NULL);
+	const char *poll = mpconf_get(c, ven, prod, "polling_interval", NULL);
+	const char *fb = mpconf_get(c, ven, prod, "failback", NULL);
+	char path[512];
+
+	if (!chk)
+		chk = "tur";	/* 0.9.4's default checker */
+	/* detect_* default to yes when nothing sets them. */
+	if (prio && !strcmp(prio, "rtpg") && !is_no(dprio))
+		add(fs, SEV_WARN, "detect-prio", name,
+		    "set 'detect_prio no' in the device section",
+		    "prio rtpg is configured but detect_prio is %s: multipathd "
+		    "uses the sysfs prio instead while scsi_dh_alua is "
+		    "attached", dprio ? dprio : "yes (default)");
+	if (!strcmp(chk, "rtpg") && !is_no(dchk))
+		add(fs, SEV_WARN, "detect-checker", name,
+		    "set 'detect_checker no' in the device section",
+		    "path_checker rtpg is configured but detect_checker is %s: "
+		    "multipathd forces tur for ALUA devices, which fails "
+		    "transitioning paths", dchk ? dchk : "yes (default)");
+	if (!strcmp(chk, "rtpg")) {
+		snprintf(path, sizeof(path), "%s/lib/multipath/libcheckrtpg.so",
+			 root);
+		if (access(path, R_OK))
+			add(fs, SEV_HAZARD, "plugin-missing", name,
+			    "install pathwarden's plugins (make install)",
+			    "path_checker rtpg is configured but "
+			    "/lib/multipath/libcheckrtpg.so is not there");
+		if (is_no(dchk))
+			for (size_t i = 0; i < m->mp->n_paths; i++) {
+				const struct mp_path *p = &m->mp->paths[i];
+
+				if (p->checker[0] && strcmp(p->checker, "rtpg")) {
+					add(fs, SEV_WARN, "plugin-not-loaded",
+					    name, "check multipathd's log for "
+					    "'failed to load checker'; restart "
+					    "multipathd after installing",
+					    "path %s is checked by '%s', not "
+					    "rtpg", p->dev, p->checker);
+					break;
+				}
+			}
+	}
+	if (prio && !strcmp(prio, "rtpg")) {
+		snprintf(path, sizeof(path), "%s/lib/multipath/libpriortpg.so",
+			 root);
+		if (access(path, R_OK))
+			add(fs, SEV_HAZARD, "plugin-missing", name,
+			    "install pathwarden's plugins (make install)",
+			    "prio rtpg is configured but "
+			    "/lib/multipath/libpriortpg.so is not there");
+	}
+	if (pgp && (!strcmp(pgp, "multibus") || !strcmp(pgp, "group_by_serial")
+		    || !strcmp(pgp, "group_by_node_name")))
+		add(fs, SEV_HAZARD, "grouping", name,
+		    "set 'path_grouping_policy group_by_prio'",
+		    "path_grouping_policy %s may put both nodes' paths in one "
+		    "group: I/O to two DRBD dual-primary nodes at once", pgp);
+	if (fb && !strcmp(fb, "manual"))
+		add(fs, SEV_WARN, "failback", name,
+		    "set 'failback immediate'",
+		    "failback manual: I/O stays on the old group after the "
+		    "optimized node changes or returns");
+	if (fio && (as_int(fio, 0) > 5 || !strcmp(fio, "off")))
+		add(fs, SEV_WARN, "slow-timeout", name,
+		    "set 'fast_io_fail_tmo 1' to 5",
+		    "fast_io_fail_tmo %s: a lost node stalls I/O that long "
+		    "before failover", fio);
+	if (poll && as_int(poll, 5) > 5)
+		add(fs, SEV_INFO, "slow-timeout", name,
+		    "set 'polling_interval 1' to 5",
+		    "polling_interval %s: path checks and prio refreshes come "
+		    "that rarely", poll);
+}
+
+static void check_map(const struct pw_view *v, const struct pw_map *m,
+		      const struct pw_conf *conf, const char *root,
+		      struct findings *fs)
+{
+	const struct mp_map *mp = m->mp;
+	const struct conf_node *ao_node[CONF_MAX_NODES];
+	unsigned int n_ao_nodes = 0, want = conf_total_portals(conf);
+
+	if (v->have_mpconf)
+		check_config(v, m, root, fs);
+	else if (!strcmp(mp->failback, "-"))
+		add(fs, SEV_WARN, "failback", mp->name,
+		    "set 'failback immediate'",
+		    "failback is manual (or deferred)");
+	if (m->n_nodes_in_active > 1)
+		add(fs, SEV_HAZARD, "spread", mp->name,
+		    "set 'path_grouping_policy group_by_prio' for the device",
+		    "the group in use holds paths to %u nodes: I/O goes to "
+		    "both DRBD dual-primary nodes at once",
+		    m->n_nodes_in_active);
+	if (mp->n_paths < want)
+		add(fs, SEV_WARN, "missing-paths", mp->name,
+		    "run 'pathwarden login'; check the portals with "
+		    "'pathwarden discover'",
+		    "%zu paths, but %u nodes x portals are configured (%u)",
+		    mp->n_paths, conf->n_nodes, want);
+	if (m->ao_group && m->active_group && m->ao_group != m->active_group)
+		add(fs, SEV_WARN, "misrouted", mp->name,
+		    "run 'pathwarden run' (switches at once), or "
+		    "'multipathd switchgroup map <map> group <n>'",
+		    "I/O uses path group %u, the optimized paths are in "
+		    "group %u", m->active_group, m->ao_group);
+	for (size_t i = 0; i < mp->n_paths; i++) {
+		const struct pw_path *p = &m->paths[i];
+		enum alua_state st;
+		bool pref, dup = false;
+
+		if (!p->node || !path_alua_state(p, &st, &pref) ||
+		    st != ALUA_ACTIVE_OPTIMIZED)
+			continue;
+		for (unsigned int k = 0; k < n_ao_nodes; k++)
+			dup |= ao_node[k] == p->node;
+		if (!dup && n_ao_nodes < CONF_MAX_NODES)
+			ao_node[n_ao_nodes++] = p->node;
+	}
+	if (n_ao_nodes > 1)
+		add(fs, SEV_HAZARD, "both-optimized", mp->name,
+		    "make the cluster set exactly one node's group "
+		    "active/optimized (the other nonoptimized)",
+		    "%u nodes report their group active/optimized", n_ao_nodes);
+	/* Paths in one ALUA group must report one state. */
+	for (size_t i = 0; i < mp->n_paths; i++) {
+		const struct pw_path *a = &m->paths[i];
+
+		if (!a->rtpg_done || a->rtpg.result != TPG_OK)
+			continue;
+		for (size_t j = i + 1; j < mp->n_paths; j++) {
+			const struct pw_path *b = &m->paths[j];
+
+			if (!b->rtpg_done || b->rtpg.result != TPG_OK ||
+			    b->rtpg.own.group_id != a->rtpg.own.group_id ||
+			    b->rtpg.own.state == a->rtpg.own.state)
+				continue;
+			add(fs, SEV_WARN, "group-disagrees", mp->name,
+			    "check the target's ALUA configuration: every port "
+			    "of a group has one state",
+			    "group %u: %s says %s, %s says %s",
+			    a->rtpg.own.group_id, a->mp->dev,
+			    alua_state_abbrev(a->rtpg.own.state), b->mp->dev,
+			    alua_state_abbrev(b->rtpg.own.state));
+			return;
+		}
+	}
+	for (size_t i = 0; i < mp->n_paths; i++) {
+		const struct pw_path *p = &m->paths[i];
+
+		if (p->sess && p->sess->recovery_tmo > 5) {
+			add(fs, SEV_WARN, "slow-timeout", mp->name,
+			    "set fast_io_fail_tmo 5 or less (multipathd writes "
+			    "it to each session's recovery_tmo)",
+			    "session %d has recovery_tmo %d s: a lost path "
+			    "stalls I/O that long", p->sess->sid,
+			    p->sess->recovery_tmo);
+			break;
+		}
+	}
+}
+
+static bool sd_in_map(const struct pw_view *v, const char *dev)
+{
+	for (size_t i = 0; i < v->mp.n_maps; i++)
+		for (size_t j = 0; j < v->mp.maps[i].n_paths; j++)
+			if (!strcmp(v->mp.maps[i].paths[j].dev, dev))
+				return true;
+	return false;
+}
+
+void doctor_run(const struct pw_view *v, const struct pw_conf *conf,
+		const char *root, struct findings *fs)
+{
+	memset(fs, 0, sizeof(*fs));
+	if (v->mp_error[0]) {
+		add(fs, SEV_HAZARD, "no-multipathd", "multipathd",
+		    "start multipathd (systemctl start multipathd)", "%s",
+		    v->mp_error);
+	}
+	/* Every configured portal should have a logged-in session. */
+	for (unsigned int i = 0; i < conf->n_nodes; i++) {
+		const struct conf_node *n = &conf->nodes[i];
+
+		for (unsigned int j = 0; j < n->n_portals; j++) {
+			const struct conf_portal *pt = &n->portals[j];
+			const struct iscsi_sess *s = NULL;
+			char subj[128];
+
+			for (size_t k = 0; k < v->sys.n_sess; k++)
+				if (v->sys.sess[k].port == pt->port &&
+				    !strcmp(v->sys.sess[k].address, pt->host))
+					s = &v->sys.sess[k];
+			snprintf(subj, sizeof(subj), "%s %s:%u", n->name,
+				 pt->host, pt->port);
+			if (!s)
+				add(fs, SEV_WARN, "no-session", subj,
+				    "run 'pathwarden login'",
+				    "no iSCSI session to this portal");
+			else if (strcmp(s->state, "LOGGED_IN"))
+				add(fs, SEV_WARN, "session-down", subj,
+				    "check the network and the target; iscsid "
+				    "retries the login",
+				    "session %d is %s", s->sid,
+				    s->state[0] ? s->state : "in an unknown state");
+		}
+	}
+	for (size_t i = 0; i < v->n_maps; i++)
+		check_map(v, &v->maps[i], conf, root, fs);
+	/* A disk from a configured node that no map holds. */
+	for (size_t i = 0; i < v->sys.n_sd; i++) {
+		const struct sd_dev *d = &v->sys.sd[i];
+		const struct iscsi_sess *s = sysfs_find_sess(&v->sys, d->sid);
+		const char *fm = NULL;
+
+		if (!s || v->mp_error[0] || d->holder[0] ||
+		    sd_in_map(v, d->name) ||
+		    !conf_node_by_portal(conf, s->address,
+					 (unsigned int)(s->port > 0 ? s->port : 0),
+					 NULL))
+			continue;
+		if (v->have_mpconf)
+			fm = mpconf_get(&v->mpconf, d->vendor, d->model,
+					"find_multipaths", NULL);
+		add(fs, SEV_HAZARD, "no-map", d->name,
+		    "set 'find_multipaths no' in defaults, or add the WWID "
+		    "with 'multipath -a <dev>', then 'multipathd reconfigure'",
+		    "%s (%s) from a configured node is in no multipath map%s%s",
+		    d->name, d->wwid[0] ? d->wwid : "no wwid",
+		    fm ? "; find_multipaths is " : "", fm ? fm : "");
+	}
+}
+
+void findings_free(struct findings *f)
+{
+	free(f->f);
+	memset(f, 0, sizeof(*f));
+}
+
+void findings_print(const struct findings *fs, FILE *out)
+{
+	if (fs->n == 0) {
+		fprintf(out, "no findings\n");
+		return;
+	}
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct finding *f = &fs->f[i];
+
+		fprintf(out, "%s [%s] %s: %s\n    fix: %s\n",
+			finding_sev_name(f->sev), f->id, f->subject, f->what,
+			f->fix);
+	}
+}
+
+int findings_print_json(const struct findings *fs, FILE *out)
+{
+	json_object *arr = json_object_new_array();
+
+	if (!arr)
+		return -1;
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct finding *f = &fs->f[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "severity", json_object_new_string(
+					       finding_sev_name(f->sev)));
+		json_object_object_add(o, "id", json_object_new_string(f->id));
+		json_object_object_add(o, "subject",
+				       json_object_new_string(f->subject));
+		json_object_object_add(o, "what",
+				       json_object_new_string(f->what));
+		json_object_object_add(o, "fix", json_object_new_string(f->fix));
+		json_object_array_add(arr, o);
+	}
+	fputs(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
+					     JSON_C_TO_STRING_NOSLASHESCAPE),
+	      out);
+	fputc('\n', out);
+	json_object_put(arr);
+	return 0;
+}

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Names follow the Prometheus conventions: a pathwarden_ prefix, base
+ * units (seconds), _total for counters, one state-set gauge for the ALUA
+ * state.  Label values are escaped as the text format requires.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exposition.h"
+
+const double probe_latency_bounds[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01,
+					0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+					5, 10, 30 };
+const unsigned int probe_latency_n =
+	sizeof(probe_latency_bounds) / sizeof(probe_latency_bounds[0]);
+const double stall_bounds[] = { 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 15, 20, 30,
+				60, 120 };
+const unsigned int stall_n = sizeof(stall_bounds) / sizeof(stall_bounds[0]);
+
+void hist_init(struct histogram *h, const double *bounds, unsigned int n)
+{
+	memset(h, 0, sizeof(*h));
+	h->bounds = bounds;
+	h->n = n > HIST_MAX_BUCKETS ? HIST_MAX_BUCKETS : n;
+}
+
+void hist_observe(struct histogram *h, double v)
+{
+	unsigned int i = 0;
+
+	while (i < h->n && v > h->bounds[i])
+		i++;
+	if (i < h->n)
+		h->counts[i]++;
+	h->count++;
+	h->sum += v;
+}
+
+/* Label value escaping: backslash, double quote, newline. */
+static void esc(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fputc('\\', f);
+		if (*s == '\n') {
+			fputs("\\n", f);
+			continue;
+		}
+		fputc(*s, f);
+	}
+}
+
+static void head(FILE *f, const char *name, const char *type,
+		 const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void path_labels(FILE *f, const struct pw_map *m,
+			const struct pw_path *p)
+{
+	fputs("{map=\"", f);
+	esc(f, m->mp->name);
+	fputs("\",dev=\"", f);
+	esc(f, p->mp->dev);
+	fputs("\",node=\"", f);
+	esc(f, p->node ? p->node->name : "");
+	fputs("\"", f);
+}
+
+static void hist_out(FILE *f, const char *name, const char *map,
+		     const struct histogram *h)
+{
+	uint64_t cum = 0;
+
+	for (unsigned int i = 0; i < h->n; i++) {
+		cum += h->counts[i];
+		fprintf(f, "%s_bucket{map=\"", name);
+		esc(f, map);
+		fprintf(f, "\",le=\"%g\"} %llu\n", h->bounds[i],
+			(unsigned long long)cum);
+	}
+	fprintf(f, "%s_bucket{map=\"", name);
+	esc(f, map);
+	fprintf(f, "\",le=\"+Inf\"} %llu\n%s_sum{map=\"", (unsigned long long)
+		h->count, name);
+	esc(f, map);
+	fprintf(f, "\"} %.9g\n%s_count{map=\"", h->sum, name);
+	esc(f, map);
+	fprintf(f, "\"} %llu\n", (unsigned long long)h->count);
+}
+
+static const enum alua_state all_states[] = {
+	ALUA_ACTIVE_OPTIMIZED, ALUA_ACTIVE_NONOPTIMIZED, ALUA_STANDBY,
+	ALUA_UNAVAILABLE, ALUA_LBA_DEPENDENT, ALUA_OFFLINE, ALUA_TRANSITIONING,
+};
+
+static void view_out(FILE *f, const struct pw_view *v)
+{
+	head(f, "pathwarden_path_up", "gauge",
+	     "1 when the path can carry I/O (verdict not down or gone).");
+	for (size_t i = 0; i < v->n_maps; i++)
+		for (size_t j = 0; j < v->maps[i].mp->n_paths; j++) {
+			const struct pw_path *p = &v->maps[i].paths[j];
+
+			fputs("pathwarden_path_up", f);
+			path_labels(f, &v->maps[i], p);
+			fprintf(f, "} %d\n", p->verdict != PW_PATH_DOWN &&
+				p->verdict != PW_PATH_GONE);
+		}
+	head(f, "pathwarden_path_in_use", "gauge",
+	     "1 when the path is in the path group dm-multipath uses.");
+	for (size_t i = 0; i < v->n_maps; i++)
+		for (size_t j = 0; j < v->maps[i].mp->n_paths; j++) {
+			const struct pw_path *p = &v->maps[i].paths[j];
+
+			fputs("pathwarden_path_in_use", f);
+			path_labels(f, &v->maps[i], p);
+			fprintf(f, "} %d\n",
+				p->mp->group == v->maps[i].active_group);
+		}
+	head(f, "pathwarden_path_priority", "gauge",
+	     "Path priority as multipathd last computed it.");
+	for (size_t i = 0; i < v->n_maps; i++)
+		for (size_t j = 0; j < v->maps[i].mp->n_paths; j++) {
+			const struct pw_path *p = &v->maps[i].paths[j];
+
+			fputs("pathwarden_path_priority", f);
+			path_labels(f, &v->maps[i], p);
+			fprintf(f, "} %d\n", p->mp->pri);
+		}
+	head(f, "pathwarden_path_alua_state", "gauge",
+	     "ALUA access state of the path's target port group (state set).");
+	for (size_t i = 0; i < v->n_maps; i++)
+		for (size_t j = 0; j < v->maps[i].mp->n_paths; j++) {
+			const struct pw_path *p = &v->maps[i].paths[j];
+			enum alua_state st;
+			bool pref, have = path_alua_state(p, &st, &pref);
+
+			for (size_t k = 0; k < sizeof(all_states) /
+						sizeof(all_states[0]); k++) {
+				fputs("pathwarden_path_alua_state", f);
+				path_labels(f, &v->maps[i], p);
+				fprintf(f, ",state=\"%s\"} %d\n",
+					alua_state_name(all_states[k]),
+					have && st == all_states[k]);
+			}
+		}
+	head(f, "pathwarden_path_preferred", "gauge",
+	     "1 when the path's target port group has the preferred bit.");
+	for (size_t i = 0; i < v->n_maps; i++)
+		for (size_t j = 0; j < v->maps[i].mp->n_paths; j++) {
+			const struct pw_path *p = &v->maps[i].paths[j];
+			enum alua_state st;
+			bool pref = false;
+
+			path_alua_state(p, &st, &pref);
+			fputs("pathwarden_path_preferred", f);
+			path_labels(f, &v->maps[i], p);
+			fprintf(f, "} %d\n", pref);
+		}
+	head(f, "pathwarden_map_verdict", "gauge",
+	     "The map's verdict (state set: ok, degraded, misrouted, spread, "
+	     "down).");
+	for (size_t i = 0; i < v->n_maps; i++)
+		for (int w = PW_MAP_OK; w <= PW_MAP_DOWN; w++) {
+			fputs("pathwarden_map_verdict{map=\"", f);
+			esc(f, v->maps[i].mp->name);
+			fprintf(f, "\",verdict=\"%s\"} %d\n",
+				map_word_name((enum map_word)w),
+				v->maps[i].verdict == (enum map_word)w);
+		}
+}
+
+char *exposition_render(const struct expo_input *in, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	if (!f)
+		return NULL;
+	head(f, "pathwarden_multipathd_up", "gauge",
+	     "1 when multipathd answered the last query.");
+	fprintf(f, "pathwarden_multipathd_up %d\n", in->multipathd_up);
+	if (in->view)
+		view_out(f, in->view);
+	head(f, "pathwarden_alua_events_total", "counter",
+	     "ALUA state change uevents (SDEV_UA=ASYMMETRIC_ACCESS_STATE_"
+	     "CHANGED) seen.");
+	fprintf(f, "pathwarden_alua_events_total %llu\n",
+		(unsigned long long)in->alua_events);
+	head(f, "pathwarden_failovers_total", "counter",
+	     "Failover windows (prober I/O stalls) recorded.");
+	for (size_t i = 0; i < in->n_maps; i++) {
+		fputs("pathwarden_failovers_total{map=\"", f);
+		esc(f, in->maps[i].map);
+		fprintf(f, "\"} %llu\n",
+			(unsigned long long)in->maps[i].failovers);
+	}
+	head(f, "pathwarden_failover_stall_seconds", "histogram",
+	     "Length of failover windows: first stalled I/O to first "
+	     "completion after it.");
+	for (size_t i = 0; i < in->n_maps; i++)
+		hist_out(f, "pathwarden_failover_stall_seconds",
+			 in->maps[i].map, &in->maps[i].stall);
+	head(f, "pathwarden_probe_latency_seconds", "histogram",
+	     "Latency of the prober's I/Os.");
+	for (size_t i = 0; i < in->n_maps; i++)
+		hist_out(f, "pathwarden_probe_latency_seconds",
+			 in->maps[i].map, &in->maps[i].probe_latency);
+	head(f, "pathwarden_probe_errors_total", "counter",
+	     "Prober I/Os that failed.");
+	for (size_t i = 0; i < in->n_maps; i++) {
+		fputs("pathwarden_probe_errors_total{map=\"", f);
+		esc(f, in->maps[i].map);
+		fprintf(f, "\"} %llu\n",
+			(unsigned long long)in->maps[i].probe_errors);
+	}
+	head(f, "pathwarden_group_switches_total", "counter",
+	     "Path group switches pathwarden asked multipathd for.");
+	for (size_t i = 0; i < in->n_maps; i++) {
+		fputs("pathwarden_group_switches_total{map=\"", f);
+		esc(f, in->maps[i].map);
+		fprintf(f, "\"} %llu\n",
+			(unsigned long long)in->maps[i].switches);
+	}
+	head(f, "pathwarden_group_switch_reverts_total", "counter",
+	     "Switches multipathd undid while the ALUA states still "
+	     "stood (prios disagree).");
+	for (size_t i = 0; i < in->n_maps; i++) {
+		fputs("pathwarden_group_switch_reverts_total{map=\"", f);
+		esc(f, in->maps[i].map);
+		fprintf(f, "\"} %llu\n",
+			(unsigned long long)in->maps[i].switch_reverts);
+	}
+	head(f, "pathwarden_portal_up", "gauge",
+	     "1 when the portal accepted the last TCP probe.");
+	for (size_t i = 0; i < in->n_portals; i++) {
+		if (in->portals[i].up < 0)
+			continue;
+		fputs("pathwarden_portal_up{node=\"", f);
+		esc(f, in->portals[i].node);
+		fputs("\",portal=\"", f);
+		esc(f, in->portals[i].portal);
+		fprintf(f, "\"} %d\n", in->portals[i].up);
+	}
+	head(f, "pathwarden_relogins_total", "counter",
+	     "Logins pathwarden started when a portal came back.");
+	for (size_t i = 0; i < in->n_portals; i++) {
+		fputs("pathwarden_relogins_total{node=\"", f);
+		esc(f, in->portals[i].node);
+		fputs("\",portal=\"", f);
+		esc(f, in->portals[i].portal);
+		fprintf(f, "\"} %llu\n",
+			(unsigned long long)in->portals[i].relogins);
+	}
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

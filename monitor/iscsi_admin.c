@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "iscsi_admin.h"
+#include "log.h"
+#include "mpath_client.h"
+#include "mpath_parse.h"
+#include "prober.h"	/* mono_ns */
+#include "strutil.h"
+#include "sysfs_scan.h"
+
+extern char **environ;
+
+#define OUT_MAX (1u << 20)
+
+const char *iscsiadm_path(void)
+{
+	const char *p = getenv("PATHWARDEN_ISCSIADM");
+
+	return p && *p ? p : "iscsiadm";
+}
+
+struct child {
+	pid_t pid;
+	int fd[2];		/* stdout, stderr read ends */
+	char *buf[2];
+	size_t len[2];
+	bool done;
+};
+
+static int append(struct child *c, int which)
+{
+	char tmp[4096];
+	ssize_t n = read(c->fd[which], tmp, sizeof(tmp));
+	char *p;
+
+	if (n <= 0)
+		return (int)n;
+	if (c->len[which] + (size_t)n + 1 > OUT_MAX)
+		return 1;		/* drop the excess, keep reading */
+	p = realloc(c->buf[which], c->len[which] + (size_t)n + 1);
+	if (!p)
+		return 1;
+	memcpy(p + c->len[which], tmp, (size_t)n);
+	c->len[which] += (size_t)n;
+	p[c->len[which]] = '\0';
+	c->buf[which] = p;
+	return 1;
+}
+
+int run_parallel(char *const *const *argvs, size_t n, unsigned int timeout_ms,
+		 struct cmd_result *res)
+{
+	struct child *ch = calloc(n ? n : 1, sizeof(*ch));
+	struct pollfd *pfd = calloc(2 * (n ? n : 1), sizeof(*pfd));
+	uint64_t deadline = mono_ns() + (uint64_t)timeout_ms * 1000000ull;
+	size_t open_fds = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		memset(&res[i], 0, sizeof(res[i]));
+		res[i].status = -1;
+	}
+	if (!ch || !pfd) {
+		free(ch);
+		free(pfd);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		posix_spawn_file_actions_t fa;
+		int out[2], err[2], devnull;
+
+		ch[i].fd[0] = ch[i].fd[1] = -1;
+		ch[i].pid = -1;
+		if (pipe2(out, O_CLOEXEC))
+			continue;
+		if (pipe2(err, O_CLOEXEC)) {
+			close(out[0]);
+			close(out[1]);
+			continue;
+		}
+		devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		posix_spawn_file_actions_init(&fa);
+		if (devnull >= 0)
+			posix_spawn_file_actions_adddup2(&fa, devnull, 0);
+		posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+		posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+		if (posix_spawnp(&ch[i].pid, argvs[i][0], &fa, NULL,
+				 argvs[i], environ))
+			ch[i].pid = -1;
+		posix_spawn_file_actions_destroy(&fa);
+		if (devnull >= 0)
+			close(devnull);
+		close(out[1]);
+		close(err[1]);
+		if (ch[i].pid < 0) {
+			close(out[0]);
+			close(err[0]);
+			res[i].err = strdup("cannot run the command");
+			continue;
+		}
+		ch[i].fd[0] = out[0];
+		ch[i].fd[1] = err[0];
+		open_fds += 2;
+	}
+	while (open_fds) {
+		uint64_t now = mono_ns();
+		size_t k = 0;
+		int rc;
+
+		if (now >= deadline)
+			break;
+		for (size_t i = 0; i < n; i++)
+			for (int w = 0; w < 2; w++)
+				if (ch[i].fd[w] >= 0)
+					pfd[k++] = (struct pollfd){ ch[i].fd[w],
+								    POLLIN, 0 };
+		rc = poll(pfd, k, (int)((deadline - now + 999999) / 1000000));
+		if (rc < 0 && errno != EINTR)
+			break;
+		for (size_t j = 0; j < k; j++) {
+			if (!pfd[j].revents)
+				continue;
+			for (size_t i = 0; i < n; i++)
+				for (int w = 0; w < 2; w++)
+					if (ch[i].fd[w] == pfd[j].fd &&
+					    append(&ch[i], w) <= 0) {
+						close(ch[i].fd[w]);
+						ch[i].fd[w] = -1;
+						open_fds--;
+					}
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		int st;
+
+		if (ch[i].pid < 0)
+			continue;
+		if (ch[i].fd[0] >= 0 || ch[i].fd[1] >= 0) {
+			/* Still talking at the deadline. */
+			kill(ch[i].pid, SIGKILL);
+			res[i].timed_out = true;
+		}
+		for (int w = 0; w < 2; w++)
+			if (ch[i].fd[w] >= 0)
+				close(ch[i].fd[w]);
+		/* The pipes closed: the child is exiting; a child that
+		 * closed its pipes but lingers is killed too. */
+		if (waitpid(ch[i].pid, &st, WNOHANG) == 0) {
+			uint64_t now = mono_ns();
+
+			while (now < deadline &&
+			       waitpid(ch[i].pid, &st, WNOHANG) == 0) {
+				usleep(2000);
+				now = mono_ns();
+			}
+			if (now >= deadline) {
+				kill(ch[i].pid, SIGKILL);
+				res[i].timed_out = true;
+				waitpid(ch[i].pid, &st, 0);
+			}
+		}
+		if (!res[i].timed_out && WIFEXITED(st))
+			res[i].status = WEXITSTATUS(st);
+		res[i].out = ch[i].buf[0] ? ch[i].buf[0] : strdup("");
+		res[i].err = ch[i].buf[1] ? ch[i].buf[1] : strdup("");
+	}
+	free(ch);
+	free(pfd);
+	return 0;
+}
+
+void cmd_result_free(struct cmd_result *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
+
+/* First line of @s, for messages. */
+static void first_line(const char *s, char *buf, size_t len)
+{
+	size_t n = s ? strcspn(s, "\n") : 0;
+
+	if (n >= len)
+		n = len - 1;
+	if (n)
+		memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
+bool parse_sendtargets(const char *text, struct disc_result *r)
+{
+	const char *s = text;
+
+	while (*s) {
+		const char *eol = s + strcspn(s, "\n");
+		char line[512], *sp, *comma;
+		size_t len = (size_t)(eol - s);
+		struct disc_target *t;
+
+		if (len >= sizeof(line))
+			return false;
+		memcpy(line, s, len);
+		line[len] = '\0';
+		s = *eol ? eol + 1 : eol;
+		if (!len)
+			continue;
+		sp = strchr(line, ' ');
+		if (!sp || strchr(sp + 1, ' '))
+			return false;
+		*sp = '\0';
+		comma = strrchr(line, ',');
+		if (!comma || comma == line || strlen(sp + 1) >= CONF_IQN_MAX)
+			return false;
+		*comma = '\0';
+		t = realloc(r->targets, (r->n + 1) * sizeof(*t));
+		if (!t)
+			return false;
+		r->targets = t;
+		t = &r->targets[r->n++];
+		str_copy(t->iqn, sizeof(t->iqn), sp + 1);
+		str_copy(t->portal, sizeof(t->portal), line);
+		t->tpgt = atoi(comma + 1);
+	}
+	return true;
+}
+
+static void portal_arg(const struct conf_portal *p, char *buf, size_t len)
+{
+	snprintf(buf, len, strchr(p->host, ':') ? "[%s]:%u" : "%s:%u",
+		 p->host, p->port);
+}
+
+int iscsi_discover(const struct pw_conf *c, struct disc_result **out,
+		   size_t *n_out)
+{
+	size_t n = conf_total_portals(c), k = 0;
+	struct disc_result *r = calloc(n ? n : 1, sizeof(*r));
+	struct cmd_result *cr = calloc(n ? n : 1, sizeof(*cr));
+	char (*pa)[80] = calloc(n ? n : 1, sizeof(*pa));
+	char *(*argv)[8] = calloc(n ? n : 1, sizeof(*argv));
+	char **argvs[CONF_MAX_NODES * CONF_MAX_PORTALS];
+	int rc;
+
+	if (!r || !cr || !pa || !argv) {
+		free(r);
+		free(cr);
+		free(pa);
+		free(argv);
+		return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < c->n_nodes; i++)
+		for (unsigned int j = 0; j < c->nodes[i].n_portals; j++, k++) {
+			r[k].node = &c->nodes[i];
+			r[k].portal = &c->nodes[i].portals[j];
+			portal_arg(r[k].portal, pa[k], sizeof(pa[k]));
+			argv[k][0] = (char *)iscsiadm_path();
+			argv[k][1] = "-m";
+			argv[k][2] = "discovery";
+			argv[k][3] = "-t";
+			argv[k][4] = "sendtargets";
+			argv[k][5] = "-p";
+			argv[k][6] = pa[k];
+			argv[k][7] = NULL;
+			argvs[k] = argv[k];
+		}
+	rc = run_parallel((char *const *const *)argvs, n,
+			  c->iscsi_timeout_s * 1000u, cr);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (cr[i].timed_out) {
+			r[i].timed_out = true;
+			snprintf(r[i].error, sizeof(r[i].error),
+				 "no answer within %u s", c->iscsi_timeout_s);
+		} else if (cr[i].status != 0) {
+			char line[128];
+
+			first_line(cr[i].err, line, sizeof(line));
+			snprintf(r[i].error, sizeof(r[i].error),
+				 "iscsiadm failed (exit %d): %s", cr[i].status,
+				 line[0] ? line : "no message");
+		} else if (!parse_sendtargets(cr[i].out, &r[i])) {
+			snprintf(r[i].error, sizeof(r[i].error),
+				 "unexpected iscsiadm output");
+		} else {
+			r[i].ok = true;
+		}
+		cmd_result_free(&cr[i]);
+	}
+	free(cr);
+	free(pa);
+	free(argv);
+	if (rc) {
+		free(r);
+		return rc;
+	}
+	*out = r;
+	*n_out = n;
+	return 0;
+}
+
+void disc_results_free(struct disc_result *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(r[i].targets);
+	free(r);
+}
+
+static bool target_wanted(const struct conf_node *node, const char *iqn)
+{
+	return !node->target[0] || !strcmp(node->target, iqn);
+}
+
+int iscsi_cmd_discover(const struct pw_conf *c, FILE *out)
+{
+	struct disc_result *r;
+	size_t n;
+	int bad = 0, rc = iscsi_discover(c, &r, &n);
+
+	if (rc) {
+		fprintf(out, "discovery could not run: %s\n", strerror(-rc));
+		return 3;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char pa[80];
+
+		portal_arg(r[i].portal, pa, sizeof(pa));
+		if (!r[i].ok) {
+			fprintf(out, "%s %s: %s\n", r[i].node->name, pa,
+				r[i].error);
+			bad = 1;
+			continue;
+		}
+		fprintf(out, "%s %s: %zu target portal%s\n", r[i].node->name,
+			pa, r[i].n, r[i].n == 1 ? "" : "s");
+		for (size_t j = 0; j < r[i].n; j++)
+			fprintf(out, "    %s %s,%d%s\n", r[i].targets[j].iqn,
+				r[i].targets[j].portal, r[i].targets[j].tpgt,
+				target_wanted(r[i].node, r[i].targets[j].iqn)
+				? "" : "  (not this node's target: ignored)");
+	}
+	disc_results_free(r, n);
+	return bad;
+}
+
+/* The settings a login applies; values only, never credentials. */
+static int apply_settings(const struct pw_conf *c, const char *iqn,
+			  const char *pa)
+{
+	static const char *const names[] = {
+		"node.session.timeo.replacement_timeout",
+		"node.conn[0].timeo.noop_out_interval",
+		"node.conn[0].timeo.noop_out_timeout",
+	};
+	const unsigned int vals[] = { c->replacement_timeout_s,
+				      c->noop_interval_s, c->noop_timeout_s };
+	int bad = 0;
+
+	/* One at a time: iscsiadm locks the node record. */
+	for (int i = 0; i < 3; i++) {
+		char v[16];
+		char *argv[] = { (char *)iscsiadm_path(), "-m", "node", "-T",
+				 (char *)iqn, "-p", (char *)pa, "-o", "update",
+				 "-n", (char *)names[i], "-v", v, NULL };
+		char **argvs[1] = { argv };
+		struct cmd_result cr;
+
+		snprintf(v, sizeof(v), "%u", vals[i]);
+		if (run_parallel((char *const *const *)argvs, 1,
+				 c->iscsi_timeout_s * 1000u, &cr) ||
+		    cr.status != 0)
+			bad = 1;
+		cmd_result_free(&cr);
+	}
+	return bad;
+}
+
+static const struct iscsi_sess *find_session(const struct sysfs_snapshot *s,
+					     const char *iqn,
+					     const struct conf_portal *p)
+{
+	for (size_t i = 0; i < s->n_sess; i++)
+		if (!strcmp(s->sess[i].target, iqn) &&
+		    s->sess[i].port == p->port &&
+		    !strcmp(s->sess[i].address, p->host))
+			return &s->sess[i];
+	return NULL;
+}
+
+int iscsi_login_one(const struct pw_conf *c, const char *iqn,
+		    const struct conf_portal *p, char *msg, size_t len)
+{
+	char pa[80], line[128];
+	char *argv[] = { (char *)iscsiadm_path(), "-m", "node", "-T",
+			 (char *)iqn, "-p", pa, "--login", NULL };
+	char **argvs[1] = { argv };
+	struct cmd_result cr;
+	int rc;
+
+	portal_arg(p, pa, sizeof(pa));
+	if (apply_settings(c, iqn, pa))
+		log_warn("%s %s: could not apply session timeouts (no node "
+			 "record? run discovery)", iqn, pa);
+	rc = run_parallel((char *const *const *)argvs, 1,
+			  c->iscsi_timeout_s * 1000u, &cr);
+	if (rc) {
+		snprintf(msg, len, "cannot run iscsiadm: %s", strerror(-rc));
+		return -1;
+	}
+	if (cr.timed_out) {
+		snprintf(msg, len, "login timed out after %u s",
+			 c->iscsi_timeout_s);
+		rc = -1;
+	} else if (cr.status == 15) {
+		/* ISCSI_ERR_SESS_EXISTS */
+		snprintf(msg, len, "already logged in");
+		rc = 0;
+	} else if (cr.status != 0) {
+		first_line(cr.err, line, sizeof(line));
+		snprintf(msg, len, "login failed (exit %d): %s", cr.status,
+			 line[0] ? line : "no message");
+		rc = -1;
+	} else {
+		snprintf(msg, len, "logged in");
+		rc = 1;
+	}
+	cmd_result_free(&cr);
+	return rc;
+}
+
+int iscsi_cmd_login(const struct pw_conf *c, const char *root, FILE *out,
+		    bool wait_for_maps)
+{
+	struct disc_result *r;
+	struct sysfs_snapshot snap;
+	size_t n;
+	int bad = 0, rc = iscsi_discover(c, &r, &n), new_logins = 0;
+
+	if (rc) {
+		fprintf(out, "discovery could not run: %s\n", strerror(-rc));
+		return 3;
+	}
+	if (sysfs_scan(root, &snap))
+		memset(&snap, 0, sizeof(snap));
+	for (size_t i = 0; i < n; i++) {
+		char pa[80];
+
+		portal_arg(r[i].portal, pa, sizeof(pa));
+		if (!r[i].ok) {
+			fprintf(out, "%s %s: skipped: %s\n", r[i].node->name,
+				pa, r[i].error);
+			bad = 1;
+			continue;
+		}
+		for (size_t j = 0; j < r[i].n; j++) {
+			const char *iqn = r[i].targets[j].iqn;
+			const struct iscsi_sess *s;
+			char msg[200];
+			bool dup = false;
+
+			if (!target_wanted(r[i].node, iqn))
+				continue;
+			/* A target is listed once per portal it has; log in
+			 * through the configured portal only, once. */
+			for (size_t k = 0; k < j; k++)
+				dup |= !strcmp(r[i].targets[k].iqn, iqn);
+			if (dup)
+				continue;
+			s = find_session(&snap, iqn, r[i].portal);
+			if (s && !strcmp(s->state, "LOGGED_IN")) {
+				fprintf(out, "%s %s %s: already logged in "
+					"(session %d)\n", r[i].node->name, pa,
+					iqn, s->sid);
+				continue;
+			}
+			rc = iscsi_login_one(c, iqn, r[i].portal, msg,
+					     sizeof(msg));
+			fprintf(out, "%s %s %s: %s\n", r[i].node->name, pa, iqn,
+				msg);
+			if (rc < 0)
+				bad = 1;
+			else if (rc > 0)
+				new_logins++;
+		}
+	}
+	disc_results_free(r, n);
+	sysfs_snapshot_free(&snap);
+	if (new_logins && wait_for_maps) {
+		/* The disks and the map appear asynchronously (udev,
+		 * multipathd); wait for them, bounded. */
+		uint64_t deadline = mono_ns() +
+				    c->iscsi_timeout_s * 1000000000ull;
+		struct mpath_source mp;
+		size_t disks = 0, in_maps = 0;
+
+		mpath_source_live(&mp, 2000);
+		do {
+			char *reply = NULL, err[128];
+			struct mp_topology t;
+
+			usleep(200000);
+			in_maps = 0;
+			if (sysfs_scan(root, &snap))
+				break;
+			disks = snap.n_sd;
+			if (!mpath_cmd(&mp, "show maps json", &reply) &&
+			    mp_parse_maps_json(reply, &t, err, sizeof(err))) {
+				for (size_t i = 0; i < t.n_maps; i++)
+					in_maps += t.maps[i].n_paths;
+				mp_topology_free(&t);
+			}
+			free(reply);
+			sysfs_snapshot_free(&snap);
+		} while ((disks == 0 || in_maps < disks) &&
+			 mono_ns() < deadline);
+		mpath_close(&mp);
+		fprintf(out, "%zu SCSI disks, %zu of them in multipath maps\n",
+			disks, in_maps);
+		if (disks == 0 || in_maps < disks) {
+			fprintf(out, "not every disk is in a map yet: see "
+				"'pathwarden doctor'\n");
+			bad = 1;
+		}
+	}
+	return bad;
+}

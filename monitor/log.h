@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Diagnostics: stderr in the foreground (-d) and for commands, syslog for
+ * the daemon.  Measurements never go here; they go to the records file. */
+#ifndef PW_MONITOR_LOG_H
+#define PW_MONITOR_LOG_H
+
+#include <syslog.h>
+
+void log_init(int verbosity, int to_syslog);
+int log_verbosity(void);
+__attribute__((format(printf, 2, 3)))
+void pw_log(int prio, const char *fmt, ...);
+
+#define log_err(...)   pw_log(LOG_ERR, __VA_ARGS__)
+#define log_warn(...)  pw_log(LOG_WARNING, __VA_ARGS__)
+#define log_info(...)  pw_log(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) pw_log(LOG_DEBUG, __VA_ARGS__)
+
+#endif

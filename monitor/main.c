@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pathwarden: initiator-side monitor for ALUA iSCSI multipath.
+ *
+ *   pathwarden [-c FILE] [-n] [-d] [-v...] COMMAND [ARGS]
+ *
+ * -n checks the configuration and exits (0 good, 1 bad), as ntpd -n.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "config.h"
+#include "log.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: pathwarden [-c FILE] [-n] [-d] [-v] COMMAND [ARGS]\n"
+		"  -c FILE   configuration (default " CONF_DEFAULT_PATH ")\n"
+		"  -n        check the configuration and exit\n"
+		"  -d        stay in the foreground, log to stderr (run)\n"
+		"  -v        more messages (twice: debug)\n"
+		"commands:\n"
+		"  status [--json]   every path of every map, with verdicts\n"
+		"  doctor [--json]   find configuration mistakes; exit 1 if any\n"
+		"  discover          SendTargets discovery on every portal\n"
+		"  login [--no-wait] log in to every target and portal, wait "
+		"for the maps\n"
+		"  run               the monitor daemon\n"
+		"test and offline options (before COMMAND):\n"
+		"  --root DIR        read sysfs and /lib under DIR\n"
+		"  --capture DIR     multipathd answers from DIR/maps.json and "
+		"DIR/config.txt\n"
+		"  --replay DIR      RTPG answers from DIR/<dev>.replay\n"
+		"  --no-rtpg         do not send RTPG (sysfs state only)\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, 'R' },
+		{ "capture", required_argument, NULL, 'C' },
+		{ "replay", required_argument, NULL, 'P' },
+		{ "no-rtpg", no_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_ctx ctx = { .conf_path = CONF_DEFAULT_PATH, .root = "" };
+	char err[512];
+	int opt, verbose = 0;
+	bool check_only = false;
+
+	while ((opt = getopt_long(argc, argv, "+c:ndvh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': ctx.conf_path = optarg; break;
+		case 'n': check_only = true; break;
+		case 'd': ctx.foreground = true; break;
+		case 'v': verbose++; break;
+		case 'R': ctx.root = optarg; break;
+		case 'C': ctx.capture_dir = optarg; break;
+		case 'P': ctx.replay_dir = optarg; break;
+		case 'N': ctx.no_rtpg = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	log_init(verbose, 0);
+	if (!conf_load(ctx.conf_path, &ctx.conf, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	if (check_only) {
+		if (verbose)
+			conf_print(&ctx.conf, stdout);
+		return 0;
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	ctx.verbose = verbose;
+	return cli_dispatch(&ctx, argc - optind, argv + optind);
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Talking to multipathd.  A source answers commands: the live one through
+ * libmpathcmd's socket with a bounded timeout, the captured one from files
+ * in a directory (tests, bug reports: "pathwarden status --capture DIR").
+ */
+#ifndef PW_MONITOR_MPATH_CLIENT_H
+#define PW_MONITOR_MPATH_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct mpath_source {
+	/* 0 and a malloc'ed reply, or -errno; *reply NULL on error. */
+	int (*cmd)(struct mpath_source *s, const char *cmd, char **reply);
+	void (*close)(struct mpath_source *s);
+	unsigned int timeout_ms;
+	int fd;
+	char dir[256];
+	/* Commands sent: "switchgroup" and "fail path" in a captured source
+	 * are recorded here so tests can see what the daemon decided. */
+	char log[1024];
+};
+
+/* Live: connects lazily; a missing multipathd is an error per command. */
+void mpath_source_live(struct mpath_source *s, unsigned int timeout_ms);
+/* Captured: "show maps json" -> DIR/maps.json, "show config" ->
+ * DIR/config.txt; action commands answer "ok" and are logged. */
+void mpath_source_captured(struct mpath_source *s, const char *dir);
+
+static inline int mpath_cmd(struct mpath_source *s, const char *cmd,
+			    char **reply)
+{
+	return s->cmd(s, cmd, reply);
+}
+
+static inline void mpath_close(struct mpath_source *s)
+{
+	if (s->close)
+		s->close(s);
+}
+
+/* Read a whole file; NULL with errno set. */
+char *read_file(const char *path, size_t max);
+
+#endif

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "status.h"
+
+static void alua_text(const struct pw_path *p, char *grp, size_t gl,
+		      const char **state, const char **pref)
+{
+	enum alua_state st;
+	bool preferred;
+
+	snprintf(grp, gl, "-");
+	*state = "-";
+	*pref = "-";
+	if (p->rtpg_done && p->rtpg.result == TPG_OK)
+		snprintf(grp, gl, "%u", p->rtpg.own.group_id);
+	if (path_alua_state(p, &st, &preferred)) {
+		*state = alua_state_abbrev(st) ? alua_state_abbrev(st) : "?";
+		*pref = preferred ? "yes" : "no";
+	}
+}
+
+void status_print_table(const struct pw_view *v, FILE *out)
+{
+	if (v->mp_error[0])
+		fprintf(out, "multipathd: %s\n", v->mp_error);
+	if (v->n_maps == 0 && !v->mp_error[0])
+		fprintf(out, "no multipath maps\n");
+	for (size_t i = 0; i < v->n_maps; i++) {
+		const struct pw_map *m = &v->maps[i];
+
+		fprintf(out, "%s (%s) %s %s/%s  in-use group %u  verdict %s\n",
+			m->mp->name, m->mp->uuid, m->mp->sysfs, m->mp->vend,
+			m->mp->prod, m->active_group, map_word_name(m->verdict));
+		fprintf(out, "  %-8s %-8s %-22s %5s %-10s %-11s %5s %-5s "
+			"%-4s %-7s %-11s %4s %2s  %s\n", "path", "node",
+			"portal", "sid", "session", "h:c:t:l", "tpg", "alua",
+			"pref", "dm", "checker", "prio", "pg", "verdict");
+		for (size_t j = 0; j < m->mp->n_paths; j++) {
+			const struct pw_path *p = &m->paths[j];
+			char portal[80] = "-", sid[16] = "-", hctl[32] = "-";
+			char grp[8];
+			const char *st, *pref;
+
+			if (p->sess) {
+				snprintf(portal, sizeof(portal), "%s:%d",
+					 p->sess->address, p->sess->port);
+				snprintf(sid, sizeof(sid), "%d", p->sess->sid);
+			}
+			if (p->sd && p->sd->h >= 0)
+				snprintf(hctl, sizeof(hctl), "%d:%d:%d:%d",
+					 p->sd->h, p->sd->c, p->sd->t,
+					 p->sd->l);
+			alua_text(p, grp, sizeof(grp), &st, &pref);
+			fprintf(out, "  %-8s %-8s %-22s %5s %-10s %-11s %5s "
+				"%-5s %-4s %-7s %-11s %4d %2u  %s\n",
+				p->mp->dev, p->node ? p->node->name : "-",
+				portal, sid,
+				p->sess && p->sess->state[0] ? p->sess->state
+							     : "-",
+				hctl, grp, st, pref, p->mp->dm_st,
+				p->mp->chk_st, p->mp->pri, p->mp->group,
+				path_word_name(p->verdict));
+		}
+	}
+}
+
+static json_object *jstr(const char *s)
+{
+	return json_object_new_string(s ? s : "");
+}
+
+static json_object *path_json(const struct pw_path *p)
+{
+	json_object *o = json_object_new_object();
+	enum alua_state st;
+	bool pref;
+
+	json_object_object_add(o, "dev", jstr(p->mp->dev));
+	json_object_object_add(o, "node", p->node ? jstr(p->node->name)
+						  : NULL);
+	if (p->sess) {
+		json_object_object_add(o, "portal", jstr(p->sess->address));
+		json_object_object_add(o, "port",
+				       json_object_new_int(p->sess->port));
+		json_object_object_add(o, "target", jstr(p->sess->target));
+		json_object_object_add(o, "session_id",
+				       json_object_new_int(p->sess->sid));
+		json_object_object_add(o, "session_state",
+				       jstr(p->sess->state));
+	}
+	if (p->sd) {
+		char hctl[48];
+
+		snprintf(hctl, sizeof(hctl), "%d:%d:%d:%d", p->sd->h,
+			 p->sd->c, p->sd->t, p->sd->l);
+		json_object_object_add(o, "hctl", jstr(hctl));
+		json_object_object_add(o, "kernel_access_state",
+				       jstr(p->sd->access_state));
+		json_object_object_add(o, "dh_state", jstr(p->sd->dh_state));
+	}
+	if (p->rtpg_done) {
+		json_object_object_add(o, "rtpg",
+				       jstr(tpg_result_name(p->rtpg.result)));
+		if (p->rtpg.result == TPG_OK)
+			json_object_object_add(
+				o, "alua_group",
+				json_object_new_int(p->rtpg.own.group_id));
+	}
+	if (path_alua_state(p, &st, &pref)) {
+		json_object_object_add(o, "alua_state",
+				       jstr(alua_state_name(st)));
+		json_object_object_add(o, "preferred",
+				       json_object_new_boolean(pref));
+	}
+	json_object_object_add(o, "dm_state", jstr(p->mp->dm_st));
+	json_object_object_add(o, "checker", jstr(p->mp->checker));
+	json_object_object_add(o, "checker_state", jstr(p->mp->chk_st));
+	json_object_object_add(o, "prio", json_object_new_int(p->mp->pri));
+	if (p->expected_pri >= 0)
+		json_object_object_add(o, "rtpg_prio",
+				       json_object_new_int(p->expected_pri));
+	json_object_object_add(o, "path_group",
+			       json_object_new_int((int)p->mp->group));
+	json_object_object_add(o, "verdict", jstr(path_word_name(p->verdict)));
+	return o;
+}
+
+int status_print_json(const struct pw_view *v, FILE *out)
+{
+	json_object *root = json_object_new_object();
+	json_object *maps = json_object_new_array();
+
+	if (!root || !maps)
+		return -ENOMEM;
+	if (v->mp_error[0])
+		json_object_object_add(root, "multipathd_error",
+				       jstr(v->mp_error));
+	for (size_t i = 0; i < v->n_maps; i++) {
+		const struct pw_map *m = &v->maps[i];
+		json_object *jm = json_object_new_object();
+		json_object *paths = json_object_new_array();
+
+		json_object_object_add(jm, "name", jstr(m->mp->name));
+		json_object_object_add(jm, "wwid", jstr(m->mp->uuid));
+		json_object_object_add(jm, "dm", jstr(m->mp->sysfs));
+		json_object_object_add(jm, "vendor", jstr(m->mp->vend));
+		json_object_object_add(jm, "product", jstr(m->mp->prod));
+		json_object_object_add(jm, "failback", jstr(m->mp->failback));
+		json_object_object_add(jm, "active_group",
+				       json_object_new_int((int)m->active_group));
+		json_object_object_add(jm, "optimized_group",
+				       json_object_new_int((int)m->ao_group));
+		json_object_object_add(jm, "verdict",
+				       jstr(map_word_name(m->verdict)));
+		for (size_t j = 0; j < m->mp->n_paths; j++)
+			json_object_array_add(paths, path_json(&m->paths[j]));
+		json_object_object_add(jm, "paths", paths);
+		json_object_array_add(maps, jm);
+	}
+	json_object_object_add(root, "maps", maps);
+	fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+						   JSON_C_TO_STRING_NOSLASHESCAPE),
+	      out);
+	fputc('\n', out);
+	json_object_put(root);
+	return 0;
+}

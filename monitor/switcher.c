@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdio.h>
+
+#include "switcher.h"
+
+static bool path_usable(const struct pw_path *p)
+{
+	return p->verdict != PW_PATH_DOWN && p->verdict != PW_PATH_GONE &&
+	       p->verdict != PW_PATH_STANDBY;
+}
+
+enum switch_action switch_decide(const struct pw_map *m,
+				 const struct switch_guard *g, uint64_t now,
+				 unsigned int *group, char *why, size_t len)
+{
+	const struct mp_map *mp = m->mp;
+	unsigned int usable = 0;
+
+	*group = 0;
+	if (!m->ao_group) {
+		snprintf(why, len, "no path group is wholly active/optimized");
+		return SW_NONE;
+	}
+	if (m->ao_group == m->active_group) {
+		snprintf(why, len, "already on the optimized group %u",
+			 m->ao_group);
+		return SW_NONE;
+	}
+	/* Both nodes optimized, or AO paths in two groups: that is for the
+	 * cluster to settle, not for us to pick a side. */
+	for (size_t i = 0; i < mp->n_paths; i++) {
+		const struct pw_path *p = &m->paths[i];
+		enum alua_state st;
+		bool pref;
+
+		if (p->mp->group == m->ao_group) {
+			usable += path_usable(p);
+			continue;
+		}
+		if (path_alua_state(p, &st, &pref) &&
+		    st == ALUA_ACTIVE_OPTIMIZED) {
+			snprintf(why, len, "paths outside group %u are "
+				 "optimized too (%s)", m->ao_group, p->mp->dev);
+			return SW_NONE;
+		}
+	}
+	if (!usable) {
+		snprintf(why, len, "no usable path in the optimized group %u",
+			 m->ao_group);
+		return SW_NONE;
+	}
+	*group = m->ao_group;
+	if (g->hold_until_ns > now) {
+		snprintf(why, len, "multipathd reverted %u switches; holding "
+			 "off (do prios follow ALUA? see pathwarden doctor)",
+			 g->reverts);
+		return SW_HELD;
+	}
+	snprintf(why, len, "group %u is optimized, dm uses group %u",
+		 m->ao_group, m->active_group);
+	return SW_SWITCH;
+}
+
+void switch_note_sent(struct switch_guard *g, unsigned int group,
+		      uint64_t now)
+{
+	g->last_group = group;
+	g->last_switch_ns = now;
+}
+
+bool switch_note_observed(struct switch_guard *g, const struct pw_map *m,
+			  uint64_t now)
+{
+	if (!g->last_group || now - g->last_switch_ns > SW_REVERT_SPAN_NS)
+		return false;
+	if (m->active_group == g->last_group || m->ao_group != g->last_group)
+		return false;
+	/* Ours was reverted while it is still the right group. */
+	if (!g->reverts || now - g->first_revert_ns > SW_REVERT_SPAN_NS) {
+		g->reverts = 0;
+		g->first_revert_ns = now;
+	}
+	g->reverts++;
+	g->last_group = 0;
+	if (g->reverts >= SW_REVERT_LIMIT)
+		g->hold_until_ns = now + SW_HOLD_NS;
+	return true;
+}

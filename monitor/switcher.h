@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Getting multipathd onto the newly optimized group at once.
+ *
+ * multipathd 0.9.4 ignores the SCSI uevent of an ALUA change and only
+ * re-reads prios at its next check of a path (up to max_polling_interval).
+ * "switchgroup map M group N" makes dm use group N right away.  It is not
+ * undone by failback as long as prios agree with it: at its next check
+ * multipathd refreshes the checked path's prio, sees it changed, reloads
+ * the map with all prios refreshed (group_by_prio + failback immediate),
+ * and group_by_prio then puts the same AO paths first.  If prios do not
+ * follow the ALUA state (detect_prio turning our prio into something
+ * else, a const prio), failback reverts the switch; the guard below sees
+ * that and stops after a few reverts instead of fighting.
+ */
+#ifndef PW_MONITOR_SWITCHER_H
+#define PW_MONITOR_SWITCHER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "topology.h"
+
+enum switch_action {
+	SW_NONE,	/* nothing to do, or not safe to decide */
+	SW_SWITCH,	/* send switchgroup to *group */
+	SW_HELD,	/* would switch, but multipathd kept reverting */
+};
+
+#define SW_REVERT_LIMIT 3
+#define SW_REVERT_SPAN_NS (60ull * 1000000000ull)
+#define SW_HOLD_NS (300ull * 1000000000ull)
+
+struct switch_guard {
+	unsigned int last_group;	/* our last switch, 0 none */
+	uint64_t last_switch_ns;
+	unsigned int reverts;
+	uint64_t first_revert_ns;
+	uint64_t hold_until_ns;
+};
+
+enum switch_action switch_decide(const struct pw_map *m,
+				 const struct switch_guard *g, uint64_t now,
+				 unsigned int *group, char *why, size_t len);
+void switch_note_sent(struct switch_guard *g, unsigned int group,
+		      uint64_t now);
+/* After a fresh look at the map: counts a revert when multipathd left
+ * our group while it is still the optimized one.  True on a revert. */
+bool switch_note_observed(struct switch_guard *g, const struct pw_map *m,
+			  uint64_t now);
+
+#endif

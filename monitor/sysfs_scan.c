@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sysfs readers.  A disk is tied to its session through the device path
+ * the /sys/block link points to (.../hostH/sessionS/targetH:C:T/H:C:T:L/
+ * block/sdX), the same way iscsiadm -m session -P3 finds it.  Anything may
+ * vanish while we read: a missing attribute leaves its field empty.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sysfs_scan.h"
+#include "strutil.h"
+
+bool sysfs_attr(const char *root, const char *path, char *buf, size_t len)
+{
+	char full[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	if (len == 0)
+		return false;
+	buf[0] = '\0';
+	if ((size_t)snprintf(full, sizeof(full), "%s%s", root, path) >=
+	    sizeof(full))
+		return false;
+	fd = open(full, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0) {
+		buf[0] = '\0';
+		return false;
+	}
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return true;
+}
+
+static int attr_int(const char *root, const char *path, int dflt)
+{
+	char buf[32], *end;
+	long v;
+
+	if (!sysfs_attr(root, path, buf, sizeof(buf)) || !buf[0])
+		return dflt;
+	v = strtol(buf, &end, 10);
+	if (*end || v < -1 || v > 1000000000)
+		return dflt;
+	return (int)v;
+}
+
+/* Link target of @path under @root, or "" */
+static void link_of(const char *root, const char *path, char *buf, size_t len)
+{
+	char full[PATH_MAX];
+	ssize_t n;
+
+	buf[0] = '\0';
+	if ((size_t)snprintf(full, sizeof(full), "%s%s", root, path) >=
+	    sizeof(full))
+		return;
+	n = readlink(full, buf, len - 1);
+	buf[n < 0 ? 0 : n] = '\0';
+}
+
+static int component_int(const char *link, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+
+	for (const char *s = link; (s = strstr(s, prefix)); s += plen) {
+		char *end;
+		long v;
+
+		if (s != link && s[-1] != '/')
+			continue;
+		v = strtol(s + plen, &end, 10);
+		if (end != s + plen && (*end == '/' || *end == '\0') &&
+		    v >= 0 && v < 1000000)
+			return (int)v;
+	}
+	return -1;
+}
+
+static int read_session(const char *root, int sid, struct iscsi_sess *s)
+{
+	char p[128], link[PATH_MAX];
+
+	memset(s, 0, sizeof(*s));
+	s->sid = sid;
+	snprintf(p, sizeof(p), "/sys/class/iscsi_session/session%d", sid);
+	link_of(root, p, link, sizeof(link));
+	s->host = component_int(link, "host");
+	snprintf(p, sizeof(p), "/sys/class/iscsi_session/session%d/targetname",
+		 sid);
+	sysfs_attr(root, p, s->target, sizeof(s->target));
+	snprintf(p, sizeof(p), "/sys/class/iscsi_session/session%d/state", sid);
+	sysfs_attr(root, p, s->state, sizeof(s->state));
+	snprintf(p, sizeof(p), "/sys/class/iscsi_session/session%d/tpgt", sid);
+	s->tpgt = attr_int(root, p, -1);
+	snprintf(p, sizeof(p),
+		 "/sys/class/iscsi_session/session%d/recovery_tmo", sid);
+	s->recovery_tmo = attr_int(root, p, -1);
+	/* The persistent address is the portal we logged in to; address is
+	 * where a redirect may have taken us. */
+	snprintf(p, sizeof(p),
+		 "/sys/class/iscsi_connection/connection%d:0/persistent_address",
+		 sid);
+	if (!sysfs_attr(root, p, s->address, sizeof(s->address)) ||
+	    !s->address[0]) {
+		snprintf(p, sizeof(p),
+			 "/sys/class/iscsi_connection/connection%d:0/address",
+			 sid);
+		sysfs_attr(root, p, s->address, sizeof(s->address));
+	}
+	snprintf(p, sizeof(p),
+		 "/sys/class/iscsi_connection/connection%d:0/persistent_port",
+		 sid);
+	s->port = attr_int(root, p, -1);
+	if (s->port < 0) {
+		snprintf(p, sizeof(p),
+			 "/sys/class/iscsi_connection/connection%d:0/port",
+			 sid);
+		s->port = attr_int(root, p, -1);
+	}
+	return 0;
+}
+
+static void find_holder(const char *root, const char *name, char *out,
+			size_t len)
+{
+	char p[PATH_MAX];
+	DIR *d;
+	struct dirent *e;
+
+	out[0] = '\0';
+	snprintf(p, sizeof(p), "%s/sys/block/%s/holders", root, name);
+	d = opendir(p);
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "dm-", 3)) {
+			str_copy(out, len, e->d_name);
+			break;
+		}
+	closedir(d);
+}
+
+bool sysfs_read_sd(const char *root, const char *name, struct sd_dev *d)
+{
+	char p[128], link[PATH_MAX], buf[32];
+	const char *blk;
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	d->h = d->c = d->t = d->l = -1;
+	d->preferred = -1;
+	snprintf(p, sizeof(p), "/sys/block/%s", name);
+	link_of(root, p, link, sizeof(link));
+	if (!link[0])
+		return false;
+	d->sid = component_int(link, "session");
+	/* The H:C:T:L component sits just before /block/. */
+	blk = strstr(link, "/block/");
+	if (blk) {
+		const char *s = blk;
+
+		while (s > link && s[-1] != '/')
+			s--;
+		if (sscanf(s, "%d:%d:%d:%d", &d->h, &d->c, &d->t, &d->l) != 4)
+			d->h = d->c = d->t = d->l = -1;
+	}
+	snprintf(p, sizeof(p), "/sys/block/%s/dev", name);
+	sysfs_attr(root, p, d->devt, sizeof(d->devt));
+	snprintf(p, sizeof(p), "/sys/block/%s/device/state", name);
+	sysfs_attr(root, p, d->state, sizeof(d->state));
+	snprintf(p, sizeof(p), "/sys/block/%s/device/access_state", name);
+	sysfs_attr(root, p, d->access_state, sizeof(d->access_state));
+	snprintf(p, sizeof(p), "/sys/block/%s/device/preferred_path", name);
+	if (sysfs_attr(root, p, buf, sizeof(buf)) && buf[0])
+		d->preferred = buf[0] == '1';
+	snprintf(p, sizeof(p), "/sys/block/%s/device/dh_state", name);
+	sysfs_attr(root, p, d->dh_state, sizeof(d->dh_state));
+	snprintf(p, sizeof(p), "/sys/block/%s/device/vendor", name);
+	sysfs_attr(root, p, d->vendor, sizeof(d->vendor));
+	snprintf(p, sizeof(p), "/sys/block/%s/device/model", name);
+	sysfs_attr(root, p, d->model, sizeof(d->model));
+	snprintf(p, sizeof(p), "/sys/block/%s/device/wwid", name);
+	sysfs_attr(root, p, d->wwid, sizeof(d->wwid));
+	find_holder(root, name, d->holder, sizeof(d->holder));
+	/* Still there?  A disk removed during the read has no dev file. */
+	return d->devt[0] != '\0';
+}
+
+static int cmp_sess(const void *a, const void *b)
+{
+	return ((const struct iscsi_sess *)a)->sid -
+	       ((const struct iscsi_sess *)b)->sid;
+}
+
+static int cmp_sd(const void *a, const void *b)
+{
+	const struct sd_dev *x = a, *y = b;
+	size_t lx = strlen(x->name), ly = strlen(y->name);
+
+	/* sdz before sdaa, as the kernel names them */
+	return lx != ly ? (lx < ly ? -1 : 1) : strcmp(x->name, y->name);
+}
+
+static int grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	*cap = *cap ? *cap * 2 : 16;
+	p = realloc(*arr, *cap * elem);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	return 0;
+}
+
+int sysfs_scan(const char *root, struct sysfs_snapshot *snap)
+{
+	char p[PATH_MAX];
+	size_t cap_sess = 0, cap_sd = 0;
+	DIR *d;
+	struct dirent *e;
+	int rc = 0;
+
+	memset(snap, 0, sizeof(*snap));
+	snprintf(p, sizeof(p), "%s/sys/class/iscsi_session", root);
+	d = opendir(p);
+	if (d) {
+		while ((e = readdir(d))) {
+			int sid;
+			char tail;
+
+			if (sscanf(e->d_name, "session%d%c", &sid, &tail) != 1)
+				continue;
+			if ((rc = grow((void **)&snap->sess, &cap_sess,
+				       snap->n_sess, sizeof(*snap->sess))))
+				break;
+			read_session(root, sid, &snap->sess[snap->n_sess++]);
+		}
+		closedir(d);
+	} else if (errno != ENOENT) {
+		rc = -errno;
+	}
+	if (rc)
+		goto fail;
+
+	snprintf(p, sizeof(p), "%s/sys/block", root);
+	d = opendir(p);
+	if (d) {
+		while ((e = readdir(d))) {
+			if (strncmp(e->d_name, "sd", 2) ||
+			    strlen(e->d_name) >= sizeof(snap->sd->name))
+				continue;
+			if ((rc = grow((void **)&snap->sd, &cap_sd, snap->n_sd,
+				       sizeof(*snap->sd))))
+				break;
+			if (sysfs_read_sd(root, e->d_name,
+					  &snap->sd[snap->n_sd]))
+				snap->n_sd++;
+		}
+		closedir(d);
+	} else if (errno != ENOENT) {
+		rc = -errno;
+	}
+	if (rc)
+		goto fail;
+	if (snap->n_sess)
+		qsort(snap->sess, snap->n_sess, sizeof(*snap->sess), cmp_sess);
+	if (snap->n_sd)
+		qsort(snap->sd, snap->n_sd, sizeof(*snap->sd), cmp_sd);
+	return 0;
+fail:
+	sysfs_snapshot_free(snap);
+	return rc;
+}
+
+void sysfs_snapshot_free(struct sysfs_snapshot *snap)
+{
+	free(snap->sess);
+	free(snap->sd);
+	memset(snap, 0, sizeof(*snap));
+}
+
+const struct iscsi_sess *sysfs_find_sess(const struct sysfs_snapshot *s,
+					 int sid)
+{
+	size_t lo = 0, hi = s->n_sess;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (s->sess[mid].sid == sid)
+			return &s->sess[mid];
+		if (s->sess[mid].sid < sid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct sd_dev *sysfs_find_sd(const struct sysfs_snapshot *s,
+				   const char *name)
+{
+	struct sd_dev key;
+
+	snprintf(key.name, sizeof(key.name), "%s", name);
+	return s->n_sd ? bsearch(&key, s->sd, s->n_sd, sizeof(*s->sd), cmp_sd)
+		       : NULL;
+}

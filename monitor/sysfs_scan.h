@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the kernel says about iSCSI sessions and SCSI disks, read from
+ * sysfs under a root prefix ("" on a host, a generated tree in tests).
+ * CHAP attributes of a session are never read.
+ */
+#ifndef PW_MONITOR_SYSFS_SCAN_H
+#define PW_MONITOR_SYSFS_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct iscsi_sess {
+	int sid;
+	int host;		/* SCSI host number, -1 if unknown */
+	char target[224];
+	int tpgt;
+	char state[24];		/* LOGGED_IN, FAILED, FREE, "" unknown */
+	int recovery_tmo;	/* -1 unknown */
+	char address[64];	/* persistent (configured) portal */
+	int port;
+};
+
+struct sd_dev {
+	char name[32];		/* sdX */
+	int h, c, t, l;
+	int sid;		/* iSCSI session, -1 when not iSCSI */
+	char devt[16];		/* major:minor */
+	char state[16];		/* device/state: running, offline, ... */
+	char access_state[32];	/* scsi_dh_alua's view, "" when absent */
+	int preferred;		/* device/preferred_path, -1 absent */
+	char dh_state[16];	/* device handler attached, "detached" */
+	char vendor[16];
+	char model[32];
+	char wwid[96];		/* device/wwid */
+	char holder[32];	/* dm-N holding the disk, "" none */
+};
+
+struct sysfs_snapshot {
+	struct iscsi_sess *sess;
+	size_t n_sess;
+	struct sd_dev *sd;
+	size_t n_sd;
+};
+
+/* Returns 0, or -errno when the class directories cannot be listed at all
+ * (no iSCSI or SCSI support: an empty snapshot is returned for ENOENT). */
+int sysfs_scan(const char *root, struct sysfs_snapshot *snap);
+void sysfs_snapshot_free(struct sysfs_snapshot *snap);
+
+const struct iscsi_sess *sysfs_find_sess(const struct sysfs_snapshot *s,
+					 int sid);
+const struct sd_dev *sysfs_find_sd(const struct sysfs_snapshot *s,
+				   const char *name);
+/* Re-read one disk (after a uevent); false when it is gone. */
+bool sysfs_read_sd(const char *root, const char *name, struct sd_dev *out);
+
+/* Read one attribute, trimmed; false when missing or unreadable. */
+bool sysfs_attr(const char *root, const char *path, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Joining the three views of a path and judging them.  multipathd names the
+ * paths and groups, sysfs ties each disk to its session and so to a
+ * configured node and portal, and RTPG says what the storage node itself
+ * reports now, which multipathd 0.9.4 only learns at its next prio refresh.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pathwarden/replay.h"
+
+#include "log.h"
+#include "mpath_client.h"
+#include "topology.h"
+
+static const char *const path_words[] = {
+	[PW_PATH_ACTIVE] = "active",
+	[PW_PATH_SPARE] = "spare",
+	[PW_PATH_STANDBY] = "standby",
+	[PW_PATH_STALE] = "stale",
+	[PW_PATH_MISROUTED] = "misrouted",
+	[PW_PATH_DOWN] = "down",
+	[PW_PATH_GONE] = "gone",
+};
+
+static const char *const map_words[] = {
+	[PW_MAP_OK] = "ok",
+	[PW_MAP_DEGRADED] = "degraded",
+	[PW_MAP_MISROUTED] = "misrouted",
+	[PW_MAP_SPREAD] = "spread",
+	[PW_MAP_DOWN] = "down",
+};
+
+const char *path_word_name(enum path_word w)
+{
+	return w <= PW_PATH_GONE ? path_words[w] : "?";
+}
+
+const char *map_word_name(enum map_word w)
+{
+	return w <= PW_MAP_DOWN ? map_words[w] : "?";
+}
+
+/* ---- RTPG sources ----------------------------------------------------- */
+
+static enum tpg_result dev_query(struct rtpg_source *src, const char *dev,
+				 unsigned int timeout_ms,
+				 struct tpg_answer *ans,
+				 struct rtpg_report *rep)
+{
+	char path[300];
+	struct scsi_dev sd;
+	struct tpg_identity id = { 0 };
+	enum tpg_result r;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", src->dir, dev);
+	/* O_NONBLOCK: opening must not wait for a dead path's queue. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		memset(ans, 0, sizeof(*ans));
+		ans->result = TPG_OS_ERROR;
+		return ans->result;
+	}
+	scsi_dev_init_fd(&sd, fd);
+	r = tpg_query(&sd, timeout_ms, &id, ans, rep);
+	close(fd);
+	return r;
+}
+
+static enum tpg_result replay_query(struct rtpg_source *src, const char *dev,
+				    unsigned int timeout_ms,
+				    struct tpg_answer *ans,
+				    struct rtpg_report *rep)
+{
+	char path[300], err[128];
+	struct scsi_dev sd = { 0 };
+	struct tpg_identity id = { 0 };
+	struct replay_dev *rd;
+	enum tpg_result r;
+
+	snprintf(path, sizeof(path), "%s/%s.replay", src->dir, dev);
+	rd = replay_load(path, err, sizeof(err));
+	if (!rd) {
+		memset(ans, 0, sizeof(*ans));
+		ans->result = TPG_OS_ERROR;
+		if (errno != ENOENT)
+			log_warn("%s: %s", path, err);
+		return ans->result;
+	}
+	sd.fd = -1;
+	replay_attach(&sd, rd);
+	r = tpg_query(&sd, timeout_ms, &id, ans, rep);
+	replay_free(rd);
+	return r;
+}
+
+void rtpg_source_dev(struct rtpg_source *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->query = dev_query;
+	snprintf(s->dir, sizeof(s->dir), "/dev");
+}
+
+void rtpg_source_replay(struct rtpg_source *s, const char *dir)
+{
+	memset(s, 0, sizeof(*s));
+	s->query = replay_query;
+	snprintf(s->dir, sizeof(s->dir), "%s", dir);
+}
+
+/* ---- judging ---------------------------------------------------------- */
+
+bool path_alua_state(const struct pw_path *p, enum alua_state *st,
+		     bool *preferred)
+{
+	if (p->rtpg_done && p->rtpg.result == TPG_OK) {
+		*st = p->rtpg.own.state;
+		*preferred = p->rtpg.own.preferred;
+		return true;
+	}
+	if (p->sd && alua_state_parse(p->sd->access_state, st)) {
+		*preferred = p->sd->preferred == 1;
+		return true;
+	}
+	return false;
+}
+
+static bool mp_path_up(const struct mp_path *m)
+{
+	return strcmp(m->dm_st, "failed") &&
+	       (!strcmp(m->chk_st, "ready") || !strcmp(m->chk_st, "ghost") ||
+		!strcmp(m->chk_st, "i/o pending") ||
+		!strcmp(m->chk_st, "delayed"));
+}
+
+static enum path_word judge_path(const struct pw_map *m, struct pw_path *p)
+{
+	enum alua_state st;
+	bool pref, have = path_alua_state(p, &st, &pref);
+
+	if (!p->sd)
+		return PW_PATH_GONE;
+	if (!mp_path_up(p->mp) || !strcmp(p->sd->state, "offline") ||
+	    (p->sess && strcmp(p->sess->state, "LOGGED_IN")))
+		return PW_PATH_DOWN;
+	if (have && (st == ALUA_UNAVAILABLE || st == ALUA_OFFLINE))
+		return PW_PATH_DOWN;
+	if ((have && st == ALUA_STANDBY) || !strcmp(p->mp->chk_st, "ghost"))
+		return PW_PATH_STANDBY;
+	/* Carrying I/O while another group is optimized says more than a
+	 * stale prio, which is its cause. */
+	if (p->mp->group == m->active_group && m->ao_group &&
+	    m->ao_group != m->active_group)
+		return PW_PATH_MISROUTED;
+	if (p->expected_pri >= 0 && p->mp->pri >= 0 &&
+	    p->expected_pri != p->mp->pri)
+		return PW_PATH_STALE;
+	return p->mp->group == m->active_group ? PW_PATH_ACTIVE
+					       : PW_PATH_SPARE;
+}
+
+/* The group whose paths are all AO, by the freshest state we have. */
+static unsigned int find_ao_group(const struct pw_map *m)
+{
+	const struct mp_map *mp = m->mp;
+
+	for (size_t g = 0; g < mp->n_groups; g++) {
+		const struct mp_group *grp = &mp->groups[g];
+		size_t ao = 0, usable = 0;
+
+		for (size_t i = 0; i < grp->n_paths; i++) {
+			const struct pw_path *p = &m->paths[grp->first_path + i];
+			enum alua_state st;
+			bool pref;
+
+			if (!path_alua_state(p, &st, &pref))
+				continue;
+			usable++;
+			if (st == ALUA_ACTIVE_OPTIMIZED)
+				ao++;
+		}
+		if (ao && ao == usable)
+			return grp->num;
+	}
+	return 0;
+}
+
+static void judge_map(struct pw_map *m, const struct pw_conf *conf)
+{
+	const struct mp_map *mp = m->mp;
+	const struct conf_node *seen[CONF_MAX_NODES + 1];
+	unsigned int n_seen = 0;
+	bool any_down = false, foreign = false;
+
+	m->active_group = mp_active_group(mp);
+	m->ao_group = find_ao_group(m);
+	m->n_usable = 0;
+	for (size_t i = 0; i < mp->n_paths; i++) {
+		struct pw_path *p = &m->paths[i];
+
+		p->verdict = judge_path(m, p);
+		if (p->verdict == PW_PATH_DOWN || p->verdict == PW_PATH_GONE)
+			any_down = true;
+		else
+			m->n_usable++;
+		if (p->mp->group != m->active_group)
+			continue;
+		if (!p->node) {
+			foreign = true;
+			continue;
+		}
+		bool dup = false;
+
+		for (unsigned int k = 0; k < n_seen; k++)
+			dup |= seen[k] == p->node;
+		if (!dup && n_seen < CONF_MAX_NODES)
+			seen[n_seen++] = p->node;
+	}
+	m->n_nodes_in_active = n_seen;
+	(void)foreign;
+	if (m->n_usable == 0)
+		m->verdict = PW_MAP_DOWN;
+	else if (n_seen > 1)
+		m->verdict = PW_MAP_SPREAD;
+	else if (m->ao_group && m->ao_group != m->active_group)
+		m->verdict = PW_MAP_MISROUTED;
+	else if (any_down || mp->n_paths < conf_total_portals(conf))
+		m->verdict = PW_MAP_DEGRADED;
+	else
+		m->verdict = PW_MAP_OK;
+}
+
+void view_judge(struct pw_view *v, const struct pw_conf *conf)
+{
+	for (size_t i = 0; i < v->n_maps; i++)
+		judge_map(&v->maps[i], conf);
+}
+
+static void join_path(struct pw_path *p, const struct mp_path *mp,
+		      const struct view_opts *o, const struct pw_view *v)
+{
+	unsigned int idx = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->mp = mp;
+	p->portal_idx = -1;
+	p->expected_pri = -1;
+	p->sd = sysfs_find_sd(&v->sys, mp->dev);
+	if (p->sd && p->sd->sid >= 0)
+		p->sess = sysfs_find_sess(&v->sys, p->sd->sid);
+	if (p->sess && p->sess->port > 0) {
+		p->node = conf_node_by_portal(o->conf, p->sess->address,
+					      (unsigned int)p->sess->port, &idx);
+		if (p->node)
+			p->portal_idx = (int)idx;
+		else
+			p->node = conf_node_by_target(o->conf, p->sess->target);
+	}
+	if (o->rtpg && p->sd) {
+		struct prio_weights w;
+
+		o->rtpg->query(o->rtpg, mp->dev, o->conf->rtpg_timeout_ms,
+			       &p->rtpg, NULL);
+		p->rtpg_done = true;
+		if (p->rtpg.result == TPG_OK) {
+			prio_weights_default(&w);
+			p->expected_pri = tpg_prio(&p->rtpg.own, &w);
+		}
+	}
+}
+
+bool view_build(struct pw_view *v, const struct view_opts *o)
+{
+	char err[256];
+	char *reply = NULL;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	rc = sysfs_scan(o->sysfs_root, &v->sys);
+	if (rc)
+		log_warn("cannot read sysfs under '%s': %s", o->sysfs_root,
+			 strerror(-rc));
+	rc = mpath_cmd(o->mpath, "show maps json", &reply);
+	if (rc) {
+		snprintf(v->mp_error, sizeof(v->mp_error),
+			 "multipathd did not answer 'show maps json': %s",
+			 strerror(-rc));
+	} else if (!mp_parse_maps_json(reply, &v->mp, err, sizeof(err))) {
+		snprintf(v->mp_error, sizeof(v->mp_error),
+			 "cannot parse multipathd's map list: %.200s", err);
+	}
+	free(reply);
+	reply = NULL;
+	if (o->want_config && !v->mp_error[0]) {
+		rc = mpath_cmd(o->mpath, "show config", &reply);
+		if (!rc && mpconf_parse(reply, &v->mpconf, err, sizeof(err)))
+			v->have_mpconf = true;
+		else if (!rc)
+			log_warn("cannot parse multipathd's config: %s", err);
+		free(reply);
+	}
+	v->n_maps = v->mp.n_maps;
+	v->maps = calloc(v->n_maps ? v->n_maps : 1, sizeof(*v->maps));
+	if (!v->maps)
+		return false;
+	for (size_t i = 0; i < v->n_maps; i++) {
+		struct pw_map *m = &v->maps[i];
+
+		m->mp = &v->mp.maps[i];
+		m->paths = calloc(m->mp->n_paths ? m->mp->n_paths : 1,
+				  sizeof(*m->paths));
+		if (!m->paths)
+			return false;
+		for (size_t j = 0; j < m->mp->n_paths; j++)
+			join_path(&m->paths[j], &m->mp->paths[j], o, v);
+	}
+	view_judge(v, o->conf);
+	return true;
+}
+
+void view_free(struct pw_view *v)
+{
+	for (size_t i = 0; i < v->n_maps; i++)
+		free(v->maps[i].paths);
+	free(v->maps);
+	mp_topology_free(&v->mp);
+	mpconf_free(&v->mpconf);
+	sysfs_snapshot_free(&v->sys);
+	memset(v, 0, sizeof(*v));
+}

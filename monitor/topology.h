@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One picture of every multipath map: multipathd's view of each path
+ * joined with the kernel's (sysfs: session, disk, scsi_dh_alua) and the
+ * device's own answer (RTPG through the core), with a verdict per path and
+ * per map.
+ */
+#ifndef PW_MONITOR_TOPOLOGY_H
+#define PW_MONITOR_TOPOLOGY_H
+
+#include <stdbool.h>
+
+#include "pathwarden/tpg_query.h"
+
+#include "config.h"
+#include "mpath_parse.h"
+#include "sysfs_scan.h"
+
+/* How RTPG reaches a path: the real disks, or replay scripts in tests. */
+struct rtpg_source {
+	enum tpg_result (*query)(struct rtpg_source *src, const char *dev,
+				 unsigned int timeout_ms, struct tpg_answer *ans,
+				 struct rtpg_report *rep);
+	char dir[256];		/* /dev, or the replay script directory */
+};
+
+void rtpg_source_dev(struct rtpg_source *s);
+void rtpg_source_replay(struct rtpg_source *s, const char *dir);
+
+enum path_word {
+	PW_PATH_ACTIVE,		/* carries I/O, AO */
+	PW_PATH_SPARE,		/* usable, not in the group in use */
+	PW_PATH_STANDBY,	/* ALUA standby / checker ghost */
+	PW_PATH_STALE,		/* multipathd's prio disagrees with RTPG */
+	PW_PATH_MISROUTED,	/* in the group in use though another is AO */
+	PW_PATH_DOWN,		/* failed, faulty, session not logged in */
+	PW_PATH_GONE,		/* multipathd lists it, the kernel does not */
+};
+
+enum map_word {
+	PW_MAP_OK,
+	PW_MAP_DEGRADED,	/* a path down, or fewer than nodes x portals */
+	PW_MAP_MISROUTED,	/* I/O on a non-optimized group */
+	PW_MAP_SPREAD,		/* I/O across two nodes at once */
+	PW_MAP_DOWN,		/* no usable path */
+};
+
+const char *path_word_name(enum path_word w);
+const char *map_word_name(enum map_word w);
+
+struct pw_path {
+	const struct mp_path *mp;
+	const struct sd_dev *sd;		/* NULL: gone from sysfs */
+	const struct iscsi_sess *sess;		/* NULL: not iSCSI */
+	const struct conf_node *node;		/* NULL: not a configured node */
+	int portal_idx;
+	struct tpg_answer rtpg;
+	bool rtpg_done;
+	int expected_pri;			/* from RTPG, -1 unknown */
+	enum path_word verdict;
+};
+
+struct pw_map {
+	const struct mp_map *mp;
+	struct pw_path *paths;		/* n = mp->n_paths, same order */
+	unsigned int active_group;	/* group dm uses, 0 none */
+	unsigned int ao_group;		/* group holding the AO paths, 0 none */
+	unsigned int n_nodes_in_active;	/* nodes behind the group in use */
+	unsigned int n_usable;
+	enum map_word verdict;
+};
+
+struct pw_view {
+	struct sysfs_snapshot sys;
+	struct mp_topology mp;
+	struct mpconf mpconf;
+	bool have_mpconf;
+	size_t n_maps;
+	struct pw_map *maps;
+	char mp_error[256];		/* why multipathd gave no topology */
+};
+
+struct view_opts {
+	const struct pw_conf *conf;
+	const char *sysfs_root;
+	struct mpath_source *mpath;
+	struct rtpg_source *rtpg;	/* NULL: no RTPG (sysfs only) */
+	bool want_config;		/* also "show config" (doctor) */
+};
+
+/* Gather and judge.  False only on out-of-memory; a missing multipathd
+ * or sysfs gives an empty view with mp_error set. */
+bool view_build(struct pw_view *v, const struct view_opts *o);
+void view_free(struct pw_view *v);
+/* Judge again after the parts changed (daemon). */
+void view_judge(struct pw_view *v, const struct pw_conf *conf);
+
+/* The ALUA state of a path: RTPG when it answered, else scsi_dh_alua's. */
+bool path_alua_state(const struct pw_path *p, enum alua_state *st,
+		     bool *preferred);
+
+#endif

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * multipathd prioritizer "rtpg": the stock `alua` prio's values from the
+ * ALUA state and preferred bit, but from the rtpg checker's fresh answer
+ * when there is one (one SCSI command per path per cycle instead of three:
+ * TUR, VPD 0x83 and RTPG), and from its own bounded RTPG otherwise.
+ *
+ * Paper-thin shim: it copies fd, dev and the timeout out of multipathd's
+ * structs and calls the core.  Of struct path it reads fd and dev only.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "debug.h"
+#include "prio.h"
+#include "structs.h"
+#include "version.h"
+
+#include "pathwarden/tpg_cache.h"
+#include "pathwarden/tpg_query.h"
+
+/*
+ * getprio() lost its timeout argument in 0.9.6 (get_prio_timeout_ms()
+ * gives it); 0.9.4 is tested, 0.11.x written for and compiled only.
+ */
+#if VERSION_CODE == 0x000904
+#define PRIO_HAS_TIMEOUT_ARG 1
+#elif VERSION_CODE >= 0x000b00 && VERSION_CODE < 0x000c00
+#define PRIO_HAS_TIMEOUT_ARG 0
+#else
+#error "the rtpg prio is not written for this multipath-tools version"
+#endif
+
+#define PLUGIN_API __attribute__((visibility("default")))
+/* multipathd passes 0 when checker_timeout is unset; stock then waits 60 s */
+#define DEFAULT_TIMEOUT_MS 30000
+
+static int rtpg_getprio(struct path *pp, char *args, unsigned int timeout)
+{
+	struct prio_weights w;
+	struct tpg_answer ans;
+	struct dev_key key;
+	char err[96];
+
+	if (pp->fd < 0)
+		return -1;
+	prio_weights_default(&w);
+	if (!prio_weights_parse(args, &w, err, sizeof(err))) {
+		condlog(0, "%s: rtpg prio: %s; using the defaults", pp->dev, err);
+		prio_weights_default(&w);
+	}
+
+	if (!dev_key_from_fd(pp->fd, &key) ||
+	    !tpg_cache_take(&key, w.max_age_ms, tpg_cache_now_ms(), &ans)) {
+		/*
+		 * No fresh checker answer (another checker is configured, or
+		 * the whole map's prios are being refreshed): ask ourselves.
+		 * The identity is not kept between calls, so this costs the
+		 * stock prio's INQUIRY + VPD 0x83 + RTPG.
+		 */
+		struct scsi_dev dev;
+		struct tpg_identity id = { 0 };
+
+		scsi_dev_init_fd(&dev, pp->fd);
+		tpg_query(&dev, timeout ? timeout : DEFAULT_TIMEOUT_MS, &id,
+			  &ans, NULL);
+	}
+	if (ans.result != TPG_OK) {
+		condlog(2, "%s: rtpg prio: %s", pp->dev,
+			tpg_result_name(ans.result));
+		return -1;
+	}
+	condlog(4, "%s: rtpg prio: tpg %u %s%s", pp->dev, ans.own.group_id,
+		alua_state_name(ans.own.state),
+		ans.own.preferred ? " preferred" : "");
+	return tpg_prio(&ans.own, &w);
+}
+
+#if PRIO_HAS_TIMEOUT_ARG
+PLUGIN_API int getprio(struct path *pp, char *args, unsigned int timeout);
+
+PLUGIN_API int getprio(struct path *pp, char *args, unsigned int timeout)
+{
+	return rtpg_getprio(pp, args, timeout);
+}
+#else
+PLUGIN_API int getprio(struct path *pp, char *args);
+
+PLUGIN_API int getprio(struct path *pp, char *args)
+{
+	return rtpg_getprio(pp, args, get_prio_timeout_ms(pp));
+}
+#endif

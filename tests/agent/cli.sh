@@ -1,0 +1,276 @@
+#!/bin/sh
+# pathwarden-agent's command line against made-up SCST and LIO trees.
+# Usage: cli.sh PATH/TO/pathwarden-agent       (prints TAP)
+A=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/tap.sh"
+. "$here/mktree.sh"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/pw-agent-cli.XXXXXX") || exit 1
+tap_tmp=$T
+trap 'rm -rf "$T"' EXIT
+# The permission test runs the agent as nobody, who must reach the tree.
+chmod 755 "$T"
+S=$T/scst
+L=$T/lio
+
+scst() { run "$A" -r "$S" -g esos -l local -R remote "$@"; }
+lio() { run "$A" -b lio -r "$L" -l hpms01 -R hpms02 "$@"; }
+st() { scst_state "$S" "$1"; }
+
+# ---- scst: status ----------------------------------------------------
+mk_scst "$S" nonoptimized active
+scst status
+is "status exits 0" "$rc" 0
+like "status names the device group" "$out" "device group esos"
+like "status shows the local group's state" "$out" "nonoptimized"
+like "status shows a remote member by rel_tgt_id" "$out" \
+	"iqn.2016-02.local.virtual:hpms02.vg1 (remote, rel_tgt_id 2)"
+
+scst status --json
+is "status --json exits 0" "$rc" 0
+got=$(printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+g = {x["role"]: x for x in d["units"][0]["groups"]}
+print(d["backend"], d["units"][0]["name"], g["local"]["name"],
+      g["local"]["state"], g["local"]["group_id"], g["remote"]["state"],
+      g["remote"]["members"][0]["rel_tgt_id"], g["local"]["members"][0]["local"])
+')
+is "status --json carries groups, states, ids, members" "$got" \
+	"scst esos local nonoptimized 1 active 2 True"
+
+# ---- scst: promote / demote -----------------------------------------
+scst promote
+is "promote exits 0" "$rc" 0
+is "promote: local group active" "$(st local)" active
+is "promote: remote group nonoptimized" "$(st remote)" nonoptimized
+like "promote reports the change" "$out" "local group 'local': nonoptimized -> active"
+
+sum=$(tree_sum "$S")
+scst promote
+is "promote again exits 0" "$rc" 0
+like "promote again says nothing changes" "$out" "no change"
+is "promote again writes nothing" "$(tree_sum "$S")" "$sum"
+
+scst promote --peer-down
+is "promote --peer-down exits 0" "$rc" 0
+is "promote --peer-down: remote offline" "$(st remote)" offline
+is "promote --peer-down: local still active" "$(st local)" active
+
+scst demote
+is "demote exits 0" "$rc" 0
+is "demote: local nonoptimized" "$(st local)" nonoptimized
+is "demote: remote slave state" "$(st remote)" nonoptimized
+
+scst -i standby demote --peer-down
+is "demote --peer-down with -i standby: remote standby" "$(st remote)" standby
+
+scst -m nonoptimized -s standby promote
+is "promote with -m/-s: local nonoptimized" "$(st local)" nonoptimized
+is "promote with -m/-s: remote standby" "$(st remote)" standby
+
+# ---- scst: set-state, every state and other spellings ---------------
+for s in active nonoptimized standby unavailable offline transitioning; do
+	scst set-state remote "$s"
+	is "set-state remote $s" "$rc:$(st remote)" "0:$s"
+done
+scst set-state remote AO
+is "set-state accepts AO" "$(st remote)" active
+scst set-state remote 14
+is "set-state accepts 14 (offline)" "$(st remote)" offline
+scst set-state remote active/non-optimized
+is "set-state accepts the SPC name" "$(st remote)" nonoptimized
+sum=$(tree_sum "$S")
+scst set-state remote lba_dependent
+is "set-state lba_dependent on SCST: exit 8" "$rc" 8
+like "lba_dependent refusal says why" "$err" "SCST has no lba-dependent state"
+is "refused state writes nothing" "$(tree_sum "$S")" "$sum"
+
+# ---- scst: graceful --------------------------------------------------
+scst set-state local nonoptimized
+sum=$(tree_sum "$S")
+scst -G -n promote
+is "graceful dry run exits 0" "$rc" 0
+like "graceful plan goes through transitioning" "$out" \
+	"local group 'local': nonoptimized -> transitioning"
+like "graceful plan ends active" "$out" "transitioning -> active"
+is "dry run writes nothing" "$(tree_sum "$S")" "$sum"
+
+"$A" -r "$S" -g esos -l local -R remote -G -t 1500 -q promote &
+pid=$!
+sleep 0.5
+mid=$(st local)
+wait $pid
+rc=$?
+is "graceful holds the local group in transitioning" "$mid" transitioning
+is "graceful promote ends active, exit 0" "$rc:$(st local)" "0:active"
+
+# ---- scst: writers take turns -----------------------------------------
+scst set-state local nonoptimized
+flock -x "$S" sleep 1.5 &
+holder=$!
+sleep 0.3
+"$A" -r "$S" -g esos -l local -R remote -q promote &
+pid=$!
+sleep 0.5
+mid=$(st local)
+wait $pid
+rc=$?
+wait $holder
+is "a writer waits while another holds the tree" "$mid" nonoptimized
+is "then writes, exit 0" "$rc:$(st local)" "0:active"
+
+# ---- scst: check -----------------------------------------------------
+scst set-state remote nonoptimized
+scst check active nonoptimized
+is "check: in place exits 0" "$rc" 0
+scst set-state remote active
+scst check active nonoptimized
+is "check: drift exits 9" "$rc" 9
+like "check names the drifted group" "$out" \
+	"remote group 'remote' is active, expected nonoptimized"
+scst set-state remote nonoptimized
+
+# ---- scst: bad input changes nothing --------------------------------
+sum=$(tree_sum "$S")
+bad() {
+	want=$1
+	shift
+	run "$A" "$@"
+	is "exit $want: $*" "$rc" "$want"
+	if [ -n "$err" ]; then ok "message on stderr: $*"; else not_ok "message on stderr: $*"; fi
+}
+bad 2 -r "$S" -g esos -l local -R remote set-state remote bogus
+bad 2 -r "$S" -g esos -l ../x -R remote promote
+bad 2 -r "$S" -g esos -l 'a b' -R remote promote
+bad 2 -r "$S" -g 'esos;id' -l local -R remote promote
+bad 2 -r "$S" -g esos -l local -R local promote
+bad 2 -r "$S" -g esos -l local -R remote -m wrong promote
+bad 2 -r "$S" -g esos -l local -R remote -t abc promote
+bad 2 -r "$S" -g esos -l local -R remote -t 60001 promote
+bad 2 -r "$S" -g esos -l local -R remote -d fileio_1/vg1 promote
+bad 2 -r "$S" -l local -R remote promote
+bad 2 -b iscsi -r "$S" -g esos -l local -R remote promote
+bad 2 -r "$S" -g esos -l local -R remote frobnicate
+bad 2 -r "$S" -g esos -l local -R remote promote now
+bad 2 -r "$S" -g esos -l local -R remote set-state remote
+bad 2 -r "$S" -g esos -l local -R remote
+bad 2 -r "$S" -g esos -l local promote
+bad 3 -r "$S" -g esos -l local -R nothere promote
+bad 3 -r "$S" -g other -l local -R remote promote
+bad 3 -r "$T/none" -g esos -l local -R remote promote
+bad 3 -r "$S" -g esos set-state nothere active
+is "bad input wrote nothing" "$(tree_sum "$S")" "$sum"
+
+# ---- scst: bad data in the tree --------------------------------------
+tg=$S/device_groups/esos/target_groups
+printf 'bogus\n[key]\n' > "$tg/remote/state"
+sum=$(tree_sum "$S")
+scst promote
+is "unknown state in sysfs: exit 5" "$rc" 5
+like "bad data message names the file" "$err" "remote/state"
+is "bad data: nothing written" "$(tree_sum "$S")" "$sum"
+printf 'nonoptimized\n[key]\n' > "$tg/remote/state"
+printf '99999\n[key]\n' > "$tg/local/group_id"
+scst status
+is "group_id out of range: exit 5" "$rc" 5
+printf '1\n[key]\n' > "$tg/local/group_id"
+
+# ---- scst: permission ------------------------------------------------
+# Root ignores permission bits, so as root the agent runs as nobody
+# (setpriv) on a tree nobody owns, with one state file read-only.
+scst set-state local nonoptimized
+scst set-state remote active
+chmod 0444 "$tg/remote/state"
+sum=$(tree_sum "$S")
+if [ "$(id -u)" -eq 0 ]; then
+	chown -R 65534:65534 "$S"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$A" -r "$S" -g esos -l local -R remote promote
+else
+	scst promote
+fi
+is "read-only state file: exit 4" "$rc" 4
+like "permission message names the file" "$err" "remote/state"
+is "permission error: local group untouched" "$(st local)" nonoptimized
+is "permission error: nothing written" "$(tree_sum "$S")" "$sum"
+chmod 0644 "$tg/remote/state"
+
+# ---- lio --------------------------------------------------------------
+mk_lio "$L"
+lio status --json
+got=$(printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join(u["name"] for u in d["units"]))')
+is "lio status: every device with both groups" "$got" "fileio_1/vg1 fileio_1/vg2"
+run "$A" -b lio -r "$L" status --json
+got=$(printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join(u["name"] for u in d["units"]))')
+is "lio status without groups: every device with ALUA groups" "$got" \
+	"fileio_1/vg1 fileio_1/vg2 iblock_0/other"
+got=$(printf '%s' "$out" | python3 -c '
+import json, sys
+g = json.load(sys.stdin)["units"][0]["groups"]
+h = [x for x in g if x["name"] == "hpms02"][0]
+print(h["group_id"], h["state_code"], h["state_abbrev"], h["access_type"],
+      ",".join(h["supported"]), h["members"])')
+is "lio status --json: id, state, access type, supported states" "$got" \
+	"2 1 ANO implicit AO,ANO,SBY,UNAV,OFFL,TRANS []"
+lio status
+like "lio status table shows the member LUN" "$out" \
+	"iSCSI/iqn.2016-02.local.virtual:hpms01.vg1/tpgt_1/lun_0"
+
+lio demote
+is "lio demote exits 0" "$rc" 0
+is "lio demote: hpms01 is 1 on vg1" "$(lio_state "$L" vg1 hpms01)" 1
+is "lio demote: hpms01 is 1 on vg2" "$(lio_state "$L" vg2 hpms01)" 1
+lio promote --peer-down
+is "lio promote --peer-down: hpms01 0 on vg1, vg2" \
+	"$(lio_state "$L" vg1 hpms01) $(lio_state "$L" vg2 hpms01)" "0 0"
+is "lio promote --peer-down: hpms02 14 on vg1, vg2" \
+	"$(lio_state "$L" vg1 hpms02) $(lio_state "$L" vg2 hpms02)" "14 14"
+lio promote
+is "lio promote: hpms02 1 again" \
+	"$(lio_state "$L" vg1 hpms02) $(lio_state "$L" vg2 hpms02)" "1 1"
+for s in 0 1 2 3 14 15; do
+	lio set-state hpms02 "$s"
+	is "lio set-state hpms02 $s" "$rc:$(lio_state "$L" vg1 hpms02)" "0:$s"
+done
+lio -d fileio_1/vg1 set-state hpms02 standby
+is "lio --device limits the change" \
+	"$(lio_state "$L" vg1 hpms02) $(lio_state "$L" vg2 hpms02)" "2 15"
+lio set-state hpms02 nonoptimized
+sum=$(tree_sum "$L")
+lio set-state hpms02 lba_dependent
+is "lio: unsupported lba-dependent exits 8" "$rc" 8
+printf 'Explicit\n' > "$L/core/fileio_1/vg2/alua/hpms02/alua_access_type"
+sum=$(tree_sum "$L")
+lio promote --peer-down
+is "lio: explicit-only group on vg2 exits 8" "$rc" 8
+like "lio: the refusal says why" "$err" "implicit"
+is "lio: vg1 is not changed either" "$(tree_sum "$L")" "$sum"
+printf 'Implicit\n' > "$L/core/fileio_1/vg2/alua/hpms02/alua_access_type"
+lio check active nonoptimized
+is "lio check in place: 0" "$rc" 0
+printf '2\n' > "$L/core/fileio_1/vg2/alua/hpms01/alua_access_state"
+lio check active nonoptimized
+is "lio check drift on one device: 9" "$rc" 9
+like "lio check names the device" "$out" "fileio_1/vg2: local group 'hpms01'"
+lio -G -n promote
+like "lio graceful plan goes through transitioning" "$out" \
+	"fileio_1/vg2: would set local group 'hpms01': standby -> transitioning"
+run "$A" -b lio -r "$L" -g esos -l hpms01 -R hpms02 status
+is "lio with --device-group: exit 2" "$rc" 2
+lio -d fileio_1/nothere status
+is "lio missing device: exit 3" "$rc" 3
+run "$A" -b lio -r "$L" -l hpms01 -R nothere promote
+is "lio missing group: exit 3" "$rc" 3
+run "$A" -b lio -r "$T/none" -l hpms01 -R hpms02 promote
+is "lio missing configfs: exit 3" "$rc" 3
+like "lio missing configfs says what to load" "$err" "target_core_mod"
+
+tap_end

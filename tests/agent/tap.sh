@@ -1,0 +1,56 @@
+# Minimal TAP for the agent's shell tests.  Sourced, not run.
+tap_n=0
+tap_failed=0
+
+ok() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1"
+}
+
+not_ok() {
+	tap_n=$((tap_n + 1))
+	tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_n - $1"
+}
+
+# check DESC COMMAND...: one test line from a command's exit status
+check() {
+	d=$1
+	shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+
+# is DESC GOT WANT
+is() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		echo "#   got:  '$2'"
+		echo "#   want: '$3'"
+	fi
+}
+
+# like DESC TEXT PATTERN: TEXT contains PATTERN (fixed string)
+like() {
+	case "$2" in
+	*"$3"*) ok "$1" ;;
+	*)
+		not_ok "$1"
+		echo "#   '$2'"
+		echo "#   does not contain '$3'"
+		;;
+	esac
+}
+
+# run COMMAND...: sets $out, $err, $rc
+run() {
+	out=$("$@" 2>"$tap_tmp/stderr")
+	rc=$?
+	err=$(cat "$tap_tmp/stderr")
+}
+
+tap_end() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}

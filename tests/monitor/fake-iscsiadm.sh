@@ -1,0 +1,48 @@
+#!/bin/sh
+# A stand-in for iscsiadm in the tests (PATHWARDEN_ISCSIADM points here).
+# State lives in $FAKE_ISCSI_DIR: "calls" logs every invocation, a portal
+# address listed in "hang" never answers, one in "fail" is unreachable,
+# "sessions" holds the target/portal pairs logged in.
+d=${FAKE_ISCSI_DIR:?}
+echo "$*" >> "$d/calls"
+mode=; tgt=; portal=; op=
+while [ $# -gt 0 ]; do
+	case $1 in
+	-m) mode=$2; shift ;;
+	-T) tgt=$2; shift ;;
+	-p) portal=$2; shift ;;
+	-o) op=$2; shift ;;
+	--login) op=login ;;
+	esac
+	shift
+done
+addr=${portal%:*}
+if grep -qx "$addr" "$d/hang" 2>/dev/null; then
+	exec sleep 1000
+fi
+if grep -qx "$addr" "$d/fail" 2>/dev/null; then
+	echo "iscsiadm: cannot make connection to $addr: No route to host" >&2
+	exit 4
+fi
+case $mode/$op in
+discovery/*)
+	case $addr in
+	192.168.122.99|192.168.152.99) n=hpms01; a=192.168.122.99; b=192.168.152.99 ;;
+	*) n=hpms02; a=192.168.122.98; b=192.168.152.98 ;;
+	esac
+	echo "$a:3260,1 iqn.2016-02.local.virtual:$n.vg1"
+	echo "$b:3260,1 iqn.2016-02.local.virtual:$n.vg1"
+	;;
+node/update) ;;
+node/login)
+	if grep -qx "$tgt $portal" "$d/sessions" 2>/dev/null; then
+		echo "iscsiadm: default: 1 session requested, but 1 already present." >&2
+		exit 15
+	fi
+	echo "$tgt $portal" >> "$d/sessions"
+	echo "Logging in to [iface: default, target: $tgt, portal: $portal]"
+	echo "Login to [iface: default, target: $tgt, portal: $portal] successful."
+	;;
+*) echo "fake iscsiadm: unsupported $mode/$op" >&2; exit 7 ;;
+esac
+exit 0

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The Prometheus exposition (checked by promtool) and the /metrics HTTP
+ * server against good, malformed, oversized and slow clients. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "exposition.h"
+#include "http_metrics.h"
+#include "mpath_client.h"
+#include "topology.h"
+
+static struct pw_conf conf;
+static struct pw_view view;
+static struct map_stats ms[2];
+static struct portal_stats ps[2];
+
+static int setup(void **state)
+{
+	char err[256];
+	struct mpath_source mp;
+	struct rtpg_source rt;
+	struct view_opts o;
+
+	(void)state;
+	if (!conf_load(MON_FX_DIR "/good/pathwarden.conf", &conf, err,
+		       sizeof(err)))
+		return -1;
+	mpath_source_captured(&mp, MON_FX_DIR "/good/capture");
+	rtpg_source_replay(&rt, MON_FX_DIR "/good/replay");
+	o = (struct view_opts){ &conf, MON_FX_DIR "/good/root", &mp, &rt,
+				false };
+	if (!view_build(&view, &o))
+		return -1;
+	snprintf(ms[0].map, sizeof(ms[0].map), "mpatha");
+	snprintf(ms[1].map, sizeof(ms[1].map), "odd\"name\\x");
+	for (int i = 0; i < 2; i++) {
+		hist_init(&ms[i].stall, stall_bounds, stall_n);
+		hist_init(&ms[i].probe_latency, probe_latency_bounds,
+			  probe_latency_n);
+	}
+	hist_observe(&ms[0].probe_latency, 0.0004);
+	hist_observe(&ms[0].probe_latency, 0.003);
+	hist_observe(&ms[0].probe_latency, 100);
+	hist_observe(&ms[0].stall, 2.05);
+	ms[0].failovers = 1;
+	snprintf(ps[0].node, sizeof(ps[0].node), "hpms01");
+	snprintf(ps[0].portal, sizeof(ps[0].portal), "192.168.122.99:3260");
+	ps[0].up = 1;
+	snprintf(ps[1].node, sizeof(ps[1].node), "hpms02");
+	snprintf(ps[1].portal, sizeof(ps[1].portal), "192.168.122.98:3260");
+	ps[1].up = -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	view_free(&view);
+	return 0;
+}
+
+static char *render(void *arg, size_t *len)
+{
+	struct expo_input in = { .view = &view, .maps = ms, .n_maps = 2,
+				 .portals = ps, .n_portals = 2,
+				 .alua_events = 3, .multipathd_up = 1 };
+
+	(void)arg;
+	return exposition_render(&in, len);
+}
+
+static void test_histogram(void **state)
+{
+	(void)state;
+	assert_int_equal(ms[0].probe_latency.counts[0], 1);	/* <= 0.5 ms */
+	assert_int_equal(ms[0].probe_latency.counts[3], 1);	/* <= 5 ms */
+	assert_int_equal(ms[0].probe_latency.count, 3);	/* 100 s: +Inf */
+}
+
+static void test_exposition(void **state)
+{
+	size_t len;
+	char *text = render(NULL, &len);
+	char path[] = "/tmp/pw-metrics-XXXXXX", cmd[256];
+	int fd, rc;
+
+	(void)state;
+	assert_non_null(text);
+	assert_int_equal(strlen(text), len);
+	assert_non_null(strstr(text, "pathwarden_path_alua_state{map=\"mpatha"
+				     "\",dev=\"sda\",node=\"hpms01\",state="
+				     "\"active/optimized\"} 1\n"));
+	assert_non_null(strstr(text, "pathwarden_path_alua_state{map=\"mpatha"
+				     "\",dev=\"sdc\",node=\"hpms02\",state="
+				     "\"active/optimized\"} 0\n"));
+	assert_non_null(strstr(text, "pathwarden_path_in_use{map=\"mpatha\","
+				     "dev=\"sdc\",node=\"hpms02\"} 0\n"));
+	assert_non_null(strstr(text, "pathwarden_map_verdict{map=\"mpatha\","
+				     "verdict=\"ok\"} 1\n"));
+	assert_non_null(strstr(text, "pathwarden_probe_latency_seconds_bucket"
+				     "{map=\"mpatha\",le=\"0.005\"} 2\n"));
+	assert_non_null(strstr(text, "pathwarden_probe_latency_seconds_bucket"
+				     "{map=\"mpatha\",le=\"+Inf\"} 3\n"));
+	assert_non_null(strstr(text, "map=\"odd\\\"name\\\\x\""));
+	/* never probed: no up/down claim */
+	assert_null(strstr(text, "pathwarden_portal_up{node=\"hpms02\""));
+	assert_non_null(strstr(text, "pathwarden_portal_up{node=\"hpms01\","
+				     "portal=\"192.168.122.99:3260\"} 1\n"));
+	assert_null(strstr(text, "SECRET"));
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	/* promtool lints names, units, types and the text format. */
+	snprintf(cmd, sizeof(cmd), "promtool check metrics < %s 2>&1", path);
+	rc = system(cmd);
+	unlink(path);
+	free(text);
+	assert_int_equal(WEXITSTATUS(rc), 0);
+}
+
+/* ---- HTTP ------------------------------------------------------------ */
+
+static int client(uint16_t port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	return fd;
+}
+
+/* Run the loop until @fd has a full response (server closes) or the
+ * loop rounds run out. */
+static size_t exchange(struct loop *l, int fd, char *buf, size_t max)
+{
+	size_t got = 0;
+
+	for (int round = 0; round < 200; round++) {
+		struct pollfd p = { fd, POLLIN, 0 };
+
+		loop_once(l, 5);
+		while (poll(&p, 1, 0) == 1) {
+			ssize_t n = recv(fd, buf + got, max - 1 - got,
+					 MSG_DONTWAIT);
+
+			if (n <= 0) {
+				buf[got] = '\0';
+				return got;
+			}
+			got += (size_t)n;
+		}
+	}
+	buf[got] = '\0';
+	return got;
+}
+
+static void send_str(int fd, const char *s)
+{
+	assert_int_equal(send(fd, s, strlen(s), 0), (ssize_t)strlen(s));
+}
+
+static void test_http(void **state)
+{
+	struct loop l;
+	struct http_server s;
+	static char buf[1 << 20];
+	int fd, slow[HTTP_MAX_CONNS + 4];
+
+	(void)state;
+	loop_init(&l);
+	assert_int_equal(http_server_start(&s, &l, "127.0.0.1", 0, render,
+					   NULL), 0);
+	assert_true(s.port != 0);
+	s.timeout_ns = 300000000ull;
+
+	fd = client(s.port);
+	send_str(fd, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+	exchange(&l, fd, buf, sizeof(buf));
+	close(fd);
+	assert_true(!strncmp(buf, "HTTP/1.1 200 OK\r\n", 17));
+	assert_non_null(strstr(buf, "Content-Type: text/plain; version=0.0.4"));
+	assert_non_null(strstr(buf, "pathwarden_multipathd_up 1\n"));
+
+	fd = client(s.port);
+	send_str(fd, "POST /metrics HTTP/1.1\r\n\r\n");
+	exchange(&l, fd, buf, sizeof(buf));
+	close(fd);
+	assert_true(!strncmp(buf, "HTTP/1.1 405 ", 13));
+	assert_non_null(strstr(buf, "Allow: GET\r\n"));
+
+	fd = client(s.port);
+	send_str(fd, "GET / HTTP/1.1\r\n\r\n");
+	exchange(&l, fd, buf, sizeof(buf));
+	close(fd);
+	assert_true(!strncmp(buf, "HTTP/1.1 404 ", 13));
+
+	fd = client(s.port);
+	send_str(fd, "\x01\x02garbage\r\n\r\n");
+	exchange(&l, fd, buf, sizeof(buf));
+	close(fd);
+	assert_true(!strncmp(buf, "HTTP/1.1 400 ", 13));
+
+	/* Headers that never end within the buffer. */
+	fd = client(s.port);
+	send_str(fd, "GET /metrics HTTP/1.1\r\n");
+	for (int i = 0; i < 100; i++)
+		send_str(fd, "X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+			     "aaaaaaaaaaaaaaaaaa\r\n");
+	exchange(&l, fd, buf, sizeof(buf));
+	close(fd);
+	assert_true(!strncmp(buf, "HTTP/1.1 431 ", 13));
+
+	/* More slow clients than slots, each sending half a request: a
+	 * real scrape still gets through, and they are all dropped by
+	 * their deadline. */
+	for (int i = 0; i < HTTP_MAX_CONNS + 4; i++) {
+		slow[i] = client(s.port);
+		send_str(slow[i], "GET /met");
+		loop_once(&l, 5);
+	}
+	fd = client(s.port);
+	send_str(fd, "GET /metrics HTTP/1.0\r\n\r\n");
+	exchange(&l, fd, buf, sizeof(buf));
+	close(fd);
+	assert_true(!strncmp(buf, "HTTP/1.1 200 OK\r\n", 17));
+	/* A client that closes before sending anything. */
+	close(client(s.port));
+	for (int round = 0; round < 100; round++)
+		loop_once(&l, 10);
+	for (int i = 0; i < HTTP_MAX_CONNS; i++)
+		assert_int_equal(s.conns[i].fd, -1);
+	for (int i = 0; i < HTTP_MAX_CONNS + 4; i++) {
+		/* every slow client sees EOF, not a response */
+		ssize_t n = recv(slow[i], buf, sizeof(buf), MSG_DONTWAIT);
+
+		assert_true(n == 0 || (n < 0 && errno == ECONNRESET));
+		close(slow[i]);
+	}
+	assert_true(s.rejected >= 5);
+	http_server_stop(&s);
+}
+
+static void test_bind_errors(void **state)
+{
+	struct loop l;
+	struct http_server s;
+
+	(void)state;
+	loop_init(&l);
+	assert_int_equal(http_server_start(&s, &l, "localhost", 0, render,
+					   NULL), -EINVAL);
+	assert_int_equal(http_server_start(&s, &l, "192.0.2.1", 0, render,
+					   NULL), -EADDRNOTAVAIL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_histogram),
+		cmocka_unit_test(test_exposition),
+		cmocka_unit_test(test_http),
+		cmocka_unit_test(test_bind_errors),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* When to send switchgroup, and the guard against fighting failback, on
+ * the generated fixture hosts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "mpath_client.h"
+#include "switcher.h"
+#include "topology.h"
+
+#define S 1000000000ull
+
+static struct pw_conf conf;
+
+static void load(const char *scenario, struct pw_view *v, bool rtpg)
+{
+	char dir[300], cap[400], root[400], rep[400], cf[400], err[256];
+	struct mpath_source mp;
+	struct rtpg_source rt;
+	struct view_opts o;
+
+	snprintf(dir, sizeof(dir), "%s/%s", MON_FX_DIR, scenario);
+	snprintf(cap, sizeof(cap), "%s/capture", dir);
+	snprintf(root, sizeof(root), "%s/root", dir);
+	snprintf(rep, sizeof(rep), "%s/replay", dir);
+	snprintf(cf, sizeof(cf), "%s/pathwarden.conf", dir);
+	assert_true(conf_load(cf, &conf, err, sizeof(err)));
+	mpath_source_captured(&mp, cap);
+	rtpg_source_replay(&rt, rep);
+	o = (struct view_opts){ &conf, root, &mp, rtpg ? &rt : NULL, false };
+	assert_true(view_build(v, &o));
+	assert_int_equal(v->n_maps, 1);
+}
+
+static enum switch_action decide(const char *scenario, bool rtpg,
+				 unsigned int *group)
+{
+	struct pw_view v;
+	struct switch_guard g = { 0 };
+	char why[160];
+	enum switch_action a;
+
+	load(scenario, &v, rtpg);
+	a = switch_decide(&v.maps[0], &g, 10 * S, group, why, sizeof(why));
+	print_message("# %s: %s\n", scenario, why);
+	view_free(&v);
+	return a;
+}
+
+static void test_decisions(void **state)
+{
+	unsigned int g;
+
+	(void)state;
+	assert_int_equal(decide("good", true, &g), SW_NONE);
+	assert_int_equal(decide("misrouted", true, &g), SW_SWITCH);
+	assert_int_equal(g, 2);
+	/* The daemon decides from scsi_dh_alua's sysfs state, no RTPG. */
+	assert_int_equal(decide("misrouted", false, &g), SW_SWITCH);
+	assert_int_equal(g, 2);
+	assert_int_equal(decide("bothao", true, &g), SW_NONE);
+	assert_int_equal(decide("multibus", true, &g), SW_NONE);
+	assert_int_equal(decide("disagree", true, &g), SW_NONE);
+}
+
+/* The optimized group's paths are all down: switching would only make
+ * dm fail over again. */
+static void test_no_usable(void **state)
+{
+	struct pw_view v;
+	struct switch_guard g = { 0 };
+	unsigned int grp;
+	char why[160];
+
+	(void)state;
+	load("misrouted", &v, true);
+	for (size_t i = 0; i < v.maps[0].mp->n_paths; i++)
+		if (v.maps[0].paths[i].mp->group == 2)
+			v.maps[0].paths[i].verdict = PW_PATH_DOWN;
+	assert_int_equal(switch_decide(&v.maps[0], &g, S, &grp, why,
+				       sizeof(why)), SW_NONE);
+	assert_non_null(strstr(why, "no usable path"));
+	view_free(&v);
+}
+
+static void test_guard(void **state)
+{
+	struct pw_view v;
+	struct switch_guard g = { 0 };
+	struct pw_map *m;
+	unsigned int grp;
+	char why[160];
+	uint64_t t = 100 * S;
+
+	(void)state;
+	load("misrouted", &v, true);
+	m = &v.maps[0];
+	/* multipathd accepted it: no revert */
+	switch_note_sent(&g, 2, t);
+	m->active_group = 2;
+	assert_false(switch_note_observed(&g, m, t + S));
+	/* reverted three times within a minute: hold off */
+	for (int i = 0; i < SW_REVERT_LIMIT; i++) {
+		t += 5 * S;
+		m->active_group = 1;
+		assert_int_equal(switch_decide(m, &g, t, &grp, why,
+					       sizeof(why)), SW_SWITCH);
+		switch_note_sent(&g, grp, t);
+		m->active_group = 2;		/* dm took it */
+		assert_false(switch_note_observed(&g, m, t));
+		m->active_group = 1;		/* failback undid it */
+		assert_true(switch_note_observed(&g, m, t + S));
+	}
+	assert_int_equal(switch_decide(m, &g, t + 2 * S, &grp, why,
+				       sizeof(why)), SW_HELD);
+	assert_int_equal(grp, 2);
+	assert_non_null(strstr(why, "reverted 3"));
+	assert_int_equal(switch_decide(m, &g, t + SW_HOLD_NS + 2 * S, &grp,
+				       why, sizeof(why)), SW_SWITCH);
+	/* A change of the optimized group is not a revert. */
+	g = (struct switch_guard){ 0 };
+	switch_note_sent(&g, 2, t);
+	m->ao_group = 1;
+	assert_false(switch_note_observed(&g, m, t + S));
+	/* Neither is a revert long after our switch. */
+	m->ao_group = 2;
+	assert_false(switch_note_observed(&g, m, t + SW_REVERT_SPAN_NS + S));
+	view_free(&v);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decisions),
+		cmocka_unit_test(test_no_usable),
+		cmocka_unit_test(test_guard),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

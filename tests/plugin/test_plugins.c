@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Plugin harness: loads libcheckrtpg.so and libpriortpg.so the way
+ * multipathd 0.9.4 does and drives them against replayed devices.
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "checkers.h"
+#include "structs.h"
+
+#include "fake_sg.h"
+#include "mp_loader.h"
+
+static struct mp_checker rtpg;
+static struct mp_prio prio;
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static int thread_count(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+static int setup(void **state)
+{
+	char err[256];
+	(void)state;
+
+	if (mp_checker_load(PLUGIN_DIR "/libcheckrtpg.so", &rtpg, err,
+			    sizeof(err))) {
+		fprintf(stderr, "load checker: %s\n", err);
+		return -1;
+	}
+	if (mp_prio_load(PRIO_DIR "/libpriortpg.so", &prio, err,
+			 sizeof(err))) {
+		fprintf(stderr, "load prio: %s\n", err);
+		return -1;
+	}
+	mp_checker_set_async(&rtpg, 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	mp_prio_unload(&prio);
+	mp_checker_unload(&rtpg);
+	return 0;
+}
+
+static const char *message(void)
+{
+	return checker_message(&rtpg.c);
+}
+
+static bool is_running_msg(void)
+{
+	return strstr(message(), "still running") != NULL;
+}
+
+/* Check as multipathd's 1 s ticks would, faster: until a final answer. */
+static int check_settled(void)
+{
+	uint64_t until = now_ms() + 3000;
+	int st;
+
+	for (;;) {
+		st = mp_checker_check(&rtpg, PATH_UP);
+		if (st != PATH_PENDING || !is_running_msg())
+			return st;
+		if (now_ms() > until)
+			return st;
+		sleep_ms(5);
+	}
+}
+
+struct state_case {
+	const char *fixture;
+	int path_state;
+	int prio;
+	const char *msg;
+};
+
+static void test_each_state(void **state)
+{
+	static const struct state_case cases[] = {
+		{ "lio-hpms01-ao", PATH_UP, 50, " tpg 1 active/optimized" },
+		{ "lio-hpms01-ano", PATH_UP, 10, " tpg 1 active/non-optimized" },
+		{ "lio-hpms01-lbd", PATH_UP, 5, " tpg 1 lba-dependent" },
+		{ "lio-hpms01-standby", PATH_GHOST, 1, " tpg 1 standby" },
+		{ "lio-hpms01-unavailable", PATH_DOWN, 0, " tpg 1 unavailable" },
+		{ "lio-hpms01-offline", PATH_DOWN, 0, " tpg 1 offline" },
+		{ "lio-hpms01-transitioning", PATH_PENDING, 0,
+		  " tpg 1 transitioning" },
+		{ "lio-hpms01-ano-preferred", PATH_UP, 90,
+		  " tpg 1 active/non-optimized" },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int fd = fake_sg_open(cases[i].fixture);
+		struct path *pp = mp_path_new(fd, "sdx");
+
+		assert_int_equal(mp_checker_init(&rtpg, fd, 5), 0);
+		assert_int_equal(check_settled(), cases[i].path_state);
+		assert_string_equal(message(), cases[i].msg);
+		assert_int_equal(prio.getprio(pp, "", 5000), cases[i].prio);
+		mp_checker_free(&rtpg);
+		mp_path_free(pp);
+		fake_sg_close(fd);
+	}
+}
+
+static void test_transitioning_never_down(void **state)
+{
+	int fd = fake_sg_open("lio-hpms01-ao");
+	(void)state;
+
+	assert_int_equal(mp_checker_init(&rtpg, fd, 5), 0);
+	assert_int_equal(check_settled(), PATH_UP);
+	fake_sg_set(fd, "lio-hpms01-transitioning");
+	for (int i = 0; i < 5; i++) {
+		/* pending: multipathd keeps the previous state (up) */
+		assert_int_equal(check_settled(), PATH_PENDING);
+		assert_string_equal(message(), " tpg 1 transitioning");
+	}
+	fake_sg_set(fd, "rtpg-sense-transitioning");
+	assert_int_equal(check_settled(), PATH_PENDING);
+	fake_sg_set(fd, "lio-hpms01-ano");
+	assert_int_equal(check_settled(), PATH_UP);
+	assert_string_equal(message(), " tpg 1 active/non-optimized");
+	mp_checker_free(&rtpg);
+	fake_sg_close(fd);
+}
+
+static void test_bad_devices(void **state)
+{
+	static const struct state_case cases[] = {
+		{ "rtpg-garbage", PATH_DOWN, -1, " malformed RTPG response" },
+		{ "rtpg-transport", PATH_DOWN, -1, " transport error" },
+		{ "rtpg-busy", PATH_PENDING, -1, " RTPG got a busy status" },
+		{ "no-alua", PATH_WILD, -1,
+		  " device does not support ALUA; use path_checker tur" },
+		{ "rtpg-unsupported", PATH_WILD, -1,
+		  " device does not support ALUA; use path_checker tur" },
+		{ "group-missing", PATH_DOWN, -1,
+		  " own target port group missing from RTPG" },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int fd = fake_sg_open(cases[i].fixture);
+		struct path *pp = mp_path_new(fd, "sdx");
+
+		assert_int_equal(mp_checker_init(&rtpg, fd, 5), 0);
+		assert_int_equal(check_settled(), cases[i].path_state);
+		assert_string_equal(message(), cases[i].msg);
+		assert_true(prio.getprio(pp, "", 5000) < 0);
+		mp_checker_free(&rtpg);
+		mp_path_free(pp);
+		fake_sg_close(fd);
+	}
+}
+
+static void test_sync_mode(void **state)
+{
+	int fd = fake_sg_open("lio-hpms01-standby");
+	(void)state;
+
+	mp_checker_set_async(&rtpg, 0);
+	assert_int_equal(mp_checker_init(&rtpg, fd, 5), 0);
+	assert_int_equal(mp_checker_check(&rtpg, PATH_UP), PATH_GHOST);
+	mp_checker_free(&rtpg);
+	mp_checker_set_async(&rtpg, 1);
+	fake_sg_close(fd);
+}
+
+/*
+ * A target that never answers: every call returns at once, the path times
+ * out within checker_timeout plus a second, and no thread piles up.
+ */
+static void test_hung_target(void **state)
+{
+	int base = thread_count(), most = base, fd, st = PATH_PENDING;
+	uint64_t start, slowest = 0, timed_out_at = 0;
+	(void)state;
+
+	fd = fake_sg_open("rtpg-hang");
+	assert_int_equal(mp_checker_init(&rtpg, fd, 1), 0);
+	start = now_ms();
+	while (now_ms() - start < 3000) {
+		uint64_t t0 = now_ms(), took;
+
+		st = mp_checker_check(&rtpg, PATH_UP);
+		took = now_ms() - t0;
+		if (took > slowest)
+			slowest = took;
+		if (thread_count() > most)
+			most = thread_count();
+		if (st == PATH_TIMEOUT && !timed_out_at)
+			timed_out_at = now_ms() - start;
+		sleep_ms(50);
+	}
+	assert_int_equal(st, PATH_TIMEOUT);
+	assert_string_equal(message(), " timed out");
+	/*
+	 * Reported at timeout + 1 s slack (2 s), and in any case long before
+	 * the hung command returns (4 s); bounds are loose for loaded CI.
+	 */
+	assert_true(timed_out_at >= 2000 && timed_out_at < 3500);
+	assert_true(slowest < 500);		/* never blocks multipathd */
+	assert_true(most <= base + 1);		/* one worker, not one per tick */
+	/* freeing while the worker hangs in SG_IO must not block */
+	start = now_ms();
+	mp_checker_free(&rtpg);
+	assert_true(now_ms() - start < 500);
+	/*
+	 * The worker ends when the command does (4 s after it started) and
+	 * cleans up after itself; allow a loaded machine a few more seconds.
+	 */
+	start = now_ms();
+	while (thread_count() > base && now_ms() - start < 6000)
+		sleep_ms(50);
+	assert_int_equal(thread_count(), base);
+	fake_sg_close(fd);
+	print_message("hung target: timeout reported after %llu ms, "
+		      "slowest check call %llu ms, threads %d -> %d\n",
+		      (unsigned long long)timed_out_at,
+		      (unsigned long long)slowest, base, most);
+}
+
+/* One SCSI command per path per cycle: the prio takes the checker's answer. */
+static void test_one_command_per_cycle(void **state)
+{
+	int fd = fake_sg_open("lio-hpms01-ao");
+	struct path *pp = mp_path_new(fd, "sdx");
+	unsigned int before;
+	(void)state;
+
+	assert_int_equal(mp_checker_init(&rtpg, fd, 5), 0);
+	assert_int_equal(check_settled(), PATH_UP);	/* identity read here */
+	assert_int_equal(prio.getprio(pp, "", 5000), 50);
+	before = fake_sg_total(fd);
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(check_settled(), PATH_UP);
+		assert_int_equal(prio.getprio(pp, "", 5000), 50);
+	}
+	assert_int_equal(fake_sg_total(fd) - before, 10);
+	/* a second prio call in the same cycle asks the device itself */
+	before = fake_sg_total(fd);
+	assert_int_equal(prio.getprio(pp, "", 5000), 50);
+	assert_int_equal(fake_sg_total(fd) - before, 3);
+	mp_checker_free(&rtpg);
+	mp_path_free(pp);
+	fake_sg_close(fd);
+}
+
+static void test_prio_args(void **state)
+{
+	int fd = fake_sg_open("lio-hpms01-ao-preferred");
+	struct path *pp = mp_path_new(fd, "sdx");
+	(void)state;
+
+	assert_int_equal(prio.getprio(pp, "", 5000), 50);
+	assert_int_equal(prio.getprio(pp, "exclusive_pref_bit", 5000), 130);
+	assert_int_equal(prio.getprio(pp, "ao=60 pref=20", 5000), 60);
+	assert_int_equal(prio.getprio(pp, "ao=60,exclusive_pref_bit,pref=20",
+				      5000), 80);
+	/* a bad word is reported and the defaults apply */
+	assert_int_equal(prio.getprio(pp, "ao=banana", 5000), 50);
+	pp->fd = -1;
+	assert_true(prio.getprio(pp, "", 5000) < 0);
+	pp->fd = fd;
+	mp_path_free(pp);
+	fake_sg_close(fd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_each_state),
+		cmocka_unit_test(test_transitioning_never_down),
+		cmocka_unit_test(test_bad_devices),
+		cmocka_unit_test(test_sync_mode),
+		cmocka_unit_test(test_hung_target),
+		cmocka_unit_test(test_one_command_per_cycle),
+		cmocka_unit_test(test_prio_args),
+	};
+
+	return cmocka_run_group_tests_name("plugins", tests, setup, teardown);
+}

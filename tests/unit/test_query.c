@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The per-path query, its verdict and the prio values, each on a replayed
+ * device (the .replay scripts in tests/fixtures).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pathwarden/replay.h"
+#include "pathwarden/tpg_cache.h"
+#include "pathwarden/tpg_query.h"
+
+struct run {
+	struct replay_dev *rd;
+	struct scsi_dev dev;
+	struct tpg_identity id;
+	struct tpg_answer ans;
+	struct rtpg_report rep;
+};
+
+static void run_fixture(const char *name, struct run *r)
+{
+	char path[512], err[128] = "";
+
+	memset(r, 0, sizeof(*r));
+	snprintf(path, sizeof(path), "%s/%s.replay", FIXTURE_DIR, name);
+	r->rd = replay_load(path, err, sizeof(err));
+	if (!r->rd)
+		fail_msg("%s: %s", path, err);
+	replay_attach(&r->dev, r->rd);
+	tpg_query(&r->dev, 1000, &r->id, &r->ans, &r->rep);
+}
+
+static void done(struct run *r)
+{
+	replay_free(r->rd);
+}
+
+struct state_case {
+	const char *fixture;
+	enum alua_state state;
+	enum path_verdict verdict;
+	int prio;
+};
+
+static void test_every_state(void **state)
+{
+	static const struct state_case cases[] = {
+		{ "lio-hpms01-ao", ALUA_ACTIVE_OPTIMIZED, PV_UP, 50 },
+		{ "lio-hpms01-ano", ALUA_ACTIVE_NONOPTIMIZED, PV_UP, 10 },
+		{ "lio-hpms01-lbd", ALUA_LBA_DEPENDENT, PV_UP, 5 },
+		{ "lio-hpms01-standby", ALUA_STANDBY, PV_GHOST, 1 },
+		{ "lio-hpms01-unavailable", ALUA_UNAVAILABLE, PV_DOWN, 0 },
+		{ "lio-hpms01-offline", ALUA_OFFLINE, PV_DOWN, 0 },
+		{ "lio-hpms01-transitioning", ALUA_TRANSITIONING, PV_PENDING, 0 },
+		{ "lio-hpms01-ano-preferred", ALUA_ACTIVE_NONOPTIMIZED, PV_UP, 90 },
+		{ "lio-hpms01-ao-preferred", ALUA_ACTIVE_OPTIMIZED, PV_UP, 50 },
+		{ "scst-length-only", ALUA_ACTIVE_OPTIMIZED, PV_UP, 50 },
+	};
+	struct prio_weights w;
+	(void)state;
+
+	prio_weights_default(&w);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r;
+
+		run_fixture(cases[i].fixture, &r);
+		assert_int_equal(r.ans.result, TPG_OK);
+		assert_true(r.id.valid);
+		assert_int_equal(r.id.group_id, 1);
+		assert_int_equal(r.id.rel_port, 1);
+		assert_int_equal(r.ans.own.group_id, 1);
+		assert_int_equal(r.ans.own.state, cases[i].state);
+		assert_int_equal(tpg_verdict(&r.ans), cases[i].verdict);
+		assert_int_equal(tpg_prio(&r.ans.own, &w), cases[i].prio);
+		assert_int_equal(r.rep.n_groups, 2);
+		/* first query: INQUIRY + VPD 0x83 + RTPG */
+		assert_int_equal(r.ans.commands, 3);
+		assert_true(r.ans.identity_reread);
+		done(&r);
+	}
+}
+
+static void test_identity_read_once(void **state)
+{
+	struct run r;
+	(void)state;
+
+	run_fixture("lio-hpms01-ao", &r);
+	assert_int_equal(replay_count(r.rd, "inq83"), 1);
+	for (int i = 0; i < 5; i++) {
+		tpg_query(&r.dev, 1000, &r.id, &r.ans, NULL);
+		assert_int_equal(r.ans.result, TPG_OK);
+		assert_int_equal(r.ans.commands, 1);	/* one RTPG per check */
+		assert_false(r.ans.identity_reread);
+	}
+	assert_int_equal(replay_count(r.rd, "inq83"), 1);
+	assert_int_equal(replay_count(r.rd, "rtpg"), 6);
+	done(&r);
+}
+
+static void test_unit_attention_retried(void **state)
+{
+	struct run r;
+	(void)state;
+
+	run_fixture("ua-then-ao", &r);
+	assert_int_equal(r.ans.result, TPG_OK);
+	assert_int_equal(r.ans.own.state, ALUA_ACTIVE_OPTIMIZED);
+	assert_int_equal(replay_count(r.rd, "rtpg"), 2);
+	assert_int_equal(r.ans.sense.verdict, SENSE_ALUA_CHANGED);
+	done(&r);
+}
+
+static void test_sense_on_rtpg_gives_state(void **state)
+{
+	struct run r;
+	(void)state;
+
+	run_fixture("rtpg-sense-transitioning", &r);
+	assert_int_equal(r.ans.result, TPG_OK);
+	assert_int_equal(r.ans.own.state, ALUA_TRANSITIONING);
+	assert_int_equal(tpg_verdict(&r.ans), PV_PENDING);
+	done(&r);
+}
+
+struct fail_case {
+	const char *fixture;
+	enum tpg_result result;
+	enum path_verdict verdict;
+};
+
+static void test_failures(void **state)
+{
+	static const struct fail_case cases[] = {
+		{ "no-alua", TPG_NOT_ALUA, PV_UNSUPPORTED },
+		{ "rtpg-unsupported", TPG_NOT_ALUA, PV_UNSUPPORTED },
+		{ "rtpg-transport", TPG_TRANSPORT, PV_DOWN },
+		{ "rtpg-busy", TPG_BAD_STATUS, PV_PENDING },
+		{ "rtpg-garbage", TPG_BAD_RESPONSE, PV_DOWN },
+		{ "group-missing", TPG_GROUP_MISSING, PV_DOWN },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r;
+
+		run_fixture(cases[i].fixture, &r);
+		assert_int_equal(r.ans.result, cases[i].result);
+		assert_int_equal(tpg_verdict(&r.ans), cases[i].verdict);
+		assert_non_null(tpg_result_name(r.ans.result));
+		done(&r);
+	}
+}
+
+static void test_group_missing_rereads_identity_once(void **state)
+{
+	struct run r;
+	(void)state;
+
+	run_fixture("lio-hpms01-ao", &r);
+	replay_free(r.rd);
+	/* the same device node now answers for an LU without our group */
+	{
+		char path[512], err[128];
+
+		snprintf(path, sizeof(path), "%s/group-missing.replay",
+			 FIXTURE_DIR);
+		r.rd = replay_load(path, err, sizeof(err));
+		assert_non_null(r.rd);
+		replay_attach(&r.dev, r.rd);
+	}
+	tpg_query(&r.dev, 1000, &r.id, &r.ans, NULL);
+	assert_int_equal(r.ans.result, TPG_GROUP_MISSING);
+	assert_true(r.ans.identity_reread);
+	/* RTPG, INQUIRY, VPD 0x83, RTPG: bounded, no loop */
+	assert_int_equal(r.ans.commands, 4);
+	done(&r);
+}
+
+static void test_timeout(void **state)
+{
+	struct replay_dev *rd;
+	struct scsi_dev dev;
+	struct tpg_identity id = { 0 };
+	struct tpg_answer ans;
+	char err[128];
+	(void)state;
+
+	rd = replay_load_string("inq good 00 00 05 02 1f 10 00 02\n"
+				"inq83 good 00 83 00 08 61 95 00 04 00 00 00 05\n"
+				"rtpg timeout\n", err, sizeof(err));
+	assert_non_null(rd);
+	replay_attach(&dev, rd);
+	tpg_query(&dev, 1000, &id, &ans, NULL);
+	assert_int_equal(ans.result, TPG_TIMEOUT);
+	assert_int_equal(tpg_verdict(&ans), PV_TIMEOUT);
+	assert_int_equal(id.group_id, 5);
+	replay_free(rd);
+}
+
+static void test_unit_attention_storm_bounded(void **state)
+{
+	struct replay_dev *rd;
+	struct scsi_dev dev;
+	struct tpg_identity id = { 0 };
+	struct tpg_answer ans;
+	char err[128];
+	(void)state;
+
+	rd = replay_load_string("inq good 00 00 05 02 1f 10 00 02\n"
+				"inq83 good 00 83 00 08 61 95 00 04 00 00 00 05\n"
+				"rtpg sense 06 2a 06\n", err, sizeof(err));
+	assert_non_null(rd);
+	replay_attach(&dev, rd);
+	tpg_query(&dev, 1000, &id, &ans, NULL);
+	assert_int_equal(ans.result, TPG_SENSE);
+	assert_int_equal(replay_count(rd, "rtpg"), 4);
+	replay_free(rd);
+}
+
+static void test_replay_script_errors(void **state)
+{
+	char err[128];
+	(void)state;
+
+	assert_null(replay_load_string("rtpg good zz\n", err, sizeof(err)));
+	assert_string_equal(err, "line 1: bad hex byte 'zz'");
+	assert_null(replay_load_string("# c\n\nfoo good\n", err, sizeof(err)));
+	assert_string_equal(err, "line 3: unknown command 'foo'");
+	assert_null(replay_load_string("rtpg sense 06\n", err, sizeof(err)));
+	assert_null(replay_load_string("  00 01\n", err, sizeof(err)));
+	assert_null(replay_load("/nonexistent/x.replay", err, sizeof(err)));
+}
+
+static void test_prio_weights(void **state)
+{
+	struct prio_weights w;
+	struct tpg_desc d = { .state = ALUA_ACTIVE_OPTIMIZED, .preferred = true };
+	char err[96];
+	(void)state;
+
+	prio_weights_default(&w);
+	assert_int_equal(tpg_prio(&d, &w), 50);
+	assert_true(prio_weights_parse("exclusive_pref_bit", &w, err,
+				       sizeof(err)));
+	assert_int_equal(tpg_prio(&d, &w), 130);
+	d.state = ALUA_STANDBY;
+	assert_int_equal(tpg_prio(&d, &w), 81);
+	d.preferred = false;
+	assert_true(prio_weights_parse("ao=70, ano=20 standby=2,max_age_ms=500",
+				       &w, err, sizeof(err)));
+	assert_int_equal(tpg_prio(&d, &w), 2);
+	d.state = ALUA_ACTIVE_NONOPTIMIZED;
+	assert_int_equal(tpg_prio(&d, &w), 20);
+	assert_int_equal(w.max_age_ms, 500);
+	d.state = ALUA_OFFLINE;
+	assert_int_equal(tpg_prio(&d, &w), 0);
+
+	assert_false(prio_weights_parse("bogus", &w, err, sizeof(err)));
+	assert_string_equal(err, "unknown prio_args word 'bogus'");
+	assert_false(prio_weights_parse("ao=-1", &w, err, sizeof(err)));
+	assert_false(prio_weights_parse("ao=", &w, err, sizeof(err)));
+	assert_false(prio_weights_parse("ao=99999", &w, err, sizeof(err)));
+	assert_false(prio_weights_parse("zz=1", &w, err, sizeof(err)));
+	assert_true(prio_weights_parse("", &w, err, sizeof(err)));
+	assert_true(prio_weights_parse(NULL, &w, err, sizeof(err)));
+}
+
+static void test_cache_take(void **state)
+{
+	struct dev_key k1 = { 1, 2, 3 }, k2 = { 1, 2, 4 };
+	struct tpg_answer a = { .result = TPG_OK }, out;
+	(void)state;
+
+	a.own.state = ALUA_STANDBY;
+	tpg_cache_store(&k1, &a, 1000);
+	assert_false(tpg_cache_take(&k2, 1500, 1100, &out));
+	assert_false(tpg_cache_take(&k1, 1500, 2501, &out));	/* too old */
+	assert_true(tpg_cache_take(&k1, 1500, 2500, &out));
+	assert_int_equal(out.own.state, ALUA_STANDBY);
+	/* consumed: a second prio call must ask the device */
+	assert_false(tpg_cache_take(&k1, 1500, 2500, &out));
+	tpg_cache_store(&k1, &a, 3000);
+	assert_true(tpg_cache_take(&k1, 1500, 3000, &out));
+	tpg_cache_store(&k1, &a, 4000);
+	tpg_cache_forget(&k1);
+	assert_false(tpg_cache_take(&k1, 1500, 4000, &out));
+	/* grow past the first allocation */
+	for (unsigned int i = 0; i < 200; i++) {
+		struct dev_key k = { 9, i, i };
+
+		tpg_cache_store(&k, &a, 5000);
+	}
+	{
+		struct dev_key k = { 9, 150, 150 };
+
+		assert_true(tpg_cache_take(&k, 10, 5000, &out));
+	}
+	tpg_cache_clear();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_state),
+		cmocka_unit_test(test_identity_read_once),
+		cmocka_unit_test(test_unit_attention_retried),
+		cmocka_unit_test(test_sense_on_rtpg_gives_state),
+		cmocka_unit_test(test_failures),
+		cmocka_unit_test(test_group_missing_rereads_identity_once),
+		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_unit_attention_storm_bounded),
+		cmocka_unit_test(test_replay_script_errors),
+		cmocka_unit_test(test_prio_weights),
+		cmocka_unit_test(test_cache_take),
+	};
+
+	return cmocka_run_group_tests_name("query", tests, NULL, NULL);
+}
