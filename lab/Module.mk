@@ -11,6 +11,16 @@ $(LAB_IO): $(BUILD)/lab/tools/pwlab-io.o
 
 lab-tools: $(LAB_IO)
 
+# What the guest needs of the project, through the project's own install
+# rules, into a stage the guest copies into its overlay.  Only these
+# targets, so that a broken install rule elsewhere (a missing man page)
+# does not take the lab down with it.
+LAB_INSTALL := install-lib install-checker install-prio install-mpconf
+lab-stage: all
+	@test -n "$(LAB_STAGE)" || { echo "lab-stage: set LAB_STAGE" >&2; exit 1; }
+	@$(MAKE) --no-print-directory DESTDIR=$(LAB_STAGE) \
+		$(filter $(LAB_INSTALL),$(INSTALL_TARGETS))
+
 lab-vm:
 	@lab/build-vm.sh
 
@@ -22,4 +32,4 @@ lab-shell: all $(LAB_IO)
 lab-e2e: all $(LAB_IO)
 	@scripts/run-test.sh $(RES) lab-e2e lab/run e2e --timeout 840
 
-.PHONY: lab-tools lab-vm lab-shell lab-e2e
+.PHONY: lab-tools lab-stage lab-vm lab-shell lab-e2e

@@ -11,7 +11,7 @@
 #   --config NAME     pathwarden (default) or stock: the initial multipath config
 #   --timeout SECS    hard limit for the whole boot (default 900)
 #   --interactive     serial console on this terminal (make lab-shell)
-#   --no-stage        do not run 'make install' into the stage first
+#   --no-stage        install nothing of the project into the guest
 # Exit status: the entry's, or 2 when the VM did not finish.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -46,15 +46,24 @@ case "$config" in pathwarden|stock) ;; *) lab_die "--config pathwarden|stock" ;;
 lab_step "build the lab tools" 300 "$LAB_BUILD/logs/tools.log" \
 	make --no-print-directory -C "$TREE" BUILD="$BUILD" lab-tools
 
-# The project as 'make install' lays it out; the guest copies it into its
-# overlay.
-stage="$LAB_BUILD/stage"
+# The project as 'make install' lays it out, as a tarball the guest unpacks
+# into its overlay.  A tarball, not a directory under build/: the top-level
+# Makefile includes every '*.d' it finds there, and conf.d is one.
+stage="$LAB_BUILD/stage.tar"
 if [ "$stage_it" = 1 ]; then
-	rm -rf "$stage"
-	mkdir -p "$stage"
-	lab_step "make install into the lab stage" 600 "$LAB_BUILD/logs/stage.log" \
-		make --no-print-directory -C "$TREE" BUILD="$BUILD" install \
-		DESTDIR="$stage"
+	sdir=$(mktemp -d "${TMPDIR:-/tmp}/pwlab-stage.XXXXXX")
+	if ! lab_step "install the project into the lab stage" 600 \
+		"$LAB_BUILD/logs/stage.log" \
+		make --no-print-directory -C "$TREE" BUILD="$BUILD" lab-stage \
+		LAB_STAGE="$sdir"; then
+		rm -rf "$sdir"
+		exit 1
+	fi
+	tar -C "$sdir" -cf "$stage.tmp" . && mv "$stage.tmp" "$stage"
+	rm -rf "$sdir"
+else
+	rm -f "$stage"
+	tar -cf "$stage" -T /dev/null
 fi
 
 case "$results" in /*) ;; *) results="$PWD/$results" ;; esac

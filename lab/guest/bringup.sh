@@ -8,19 +8,18 @@ PW_GUEST_DIR=${PW_GUEST_DIR:-$PW_TREE/lab/guest}
 . "$PW_GUEST_DIR/initiator.sh"
 . "$PW_GUEST_DIR/faults.sh"
 
-# The host staged 'make install DESTDIR=$PW_STAGE' of the checkout under
-# test; the host root is read-only, the overlay is not.  /lib is a link to
-# usr/lib on the host: keep directory links as they are.
+# The host staged the project's install rules (make lab-stage) of the
+# checkout under test as a tarball; the host root is read-only, the overlay
+# is not.  /lib is a link to usr/lib on the host: keep directory links.
 lab_install_project() {
-	[ -n "${PW_STAGE:-}" ] && [ -d "$PW_STAGE" ] || {
+	[ -n "${PW_STAGE:-}" ] && [ -f "$PW_STAGE" ] || {
 		echo "no staged install (PW_STAGE=${PW_STAGE:-unset})"
 		return 1
 	}
-	tar -C "$PW_STAGE" -cf - . | tar -C / -xf - --keep-directory-symlink \
-		--no-same-owner || return 1
+	tar -C / -xvf "$PW_STAGE" --keep-directory-symlink --no-same-owner \
+		--no-overwrite-dir || return 1
 	# No ldconfig: it walks every library over 9p (25 s under TCG), and
 	# the plugins find libpathwarden through their run path.
-	(cd "$PW_STAGE" && find . -type f -o -type l) | sed 's|^\.||'
 }
 
 lab_bringup() {
@@ -45,6 +44,8 @@ lab_bringup() {
 		return 1
 	}
 	log "bring-up done: $(mp_npaths) paths, map $(mp_map)"
+	mp_paths | sed 's/^/#   /'
+	return 0
 }
 
 lab_collect() {

@@ -52,11 +52,16 @@ ini_ndisks() { ls -d /sys/block/sd* 2>/dev/null | wc -l; }
 ini_multipath_conf() {
 	mkdir -p /etc/multipath/conf.d
 	rm -f /etc/multipath/wwids /etc/multipath/bindings
+	# A fixed 5 s check interval (Debian lets it grow to 20 s on stable
+	# paths) so the tests see each state within seconds; the benchmark sets
+	# PW_LAB_MAX_POLLING=20 for Debian's own behaviour.
 	cat > /etc/multipath.conf <<CONF
 # pathwarden lab: every SCSI disk in the guest is a lab LUN.
 defaults {
 	find_multipaths no
 	user_friendly_names no
+	polling_interval ${PW_LAB_POLLING:-5}
+	max_polling_interval ${PW_LAB_MAX_POLLING:-5}
 }
 CONF
 }
@@ -121,9 +126,10 @@ mp_npaths() { mp_paths | grep -c '^sd'; }
 # mp_groups: "pri dm_st" per path group of the map, in table order.
 mp_topology() { multipathd show topology 2>/dev/null; }
 
+# ini_wait_map SECONDS: one map holding all four paths, whatever their
+# state: judging the states is the scenario's business.
 ini_wait_map() {
-	# Four paths up in one map.
 	wait_until "${1:-60}" sh -c \
-		'[ "$(multipathd show paths raw format "%d %T %m" 2>/dev/null |
-		      awk "\$2 == \"ready\" || \$2 == \"ghost\" { if (\$3 != \"[orphan]\") n++ } END { print n + 0 }")" -eq 4 ]'
+		'[ "$(multipathd show paths raw format "%d %m" 2>/dev/null |
+		      awk "\$2 != \"[orphan]\" { n++ } END { print n + 0 }")" -eq 4 ]'
 }

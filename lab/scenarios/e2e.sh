@@ -170,7 +170,7 @@ tap_check "the load did real work" \
 measure_idle() {
 	local label=$1 secs=60 m a1 a2 b1 b2 checks cmds
 	wait_until 60 baseline
-	sleep 25		# let the polling interval settle
+	sleep 5
 	m=$(log_mark)
 	a1=$(lio_in_cmds hpms01); b1=$(lio_in_cmds hpms02)
 	sleep "$secs"
