@@ -112,10 +112,9 @@ trap 'exit 130' INT TERM HUP
 t0=$(date +%s.%N)
 if [ "$interactive" = 1 ]; then
 	lab_say "booting the lab (Ctrl-A X quits qemu; 'exit' in the shell powers off)"
-	"${qemu[@]}" -serial mon:stdio -display none &
-	qpid=$!
-	wait "$qpid" || true
-	qpid=""
+	# In the foreground: a background job of a non-interactive shell gets
+	# /dev/null as its standard input, and the console would be deaf.
+	"${qemu[@]}" -serial mon:stdio -display none || true
 else
 	: > "$results/entry.out"
 	setsid "${qemu[@]}" -display none -monitor none \

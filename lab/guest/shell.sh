@@ -17,4 +17,7 @@ cat > "$rcfile" <<RC
 . "$PW_TREE/lab/guest/bringup.sh"
 PS1='pwlab# '
 RC
-setsid -c /bin/bash --rcfile "$rcfile" -i </dev/ttyS0 >/dev/ttyS0 2>&1
+# A session of its own with the serial line as its controlling terminal
+# (busybox cttyhack finds it), so job control and Ctrl-C work.
+stty -F /dev/ttyS0 sane 2>/dev/null
+setsid /bin/busybox cttyhack /bin/bash --rcfile "$rcfile" -i
