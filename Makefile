@@ -39,6 +39,10 @@ TEST_WRAPPER ?=
 MPT_SRC  := $(BUILD)/mpt/src
 RES      := $(BUILD)/test-results
 
+# Keep every intermediate file: deleting objects after the tests would
+# both rebuild them next time and print after the closing summary line.
+.SECONDARY:
+
 .PHONY: all check check-unit check-build check-lab install bench-check check-sanitize \
         valgrind fuzz clean setup
 all:
@@ -81,27 +85,29 @@ include $(filter-out lib/Module.mk,$(sort $(wildcard */Module.mk */*/Module.mk))
 
 # A test records pass/fail counts under $(RES); scripts/test-summary prints
 # the closing "N passed, N failed" line and fails the run if anything failed.
-check-unit: all
+# run-test.sh never fails a make target, so a non-zero make here means a
+# test could not even be built or started: that is recorded as a failure,
+# not left out of the count.
+define run_tests
 	@rm -rf $(RES) && mkdir -p $(RES)
-	@$(MAKE) --no-print-directory -k $(UNIT_TESTS) $(HOST_TESTS) || true
+	@$(MAKE) --no-print-directory -k $(1) || \
+		{ echo "a test target did not run (build failure above)"; \
+		  echo "0 1" > $(RES)/make-did-not-run.res; }
 	@scripts/test-summary $(RES)
+endef
+
+check-unit: all
+	$(call run_tests,$(UNIT_TESTS) $(HOST_TESTS))
 
 # What a package build can run: unprivileged, no VM, no fuzzer.
 check-build: all
-	@rm -rf $(RES) && mkdir -p $(RES)
-	@$(MAKE) --no-print-directory -k $(UNIT_TESTS) || true
-	@scripts/test-summary $(RES)
+	$(call run_tests,$(UNIT_TESTS))
 
 check: all
-	@rm -rf $(RES) && mkdir -p $(RES)
-	@$(MAKE) --no-print-directory -k $(UNIT_TESTS) $(HOST_TESTS) \
-		$(LAB_TESTS) || true
-	@scripts/test-summary $(RES)
+	$(call run_tests,$(UNIT_TESTS) $(HOST_TESTS) $(LAB_TESTS))
 
 check-lab: all
-	@rm -rf $(RES) && mkdir -p $(RES)
-	@$(MAKE) --no-print-directory -k $(LAB_TESTS) || true
-	@scripts/test-summary $(RES)
+	$(call run_tests,$(LAB_TESTS))
 
 check-sanitize:
 	@$(MAKE) --no-print-directory SANITIZE=1 check-unit

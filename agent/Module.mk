@@ -50,7 +50,7 @@ $(AGENT_UNIT_RUNS): run-agent-unit-%: $(BUILD)/tests/agent/test_%
 
 # CLI and OCF tests (TAP from shell) against made-up sysfs/configfs trees.
 run-agent-cli: $(AGENT_BIN)
-	@scripts/run-test.sh $(RES) agent-cli tests/agent/cli.sh $(AGENT_BIN)
+	@AGENT_WRAPPER="$(TEST_WRAPPER)" scripts/run-test.sh $(RES) agent-cli tests/agent/cli.sh $(AGENT_BIN)
 run-agent-ocf: $(AGENT_BIN)
 	@scripts/run-test.sh $(RES) agent-ocf tests/agent/ocf.sh $(AGENT_BIN) \
 		agent/ocf/alua

@@ -99,17 +99,26 @@ struct agent_target {
 struct backend {
 	const char *name;
 	const char *default_root;
-	/* Read every unit selected by *t, and every group of each. */
+	/*
+	 * Read every unit selected by *t, and every group of each.
+	 * AGENT_USAGE (a name is missing or malformed), AGENT_NOT_FOUND
+	 * (tree, unit or named group absent), AGENT_BAD_DATA (a value or
+	 * name the kernel would not show), AGENT_PERM, AGENT_ERR.
+	 */
 	enum agent_result (*discover)(struct agent_ctx *ctx,
 				      const struct agent_target *t,
 				      struct unit_set *out);
-	/* Can this group be put in this state by this backend? */
+	/* AGENT_OK or AGENT_UNSUPPORTED: would the kernel take this state? */
 	enum agent_result (*check_state)(struct agent_ctx *ctx,
 					 const struct tgt_group *g,
 					 enum alua_state state);
-	/* Path of the attribute that carries the state. */
+	/* Path of the attribute that carries the state; -1 if too long. */
 	int (*state_path)(const struct tgt_group *g, char *buf, size_t len);
-	/* Write one state; the value is formatted the backend's way. */
+	/*
+	 * Write one state, formatted the backend's way (SCST text, LIO
+	 * number).  AGENT_PERM, AGENT_NOT_FOUND, AGENT_UNSUPPORTED or
+	 * AGENT_ERR (the kernel refused it, short write).
+	 */
 	enum agent_result (*write_state)(struct agent_ctx *ctx,
 					 const struct tgt_group *g,
 					 enum alua_state state);

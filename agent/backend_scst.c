@@ -185,36 +185,19 @@ static enum agent_result missing_group(struct agent_ctx *ctx,
 			  u->n_groups ? have : "no target groups");
 }
 
-static enum agent_result scst_discover(struct agent_ctx *ctx,
-				       const struct agent_target *t,
-				       struct unit_set *out)
+/* Every target group of device group dg (under dgs) into u. */
+static enum agent_result read_dg(struct agent_ctx *ctx, const char *dgs,
+				 const char *dg, struct alua_unit *u)
 {
-	const char *root = t->root ? t->root : SCST_DEFAULT_ROOT;
-	char dgs[PATH_MAX], tgdir[PATH_MAX];
-	struct alua_unit *u;
+	char tgdir[PATH_MAX];
 	struct dirent **list;
 	enum agent_result res;
 	int n;
 
-	out->n_units = 0;
-	if (!t->device_group)
-		return agent_fail(ctx, AGENT_USAGE,
-				  "the scst backend needs --device-group");
-	if (!path_join(dgs, sizeof(dgs), root, "device_groups") ||
-	    !S_ISDIR(entry_mode(root, "device_groups")))
-		return agent_fail(ctx, AGENT_NOT_FOUND,
-				  "no SCST device groups under %s "
-				  "(is the scst module loaded?)", root);
-	if (!S_ISDIR(entry_mode(dgs, t->device_group)))
-		return agent_fail(ctx, AGENT_NOT_FOUND,
-				  "device group '%s' not found under %s",
-				  t->device_group, dgs);
-
-	u = &out->units[0];
 	memset(u, 0, sizeof(*u));
 	u->local_idx = u->remote_idx = -1;
-	snprintf(u->name, sizeof(u->name), "%s", t->device_group);
-	if (!path_join(u->path, sizeof(u->path), dgs, t->device_group) ||
+	snprintf(u->name, sizeof(u->name), "%s", dg);
+	if (!path_join(u->path, sizeof(u->path), dgs, dg) ||
 	    !path_join(tgdir, sizeof(tgdir), u->path, "target_groups"))
 		return agent_fail(ctx, AGENT_USAGE, "path too long");
 
@@ -243,9 +226,79 @@ static enum agent_result scst_discover(struct agent_ctx *ctx,
 			u->n_groups++;
 	}
 	dir_scan_free(list, n);
+	return res;
+}
+
+/* No device group named: every one, for a status overview only. */
+static enum agent_result read_all_dgs(struct agent_ctx *ctx, const char *dgs,
+				      struct unit_set *out)
+{
+	struct dirent **list;
+	enum agent_result res;
+	int n;
+
+	res = dir_scan(ctx, dgs, &list, &n);
 	if (res != AGENT_OK)
 		return res;
+	for (int i = 0; i < n && res == AGENT_OK; i++) {
+		const char *name = list[i]->d_name;
 
+		if (!S_ISDIR(entry_mode(dgs, name)))
+			continue;	/* "mgmt" */
+		if (!agent_name_valid(name)) {
+			res = agent_fail(ctx, AGENT_BAD_DATA,
+					 "%s: device group with an unexpected "
+					 "name", dgs);
+			break;
+		}
+		if (out->n_units >= AGENT_MAX_UNITS) {
+			res = agent_fail(ctx, AGENT_BAD_DATA,
+					 "%s: more than %d device groups; name "
+					 "one with --device-group", dgs,
+					 AGENT_MAX_UNITS);
+			break;
+		}
+		res = read_dg(ctx, dgs, name, &out->units[out->n_units]);
+		if (res == AGENT_OK)
+			out->n_units++;
+	}
+	dir_scan_free(list, n);
+	if (res == AGENT_OK && out->n_units == 0)
+		res = agent_fail(ctx, AGENT_NOT_FOUND,
+				 "no SCST device group under %s", dgs);
+	return res;
+}
+
+static enum agent_result scst_discover(struct agent_ctx *ctx,
+				       const struct agent_target *t,
+				       struct unit_set *out)
+{
+	const char *root = t->root ? t->root : SCST_DEFAULT_ROOT;
+	char dgs[PATH_MAX];
+	struct alua_unit *u;
+	enum agent_result res;
+
+	out->n_units = 0;
+	/* Group names belong to one device group: naming one needs it. */
+	if (!t->device_group && (t->need_groups || t->local || t->remote))
+		return agent_fail(ctx, AGENT_USAGE,
+				  "the scst backend needs --device-group");
+	if (!path_join(dgs, sizeof(dgs), root, "device_groups") ||
+	    !S_ISDIR(entry_mode(root, "device_groups")))
+		return agent_fail(ctx, AGENT_NOT_FOUND,
+				  "no SCST device groups under %s "
+				  "(is the scst module loaded?)", root);
+	if (!t->device_group)
+		return read_all_dgs(ctx, dgs, out);
+	if (!S_ISDIR(entry_mode(dgs, t->device_group)))
+		return agent_fail(ctx, AGENT_NOT_FOUND,
+				  "device group '%s' not found under %s",
+				  t->device_group, dgs);
+
+	u = &out->units[0];
+	res = read_dg(ctx, dgs, t->device_group, u);
+	if (res != AGENT_OK)
+		return res;
 	u->local_idx = find_group(u, t->local);
 	u->remote_idx = find_group(u, t->remote);
 	if (t->local && u->local_idx < 0)

@@ -234,8 +234,6 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (o->be == &backend_lio && o->target.device_group)
 		return fail_usage("--device-group is for the scst backend;"
 				  " use --device HBA/DEV");
-	if (o->be == &backend_scst && !o->target.device_group)
-		return fail_usage("the scst backend needs --device-group");
 	if (o->target.local && o->target.remote &&
 	    !strcmp(o->target.local, o->target.remote))
 		return fail_usage("--local and --remote name the same group "

@@ -13,8 +13,9 @@
 
 #include "agent.h"
 
-/* Larger than any attribute we read (a sysfs page is 4096 bytes). */
-#define ATTR_MAX 4096
+/* A whole sysfs/configfs page (4096 bytes, LIO's members list can fill
+ * it) and the terminating NUL. */
+#define ATTR_MAX (4096 + 1)
 
 /* "a/b" into buf; false when it does not fit. */
 bool path_join(char *buf, size_t len, const char *dir, const char *name);

@@ -19,7 +19,8 @@ static const struct state_names state_table[] = {
 	  "nonoptimized" },
 	{ ALUA_STANDBY, "standby", "SBY", "standby" },
 	{ ALUA_UNAVAILABLE, "unavailable", "UNAV", "unavailable" },
-	{ ALUA_LBA_DEPENDENT, "lba-dependent", "LBD", "lba_dependent" },
+	/* SCST has no LBA-dependent state (scst_tg.c): no sysfs name */
+	{ ALUA_LBA_DEPENDENT, "lba-dependent", "LBD", NULL },
 	{ ALUA_OFFLINE, "offline", "OFFL", "offline" },
 	{ ALUA_TRANSITIONING, "transitioning", "TRANS", "transitioning" },
 };
@@ -82,7 +83,7 @@ bool alua_state_parse(const char *text, enum alua_state *state)
 		const struct state_names *s = &state_table[i];
 
 		if (!strcasecmp(text, s->name) || !strcasecmp(text, s->abbrev) ||
-		    !strcasecmp(text, s->scst)) {
+		    (s->scst && !strcasecmp(text, s->scst))) {
 			*state = s->state;
 			return true;
 		}
@@ -96,6 +97,10 @@ bool alua_state_parse(const char *text, enum alua_state *state)
 	if (!strcasecmp(text, "non-optimized") ||
 	    !strcasecmp(text, "active/nonoptimized")) {
 		*state = ALUA_ACTIVE_NONOPTIMIZED;
+		return true;
+	}
+	if (!strcasecmp(text, "lba_dependent")) {	/* LIO's attribute name */
+		*state = ALUA_LBA_DEPENDENT;
 		return true;
 	}
 	if (text[0] < '0' || text[0] > '9')

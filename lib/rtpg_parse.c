@@ -36,6 +36,21 @@ uint32_t rtpg_wanted_len(const uint8_t *buf, size_t len)
 	return want > UINT32_MAX ? UINT32_MAX : (uint32_t)want;
 }
 
+/*
+ * LIO (seen on Linux 6.1, target_core_alua.c) computes RETURN DATA LENGTH
+ * in the extended format without the 4 extra header bytes and sends only
+ * that much: the last descriptor's last relative port id never arrives.
+ * scsi_dh_alua reads on past the data without noticing.  We accept exactly
+ * that shortfall, at the very end of an extended answer the device sent
+ * whole, and nothing else.
+ */
+static bool lio_short_extended(const struct rtpg_report *out, size_t off,
+			       size_t dlen, size_t end, size_t len)
+{
+	return out->extended && off + dlen == end + 4 && end == len &&
+	       end - off >= RTPG_DESC_LEN;
+}
+
 enum parse_result rtpg_parse(const uint8_t *buf, size_t len,
 			     struct rtpg_report *out)
 {
@@ -88,7 +103,15 @@ enum parse_result rtpg_parse(const uint8_t *buf, size_t len,
 		if (dlen > end - off) {
 			if (out->truncated)
 				break;
-			return PARSE_BAD_LENGTH;
+			if (!lio_short_extended(out, off, dlen, end, len))
+				return PARSE_BAD_LENGTH;
+			/*
+			 * Keep the whole descriptor header; the one port id
+			 * that was never sent is not listed.
+			 */
+			nports = (unsigned int)((end - off - RTPG_DESC_LEN) / 4);
+			dlen = end - off;
+			out->short_extended = true;
 		}
 		if (!alua_state_valid(d[0] & 0x0f))
 			return PARSE_BAD_FORMAT;
@@ -102,7 +125,7 @@ enum parse_result rtpg_parse(const uint8_t *buf, size_t len,
 		g->group_id = get_be16(d + 2);
 		g->status_code = d[5];
 		g->vendor_specific = d[6];
-		g->port_count = (uint8_t)nports;
+		g->port_count = d[7];	/* as reported, even if cut */
 		for (unsigned int i = 0; i < nports; i++) {
 			if (g->ports_listed == ALUA_MAX_LISTED_PORTS)
 				break;

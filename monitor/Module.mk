@@ -14,7 +14,6 @@ $(MON_LIB): $(MON_OBJS)
 $(PATHWARDEN): $(BUILD)/monitor/main.o $(MON_LIB) $(LIBPW_A)
 	$(CC) $(LDFLAGS) -o $@ $^ $(MON_LIBS) $(LIBPW_LIBS)
 
-include tests/monitor/Module.mk
 
 install-monitor: $(PATHWARDEN)
 	install -D -m 0755 $(PATHWARDEN) $(DESTDIR)$(SBINDIR)/pathwarden

@@ -54,13 +54,20 @@ static int rtpg_getprio(struct path *pp, char *args, unsigned int timeout)
 	    !tpg_cache_take(&key, w.max_age_ms, tpg_cache_now_ms(), &ans)) {
 		/*
 		 * No fresh checker answer (another checker is configured, or
-		 * the whole map's prios are being refreshed): ask ourselves.
-		 * The identity is not kept between calls, so this costs the
-		 * stock prio's INQUIRY + VPD 0x83 + RTPG.
+		 * the whole map's prios are being refreshed): ask ourselves,
+		 * one RTPG.
 		 */
 		struct scsi_dev dev;
-		struct tpg_identity id = { 0 };
+		struct tpg_identity id;
+		char devdir[300];
 
+		/*
+		 * The group id comes from the VPD page the kernel already
+		 * holds, as the stock prio reads it through udev; only
+		 * without sysfs does it cost INQUIRY and VPD 0x83 as well.
+		 */
+		snprintf(devdir, sizeof(devdir), "/sys/block/%s/device", pp->dev);
+		tpg_identity_from_sysfs(devdir, &id);
 		scsi_dev_init_fd(&dev, pp->fd);
 		tpg_query(&dev, timeout ? timeout : DEFAULT_TIMEOUT_MS, &id,
 			  &ans, NULL);

@@ -44,7 +44,10 @@ enum alua_tpgs {
 const char *alua_state_name(enum alua_state state);
 /* Short name for tables: "AO", "ANO", "SBY", "UNAV", "LBD", "OFFL", "TRANS". */
 const char *alua_state_abbrev(enum alua_state state);
-/* SCST's sysfs spelling: "active", "nonoptimized", "standby", ... */
+/*
+ * SCST's sysfs spelling: "active", "nonoptimized", "standby", ...; NULL
+ * for a state SCST does not have (lba-dependent).
+ */
 const char *alua_state_scst_name(enum alua_state state);
 /* True for the seven values SPC defines. */
 bool alua_state_valid(unsigned int value);

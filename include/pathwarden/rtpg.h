@@ -33,6 +33,7 @@ struct rtpg_report {
 	uint8_t implicit_transition_s;	/* extended format only, else 0 */
 	uint32_t data_len;		/* bytes of descriptors the device reported */
 	bool truncated;			/* reported more than the buffer holds */
+	bool short_extended;		/* LIO's 4-byte-short extended answer */
 	unsigned int n_groups;
 	struct tpg_desc groups[RTPG_MAX_GROUPS];
 };

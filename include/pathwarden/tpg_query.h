@@ -61,6 +61,16 @@ enum tpg_result tpg_read_identity(struct scsi_dev *dev, unsigned int timeout_ms,
 				  struct tpg_answer *ans);
 
 /*
+ * The same identity from what the kernel already read at scan time:
+ * @device_dir is a SCSI device's sysfs directory (/sys/block/sdX/device),
+ * holding the files "inquiry" and "vpd_pg83".  No command is sent.
+ * TPG_OK fills @id; TPG_OS_ERROR when the files cannot be read (older
+ * kernels, other transports): the caller then asks the device.
+ */
+enum tpg_result tpg_identity_from_sysfs(const char *device_dir,
+					struct tpg_identity *id);
+
+/*
  * Send one RTPG and find the path's own group in it.  Re-reads the identity
  * first when it is not valid, and after a unit attention that says the
  * device changed (29/xx, 3F/xx).  A unit attention is retried a bounded

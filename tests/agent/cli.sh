@@ -14,8 +14,10 @@ chmod 755 "$T"
 S=$T/scst
 L=$T/lio
 
-scst() { run "$A" -r "$S" -g esos -l local -R remote "$@"; }
-lio() { run "$A" -b lio -r "$L" -l hpms01 -R hpms02 "$@"; }
+# AGENT_WRAPPER (make valgrind sets it) runs the agent under a checker.
+pwa() { $AGENT_WRAPPER "$A" "$@"; }
+scst() { run pwa -r "$S" -g esos -l local -R remote "$@"; }
+lio() { run pwa -b lio -r "$L" -l hpms01 -R hpms02 "$@"; }
 st() { scst_state "$S" "$1"; }
 
 # ---- scst: status ----------------------------------------------------
@@ -39,6 +41,23 @@ print(d["backend"], d["units"][0]["name"], g["local"]["name"],
 ')
 is "status --json carries groups, states, ids, members" "$got" \
 	"scst esos local nonoptimized 1 active 2 True"
+
+# Without a device group, status shows them all (writers still need one).
+mkdir -p "$S/device_groups/other/target_groups/tg9"
+printf '9\n[key]\n' > "$S/device_groups/other/target_groups/tg9/group_id"
+printf '0\n' > "$S/device_groups/other/target_groups/tg9/preferred"
+printf 'standby\n[key]\n' > "$S/device_groups/other/target_groups/tg9/state"
+run pwa -r "$S" status --json
+got=$(printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join(u["name"] + ":" + ",".join(g["name"] + "=" + g["state"]
+      for g in u["groups"]) for u in d["units"]))')
+is "status without --device-group: every device group" "$got" \
+	"esos:local=nonoptimized,remote=active other:tg9=standby"
+run pwa -r "$S" set-state tg9 active
+is "set-state without --device-group: exit 2" "$rc" 2
+rm -rf "$S/device_groups/other"
 
 # ---- scst: promote / demote -----------------------------------------
 scst promote
@@ -97,10 +116,16 @@ like "graceful plan goes through transitioning" "$out" \
 like "graceful plan ends active" "$out" "transitioning -> active"
 is "dry run writes nothing" "$(tree_sum "$S")" "$sum"
 
-"$A" -r "$S" -g esos -l local -R remote -G -t 1500 -q promote &
+pwa -r "$S" -g esos -l local -R remote -G -t 2000 -q promote &
 pid=$!
-sleep 0.5
-mid=$(st local)
+# The first state other than the old one must be transitioning.
+mid=nonoptimized
+i=0
+while [ "$mid" = nonoptimized ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	mid=$(st local)
+	i=$((i + 1))
+done
 wait $pid
 rc=$?
 is "graceful holds the local group in transitioning" "$mid" transitioning
@@ -111,7 +136,7 @@ scst set-state local nonoptimized
 flock -x "$S" sleep 1.5 &
 holder=$!
 sleep 0.3
-"$A" -r "$S" -g esos -l local -R remote -q promote &
+pwa -r "$S" -g esos -l local -R remote -q promote &
 pid=$!
 sleep 0.5
 mid=$(st local)
@@ -137,7 +162,7 @@ sum=$(tree_sum "$S")
 bad() {
 	want=$1
 	shift
-	run "$A" "$@"
+	run pwa "$@"
 	is "exit $want: $*" "$rc" "$want"
 	if [ -n "$err" ]; then ok "message on stderr: $*"; else not_ok "message on stderr: $*"; fi
 }
@@ -187,7 +212,7 @@ sum=$(tree_sum "$S")
 if [ "$(id -u)" -eq 0 ]; then
 	chown -R 65534:65534 "$S"
 	run setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$A" -r "$S" -g esos -l local -R remote promote
+		$AGENT_WRAPPER "$A" -r "$S" -g esos -l local -R remote promote
 else
 	scst promote
 fi
@@ -205,7 +230,7 @@ import json, sys
 d = json.load(sys.stdin)
 print(" ".join(u["name"] for u in d["units"]))')
 is "lio status: every device with both groups" "$got" "fileio_1/vg1 fileio_1/vg2"
-run "$A" -b lio -r "$L" status --json
+run pwa -b lio -r "$L" status --json
 got=$(printf '%s' "$out" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
@@ -263,14 +288,36 @@ like "lio check names the device" "$out" "fileio_1/vg2: local group 'hpms01'"
 lio -G -n promote
 like "lio graceful plan goes through transitioning" "$out" \
 	"fileio_1/vg2: would set local group 'hpms01': standby -> transitioning"
-run "$A" -b lio -r "$L" -g esos -l hpms01 -R hpms02 status
+run pwa -b lio -r "$L" -g esos -l hpms01 -R hpms02 status
 is "lio with --device-group: exit 2" "$rc" 2
 lio -d fileio_1/nothere status
 is "lio missing device: exit 3" "$rc" 3
-run "$A" -b lio -r "$L" -l hpms01 -R nothere promote
+run pwa -b lio -r "$L" -l hpms01 -R nothere promote
 is "lio missing group: exit 3" "$rc" 3
-run "$A" -b lio -r "$T/none" -l hpms01 -R hpms02 promote
+run pwa -b lio -r "$T/none" -l hpms01 -R hpms02 promote
 is "lio missing configfs: exit 3" "$rc" 3
 like "lio missing configfs says what to load" "$err" "target_core_mod"
+
+# ---- lio: the lab's layout, both nodes' views in one configfs ----------
+LAB=$T/lab
+for n in 1 2; do
+	mk_lio_group "$LAB/core/fileio_$n/vg1" hpms01 1 1
+	mk_lio_group "$LAB/core/fileio_$n/vg1" hpms02 2 0
+done
+labst() { head -n 1 "$LAB/core/fileio_$1/vg1/alua/$2/alua_access_state"; }
+view() { echo "$(labst "$1" hpms01)/$(labst "$1" hpms02)"; }
+run pwa -b lio -r "$LAB" -l hpms01 -R hpms02 promote
+is "lab: without --device every device with both groups changes" \
+	"$rc:$(view 1):$(view 2)" "0:0/1:0/1"
+run pwa -b lio -r "$LAB" -d fileio_2/vg1 -l hpms02 -R hpms01 promote
+is "lab: hpms02 promoted in its own view only" "$rc:$(view 1):$(view 2)" \
+	"0:0/1:1/0"
+run pwa -b lio -r "$LAB" -d fileio_1/vg1 -l hpms01 -R hpms02 demote
+run pwa -b lio -r "$LAB" -d fileio_1/vg1 set-state hpms02 active
+is "lab: switchover to hpms02, both views agree" "$(view 1) $(view 2)" \
+	"1/0 1/0"
+run pwa -b lio -r "$LAB" -d fileio_1/vg1 -l hpms01 -R hpms02 check \
+	nonoptimized active
+is "lab: check on hpms01's view" "$rc" 0
 
 tap_end

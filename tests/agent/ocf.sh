@@ -150,6 +150,19 @@ is "start: remote group left as found" "$(st remote)" active
 ra monitor
 is "monitor of a slave: 0" "$rc" 0
 
+notify post start "start_uname=$me" "active_uname=$peer"
+is "post-start (this node, peer running, not master): slave state" \
+	"$rc:$(st remote)" "0:nonoptimized"
+notify post start "start_uname=$me" "master_uname=$peer" "active_uname=$peer" \
+	"demote_uname=$peer"
+is "post-start (this node, peer master being demoted): slave state" \
+	"$rc:$(st remote)" "0:nonoptimized"
+notify post start "start_uname=$me"
+is "post-start (this node, peer not running): inactive state" \
+	"$rc:$(st remote)" "0:offline"
+notify post start "start_uname=$me" "promoted_uname=$peer" "active_uname=$peer"
+is "post-start (this node, peer promoted, Pacemaker 2.1 name): master state" \
+	"$rc:$(st remote)" "0:active"
 notify post start "start_uname=$me" "master_uname=$peer" "active_uname=$peer"
 is "notify post-start (this node, peer master): 0" "$rc" 0
 is "remote group: master state" "$(st remote)" active
@@ -227,6 +240,20 @@ is "promote with the peer down: remote_inact_state" "$(st remote)" unavailable
 ra stop
 is "stop: local group remote_inact_state" "$(st local)" unavailable
 scst_env
+
+# A clone without notify=true cannot follow the peer: start says so.
+export OCF_RESKEY_CRM_meta_clone_max=2
+ra start
+like "start warns when the clone lacks notify=true" "$err" "notify=true"
+ra stop
+export OCF_RESKEY_CRM_meta_notify=true
+ra start
+case "$err" in
+*notify=true*) not_ok "no warning with notify=true" ;;
+*) ok "no warning with notify=true" ;;
+esac
+ra stop
+unset OCF_RESKEY_CRM_meta_clone_max OCF_RESKEY_CRM_meta_notify
 
 # The tree vanishing under a started resource.
 ra start

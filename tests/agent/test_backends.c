@@ -356,6 +356,39 @@ static void test_lio_what_the_kernel_refuses(void **state)
 	assert_int_equal(lio_read(f), AGENT_BAD_DATA);
 }
 
+/* LIO fills at most one page with members; a full page is still read. */
+static void test_lio_members_page(void **state)
+{
+	struct fixture *f = *state;
+	const struct alua_unit *u = &f->set->units[0];
+	char page[4098];
+	size_t off = 0;
+	unsigned int lines = 0;
+
+	/* 64-byte lines: 63 characters and a newline, 64 of them. */
+	while (off + 64 <= 4096) {
+		int n = snprintf(page + off, sizeof(page) - off,
+				 "iSCSI/iqn.2016-02.local.virtual:hpms01.vg1/tpgt_1/lun_%09u\n",
+				 lines);
+
+		assert_int_equal(n, 64);
+		off += 64;
+		lines++;
+	}
+	assert_int_equal(off, 4096);
+	fake_put(f->root, LIO_VG1 "hpms01/members", page);
+	assert_int_equal(lio_read(f), AGENT_OK);
+	assert_int_equal(u->groups[u->local_idx].members_total, 64);
+	assert_int_equal(u->groups[u->local_idx].n_members, AGENT_MAX_MEMBERS);
+
+	/* One byte more than a page is not something LIO writes. */
+	page[4095] = 'x';
+	memcpy(page + 4096, "\n", 2);
+	fake_put(f->root, LIO_VG1 "hpms01/members", page);
+	assert_int_equal(lio_read(f), AGENT_BAD_DATA);
+	assert_non_null(strstr(f->ctx.err, "more than 4096 bytes"));
+}
+
 static void test_names(void **state)
 {
 	char longname[AGENT_NAME_MAX + 2];
@@ -400,6 +433,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lio_every_state,
 						setup_lio, teardown),
 		cmocka_unit_test_setup_teardown(test_lio_what_the_kernel_refuses,
+						setup_lio, teardown),
+		cmocka_unit_test_setup_teardown(test_lio_members_page,
 						setup_lio, teardown),
 		cmocka_unit_test(test_names),
 	};

@@ -168,6 +168,55 @@ static void test_rtpg_contradicting_lengths(void **state)
 	assert_int_equal(rtpg_parse(buf, sizeof(buf), &r), PARSE_BAD_FORMAT);
 }
 
+/*
+ * Captured from the lab's LIO (Linux 6.1): the extended answer is 4 bytes
+ * short of its own header plus descriptors; the length-only one is whole.
+ */
+static const uint8_t lio61_ext[] = {
+	0x00, 0x00, 0x00, 0x18, 0x10, 0x00, 0x00, 0x00,
+	0x00, 0xcf, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01,
+	0x01, 0xcf, 0x00, 0x02, 0x00, 0x02, 0x00, 0x01,
+};
+static const uint8_t lio61_len_only[] = {
+	0x00, 0x00, 0x00, 0x18,
+	0x00, 0xcf, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01,
+	0x01, 0xcf, 0x00, 0x02, 0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02,
+};
+
+static void test_rtpg_lio_short_extended(void **state)
+{
+	struct rtpg_report r;
+	uint8_t buf[sizeof(lio61_ext)];
+	(void)state;
+
+	assert_int_equal(rtpg_parse(lio61_ext, sizeof(lio61_ext), &r), PARSE_OK);
+	assert_true(r.extended);
+	assert_true(r.short_extended);
+	assert_int_equal(r.n_groups, 2);
+	assert_int_equal(r.groups[1].group_id, 2);
+	assert_int_equal(r.groups[1].state, ALUA_ACTIVE_NONOPTIMIZED);
+	assert_int_equal(r.groups[1].port_count, 1);
+	assert_int_equal(r.groups[1].ports_listed, 0);	/* never sent */
+
+	assert_int_equal(rtpg_parse(lio61_len_only, sizeof(lio61_len_only), &r),
+			 PARSE_OK);
+	assert_false(r.short_extended);
+	assert_int_equal(r.groups[1].ports_listed, 1);
+	assert_int_equal(r.groups[1].rel_ports[0], 2);
+
+	/* only that shortfall: 8 bytes short is still a contradiction */
+	memcpy(buf, lio61_ext, sizeof(buf));
+	buf[3] = 0x14;
+	assert_int_equal(rtpg_parse(buf, sizeof(buf) - 4, &r), PARSE_BAD_LENGTH);
+	/* and never in the length-only format */
+	assert_int_equal(rtpg_parse(lio61_len_only, sizeof(lio61_len_only) - 4,
+				    &r), PARSE_OK);	/* cut by us: truncated */
+	assert_true(r.truncated);
+	memcpy(buf, lio61_len_only, sizeof(buf));
+	buf[3] = 0x14;
+	assert_int_equal(rtpg_parse(buf, sizeof(buf), &r), PARSE_BAD_LENGTH);
+}
+
 static void test_rtpg_short_and_empty(void **state)
 {
 	static const uint8_t none[8] = { 0, 0, 0, 4, 0x10, 0, 0, 0 };
@@ -349,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_rtpg_truncated_by_alloc),
 		cmocka_unit_test(test_rtpg_contradicting_lengths),
 		cmocka_unit_test(test_rtpg_short_and_empty),
+		cmocka_unit_test(test_rtpg_lio_short_extended),
 		cmocka_unit_test(test_rtpg_too_many_groups),
 		cmocka_unit_test(test_rtpg_many_ports_listed),
 		cmocka_unit_test(test_vpd83),

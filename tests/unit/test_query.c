@@ -8,7 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -306,6 +308,60 @@ static void test_cache_take(void **state)
 	tpg_cache_clear();
 }
 
+static void write_file(const char *dir, const char *name, const uint8_t *b,
+		       size_t len)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(b, 1, len, f), len);
+	fclose(f);
+}
+
+static void test_identity_from_sysfs(void **state)
+{
+	static const uint8_t inq[36] = { 0, 0, 5, 2, 31, 0x10, 0, 2 };
+	static const uint8_t inq_no_alua[36] = { 0, 0, 5, 2, 31, 0x00, 0, 2 };
+	static const uint8_t vpd[] = { 0x00, 0x83, 0x00, 0x10,
+				       0x61, 0x94, 0x00, 0x04, 0, 0, 0, 7,
+				       0x61, 0x95, 0x00, 0x04, 0, 0, 0, 2 };
+	static const uint8_t vpd_no_tpg[] = { 0x00, 0x83, 0x00, 0x08,
+					      0x61, 0x94, 0x00, 0x04, 0, 0, 0, 7 };
+	char dir[] = "/tmp/pw-sysfs-XXXXXX";
+	struct tpg_identity id;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(tpg_identity_from_sysfs(dir, &id), TPG_OS_ERROR);
+	write_file(dir, "inquiry", inq, sizeof(inq));
+	assert_int_equal(tpg_identity_from_sysfs(dir, &id), TPG_OS_ERROR);
+	write_file(dir, "vpd_pg83", vpd, sizeof(vpd));
+	assert_int_equal(tpg_identity_from_sysfs(dir, &id), TPG_OK);
+	assert_true(id.valid);
+	assert_int_equal(id.group_id, 2);
+	assert_int_equal(id.rel_port, 7);
+	assert_int_equal(id.tpgs, ALUA_TPGS_IMPLICIT);
+	write_file(dir, "vpd_pg83", vpd_no_tpg, sizeof(vpd_no_tpg));
+	assert_int_equal(tpg_identity_from_sysfs(dir, &id), TPG_NO_GROUP_ID);
+	assert_false(id.valid);
+	write_file(dir, "vpd_pg83", vpd, 6);	/* cut inside a designator */
+	assert_int_equal(tpg_identity_from_sysfs(dir, &id), TPG_BAD_RESPONSE);
+	write_file(dir, "inquiry", inq_no_alua, sizeof(inq_no_alua));
+	assert_int_equal(tpg_identity_from_sysfs(dir, &id), TPG_NOT_ALUA);
+	{
+		char path[600];
+
+		snprintf(path, sizeof(path), "%s/inquiry", dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/vpd_pg83", dir);
+		unlink(path);
+		rmdir(dir);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_replay_script_errors),
 		cmocka_unit_test(test_prio_weights),
 		cmocka_unit_test(test_cache_take),
+		cmocka_unit_test(test_identity_from_sysfs),
 	};
 
 	return cmocka_run_group_tests_name("query", tests, NULL, NULL);
