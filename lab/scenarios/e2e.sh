@@ -80,9 +80,12 @@ expect "standby: hpms01 paths ghost, prio 1; hpms02 group active" "$WAIT" \
 lio_set_state hpms01 ao
 expect "AO again: hpms01 group active again (failback)" "$WAIT" baseline
 
+# dm picks a new path group on the next I/O, not when paths fail: with the
+# map idle, one direct read shows where I/O goes now.
+kick_io() { dd if="$(mp_dev)" of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null; }
 lio_set_state hpms01 unavailable
-expect "unavailable: hpms01 paths faulty; hpms02 group active" "$WAIT" \
-	eval 'node_is hpms01 faulty - - failed && node_is hpms02 ready 10 active'
+expect "unavailable: hpms01 paths faulty; I/O goes to the hpms02 group" "$WAIT" \
+	eval 'node_is hpms01 faulty - - failed && kick_io && node_is hpms02 ready 10 active'
 lio_set_state hpms01 ao
 expect "AO again after unavailable: back to hpms01" "$WAIT" baseline
 
