@@ -1,0 +1,157 @@
+#!/bin/bash
+# Boot the lab VM once: qemu TCG (never KVM: /dev/kvm here hangs a normal
+# guest), the host's / shared read-only over 9p under a tmpfs overlay, a
+# writable results share, one guest entry script, power-off, results on the
+# host.  Works with standard input closed and no terminal, as CI runs it.
+#
+# Usage: lab/boot.sh [options] ENTRY
+#   ENTRY             guest script (a path in this checkout), run as bash
+#   --results DIR     results directory (default $BUILD/lab/results/last)
+#   --scenario FILE   exported to the guest as PW_SCENARIO
+#   --config NAME     pathwarden (default) or stock: the initial multipath config
+#   --timeout SECS    hard limit for the whole boot (default 900)
+#   --interactive     serial console on this terminal (make lab-shell)
+#   --no-stage        install nothing of the project into the guest
+# Exit status: the entry's, or 2 when the VM did not finish.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+results="$LAB_BUILD/results/last"
+scenario=""
+config=${PW_LAB_CONFIG:-pathwarden}
+timeout_s=900
+interactive=0
+stage_it=1
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--results) results=$2; shift 2 ;;
+	--scenario) scenario=$2; shift 2 ;;
+	--config) config=$2; shift 2 ;;
+	--timeout) timeout_s=$2; shift 2 ;;
+	--interactive) interactive=1; shift ;;
+	--no-stage) stage_it=0; shift ;;
+	-*) lab_die "unknown option $1" ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 1 ] || lab_die "usage: lab/boot.sh [options] ENTRY"
+entry=$(realpath "$1")
+[ -f "$entry" ] || lab_die "no guest entry $entry"
+[ -z "$scenario" ] || scenario=$(realpath "$scenario")
+case "$config" in pathwarden|stock) ;; *) lab_die "--config pathwarden|stock" ;; esac
+
+"$LAB_DIR/build-vm.sh"
+. "$LAB_BUILD/vm.env"
+
+lab_step "build the lab tools" 300 "$LAB_BUILD/logs/tools.log" \
+	make --no-print-directory -C "$TREE" BUILD="$BUILD" lab-tools
+
+# The project as 'make install' lays it out, as a tarball the guest unpacks
+# into its overlay.  A tarball, not a directory under build/: the top-level
+# Makefile includes every '*.d' it finds there, and conf.d is one.
+stage="$LAB_BUILD/stage.tar"
+if [ "$stage_it" = 1 ]; then
+	sdir=$(mktemp -d "${TMPDIR:-/tmp}/pwlab-stage.XXXXXX")
+	if ! lab_step "install the project into the lab stage" 600 \
+		"$LAB_BUILD/logs/stage.log" \
+		make --no-print-directory -C "$TREE" BUILD="$BUILD" lab-stage \
+		LAB_STAGE="$sdir"; then
+		rm -rf "$sdir"
+		exit 1
+	fi
+	tar -C "$sdir" -cf "$stage.tmp" . && mv "$stage.tmp" "$stage"
+	rm -rf "$sdir"
+else
+	rm -f "$stage"
+	tar -cf "$stage" -T /dev/null
+fi
+
+case "$results" in /*) ;; *) results="$PWD/$results" ;; esac
+rm -rf "$results"
+mkdir -p "$results/logs"
+results=$(realpath "$results")
+guest_timeout=$((timeout_s - 30))
+cat > "$results/guest.env" <<ENV
+PW_TREE='$TREE'
+PW_BUILD='$BUILD'
+PW_STAGE='$stage'
+PW_ENTRY='$entry'
+PW_SCENARIO='$scenario'
+PW_LAB_CONFIG='$config'
+PW_TIMEOUT='$guest_timeout'
+PW_INTERACTIVE='$interactive'
+ENV
+# Knobs for scenarios pass through (PW_E2E_*, PW_LAB_*).
+for v in $(compgen -e | grep -E '^PW_(E2E|LAB)_' || true); do
+	printf '%s=%q\n' "$v" "${!v}" >> "$results/guest.env"
+done
+
+command -v qemu-system-x86_64 >/dev/null || lab_die "qemu-system-x86_64 missing"
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2048
+	-no-reboot -nodefaults -nic none
+	-kernel "$KERNEL" -initrd "$INITRD"
+	-append "console=ttyS0 panic=-1 mitigations=off quiet loglevel=4 pw.init=$LAB_DIR/guest/init.sh pw.modroot=$MODROOT"
+	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+	-virtfs "local,path=$results,mount_tag=results,security_model=none"
+)
+
+qpid=""
+tailpid=""
+cleanup() {
+	[ -n "$tailpid" ] && kill "$tailpid" 2>/dev/null
+	if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
+		kill -TERM "$qpid" 2>/dev/null
+		sleep 1
+		kill -KILL "$qpid" 2>/dev/null
+	fi
+	return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+t0=$(date +%s.%N)
+if [ "$interactive" = 1 ]; then
+	lab_say "booting the lab (Ctrl-A X quits qemu; 'exit' in the shell powers off)"
+	# In the foreground: a background job of a non-interactive shell gets
+	# /dev/null as its standard input, and the console would be deaf.
+	"${qemu[@]}" -serial mon:stdio -display none || true
+else
+	: > "$results/entry.out"
+	setsid "${qemu[@]}" -display none -monitor none \
+		-serial "file:$results/console.log" </dev/null \
+		>"$results/qemu.log" 2>&1 &
+	qpid=$!
+	# The guest writes its entry's output to the results share as it goes.
+	tail -n +1 -F "$results/entry.out" 2>/dev/null &
+	tailpid=$!
+	deadline=$(( $(date +%s) + timeout_s ))
+	while kill -0 "$qpid" 2>/dev/null; do
+		if [ "$(date +%s)" -ge "$deadline" ]; then
+			lab_say "error: VM still running after ${timeout_s}s: killed;" \
+				"console: $results/console.log"
+			cleanup
+			qpid=""
+			break
+		fi
+		sleep 1
+	done
+	[ -z "$qpid" ] || wait "$qpid" 2>/dev/null || true
+	qpid=""
+	sleep 0.5
+	kill "$tailpid" 2>/dev/null
+	wait "$tailpid" 2>/dev/null || true
+	tailpid=""
+fi
+wall=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+echo "$wall" > "$results/wall-seconds"
+
+rc=$(cat "$results/rc" 2>/dev/null || echo none)
+case "$rc" in
+[0-9]*) lab_say "guest finished (exit $rc) in ${wall}s; results: $results"
+	exit "$rc" ;;
+watchdog) lab_say "error: guest watchdog fired; console: $results/console.log" ;;
+*)	lab_say "error: the guest did not finish (no exit status);" \
+		"console: $results/console.log, qemu: $results/qemu.log"
+	tail -n 15 "$results/console.log" 2>/dev/null | sed 's/^/lab:   | /' >&2 ;;
+esac
+exit 2

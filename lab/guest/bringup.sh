@@ -1,0 +1,64 @@
+# Bring the whole lab up inside the guest: modules, udev, the project's
+# installed files, the LIO targets, iscsid and logins, multipathd.  Sourced
+# by the guest entries; defines lab_bringup and lab_collect.
+
+PW_GUEST_DIR=${PW_GUEST_DIR:-$PW_TREE/lab/guest}
+. "$PW_GUEST_DIR/common.sh"
+. "$PW_GUEST_DIR/target-lio.sh"
+. "$PW_GUEST_DIR/initiator.sh"
+. "$PW_GUEST_DIR/faults.sh"
+
+# The host staged the project's install rules (make lab-stage) of the
+# checkout under test as a tarball; the host root is read-only, the overlay
+# is not.  /lib is a link to usr/lib on the host: keep directory links.
+lab_install_project() {
+	[ -n "${PW_STAGE:-}" ] && [ -f "$PW_STAGE" ] || {
+		echo "no staged install (PW_STAGE=${PW_STAGE:-unset})"
+		return 1
+	}
+	tar -C / -xvf "$PW_STAGE" --keep-directory-symlink --no-same-owner \
+		--no-overwrite-dir || return 1
+	# No ldconfig: it walks every library over 9p (25 s under TCG), and
+	# the plugins find libpathwarden through their run path.
+}
+
+lab_bringup() {
+	log "bring-up: config ${PW_LAB_CONFIG:-pathwarden}, tree $PW_TREE"
+	step "modules" 60 eval 'lio_modules && ini_modules && modprobe nf_tables' || return 1
+	step "udev" 90 ini_udev || return 1
+	step "install project" 60 lab_install_project || return 1
+	step "LIO targets" 60 lio_setup || return 1
+	step "iscsid" 30 ini_iscsid || return 1
+	step "discovery and login" 60 ini_login || return 1
+	[ "$(ini_nsessions)" -eq 4 ] || {
+		log "expected 4 iSCSI sessions, have $(ini_nsessions)"
+		return 1
+	}
+	ini_multipath_conf
+	if [ "${PW_LAB_CONFIG:-pathwarden}" = stock ]; then
+		ini_config_stock
+	fi
+	step "multipathd" 30 ini_multipathd_start || return 1
+	step "multipath map" 90 ini_wait_map 80 || {
+		mp_topology | sed 's/^/#   /'
+		return 1
+	}
+	log "bring-up done: $(mp_npaths) paths, map $(mp_map)"
+	mp_paths | sed 's/^/#   /'
+	return 0
+}
+
+lab_collect() {
+	{
+		mp_topology
+		echo
+		multipathd show paths format "%d %i %T %t %c %p %C %m"
+		echo
+		multipathd show config local 2>/dev/null | head -n 0
+	} > "$PW_RESULTS/multipath-state.txt" 2>&1
+	iscsiadm -m session -P 1 > "$PW_RESULTS/iscsi-sessions.txt" 2>&1
+	find "$LIO_CFS" -name alua_access_state -path '*/alua/*' \
+		-exec sh -c 'echo "$1: $(head -n 1 "$1")"' _ {} \; \
+		> "$PW_RESULTS/lio-alua.txt" 2>&1
+	return 0
+}

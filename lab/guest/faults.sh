@@ -1,0 +1,106 @@
+# Fault injectors for scenario scripts.  Sourced after target-lio.sh.
+#
+#   fault_alua GROUP STATE          GROUP's ALUA state on both nodes
+#   fault_alua_view VIEW GROUP STATE  one node's view only (nodes disagree)
+#   fault_promote NODE              NODE's group AO, the other's ANO (both views)
+#   fault_link_drop PORTAL|NODE     silent link loss: nftables drops, no RST
+#   fault_link_restore PORTAL|NODE|all
+#   fault_hang PORTAL|NODE          target stops answering: its iSCSI PDUs are
+#                                   dropped but TCP still ACKs, so only the
+#                                   iSCSI layer (NOP-Out, command timeouts) sees it
+#   fault_hang_restore PORTAL|NODE|all
+#   fault_node_down NODE / fault_node_up NODE      tpgt_1/enable 0/1
+#   fault_portal_down PORTAL / fault_portal_up PORTAL  network portal removed
+#                                   (new logins refused) / re-created
+#
+# nftables: one 'inet pwlab' table with an input-hook chain.  All of
+# 127.0.0.0/8 lives on lo, so both directions of a lab connection pass input.
+
+FAULT_NFT_TABLE=pwlab
+
+# _fault_portals NODE|PORTAL: the portals meant, in FAULT_PORTALS.
+_fault_portals() {
+	case "$1" in
+	hpms0*) lio_check_node "$1" || return 1; FAULT_PORTALS=${LIO_PORTALS[$1]} ;;
+	127.*)  lio_portal_node "$1" || return 1; FAULT_PORTALS=$1 ;;
+	*) echo "fault: '$1' is neither a node nor a portal" >&2; return 1 ;;
+	esac
+}
+
+_fault_nft_init() {
+	nft list table inet "$FAULT_NFT_TABLE" >/dev/null 2>&1 && return 0
+	modprobe nf_tables 2>/dev/null
+	nft -f - <<NFT
+table inet $FAULT_NFT_TABLE {
+	chain input {
+		type filter hook input priority filter; policy accept;
+	}
+}
+NFT
+}
+
+# _fault_nft_del COMMENT: delete the rules carrying that comment.
+_fault_nft_del() {
+	local h
+	for h in $(nft -a list chain inet "$FAULT_NFT_TABLE" input 2>/dev/null |
+		   awk -v c="comment \"$1\"" 'index($0, c) { print $NF }'); do
+		nft delete rule inet "$FAULT_NFT_TABLE" input handle "$h" || return 1
+	done
+}
+
+fault_link_drop() {
+	local p
+	_fault_portals "$1" || return 1
+	_fault_nft_init || return 1
+	for p in $FAULT_PORTALS; do
+		nft add rule inet "$FAULT_NFT_TABLE" input ip daddr "$p" tcp dport 3260 \
+			drop comment "\"drop $p\"" || return 1
+		nft add rule inet "$FAULT_NFT_TABLE" input ip saddr "$p" tcp sport 3260 \
+			drop comment "\"drop $p\"" || return 1
+	done
+}
+
+fault_link_restore() {
+	local p
+	if [ "$1" = all ]; then
+		nft delete table inet "$FAULT_NFT_TABLE" 2>/dev/null
+		return 0
+	fi
+	_fault_portals "$1" || return 1
+	for p in $FAULT_PORTALS; do
+		_fault_nft_del "drop $p" || return 1
+		_fault_nft_del "hang $p" || return 1
+	done
+}
+
+# An iSCSI PDU is at least its 48-byte header, so a target segment carrying
+# one is longer than 20 (IP) + 60 (largest TCP header) = 80 bytes; pure ACKs
+# are not, and keep the connection looking alive.
+fault_hang() {
+	local p
+	_fault_portals "$1" || return 1
+	_fault_nft_init || return 1
+	for p in $FAULT_PORTALS; do
+		nft add rule inet "$FAULT_NFT_TABLE" input ip saddr "$p" tcp sport 3260 \
+			ip length gt 80 drop comment "\"hang $p\"" || return 1
+	done
+}
+fault_hang_restore() { fault_link_restore "$1"; }
+
+fault_alua() { lio_set_state "$1" "$2"; }
+fault_alua_view() { lio_set_view_state "$1" "$2" "$3"; }
+fault_promote() {
+	local n
+	for n in $LIO_NODES; do
+		if [ "$n" = "$1" ]; then
+			lio_set_state "$n" ao || return 1
+		else
+			lio_set_state "$n" ano || return 1
+		fi
+	done
+}
+
+fault_node_down() { lio_node_enable "$1" 0; }
+fault_node_up() { lio_node_enable "$1" 1; }
+fault_portal_down() { lio_portal_enable "$1" 0; }
+fault_portal_up() { lio_portal_enable "$1" 1; }

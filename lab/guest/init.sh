@@ -1,0 +1,57 @@
+#!/bin/bash
+# PID 1 of the lab guest after switch_root (the root is the host's own,
+# read-only, under a tmpfs overlay).  Sets up the basic mounts, arms a
+# watchdog, runs the entry script the host named in /results/guest.env with
+# its output in /results/entry.out, records its exit status in /results/rc
+# and powers off.  PID 1 must never exit (that panics): always power off.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root TERM=${TERM:-linux} LANG=C.UTF-8
+PW_T0=$(date +%s.%N)
+export PW_T0
+
+poweroff_now() {
+	sync
+	umount /results 2>/dev/null
+	exec /bin/busybox poweroff -f
+}
+
+mount -t tmpfs -o mode=0755 run /run
+mkdir -p /run/lock /dev/pts /dev/shm
+mount -t tmpfs -o mode=1777 tmp /tmp
+mount -t devpts -o gid=5,mode=620 devpts /dev/pts
+mount -t tmpfs -o mode=1777 shm /dev/shm
+ip link set lo up
+hostname pwlab
+
+set -a		# everything in guest.env is for the entry and the scenario
+if ! . /results/guest.env; then
+	echo "pw-guest: no /results/guest.env" > /dev/console
+	poweroff_now
+fi
+set +a
+export PW_RESULTS=/results
+
+# Watchdog: whatever hangs, the guest powers off in bounded time (the host
+# has its own, longer, hard timeout on qemu).
+(
+	sleep "${PW_TIMEOUT:-600}"
+	echo "pw-guest: watchdog: ${PW_TIMEOUT:-600}s passed, powering off" \
+		| tee -a /results/entry.out > /dev/console
+	echo watchdog > /results/rc
+	sync
+	/bin/busybox poweroff -f
+) &
+
+cd /
+if [ "${PW_INTERACTIVE:-0}" = 1 ]; then
+	# The entry brings the lab up, then hands the serial console to a shell.
+	/bin/bash "$PW_ENTRY" < /dev/console > /dev/console 2>&1
+	rc=$?
+else
+	set -o pipefail
+	/bin/bash "$PW_ENTRY" < /dev/null 2>&1 | tee /results/entry.out > /dev/console
+	rc=$?
+fi
+echo "$rc" > /results/rc
+dmesg > /results/dmesg.log 2>/dev/null
+poweroff_now

@@ -1,0 +1,247 @@
+# The lab's target side: two storage nodes as LIO iSCSI targets, set up
+# through configfs only.  Sourced by the guest bring-up; every function here
+# is the seam the agent (issue 4) replaces once it configures LIO itself.
+#
+# Topology (the seed's two nodes, each on its two networks):
+#   node    target IQN                               portals
+#   hpms01  iqn.2016-02.local.virtual:hpms01.vg1     127.1.1.1, 127.1.2.1
+#   hpms02  iqn.2016-02.local.virtual:hpms02.vg1     127.2.1.1, 127.2.2.1
+# Portal 127.N.M.1 is node N on network M (the seed's 192.168.122/152 nets).
+# Each node is its own LIO fileio device (core/fileio_N/vg1), both on one
+# image file (standing for the DRBD dual-primary volume) with the same unit
+# serial, so all four paths report one WWID.  Each device carries both ALUA
+# groups, as each SCST node does: its own group with its LUN as member and the
+# peer's group.  group 1 "hpms01" starts active/optimized, group 2 "hpms02"
+# active/non-optimized.
+#
+# LIO (6.1) leaves groups with no member out of its RTPG answer, where SCST
+# lists the remote group with its remote targets' relative ids.  So each
+# device also exports its LUN through a stand-in target for the peer's port
+# (iqn...:<node>.vg1.peer-<peer>: no portal, never enabled, no session) that
+# is the peer group's only member: RTPG on either node then lists both
+# groups, and a state change on the peer group reaches no session, so it
+# raises no unit attention, as in SCST.  LUNs are added in node order on
+# every device, so relative target port 1 is hpms01's port and 2 hpms02's on
+# both nodes.
+
+LIO_CFS=/sys/kernel/config/target
+LIO_IMAGE=${LIO_IMAGE:-/var/lib/pwlab/vg1.img}
+LIO_SIZE_MB=${LIO_SIZE_MB:-128}
+# Fixed so the WWID is the same in every run (LIO derives the NAA designator
+# 36001405... from the hex digits of the serial).
+LIO_SERIAL=${LIO_SERIAL:-5a1e7c3b-9d24-4f60-8b1a-2c7e0d9f4a11}
+LIO_NODES="hpms01 hpms02"
+LIO_MODULES="configfs target_core_mod target_core_file iscsi_target_mod"
+
+# Names to paths without a subshell per lookup: under TCG every fork costs
+# tens of milliseconds, and fault injectors must act fast to be timed.
+declare -A LIO_IDX=([hpms01]=1 [hpms02]=2)
+declare -A LIO_IQN LIO_PORTALS LIO_DEV LIO_TPG
+for _n in $LIO_NODES; do
+	LIO_IQN[$_n]="iqn.2016-02.local.virtual:$_n.vg1"
+	LIO_PORTALS[$_n]="127.${LIO_IDX[$_n]}.1.1 127.${LIO_IDX[$_n]}.2.1"
+	LIO_DEV[$_n]="$LIO_CFS/core/fileio_${LIO_IDX[$_n]}/vg1"
+	LIO_TPG[$_n]="$LIO_CFS/iscsi/${LIO_IQN[$_n]}/tpgt_1"
+done
+unset _n
+
+lio_check_node() {
+	[ -n "${LIO_IDX[$1]:-}" ] && return 0
+	echo "lio: unknown node '$1' (hpms01 or hpms02)" >&2
+	return 1
+}
+lio_node_index() { lio_check_node "$1" && echo "${LIO_IDX[$1]}"; }
+lio_iqn() { lio_check_node "$1" && echo "${LIO_IQN[$1]}"; }
+lio_portals() { lio_check_node "$1" && echo "${LIO_PORTALS[$1]}"; }
+lio_all_portals() { local n; for n in $LIO_NODES; do echo -n "${LIO_PORTALS[$n]} "; done; echo; }
+lio_dev() { lio_check_node "$1" && echo "${LIO_DEV[$1]}"; }
+lio_tpg() { lio_check_node "$1" && echo "${LIO_TPG[$1]}"; }
+# lio_standin_tpg NODE PEER: on NODE's device, the stand-in for PEER's port.
+lio_standin_tpg() { echo "$LIO_CFS/iscsi/${LIO_IQN[$1]}.peer-$2/tpgt_1"; }
+
+# ALUA state names (as the agent and SCST spell them) to SPC values, in
+# LIO_STATE (no subshell).
+lio_state_value() {
+	case "$1" in
+	ao|active|active/optimized|0)           LIO_STATE=0 ;;
+	ano|nonoptimized|active/nonoptimized|1) LIO_STATE=1 ;;
+	standby|2)                              LIO_STATE=2 ;;
+	unavailable|3)                          LIO_STATE=3 ;;
+	lba|lba_dependent|4)                    LIO_STATE=4 ;;
+	offline|14)                             LIO_STATE=14 ;;
+	transitioning|15)                       LIO_STATE=15 ;;
+	*) echo "lio: unknown ALUA state '$1'" >&2; return 1 ;;
+	esac
+}
+
+lio_modules() {
+	local m
+	for m in $LIO_MODULES; do modprobe "$m" || return 1; done
+	mountpoint -q /sys/kernel/config ||
+		mount -t configfs configfs /sys/kernel/config || return 1
+	[ -d "$LIO_CFS" ] || mkdir "$LIO_CFS"
+}
+
+# One node's device: the shared image, the shared serial, both ALUA groups.
+lio_setup_device() {
+	local node=$1 dev g
+	lio_check_node "$node" || return 1
+	dev=${LIO_DEV[$node]}
+	mkdir -p "$dev"
+	echo "fd_dev_name=$LIO_IMAGE,fd_dev_size=$((LIO_SIZE_MB * 1024 * 1024))" \
+		> "$dev/control"
+	# Before 'enable': without a unit serial the LU has no designator in
+	# VPD 0x83, scsi_dh_alua does not attach and multipathd gets no WWID.
+	echo "$LIO_SERIAL" > "$dev/wwn/vpd_unit_serial"
+	echo 1 > "$dev/enable"
+	for g in $LIO_NODES; do
+		mkdir -p "$dev/alua/$g"
+		echo "${LIO_IDX[$g]}" > "$dev/alua/$g/tg_pt_gp_id"
+		echo 1 > "$dev/alua/$g/alua_access_type"	# implicit ALUA
+		echo 0 > "$dev/alua/$g/preferred"
+	done
+}
+
+# One node's target: LUN 0 of its own device in its own group, two portals,
+# no authentication, demo-mode ACLs (the lab has one initiator).
+lio_setup_target() {
+	local node=$1 tpg dev p
+	tpg=${LIO_TPG[$node]}
+	dev=${LIO_DEV[$node]}
+	mkdir -p "$tpg/lun/lun_0"
+	ln -s "$dev" "$tpg/lun/lun_0/vg1"
+	echo "$node" > "$tpg/lun/lun_0/alua_tg_pt_gp"
+	for p in ${LIO_PORTALS[$node]}; do
+		mkdir "$tpg/np/$p:3260"
+	done
+	echo 0 > "$tpg/attrib/authentication"
+	echo 1 > "$tpg/attrib/generate_node_acls"
+	echo 1 > "$tpg/attrib/cache_dynamic_acls"
+	echo 0 > "$tpg/attrib/demo_mode_write_protect"
+}
+
+# The stand-in for PEER's port on NODE's device (see the top of this file).
+lio_setup_standin() {
+	local node=$1 peer=$2 tpg
+	tpg=$(lio_standin_tpg "$node" "$peer")
+	mkdir -p "$tpg/lun/lun_0"
+	ln -s "${LIO_DEV[$node]}" "$tpg/lun/lun_0/vg1"
+	echo "$peer" > "$tpg/lun/lun_0/alua_tg_pt_gp"
+}
+
+# The whole target side in its initial state.
+lio_setup() {
+	local n p
+	lio_modules || return 1
+	mkdir -p "$(dirname "$LIO_IMAGE")"
+	truncate -s "${LIO_SIZE_MB}M" "$LIO_IMAGE" || return 1
+	for n in $LIO_NODES; do lio_setup_device "$n" || return 1; done
+	lio_set_state hpms01 ao || return 1
+	lio_set_state hpms02 ano || return 1
+	for n in $LIO_NODES; do
+		for p in $LIO_NODES; do		# node order: RTPI k is node k's port
+			if [ "$p" = "$n" ]; then
+				lio_setup_target "$n" || return 1
+			else
+				lio_setup_standin "$n" "$p" || return 1
+			fi
+		done
+	done
+	for n in $LIO_NODES; do lio_node_enable "$n" 1 || return 1; done
+}
+
+# lio_set_view_state VIEW GROUP STATE: write GROUP's state as node VIEW
+# reports it (one node's configuration, as one SCST node's sysfs).  Changing a
+# group with no local member raises no unit attention, as in SCST.
+lio_set_view_state() {
+	local view=$1 group=$2
+	lio_check_node "$view" && lio_check_node "$group" || return 1
+	lio_state_value "$3" || return 1
+	echo "$LIO_STATE" > "${LIO_DEV[$view]}/alua/$group/alua_access_state"
+}
+
+# lio_set_state GROUP STATE: GROUP's state on both nodes, consistently (what
+# a cluster manager keeps right on each node).  The node owning the group
+# goes first, as its change is the one that raises the unit attention.
+lio_set_state() {
+	local group=$1 state=$2 n
+	lio_set_view_state "$group" "$group" "$state" || return 1
+	for n in $LIO_NODES; do
+		[ "$n" = "$group" ] && continue
+		lio_set_view_state "$n" "$group" "$state" || return 1
+	done
+}
+
+# lio_get_state VIEW GROUP: the SPC value node VIEW reports for GROUP.
+lio_get_state() {
+	lio_check_node "$1" || return 1
+	local v
+	read -r v < "${LIO_DEV[$1]}/alua/$2/alua_access_state" && echo "$v"
+}
+
+# lio_set_preferred GROUP 0|1 on both nodes.
+lio_set_preferred() {
+	local n
+	for n in $LIO_NODES; do
+		echo "$2" > "${LIO_DEV[$n]}/alua/$1/preferred" || return 1
+	done
+}
+
+# lio_node_enable NODE 0|1: the node's target port group (tpgt_1) off or on.
+# Off drops its sessions; re-login fails until it is back on.
+lio_node_enable() { lio_check_node "$1" && echo "$2" > "${LIO_TPG[$1]}/enable"; }
+
+# lio_portal_enable PORTAL 0|1: remove or re-create one network portal.
+# lio_portal_node PORTAL: sets LIO_NODE to the node that owns PORTAL.
+lio_portal_node() {
+	local n p
+	for n in $LIO_NODES; do
+		for p in ${LIO_PORTALS[$n]}; do
+			[ "$p" = "$1" ] && { LIO_NODE=$n; return 0; }
+		done
+	done
+	echo "lio: unknown portal '$1'" >&2
+	return 1
+}
+lio_portal_enable() {
+	local np
+	lio_portal_node "$1" || return 1
+	np="${LIO_TPG[$LIO_NODE]}/np/$1:3260"
+	if [ "$2" = 1 ]; then
+		[ -d "$np" ] || mkdir "$np"
+	else
+		[ -d "$np" ] && rmdir "$np"
+	fi
+	return 0
+}
+
+# lio_in_cmds NODE: SCSI commands the node's LUN 0 received so far.
+# configfs caches a value per open file: this opens it anew on every call.
+lio_in_cmds() {
+	local v
+	lio_check_node "$1" || return 1
+	read -r v < "${LIO_TPG[$1]}/lun/lun_0/statistics/scsi_tgt_port/in_cmds" &&
+		echo "$v"
+}
+
+# lio_teardown: remove the whole configuration (reverse order).
+lio_teardown() {
+	local n p tpg dev g
+	for n in $LIO_NODES; do
+		for tpg in "$(lio_tpg "$n")" $(for p in $LIO_NODES; do
+				[ "$p" = "$n" ] || lio_standin_tpg "$n" "$p"; done); do
+			[ -d "$tpg" ] || continue
+			echo 0 > "$tpg/enable" 2>/dev/null
+			for p in "$tpg"/np/*; do [ -d "$p" ] && rmdir "$p"; done
+			rm -f "$tpg/lun/lun_0/vg1"
+			rmdir "$tpg/lun/lun_0" "$tpg" "$(dirname "$tpg")" 2>/dev/null
+		done
+	done
+	for n in $LIO_NODES; do
+		dev=${LIO_DEV[$n]}
+		[ -d "$dev" ] || continue
+		for g in $LIO_NODES; do rmdir "$dev/alua/$g" 2>/dev/null; done
+		rmdir "$dev" "$(dirname "$dev")" 2>/dev/null
+	done
+	return 0
+}
