@@ -40,6 +40,14 @@ static void remove_trees(void)
 		fake_rm_rf(lio_root);
 }
 
+static void rm_rel(const char *root, const char *rel)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	fake_rm_rf(path);
+}
+
 static void lay_trees(void)
 {
 	struct stat st;
@@ -51,6 +59,11 @@ static void lay_trees(void)
 	fake_scst(scst_root, "active", "nonoptimized");
 	fake_root(lio_root, sizeof(lio_root));
 	fake_lio(lio_root);
+	/* vg2 and iblock_0 repeat what vg1 has: reading them would only
+	 * halve the executions a second.  Discovery over "every device"
+	 * still walks the hba and device directories. */
+	rm_rel(lio_root, "core/fileio_1/vg2");
+	rm_rel(lio_root, "core/iblock_0");
 	atexit(remove_trees);
 }
 

@@ -1,0 +1,18 @@
+# tests/reliability/: security limits that need no VM (issue 8): files a
+# root daemon trusts, the metrics endpoint, credentials kept out of every
+# output.  Host tests: they chown files and run as root.
+REL_DIR  := $(BUILD)/tests/reliability
+
+$(REL_DIR)/%.o: tests/reliability/%.c | $(SETUP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Imonitor $(CFLAGS) -c -o $@ $<
+
+$(REL_DIR)/test_file_trust: $(REL_DIR)/test_file_trust.o $(MON_LIB) $(LIBPW_A)
+	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(MON_LIBS) $(LIBPW_LIBS)
+
+all: $(REL_DIR)/test_file_trust
+
+run-rel-file-trust: $(REL_DIR)/test_file_trust
+	@scripts/run-test.sh $(RES) rel-file-trust $(TEST_WRAPPER) $<
+HOST_TESTS += run-rel-file-trust
+.PHONY: run-rel-file-trust
