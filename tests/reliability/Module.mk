@@ -16,3 +16,11 @@ run-rel-file-trust: $(REL_DIR)/test_file_trust
 	@scripts/run-test.sh $(RES) rel-file-trust $(TEST_WRAPPER) $<
 HOST_TESTS += run-rel-file-trust
 .PHONY: run-rel-file-trust
+
+# CHAP credentials everywhere an initiator keeps them; every command's
+# output searched for them.
+run-rel-no-secrets: $(PATHWARDEN) $(MONT_FX_STAMPS)
+	@scripts/run-test.sh $(RES) rel-no-secrets sh tests/reliability/no-secrets.sh \
+		$(PATHWARDEN) $(MONT_FX)
+UNIT_TESTS += run-rel-no-secrets
+.PHONY: run-rel-no-secrets
