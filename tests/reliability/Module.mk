@@ -24,3 +24,12 @@ run-rel-no-secrets: $(PATHWARDEN) $(MONT_FX_STAMPS)
 		$(PATHWARDEN) $(MONT_FX)
 UNIT_TESTS += run-rel-no-secrets
 .PHONY: run-rel-no-secrets
+
+# The metrics endpoint against hostile clients (no root needed).
+$(REL_DIR)/test_http_hostile: $(REL_DIR)/test_http_hostile.o $(MON_LIB) $(LIBPW_A)
+	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(MON_LIBS) $(LIBPW_LIBS)
+all: $(REL_DIR)/test_http_hostile
+run-rel-http-hostile: $(REL_DIR)/test_http_hostile
+	@scripts/run-test.sh $(RES) rel-http-hostile $(TEST_WRAPPER) $<
+UNIT_TESTS += run-rel-http-hostile
+.PHONY: run-rel-http-hostile
