@@ -22,6 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sanitizer/common_interface_defs.h>
+
 #include "agent.h"
 #include "change_plan.h"
 #include "fake_tree.h"
@@ -65,6 +67,8 @@ static void lay_trees(void)
 	rm_rel(lio_root, "core/fileio_1/vg2");
 	rm_rel(lio_root, "core/iblock_0");
 	atexit(remove_trees);
+	/* A sanitizer report ends the process without atexit handlers. */
+	__sanitizer_set_death_callback(remove_trees);
 }
 
 struct fields {
