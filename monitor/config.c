@@ -13,6 +13,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "strutil.h"
@@ -451,6 +453,37 @@ bool conf_parse(FILE *f, const char *name, struct pw_conf *c, char *err,
 	return check_whole(&p, c);
 }
 
+bool conf_file_trusted(int fd, const char *path, char *err, size_t errlen)
+{
+	uid_t me = geteuid();
+	struct stat st;
+
+	if (fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "%s: cannot stat: %s", path,
+			 strerror(errno));
+		return false;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return false;
+	}
+	/* Root trusts only root's files; a normal user (a test, a dry
+	 * run) also its own, which cannot give it more than it has. */
+	if (st.st_uid != 0 && st.st_uid != me) {
+		snprintf(err, errlen, "%s: owned by uid %u, not root: refused",
+			 path, (unsigned int)st.st_uid);
+		return false;
+	}
+	if ((st.st_mode & S_IWOTH) ||
+	    ((st.st_mode & S_IWGRP) && st.st_gid != 0)) {
+		snprintf(err, errlen, "%s: writable by %s (mode %04o): refused",
+			 path, st.st_mode & S_IWOTH ? "others" : "its group",
+			 (unsigned int)(st.st_mode & 07777));
+		return false;
+	}
+	return true;
+}
+
 bool conf_load(const char *path, struct pw_conf *c, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "re");
@@ -459,6 +492,12 @@ bool conf_load(const char *path, struct pw_conf *c, char *err, size_t errlen)
 	if (!f) {
 		snprintf(err, errlen, "%s: cannot open: %s", path,
 			 strerror(errno));
+		return false;
+	}
+	/* The daemon runs as root and logs in to whatever portals the
+	 * file names: a file others can write would steer it. */
+	if (!conf_file_trusted(fileno(f), path, err, errlen)) {
+		fclose(f);
 		return false;
 	}
 	ok = conf_parse(f, path, c, err, errlen);

@@ -81,7 +81,15 @@ void conf_defaults(struct pw_conf *c);
  */
 bool conf_parse(FILE *f, const char *name, struct pw_conf *c, char *err,
 		size_t errlen);
-/* Open and parse @path; an unreadable file is an error with the reason. */
+/*
+ * Is the open file @fd one a root daemon may act on: a regular file owned
+ * by root (or by the effective user), writable by no one else (group
+ * write only for group root)?  On false, @err says why.
+ */
+bool conf_file_trusted(int fd, const char *path, char *err, size_t errlen);
+
+/* Open and parse @path; an unreadable file is an error with the reason,
+ * and so is one conf_file_trusted() refuses. */
 bool conf_load(const char *path, struct pw_conf *c, char *err, size_t errlen);
 
 /* Split "host[:port]" or "[v6]:port"; false on a malformed portal. */

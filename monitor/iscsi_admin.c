@@ -6,6 +6,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -185,15 +186,42 @@ void cmd_result_free(struct cmd_result *r)
 }
 
 /* First line of @s, for messages. */
+/* Does s[0..n) hold word, ignoring case? */
+static bool strncasestr_n(const char *s, size_t n, const char *word)
+{
+	size_t w = strlen(word);
+
+	for (size_t i = 0; i + w <= n; i++)
+		if (!strncasecmp(s + i, word, w))
+			return true;
+	return false;
+}
+
+/*
+ * The first line of iscsiadm's message worth relaying.  A line that names
+ * a credential setting (node.session.auth.*, discovery.*.auth.*, a CHAP
+ * username or password) is passed over: iscsiadm prints node records in
+ * some errors and with debugging on, and what we relay reaches logs.
+ */
 static void first_line(const char *s, char *buf, size_t len)
 {
-	size_t n = s ? strcspn(s, "\n") : 0;
+	buf[0] = '\0';
+	while (s && *s) {
+		size_t n = strcspn(s, "\n");
 
-	if (n >= len)
-		n = len - 1;
-	if (n)
-		memcpy(buf, s, n);
-	buf[n] = '\0';
+		if (n && !memmem(s, n, "auth.", 5) &&
+		    !strncasestr_n(s, n, "password") &&
+		    !strncasestr_n(s, n, "username")) {
+			if (n >= len)
+				n = len - 1;
+			memcpy(buf, s, n);
+			buf[n] = '\0';
+			return;
+		}
+		s += n;
+		if (*s == '\n')
+			s++;
+	}
 }
 
 bool parse_sendtargets(const char *text, struct disc_result *r)

@@ -10,6 +10,7 @@
 
 #include <json-c/json.h>
 
+#include "config.h"
 #include "records.h"
 #include "strutil.h"
 
@@ -30,7 +31,10 @@ int records_open(struct records *r, const char *path)
 {
 	memset(r, 0, sizeof(*r));
 	str_copy(r->path, sizeof(r->path), path);
-	r->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	/* O_NOFOLLOW: a link planted here would aim root's appends at
+	 * another file. */
+	r->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+		     O_CLOEXEC, 0644);
 	if (r->fd < 0 && errno == ENOENT) {
 		/* The state directory, when not run by systemd (which
 		 * creates it): one level only, never a whole tree. */
@@ -42,13 +46,25 @@ int records_open(struct records *r, const char *path)
 			*slash = '\0';
 			if (mkdir(dir, 0755) == 0)
 				r->fd = open(path, O_WRONLY | O_APPEND |
-					     O_CREAT | O_CLOEXEC, 0644);
+					     O_CREAT | O_NOFOLLOW |
+					     O_CLOEXEC, 0644);
 			else
 				errno = ENOENT;
 		}
 	}
 	if (r->fd < 0)
 		return -errno;
+	/* Failover measurements others could rewrite are worth nothing. */
+	{
+		char err[300];
+
+		if (!conf_file_trusted(r->fd, path, err, sizeof(err))) {
+			close(r->fd);
+			r->fd = -1;
+			errno = EPERM;
+			return -EPERM;
+		}
+	}
 	records_sync_clock(r);
 	return 0;
 }

@@ -6,6 +6,13 @@ set -eu
 fix=${1:?usage: make-seeds.sh FIXTURE_DIR OUT_DIR}
 out=${2:?}
 mkdir -p "$out"
+# Bytes from hex words.  Octal escapes: dash's printf (Debian's /bin/sh)
+# has no \x, and with it every seed was the text "\x02\x00...".
+hex2bin() {
+	for h in "$@"; do
+		printf "\\$(printf %03o "0x$h")"
+	done
+}
 n=0
 for f in "$fix"/*.replay; do
 	# join continuation lines, keep "CMD [once] [delay=N] good HEX..." rules
@@ -25,12 +32,13 @@ for f in "$fix"/*.replay; do
 		esac
 		for s in $sel; do
 			n=$((n + 1))
-			bytes=$(printf '\\x%s' $s "$@")
-			printf "$bytes" > "$out/seed-$n"
+			# n counts within this fixture only (the loop runs
+			# in a pipeline's subshell): name seeds after it.
+			hex2bin $s "$@" > "$out/seed-${f##*/}-$n"
 		done
 	done
 done
 # sense data in both formats, and one replay script
-printf '\x03\x70\x00\x06\x00\x00\x00\x00\x0a\x00\x00\x00\x00\x2a\x06' > "$out/seed-sense-fixed"
-printf '\x03\x72\x02\x04\x0a\x00\x00\x00\x00' > "$out/seed-sense-desc"
-{ printf '\x05'; cat "$fix/ua-then-ao.replay"; } > "$out/seed-script"
+hex2bin 03 70 00 06 00 00 00 00 0a 00 00 00 00 2a 06 > "$out/seed-sense-fixed"
+hex2bin 03 72 02 04 0a 00 00 00 00 > "$out/seed-sense-desc"
+{ hex2bin 05; cat "$fix/ua-then-ao.replay"; } > "$out/seed-script"

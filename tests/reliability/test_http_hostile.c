@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The metrics endpoint against requests tests/monitor/test_metrics.c does
+ * not send: every other method, targets that only look like /metrics,
+ * bare-LF and NUL-laden heads, over-long request lines, a client feeding
+ * one byte at a time past its deadline, and connection churn.  After
+ * each, a real scrape must still get its 200.  Also: what address the
+ * socket is really bound to.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "http_metrics.h"
+#include "loop.h"
+
+static unsigned int renders;
+
+static char *render(void *arg, size_t *len)
+{
+	static const char body[] = "pathwarden_test_up 1\n";
+	char *b = strdup(body);
+
+	(void)arg;
+	renders++;
+	*len = strlen(body);
+	return b;
+}
+
+static int dial(uint16_t port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	return fd;
+}
+
+/* Turn the server's loop until it has closed @fd's connection; what it
+ * sent lands in buf.  Gives up after about two seconds. */
+static size_t drain(struct loop *l, int fd, char *buf, size_t max)
+{
+	size_t got = 0;
+
+	for (int round = 0; round < 400; round++) {
+		struct pollfd p = { fd, POLLIN, 0 };
+
+		loop_once(l, 5);
+		while (poll(&p, 1, 0) == 1) {
+			ssize_t n = recv(fd, buf + got, max - 1 - got,
+					 MSG_DONTWAIT);
+
+			if (n <= 0) {
+				buf[got] = '\0';
+				return got;
+			}
+			got += (size_t)n;
+		}
+	}
+	fail_msg("the server never closed the connection");
+	return 0;
+}
+
+static void ask(struct loop *l, uint16_t port, const void *req, size_t n,
+		char *buf, size_t max)
+{
+	int fd = dial(port);
+
+	assert_int_equal(send(fd, req, n, MSG_NOSIGNAL), (ssize_t)n);
+	drain(l, fd, buf, max);
+	close(fd);
+}
+
+static void status_is(struct loop *l, uint16_t port, const char *req,
+		      const char *status)
+{
+	char buf[8192];
+
+	ask(l, port, req, strlen(req), buf, sizeof(buf));
+	if (strncmp(buf, status, strlen(status)))
+		fail_msg("'%s' got '%.40s', not '%s'", req, buf, status);
+}
+
+static void scrape_works(struct loop *l, uint16_t port)
+{
+	char buf[8192];
+	unsigned int before = renders;
+
+	ask(l, port, "GET /metrics HTTP/1.1\r\n\r\n", 25, buf, sizeof(buf));
+	assert_true(!strncmp(buf, "HTTP/1.1 200 OK\r\n", 17));
+	assert_non_null(strstr(buf, "pathwarden_test_up 1\n"));
+	assert_int_equal(renders, before + 1);
+}
+
+static void test_only_get_metrics(void **state)
+{
+	static const char *const methods[] = {
+		"HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE",
+		"CONNECT", "get", "GETX",
+	};
+	static const char *const targets[] = {
+		"/", "/metrics/", "/metricsx", "/metrics/../metrics",
+		"//metrics", "/Metrics", "http://127.0.0.1/metrics", "*",
+		"/metrics%00", "/../../etc/shadow",
+	};
+	struct loop l;
+	struct http_server s;
+	char req[512];
+
+	(void)state;
+	loop_init(&l);
+	assert_int_equal(http_server_start(&s, &l, "127.0.0.1", 0, render,
+					   NULL), 0);
+	renders = 0;
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		snprintf(req, sizeof(req), "%s /metrics HTTP/1.1\r\n\r\n",
+			 methods[i]);
+		status_is(&l, s.port, req, "HTTP/1.1 405 ");
+	}
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\n\r\n",
+			 targets[i]);
+		status_is(&l, s.port, req, "HTTP/1.1 404 ");
+	}
+	/* Nothing was rendered for any of them. */
+	assert_int_equal(renders, 0);
+	scrape_works(&l, s.port);
+	http_server_stop(&s);
+}
+
+static void test_malformed_heads(void **state)
+{
+	static const char *const bad[] = {
+		"GET /metrics\r\n\r\n",			/* HTTP/0.9 */
+		"GET /metrics HTTP/2.0\r\n\r\n",
+		"GET /metrics HTTP/1.1 extra\r\n\r\n",
+		"GET\r\n\r\n",
+		"\r\n\r\n",
+		"GET /metrics HTTP/1.1\n\n",		/* bare LF */
+	};
+	struct loop l;
+	struct http_server s;
+	char buf[8192], line[1200];
+	static const char nul[] = "GET /met\0rics HTTP/1.1\r\n\r\n";
+
+	(void)state;
+	loop_init(&l);
+	assert_int_equal(http_server_start(&s, &l, "127.0.0.1", 0, render,
+					   NULL), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		status_is(&l, s.port, bad[i], "HTTP/1.1 400 ");
+	/* A NUL inside the request line: not /metrics, not a crash. */
+	ask(&l, s.port, nul, sizeof(nul) - 1, buf, sizeof(buf));
+	assert_true(!strncmp(buf, "HTTP/1.1 4", 10));
+	assert_false(strstr(buf, "200 OK"));
+	/* A request line longer than anything we parse. */
+	memset(line, 'a', sizeof(line));
+	memcpy(line, "GET /", 5);
+	memcpy(line + sizeof(line) - 15, " HTTP/1.1\r\n\r\n", 14);
+	line[sizeof(line) - 1] = '\0';
+	status_is(&l, s.port, line, "HTTP/1.1 400 ");
+	/* Binary noise that happens to end a head. */
+	for (int i = 0; i < 64; i++) {
+		char noise[200];
+
+		for (size_t k = 0; k < sizeof(noise) - 4; k++)
+			noise[k] = (char)(rand() & 0xff);
+		memcpy(noise + sizeof(noise) - 4, "\r\n\r\n", 4);
+		ask(&l, s.port, noise, sizeof(noise), buf, sizeof(buf));
+		assert_false(strstr(buf, "200 OK"));
+	}
+	scrape_works(&l, s.port);
+	http_server_stop(&s);
+}
+
+static void test_slow_and_churn(void **state)
+{
+	struct loop l;
+	struct http_server s;
+	char buf[8192];
+	const char *req = "GET /metrics HTTP/1.1\r\n\r\n";
+	int fd;
+	size_t sent = 0;
+
+	(void)state;
+	loop_init(&l);
+	assert_int_equal(http_server_start(&s, &l, "127.0.0.1", 0, render,
+					   NULL), 0);
+	s.timeout_ns = 200000000ull;
+
+	/* One byte every 20 ms: the whole request would take 500 ms, past
+	 * the 200 ms deadline, so it is dropped, never answered. */
+	fd = dial(s.port);
+	for (int round = 0; round < 30 && sent < 10; round++) {
+		if (send(fd, req + sent, 1, MSG_NOSIGNAL) == 1)
+			sent++;
+		loop_once(&l, 20);
+	}
+	for (int round = 0; round < 40; round++)
+		loop_once(&l, 10);
+	{
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+		/* EOF or reset: the server gave up on it, sent nothing. */
+		assert_true(n == 0 || (n < 0 && errno == ECONNRESET));
+	}
+	close(fd);
+
+	/* Churn: 500 connections opened and dropped, half with a partial
+	 * request; no slot is left behind. */
+	for (int i = 0; i < 500; i++) {
+		fd = dial(s.port);
+		if (i & 1)
+			assert_int_equal(send(fd, "GET /me", 7, MSG_NOSIGNAL), 7);
+		close(fd);
+		loop_once(&l, 0);
+	}
+	for (int round = 0; round < 50; round++)
+		loop_once(&l, 10);
+	for (int i = 0; i < HTTP_MAX_CONNS; i++)
+		assert_int_equal(s.conns[i].fd, -1);
+	scrape_works(&l, s.port);
+	http_server_stop(&s);
+}
+
+static void test_bound_where_asked(void **state)
+{
+	struct loop l;
+	struct http_server s;
+	struct sockaddr_in a;
+	socklen_t alen = sizeof(a);
+	char addr[INET_ADDRSTRLEN];
+
+	(void)state;
+	loop_init(&l);
+	assert_int_equal(http_server_start(&s, &l, "127.0.0.1", 0, render,
+					   NULL), 0);
+	assert_int_equal(getsockname(s.lfd, (struct sockaddr *)&a, &alen), 0);
+	assert_non_null(inet_ntop(AF_INET, &a.sin_addr, addr, sizeof(addr)));
+	/* Loopback, never the wildcard address. */
+	assert_string_equal(addr, "127.0.0.1");
+	http_server_stop(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_only_get_metrics),
+		cmocka_unit_test(test_malformed_heads),
+		cmocka_unit_test(test_slow_and_churn),
+		cmocka_unit_test(test_bound_where_asked),
+	};
+
+	srand(8);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
