@@ -50,7 +50,7 @@ all:
 # Dependencies and the multipath-tools headers of the installed version.
 # Re-run whenever the installed multipath-tools version changes.
 MPT_INSTALLED := $(shell dpkg-query -W -f '$${Version}' multipath-tools 2>/dev/null)
-$(SETUP): scripts/setup-deps.sh scripts/packages.txt
+$(SETUP): scripts/setup-deps.sh scripts/install-packages.sh scripts/packages.txt
 	@mkdir -p $(BUILD)
 	@scripts/setup-deps.sh $(BUILD)
 	@echo "$(MPT_INSTALLED)" > $@

@@ -10,32 +10,11 @@ set -eu
 
 build=${1:?usage: setup-deps.sh BUILD_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
-pkgs=$(grep -v '^#' "$here/packages.txt" | tr '\n' ' ')
-
 # A package build gets its tools from Build-Depends, which lists only what
 # the build and check-build need (no clang, valgrind, qemu...): do not
 # demand the developer set there.
-if [ "${PW_DEPS_FROM_BUILD_DEPENDS:-0}" = 1 ]; then
-	pkgs=""
-fi
-
-missing=""
-for p in $pkgs; do
-	st=$(dpkg-query -W -f '${db:Status-Abbrev}' "$p" 2>/dev/null || true)
-	case "$st" in ii*) ;; *) missing="$missing $p" ;; esac
-done
-
-if [ -n "$missing" ]; then
-	if [ "$(id -u)" -ne 0 ]; then
-		echo "setup: missing Debian packages:$missing" >&2
-		echo "setup: run 'sudo apt-get install$missing' (or run make as root)" >&2
-		exit 1
-	fi
-	echo "setup: installing$missing" >&2
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >/dev/null
-	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if [ "${PW_DEPS_FROM_BUILD_DEPENDS:-0}" != 1 ]; then
+	"$here/install-packages.sh" setup "$here/packages.txt"
 fi
 
 mpt_ver=$(dpkg-query -W -f '${Version}' multipath-tools 2>/dev/null || true)
