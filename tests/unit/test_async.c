@@ -28,6 +28,23 @@ static struct replay_dev *load(const char *name)
 	return rd;
 }
 
+/* A group-1 ANO device whose RTPG answer takes @delay_ms to come. */
+static struct replay_dev *slow_ano(unsigned int delay_ms)
+{
+	char script[256], err[128] = "";
+	struct replay_dev *rd;
+
+	snprintf(script, sizeof(script),
+		 "inq good 00 00 05 02 1f 10 00 02\n"
+		 "inq83 good 00 83 00 08 61 95 00 04 00 00 00 01\n"
+		 "rtpg delay=%u good 00 00 00 08 01 0f 00 01 00 00 00 00\n",
+		 delay_ms);
+	rd = replay_load_string(script, err, sizeof(err));
+	if (!rd)
+		fail_msg("%s", err);
+	return rd;
+}
+
 static void *worker(void *arg)
 {
 	async_check_work(arg);
@@ -90,14 +107,9 @@ static void test_running_then_collect(void **state)
 	struct async_check *ac = async_check_new(0);
 	int fd = memfd_create("dev", 0);
 	struct tpg_answer ans;
-	char err[128];
 	(void)state;
 
-	rd = replay_load_string("inq good 00 00 05 02 1f 10 00 02\n"
-				"inq83 good 00 83 00 08 61 95 00 04 00 00 00 01\n"
-				"rtpg delay=300 good 00 00 00 08 01 0f 00 01 00 00 00 00\n",
-				err, sizeof(err));
-	assert_non_null(rd);
+	rd = slow_ano(300);
 	async_check_set_backend(ac, &scsi_replay_backend, rd);
 	assert_int_equal(async_check_poll(ac, fd, 5000, &ans), ASYNC_START);
 	start(ac);
@@ -120,13 +132,9 @@ static void test_put_while_running(void **state)
 	struct async_check *ac = async_check_new(0);
 	int fd = memfd_create("dev", 0);
 	struct tpg_answer ans;
-	char err[128];
 	(void)state;
 
-	rd = replay_load_string("inq good 00 00 05 02 1f 10 00 02\n"
-				"inq83 good 00 83 00 08 61 95 00 04 00 00 00 01\n"
-				"rtpg delay=200 good 00 00 00 08 01 0f 00 01 00 00 00 00\n",
-				err, sizeof(err));
+	rd = slow_ano(200);
 	async_check_set_backend(ac, &scsi_replay_backend, rd);
 	assert_int_equal(async_check_poll(ac, fd, 5000, &ans), ASYNC_START);
 	start(ac);

@@ -187,45 +187,44 @@ static void test_group_missing_rereads_identity_once(void **state)
 	done(&r);
 }
 
+/* A device in group 5 whose RTPG answers with @rtpg_rule. */
+static void run_rtpg_rule(const char *rtpg_rule, struct run *r)
+{
+	char script[256], err[128] = "";
+
+	memset(r, 0, sizeof(*r));
+	snprintf(script, sizeof(script),
+		 "inq good 00 00 05 02 1f 10 00 02\n"
+		 "inq83 good 00 83 00 08 61 95 00 04 00 00 00 05\n"
+		 "rtpg %s\n", rtpg_rule);
+	r->rd = replay_load_string(script, err, sizeof(err));
+	if (!r->rd)
+		fail_msg("%s", err);
+	replay_attach(&r->dev, r->rd);
+	tpg_query(&r->dev, 1000, &r->id, &r->ans, NULL);
+}
+
 static void test_timeout(void **state)
 {
-	struct replay_dev *rd;
-	struct scsi_dev dev;
-	struct tpg_identity id = { 0 };
-	struct tpg_answer ans;
-	char err[128];
+	struct run r;
 	(void)state;
 
-	rd = replay_load_string("inq good 00 00 05 02 1f 10 00 02\n"
-				"inq83 good 00 83 00 08 61 95 00 04 00 00 00 05\n"
-				"rtpg timeout\n", err, sizeof(err));
-	assert_non_null(rd);
-	replay_attach(&dev, rd);
-	tpg_query(&dev, 1000, &id, &ans, NULL);
-	assert_int_equal(ans.result, TPG_TIMEOUT);
-	assert_int_equal(tpg_verdict(&ans), PV_TIMEOUT);
-	assert_int_equal(id.group_id, 5);
-	replay_free(rd);
+	run_rtpg_rule("timeout", &r);
+	assert_int_equal(r.ans.result, TPG_TIMEOUT);
+	assert_int_equal(tpg_verdict(&r.ans), PV_TIMEOUT);
+	assert_int_equal(r.id.group_id, 5);
+	done(&r);
 }
 
 static void test_unit_attention_storm_bounded(void **state)
 {
-	struct replay_dev *rd;
-	struct scsi_dev dev;
-	struct tpg_identity id = { 0 };
-	struct tpg_answer ans;
-	char err[128];
+	struct run r;
 	(void)state;
 
-	rd = replay_load_string("inq good 00 00 05 02 1f 10 00 02\n"
-				"inq83 good 00 83 00 08 61 95 00 04 00 00 00 05\n"
-				"rtpg sense 06 2a 06\n", err, sizeof(err));
-	assert_non_null(rd);
-	replay_attach(&dev, rd);
-	tpg_query(&dev, 1000, &id, &ans, NULL);
-	assert_int_equal(ans.result, TPG_SENSE);
-	assert_int_equal(replay_count(rd, "rtpg"), 4);
-	replay_free(rd);
+	run_rtpg_rule("sense 06 2a 06", &r);
+	assert_int_equal(r.ans.result, TPG_SENSE);
+	assert_int_equal(replay_count(r.rd, "rtpg"), 4);
+	done(&r);
 }
 
 static void test_replay_script_errors(void **state)
