@@ -105,13 +105,28 @@ static enum agent_result read_members(struct agent_ctx *ctx,
 {
 	char path[PATH_MAX], buf[ATTR_MAX];
 	enum agent_result res;
+	size_t got;
 	char *p;
 
 	if (!path_join(path, sizeof(path), g->path, "members"))
 		return agent_fail(ctx, AGENT_BAD_DATA, "path too long");
-	res = attr_read(ctx, path, buf, sizeof(buf));
+	res = attr_read_bytes(ctx, path, buf, sizeof(buf), &got);
 	if (res != AGENT_OK)
 		return res;
+	/*
+	 * LIO's members_show() copies each line with the string terminator
+	 * it counted in (Linux 6.1 target_core_configfs.c): the page reads
+	 * "line\n\0line\n\0".  Drop exactly those; any other NUL is bad data.
+	 */
+	for (size_t i = 0, o = 0; i <= got; i++) {
+		if (i < got && buf[i] == '\0') {
+			if (i == 0 || buf[i - 1] != '\n')
+				return agent_fail(ctx, AGENT_BAD_DATA,
+						  "%s: holds a NUL byte", path);
+			continue;
+		}
+		buf[o++] = buf[i];
+	}
 	for (p = buf; *p;) {
 		char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);

@@ -35,8 +35,8 @@ static enum agent_result errno_result(int err)
 	}
 }
 
-enum agent_result attr_read(struct agent_ctx *ctx, const char *path,
-			    char *buf, size_t len)
+enum agent_result attr_read_bytes(struct agent_ctx *ctx, const char *path,
+				  char *buf, size_t len, size_t *gotp)
 {
 	struct stat st;
 	size_t got = 0;
@@ -79,10 +79,23 @@ enum agent_result attr_read(struct agent_ctx *ctx, const char *path,
 		return agent_fail(ctx, AGENT_BAD_DATA,
 				  "%s: more than %zu bytes, not an attribute "
 				  "we know", path, len - 1);
+	buf[got] = '\0';
+	*gotp = got;
+	return AGENT_OK;
+}
+
+enum agent_result attr_read(struct agent_ctx *ctx, const char *path,
+			    char *buf, size_t len)
+{
+	enum agent_result res;
+	size_t got;
+
+	res = attr_read_bytes(ctx, path, buf, len, &got);
+	if (res != AGENT_OK)
+		return res;
 	if (memchr(buf, '\0', got))
 		return agent_fail(ctx, AGENT_BAD_DATA,
 				  "%s: holds a NUL byte", path);
-	buf[got] = '\0';
 	return AGENT_OK;
 }
 

@@ -29,6 +29,13 @@ enum agent_result attr_read(struct agent_ctx *ctx, const char *path,
 			    char *buf, size_t len);
 
 /*
+ * The same, NUL bytes and all: *got bytes in buf (then a terminating NUL),
+ * for an attribute whose format has them (LIO's members list).
+ */
+enum agent_result attr_read_bytes(struct agent_ctx *ctx, const char *path,
+				  char *buf, size_t len, size_t *got);
+
+/*
  * The first line, without its newline.  A second line is accepted only
  * when it is SCST's "[key]" mark; anything else after it is bad data.
  */

@@ -99,6 +99,21 @@ void fake_put(const char *root, const char *rel, const char *text)
 		die("write", path);
 }
 
+void fake_put_bytes(const char *root, const char *rel, const void *buf,
+		    size_t n)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	join(path, sizeof(path), root, rel);
+	parent_dirs(path);
+	f = fopen(path, "w");
+	if (!f)
+		die("create", path);
+	if (fwrite(buf, 1, n, f) != n || fclose(f) != 0)
+		die("write", path);
+}
+
 const char *fake_get(const char *root, const char *rel, char *buf, size_t len)
 {
 	char path[PATH_MAX];
@@ -195,11 +210,15 @@ static void lio_group(const char *root, const char *dev, const char *name,
 		LIO_PUT(file, "1\n");
 	}
 	LIO_PUT("alua_support_lba_dependent", "0\n");
-	if (member)
-		snprintf(text, sizeof(text), "%s\n", member);
-	else
-		text[0] = '\0';
-	LIO_PUT("members", text);
+	/* As LIO shows it: each line followed by the NUL it counted in. */
+	if (member) {
+		int n = snprintf(text, sizeof(text), "%s\n", member);
+
+		snprintf(rel, sizeof(rel), "%s/alua/%s/members", dev, name);
+		fake_put_bytes(root, rel, text, (size_t)n + 1);
+	} else {
+		LIO_PUT("members", "");
+	}
 #undef LIO_PUT
 }
 

@@ -14,6 +14,9 @@ void fake_root(char *root, size_t len);
 void fake_rm_rf(const char *root);
 
 void fake_put(const char *root, const char *rel, const char *text);
+/* n bytes as they are, NULs included. */
+void fake_put_bytes(const char *root, const char *rel, const void *buf,
+		    size_t n);
 /* Content of root/rel, or "" when absent. */
 const char *fake_get(const char *root, const char *rel, char *buf, size_t len);
 void fake_mkdir(const char *root, const char *rel);

@@ -61,7 +61,8 @@ mk_lio_group() {
 		put "$g/alua_support_$s" 1
 	done
 	put "$g/alua_support_lba_dependent" 0
-	if [ -n "${5:-}" ]; then put "$g/members" "$5"; else : > "$g/members"; fi
+	# As LIO shows members: each line followed by the NUL it counted in.
+	if [ -n "${5:-}" ]; then printf '%s\n\0' "$5" > "$g/members"; else : > "$g/members"; fi
 }
 
 # mk_lio ROOT: node 1 of the lab: two devices (fileio_1/vg1, fileio_1/vg2)

@@ -356,6 +356,33 @@ static void test_lio_what_the_kernel_refuses(void **state)
 	assert_int_equal(lio_read(f), AGENT_BAD_DATA);
 }
 
+/*
+ * LIO shows members with the NUL each line's snprintf counted: that reads;
+ * a NUL anywhere else is bad data.
+ */
+static void test_lio_members_nul(void **state)
+{
+	struct fixture *f = *state;
+	const struct alua_unit *u = &f->set->units[0];
+	static const char two[] = "iSCSI/iqn.a:x/tpgt_1/lun_0\n\0"
+				  "iSCSI/iqn.a:x/tpgt_2/lun_0\n\0";
+	static const char mid[] = "iSCSI/iqn.a:x/tpgt_1\0/lun_0\n";
+	static const char twice[] = "iSCSI/iqn.a:x/tpgt_1/lun_0\n\0\0";
+
+	fake_put_bytes(f->root, LIO_VG1 "hpms01/members", two, sizeof(two) - 1);
+	assert_int_equal(lio_read(f), AGENT_OK);
+	assert_int_equal(u->groups[u->local_idx].members_total, 2);
+	assert_string_equal(u->groups[u->local_idx].members[1].name,
+			    "iSCSI/iqn.a:x/tpgt_2/lun_0");
+
+	fake_put_bytes(f->root, LIO_VG1 "hpms01/members", mid, sizeof(mid) - 1);
+	assert_int_equal(lio_read(f), AGENT_BAD_DATA);
+	assert_non_null(strstr(f->ctx.err, "NUL"));
+	fake_put_bytes(f->root, LIO_VG1 "hpms01/members", twice,
+		       sizeof(twice) - 1);
+	assert_int_equal(lio_read(f), AGENT_BAD_DATA);
+}
+
 /* LIO fills at most one page with members; a full page is still read. */
 static void test_lio_members_page(void **state)
 {
@@ -433,6 +460,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lio_every_state,
 						setup_lio, teardown),
 		cmocka_unit_test_setup_teardown(test_lio_what_the_kernel_refuses,
+						setup_lio, teardown),
+		cmocka_unit_test_setup_teardown(test_lio_members_nul,
 						setup_lio, teardown),
 		cmocka_unit_test_setup_teardown(test_lio_members_page,
 						setup_lio, teardown),
