@@ -267,6 +267,16 @@ static void portal_arg(const struct conf_portal *p, char *buf, size_t len)
 		 p->host, p->port);
 }
 
+/*
+ * A portal whose discovery fails outright (not a timeout) is asked once
+ * more after this pause: a target still tearing down the sessions of a
+ * logout closes the next discovery connection (seen with LIO right after
+ * "iscsiadm -m node -u"), if the bound (iscsi-timeout) leaves time for it.
+ * A portal that timed out has used its time.
+ */
+#define DISCOVERY_RETRY_MS 1000
+#define DISCOVERY_RETRY_MIN_MS 500
+
 int iscsi_discover(const struct pw_conf *c, struct disc_result **out,
 		   size_t *n_out)
 {
@@ -276,7 +286,10 @@ int iscsi_discover(const struct pw_conf *c, struct disc_result **out,
 	char (*pa)[80] = calloc(n ? n : 1, sizeof(*pa));
 	char *(*argv)[8] = calloc(n ? n : 1, sizeof(*argv));
 	char **argvs[CONF_MAX_NODES * CONF_MAX_PORTALS];
-	int rc;
+	size_t idx[CONF_MAX_NODES * CONF_MAX_PORTALS];
+	uint64_t t0 = mono_ns();
+	unsigned int budget_ms = c->iscsi_timeout_s * 1000u;
+	int rc = 0;
 
 	if (!r || !cr || !pa || !argv) {
 		free(r);
@@ -298,35 +311,60 @@ int iscsi_discover(const struct pw_conf *c, struct disc_result **out,
 			argv[k][5] = "-p";
 			argv[k][6] = pa[k];
 			argv[k][7] = NULL;
-			argvs[k] = argv[k];
 		}
-	rc = run_parallel((char *const *const *)argvs, n,
-			  c->iscsi_timeout_s * 1000u, cr);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		if (cr[i].timed_out) {
-			r[i].timed_out = true;
-			snprintf(r[i].error, sizeof(r[i].error),
-				 "no answer within %u s", c->iscsi_timeout_s);
-		} else if (cr[i].status != 0) {
-			char line[128];
+	for (int attempt = 0; attempt < 2 && rc == 0; attempt++) {
+		size_t m = 0;
 
-			first_line(cr[i].err, line, sizeof(line));
-			snprintf(r[i].error, sizeof(r[i].error),
-				 "iscsiadm failed (exit %d): %s", cr[i].status,
-				 line[0] ? line : "no message");
-		} else if (!parse_sendtargets(cr[i].out, &r[i])) {
-			snprintf(r[i].error, sizeof(r[i].error),
-				 "unexpected iscsiadm output");
-		} else {
-			r[i].ok = true;
+		for (size_t i = 0; i < n; i++) {
+			if (r[i].ok || r[i].timed_out)
+				continue;
+			idx[m] = i;
+			argvs[m++] = argv[i];
 		}
-		cmd_result_free(&cr[i]);
+		if (!m)
+			break;
+		if (attempt) {
+			uint64_t used = (mono_ns() - t0) / 1000000u;
+
+			if (used + DISCOVERY_RETRY_MS + DISCOVERY_RETRY_MIN_MS >
+			    budget_ms)
+				break;
+			usleep(DISCOVERY_RETRY_MS * 1000);
+			budget_ms -= (unsigned int)used + DISCOVERY_RETRY_MS;
+		}
+		rc = run_parallel((char *const *const *)argvs, m, budget_ms,
+				  cr);
+		for (size_t j = 0; rc == 0 && j < m; j++) {
+			struct disc_result *d = &r[idx[j]];
+
+			if (cr[j].timed_out) {
+				d->timed_out = true;
+				snprintf(d->error, sizeof(d->error),
+					 "no answer within %u s",
+					 c->iscsi_timeout_s);
+			} else if (cr[j].status != 0) {
+				char line[128];
+
+				first_line(cr[j].err, line, sizeof(line));
+				snprintf(d->error, sizeof(d->error),
+					 "iscsiadm failed (exit %d): %s",
+					 cr[j].status,
+					 line[0] ? line : "no message");
+			} else if (!parse_sendtargets(cr[j].out, d)) {
+				snprintf(d->error, sizeof(d->error),
+					 "unexpected iscsiadm output");
+			} else {
+				d->ok = true;
+				d->error[0] = '\0';
+			}
+			cmd_result_free(&cr[j]);
+		}
 	}
 	free(cr);
 	free(pa);
 	free(argv);
 	if (rc) {
-		free(r);
+		disc_results_free(r, n);
 		return rc;
 	}
 	*out = r;

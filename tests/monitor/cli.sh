@@ -169,6 +169,13 @@ check "login with live sessions: no iscsiadm login at all" \
 rm -f "$FAKE_ISCSI_DIR/hang" "$FAKE_ISCSI_DIR/fail"
 "$pw" -c "$tmp/i.conf" --root "$tmp/none" discover > "$tmp/out" 2>&1; rc=$?
 check "discover: all portals answer, exit 0" "[ $rc -eq 0 ]"
+# A target still tearing down a logout closes the next discovery: asked
+# once more, within the bound.
+echo 192.168.122.98 > "$FAKE_ISCSI_DIR/failonce"
+: > "$FAKE_ISCSI_DIR/calls"
+"$pw" -c "$tmp/i.conf" --root "$tmp/none" discover > "$tmp/out" 2>&1; rc=$?
+check "discover: a portal that closed once is asked again (exit $rc)" \
+	"[ $rc -eq 0 ] && [ \$(grep -c 'discovery.*-p 192.168.122.98:3260' $FAKE_ISCSI_DIR/calls) -eq 2 ] && [ \$(grep -c '^    iqn.2016-02.local.virtual:hpms02.vg1 ' $tmp/out) -eq 4 ]"
 PATHWARDEN_ISCSIADM=/nonexistent/iscsiadm "$pw" -c "$tmp/i.conf" \
 	--root "$tmp/none" discover > "$tmp/out" 2>&1; rc=$?
 check "discover without iscsiadm: a message per portal, exit 1" \

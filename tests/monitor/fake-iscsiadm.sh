@@ -2,6 +2,7 @@
 # A stand-in for iscsiadm in the tests (PATHWARDEN_ISCSIADM points here).
 # State lives in $FAKE_ISCSI_DIR: "calls" logs every invocation, a portal
 # address listed in "hang" never answers, one in "fail" is unreachable,
+# one in "failonce" closes the first connection and then answers,
 # "sessions" holds the target/portal pairs logged in.
 d=${FAKE_ISCSI_DIR:?}
 echo "$*" >> "$d/calls"
@@ -19,6 +20,12 @@ done
 addr=${portal%:*}
 if grep -qx "$addr" "$d/hang" 2>/dev/null; then
 	exec sleep 1000
+fi
+if grep -qx "$addr" "$d/failonce" 2>/dev/null; then
+	grep -vx "$addr" "$d/failonce" > "$d/failonce.new"
+	mv "$d/failonce.new" "$d/failonce"
+	echo "iscsiadm: Connection to Discovery Address $addr closed" >&2
+	exit 11
 fi
 if grep -qx "$addr" "$d/fail" 2>/dev/null; then
 	echo "iscsiadm: cannot make connection to $addr: No route to host" >&2
