@@ -130,6 +130,7 @@ int cmd_run(struct cli_ctx *c, int argc, char **argv)
 {
 	struct daemon_opts o = { .conf = &c->conf, .root = c->root };
 	struct mpath_source mp;
+	struct rtpg_source rt;
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
@@ -147,10 +148,7 @@ int cmd_run(struct cli_ctx *c, int argc, char **argv)
 			return 2;
 		}
 	}
-	if (c->capture_dir)
-		mpath_source_captured(&mp, c->capture_dir);
-	else
-		mpath_source_live(&mp, MPATHD_TIMEOUT_MS);
+	cli_sources(c, &mp, &rt, &o.rtpg);
 	o.mpath = &mp;
 	o.dm_capture_dir = c->capture_dir;
 	if (!c->foreground) {

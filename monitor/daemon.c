@@ -197,7 +197,7 @@ static const char *map_of_hctl(const struct daemon *d, const char *hctl)
 static void verify_switch(void *arg, uint64_t now);
 
 static void consider_switch(struct daemon *d, const struct pw_map *m,
-			    uint64_t event_ns, uint64_t now)
+			    uint64_t event_ns, uint64_t now, bool alua)
 {
 	struct map_track *t = track(d, m->mp->name);
 	unsigned int group;
@@ -208,8 +208,12 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 	if (!t || !d->c->alua_switch)
 		return;
 	a = switch_decide(m, &t->guard, now, &group, why, sizeof(why));
-	if (a == SW_NONE)
+	if (a == SW_NONE) {
+		if (alua)
+			log_debug("%s: after the ALUA change: %s", m->mp->name,
+				  why);
 		return;
+	}
 	if (a == SW_HELD) {
 		/* Say it once per hold, not at every resync. */
 		if (!t->held_logged)
@@ -252,10 +256,22 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 
 /* ---- the view ----------------------------------------------------------- */
 
-static void refresh(struct daemon *d, uint64_t event_ns)
+/*
+ * A fresh view of every map; with @alua, every path's group state from its
+ * own RTPG answer.  After an ALUA change only the paths that carried the
+ * unit attention have told the kernel, and a node's RTPG answer for the
+ * peer's group may be stale (SCST and LIO raise no unit attention for a
+ * change of a group with no local port): each path's answer for its own
+ * group is the one to trust, and the RTPG also delivers any unit attention
+ * still pending on an idle path.  A path whose session is down is skipped;
+ * a hung one costs at most rtpg-timeout-ms, and only in the seconds after
+ * an ALUA change.
+ */
+static void refresh(struct daemon *d, uint64_t event_ns, bool alua)
 {
 	struct view_opts o = { .conf = d->c, .sysfs_root = d->o->root,
-			       .mpath = d->o->mpath, .rtpg = NULL,
+			       .mpath = d->o->mpath,
+			       .rtpg = alua ? d->o->rtpg : NULL,
 			       .dm_status = true,
 			       .dm_capture_dir = d->o->dm_capture_dir };
 	struct pw_view nv;
@@ -303,36 +319,43 @@ static void refresh(struct daemon *d, uint64_t event_ns)
 	d->view = nv;
 	d->have_view = true;
 	for (size_t i = 0; i < d->view.n_maps; i++)
-		consider_switch(d, &d->view.maps[i], event_ns, now);
+		consider_switch(d, &d->view.maps[i], event_ns, now, alua);
 }
 
 static void on_resync(void *arg, uint64_t now)
 {
 	struct daemon *d = arg;
 
-	refresh(d, 0);
+	refresh(d, 0, false);
 	loop_timer_arm(&d->loop, d->t_resync, now + d->c->resync_s * S);
 }
 
 static void on_refresh(void *arg, uint64_t now)
 {
 	(void)now;
-	refresh(arg, 0);
+	refresh(arg, 0, false);
 }
 
-/* An ALUA change: decide at once, and again shortly, because the kernel
- * updates the other paths' access_state from an RTPG it queues. */
+/*
+ * An ALUA change: decide at once, and again over the next seconds.  A
+ * cluster manager changes the two nodes one after the other (Pacemaker:
+ * demote the old master, promote the new one, notify), so the first unit
+ * attention often comes from the demotion, before any group is optimized.
+ */
+static const unsigned int alua_again_ms[] = { 100, 300, 700, 1500, 3000 };
+#define ALUA_RECHECKS (sizeof(alua_again_ms) / sizeof(alua_again_ms[0]))
+
 static void on_alua(void *arg, uint64_t now)
 {
 	struct daemon *d = arg;
-	static const unsigned int again_ms[] = { 100, 400, 1500 };
 
 	/* Switch records count from the uevent, also for the re-checks. */
-	refresh(d, d->last_alua_ns ? d->last_alua_ns : now);
+	refresh(d, d->last_alua_ns ? d->last_alua_ns : now, true);
 	if (d->alua_rechecks) {
-		unsigned int k = 3 - d->alua_rechecks--;
+		unsigned int k = ALUA_RECHECKS - d->alua_rechecks--;
 
-		loop_timer_arm(&d->loop, d->t_alua, now + again_ms[k] * MS);
+		loop_timer_arm(&d->loop, d->t_alua,
+			       now + alua_again_ms[k] * MS);
 	}
 }
 
@@ -341,7 +364,7 @@ static void verify_switch(void *arg, uint64_t now)
 	struct daemon *d = arg;
 	bool pending = false, early = false;
 
-	refresh(d, 0);
+	refresh(d, 0, false);
 	now = d->loop.now();
 	for (unsigned int i = 0; i < d->n_tracks; i++) {
 		struct map_track *t = &d->tracks[i];
@@ -389,7 +412,7 @@ static void uevent(struct daemon *d, const char *sub, const char *act,
 		d->last_alua_ns = now;
 		event(d, map_of_hctl(d, name), now, FW_EV_ALUA_CHANGE,
 		      name ? name : "");
-		d->alua_rechecks = 3;
+		d->alua_rechecks = ALUA_RECHECKS;
 		loop_timer_arm(&d->loop, d->t_alua, now);
 	} else if (sub && !strcmp(sub, "block") && dma &&
 		   (!strcmp(dma, "PATH_FAILED") ||

@@ -6,11 +6,13 @@
 
 #include "config.h"
 #include "mpath_client.h"
+#include "topology.h"
 
 struct daemon_opts {
 	const struct pw_conf *conf;
 	const char *root;		/* sysfs prefix */
 	struct mpath_source *mpath;	/* live, or captured in tests */
+	struct rtpg_source *rtpg;	/* after ALUA changes; NULL: sysfs */
 	const char *dm_capture_dir;	/* dm status from files (tests) */
 	bool no_udev;			/* tests: no netlink monitor */
 	const char *uevent_fifo;	/* tests: uevents as text lines */
