@@ -268,12 +268,14 @@ static void portal_arg(const struct conf_portal *p, char *buf, size_t len)
 }
 
 /*
- * A portal whose discovery fails outright (not a timeout) is asked once
- * more after this pause: a target still tearing down the sessions of a
- * logout closes the next discovery connection (seen with LIO right after
- * "iscsiadm -m node -u"), if the bound (iscsi-timeout) leaves time for it.
+ * A portal whose discovery fails outright (not a timeout) is asked again
+ * after this pause, up to DISCOVERY_ATTEMPTS times in all: a target still
+ * tearing down the sessions of a logout closes or refuses the next
+ * discovery connections (seen with LIO for seconds after "iscsiadm -m node
+ * -u" on a loaded host), as long as the bound (iscsi-timeout) leaves time.
  * A portal that timed out has used its time.
  */
+#define DISCOVERY_ATTEMPTS 4
 #define DISCOVERY_RETRY_MS 1000
 #define DISCOVERY_RETRY_MIN_MS 500
 
@@ -288,7 +290,8 @@ int iscsi_discover(const struct pw_conf *c, struct disc_result **out,
 	char **argvs[CONF_MAX_NODES * CONF_MAX_PORTALS];
 	size_t idx[CONF_MAX_NODES * CONF_MAX_PORTALS];
 	uint64_t t0 = mono_ns();
-	unsigned int budget_ms = c->iscsi_timeout_s * 1000u;
+	unsigned int total_ms = c->iscsi_timeout_s * 1000u;
+	unsigned int budget_ms = total_ms;
 	int rc = 0;
 
 	if (!r || !cr || !pa || !argv) {
@@ -312,7 +315,8 @@ int iscsi_discover(const struct pw_conf *c, struct disc_result **out,
 			argv[k][6] = pa[k];
 			argv[k][7] = NULL;
 		}
-	for (int attempt = 0; attempt < 2 && rc == 0; attempt++) {
+	for (int attempt = 0; attempt < DISCOVERY_ATTEMPTS && rc == 0;
+	     attempt++) {
 		size_t m = 0;
 
 		for (size_t i = 0; i < n; i++) {
@@ -327,10 +331,11 @@ int iscsi_discover(const struct pw_conf *c, struct disc_result **out,
 			uint64_t used = (mono_ns() - t0) / 1000000u;
 
 			if (used + DISCOVERY_RETRY_MS + DISCOVERY_RETRY_MIN_MS >
-			    budget_ms)
+			    total_ms)
 				break;
 			usleep(DISCOVERY_RETRY_MS * 1000);
-			budget_ms -= (unsigned int)used + DISCOVERY_RETRY_MS;
+			budget_ms = total_ms - (unsigned int)used -
+				    DISCOVERY_RETRY_MS;
 		}
 		rc = run_parallel((char *const *const *)argvs, m, budget_ms,
 				  cr);
@@ -458,6 +463,40 @@ static const struct iscsi_sess *find_session(const struct sysfs_snapshot *s,
 		    !strcmp(s->sess[i].address, p->host))
 			return &s->sess[i];
 	return NULL;
+}
+
+int iscsi_logout_session(const struct pw_conf *c, int sid, char *msg,
+			 size_t len)
+{
+	char sids[16], line[128];
+	char *argv[] = { (char *)iscsiadm_path(), "-m", "session", "-r", sids,
+			 "-u", NULL };
+	char **argvs[1] = { argv };
+	struct cmd_result cr;
+	int rc;
+
+	snprintf(sids, sizeof(sids), "%d", sid);
+	rc = run_parallel((char *const *const *)argvs, 1,
+			  c->iscsi_timeout_s * 1000u, &cr);
+	if (rc) {
+		snprintf(msg, len, "cannot run iscsiadm: %s", strerror(-rc));
+		return -1;
+	}
+	if (cr.timed_out) {
+		snprintf(msg, len, "logout of session %d timed out after %u s",
+			 sid, c->iscsi_timeout_s);
+		rc = -1;
+	} else if (cr.status != 0) {
+		first_line(cr.err, line, sizeof(line));
+		snprintf(msg, len, "logout of session %d failed (exit %d): %s",
+			 sid, cr.status, line[0] ? line : "no message");
+		rc = -1;
+	} else {
+		snprintf(msg, len, "session %d logged out", sid);
+		rc = 0;
+	}
+	cmd_result_free(&cr);
+	return rc;
 }
 
 int iscsi_login_one(const struct pw_conf *c, const char *iqn,
