@@ -78,6 +78,7 @@ struct login_job {
 	pid_t pid;
 	int fd;
 	struct portal_probe *probe;
+	int stale_sid;			/* logged out first; 0 none */
 	char buf[256];
 	size_t len;
 };
@@ -709,6 +710,8 @@ static const struct iscsi_sess *session_for(const struct sysfs_snapshot *s,
 	return NULL;
 }
 
+static void relogin_next(struct daemon *d);
+
 static void on_login_done(void *arg, int fd, short revents)
 {
 	struct daemon *d = arg;
@@ -732,11 +735,14 @@ static void on_login_done(void *arg, int fd, short revents)
 	j->pid = 0;
 	j->fd = -1;
 	loop_timer_arm_before(&d->loop, d->t_refresh, d->loop.now() + 50 * MS);
+	relogin_next(d);
 }
 
 /* iscsiadm takes a while: the child runs it and reports through a pipe,
- * so the loop keeps serving events. One login at a time. */
-static void start_login(struct daemon *d, struct portal_probe *p)
+ * so the loop keeps serving events. One login at a time; the next portal
+ * waiting for one is taken when it ends (relogin_next). */
+static void start_login(struct daemon *d, struct portal_probe *p,
+			int stale_sid)
 {
 	int pfd[2];
 	pid_t pid;
@@ -752,19 +758,73 @@ static void start_login(struct daemon *d, struct portal_probe *p)
 		return;
 	}
 	if (pid == 0) {
-		char msg[200];
+		char msg[200], out[420];
 
 		close(pfd[0]);
+		msg[0] = '\0';
+		if (stale_sid > 0 &&
+		    iscsi_logout_session(d->c, stale_sid, msg, sizeof(msg))) {
+			if (write(pfd[1], msg, strlen(msg)) < 0)
+				_exit(1);
+			_exit(0);
+		}
+		snprintf(out, sizeof(out), "%s%s", msg, msg[0] ? "; " : "");
 		iscsi_login_one(d->c, p->node->target, p->portal, msg,
 				sizeof(msg));
-		if (write(pfd[1], msg, strlen(msg)) < 0)
+		strncat(out, msg, sizeof(out) - strlen(out) - 1);
+		if (write(pfd[1], out, strlen(out)) < 0)
 			_exit(1);
 		_exit(0);
 	}
 	close(pfd[1]);
-	d->login = (struct login_job){ .pid = pid, .fd = pfd[0], .probe = p };
+	d->login = (struct login_job){ .pid = pid, .fd = pfd[0], .probe = p,
+				       .stale_sid = stale_sid };
 	pstat(d, p)->relogins++;
 	loop_add_fd(&d->loop, pfd[0], POLLIN, on_login_done, d);
+}
+
+/*
+ * Does portal @p, which answers, need a login from us?  No session: yes.
+ * A FREE session (its recovery timed out: multipathd has failed its paths
+ * already, nothing is queued on it) is logged out and in again: iscsid
+ * retries it on its own, but an attempt started while the portal was
+ * unreachable waits out its login timeout plus a 3 s pause, 5 to 18 s in
+ * the lab.  A FAILED session is still recovering with I/O queued: iscsid's.
+ * Returns false when nothing is to be done; sets *stale_sid.
+ */
+static bool needs_login(struct daemon *d, struct portal_probe *p,
+			int *stale_sid)
+{
+	struct sysfs_snapshot s;
+	const struct iscsi_sess *sess;
+	bool need = false;
+
+	*stale_sid = 0;
+	if (p->state != PORTAL_UP || !p->node->target[0] ||
+	    sysfs_scan_sessions(d->o->root, &s))
+		return false;
+	sess = session_for(&s, p);
+	if (!sess) {
+		need = true;
+	} else if (!strcmp(sess->state, "FREE")) {
+		*stale_sid = sess->sid;
+		need = true;
+	}
+	sysfs_snapshot_free(&s);
+	return need;
+}
+
+static void relogin_next(struct daemon *d)
+{
+	int sid;
+
+	if (!d->c->relogin || d->login.pid > 0)
+		return;
+	for (unsigned int i = 0; i < d->portals.n; i++)
+		if (needs_login(d, &d->portals.p[i], &sid)) {
+			start_login(d, &d->portals.p[i], sid);
+			return;
+		}
 }
 
 static void portal_changed(void *arg, struct portal_probe *p,
@@ -772,8 +832,7 @@ static void portal_changed(void *arg, struct portal_probe *p,
 {
 	struct daemon *d = arg;
 	char det[128];
-	struct sysfs_snapshot s;
-	const struct iscsi_sess *sess;
+	int sid;
 
 	pstat(d, p)->up = p->state;
 	snprintf(det, sizeof(det), "%s %s:%u", p->node->name, p->portal->host,
@@ -787,14 +846,11 @@ static void portal_changed(void *arg, struct portal_probe *p,
 	if (old == PORTAL_UNKNOWN)
 		return;
 	event(d, NULL, now, FW_EV_PORTAL_UP, det);
-	if (!d->c->relogin || sysfs_scan_sessions(d->o->root, &s))
-		return;
-	sess = session_for(&s, p);
-	/* A FAILED session is iscsid's to recover (it keeps retrying);
-	 * only a missing one needs a login from us. */
-	if (!sess)
-		start_login(d, p);
-	sysfs_snapshot_free(&s);
+	if (d->c->relogin && needs_login(d, p, &sid)) {
+		if (d->login.pid > 0)
+			return;		/* relogin_next takes it */
+		start_login(d, p, sid);
+	}
 }
 
 /* Back to LOGGED_IN: reinstate its paths in dm now, instead of waiting

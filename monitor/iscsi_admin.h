@@ -63,6 +63,10 @@ int iscsi_cmd_login(const struct pw_conf *c, const char *root, FILE *out,
 		    bool wait_for_maps);
 
 /* Log in to one target/portal now (the daemon's re-login), bounded. */
+/* Log session @sid out (iscsiadm -m session -r SID -u), bounded by
+ * iscsi-timeout.  0, or -1 with the reason in @msg. */
+int iscsi_logout_session(const struct pw_conf *c, int sid, char *msg,
+			 size_t len);
 int iscsi_login_one(const struct pw_conf *c, const char *iqn,
 		    const struct conf_portal *p, char *msg, size_t len);
 
