@@ -2,15 +2,36 @@
 # Build the Debian packages from a clean copy of the tree, so a package
 # build never sees (or leaves) objects in the work tree.
 #
-# Usage: build-deb.sh OUTDIR
+# Usage: build-deb.sh [--reuse] OUTDIR
 # The copy holds the files git tracks, as they are in the work tree now
 # (uncommitted edits included: what you test is what you see).  The .debs,
-# .buildinfo, .changes and the build log end up in OUTDIR.
+# .buildinfo, .changes and the build log end up in OUTDIR, with tree.key:
+# a digest of every tracked file's content and of the build options.  With
+# --reuse, packages whose tree.key matches are kept instead of rebuilt (the
+# lab installs what the package test of the same run built).
 set -eu
 
-out=${1:?usage: build-deb.sh OUTDIR}
+reuse=0
+if [ "${1:-}" = --reuse ]; then
+	reuse=1
+	shift
+fi
+out=${1:?usage: build-deb.sh [--reuse] OUTDIR}
 top=$(cd "$(dirname "$0")/.." && pwd)
 ver=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)
+
+key=$({
+	echo "options ${DEB_BUILD_OPTIONS:-} profiles ${DEB_BUILD_PROFILES:-}"
+	cd "$top" && git ls-files -z --cached |
+		xargs -0 sh -c 'for f; do [ -f "$f" ] && printf "%s\0" "$f"; done' sh |
+		xargs -0 sha1sum
+} | sha1sum | cut -d' ' -f1)
+if [ "$reuse" = 1 ] && [ "$(cat "$out/tree.key" 2>/dev/null)" = "$key" ] &&
+   ls "$out"/*.deb > /dev/null 2>&1; then
+	echo "build-deb: packages in $out are of this tree, kept"
+	ls -1 "$out"/*.deb
+	exit 0
+fi
 
 rm -rf "$out"
 mkdir -p "$out/src/pathwarden-$ver"
@@ -35,5 +56,6 @@ fi
 end=$(date +%s)
 mv "$out"/src/*.deb "$out"/src/*.buildinfo "$out"/src/*.changes "$out"/
 rm -rf "$out/src"
+echo "$key" > "$out/tree.key"
 echo "build-deb: packages in $out ($((end - start)) s)"
 ls -1 "$out"/*.deb

@@ -8,25 +8,30 @@ PW_GUEST_DIR=${PW_GUEST_DIR:-$PW_TREE/lab/guest}
 . "$PW_GUEST_DIR/initiator.sh"
 . "$PW_GUEST_DIR/faults.sh"
 
-# The host staged the project's install rules (make lab-stage) of the
-# checkout under test as a tarball; the host root is read-only, the overlay
-# is not.  /lib is a link to usr/lib on the host: keep directory links.
+# The host staged the project's Debian packages (make lab-stage) of the
+# checkout under test; the host root is read-only, the overlay is not, so
+# dpkg installs them into the guest only.  No triggers (man-db, ldconfig
+# walk every library over 9p: tens of seconds under TCG; the plugins find
+# libpathwarden through their run path); no systemd in the guest, so the
+# unit is installed and not started.
+PW_LAB_DEBS=/var/cache/pathwarden-lab
 lab_install_project() {
 	[ -n "${PW_STAGE:-}" ] && [ -f "$PW_STAGE" ] || {
-		echo "no staged install (PW_STAGE=${PW_STAGE:-unset})"
+		echo "no staged packages (PW_STAGE=${PW_STAGE:-unset})"
 		return 1
 	}
 	tar -C / -xvf "$PW_STAGE" --keep-directory-symlink --no-same-owner \
 		--no-overwrite-dir || return 1
-	# No ldconfig: it walks every library over 9p (25 s under TCG), and
-	# the plugins find libpathwarden through their run path.
+	ls "$PW_LAB_DEBS"/*.deb || return 1
+	dpkg --no-triggers --force-confold -i "$PW_LAB_DEBS"/*.deb || return 1
+	dpkg-query -W pathwarden pathwarden-agent
 }
 
 lab_bringup() {
 	log "bring-up: config ${PW_LAB_CONFIG:-pathwarden}, tree $PW_TREE"
 	step "modules" 60 eval 'lio_modules && ini_modules && modprobe nf_tables' || return 1
 	step "udev" 90 ini_udev || return 1
-	step "install project" 60 lab_install_project || return 1
+	step "install the packages" 240 lab_install_project || return 1
 	step "LIO targets" 60 lio_setup || return 1
 	step "iscsid" 30 ini_iscsid || return 1
 	step "discovery and login" 60 ini_login || return 1
