@@ -2,7 +2,8 @@
 #
 #   fault_alua GROUP STATE          GROUP's ALUA state on both nodes
 #   fault_alua_view VIEW GROUP STATE  one node's view only (nodes disagree)
-#   fault_promote NODE              NODE's group AO, the other's ANO (both views)
+#   fault_promote NODE              NODE's group AO, the other's ANO (both views,
+#                                   through the agent as Pacemaker drives it)
 #   fault_link_drop PORTAL|NODE     silent link loss: nftables drops, no RST
 #   fault_link_restore PORTAL|NODE|all
 #   fault_hang PORTAL|NODE          target stops answering: its iSCSI PDUs are
@@ -89,16 +90,7 @@ fault_hang_restore() { fault_link_restore "$1"; }
 
 fault_alua() { lio_set_state "$1" "$2"; }
 fault_alua_view() { lio_set_view_state "$1" "$2" "$3"; }
-fault_promote() {
-	local n
-	for n in $LIO_NODES; do
-		if [ "$n" = "$1" ]; then
-			lio_set_state "$n" ao || return 1
-		else
-			lio_set_state "$n" ano || return 1
-		fi
-	done
-}
+fault_promote() { lio_promote "$1"; }
 
 fault_node_down() { lio_node_enable "$1" 0; }
 fault_node_up() { lio_node_enable "$1" 1; }

@@ -59,19 +59,26 @@ lio_tpg() { lio_check_node "$1" && echo "${LIO_TPG[$1]}"; }
 # lio_standin_tpg NODE PEER: on NODE's device, the stand-in for PEER's port.
 lio_standin_tpg() { echo "$LIO_CFS/iscsi/${LIO_IQN[$1]}.peer-$2/tpgt_1"; }
 
-# ALUA state names (as the agent and SCST spell them) to SPC values, in
-# LIO_STATE (no subshell).
-lio_state_value() {
-	case "$1" in
-	ao|active|active/optimized|0)           LIO_STATE=0 ;;
-	ano|nonoptimized|active/nonoptimized|1) LIO_STATE=1 ;;
-	standby|2)                              LIO_STATE=2 ;;
-	unavailable|3)                          LIO_STATE=3 ;;
-	lba|lba_dependent|4)                    LIO_STATE=4 ;;
-	offline|14)                             LIO_STATE=14 ;;
-	transitioning|15)                       LIO_STATE=15 ;;
-	*) echo "lio: unknown ALUA state '$1'" >&2; return 1 ;;
-	esac
+# lio_peer NODE: the other node, in LIO_PEER (no subshell).
+lio_peer() {
+	local n
+	for n in $LIO_NODES; do
+		[ "$n" = "$1" ] || { LIO_PEER=$n; return 0; }
+	done
+	return 1
+}
+
+# lio_agent NODE ARGS...: pathwarden-agent as it runs on NODE: LIO backend,
+# NODE's own device (its view of both groups), NODE's group local, the
+# peer's remote.  Every ALUA state the lab sets goes through here, so the
+# lab's target configuration is the agent's, as in production.
+PW_AGENT=${PW_AGENT:-pathwarden-agent}
+lio_agent() {
+	local node=$1
+	shift
+	lio_check_node "$node" && lio_peer "$node" || return 1
+	"$PW_AGENT" -b lio -q -d "fileio_${LIO_IDX[$node]}/vg1" \
+		-l "$node" -R "$LIO_PEER" "$@"
 }
 
 lio_modules() {
@@ -136,8 +143,6 @@ lio_setup() {
 	mkdir -p "$(dirname "$LIO_IMAGE")"
 	truncate -s "${LIO_SIZE_MB}M" "$LIO_IMAGE" || return 1
 	for n in $LIO_NODES; do lio_setup_device "$n" || return 1; done
-	lio_set_state hpms01 ao || return 1
-	lio_set_state hpms02 ano || return 1
 	for n in $LIO_NODES; do
 		for p in $LIO_NODES; do		# node order: RTPI k is node k's port
 			if [ "$p" = "$n" ]; then
@@ -147,18 +152,15 @@ lio_setup() {
 			fi
 		done
 	done
+	# The initial states as a cluster manager sets them: hpms01 master.
+	lio_promote hpms01 || return 1
 	for n in $LIO_NODES; do lio_node_enable "$n" 1 || return 1; done
 }
 
 # lio_set_view_state VIEW GROUP STATE: write GROUP's state as node VIEW
 # reports it (one node's configuration, as one SCST node's sysfs).  Changing a
 # group with no local member raises no unit attention, as in SCST.
-lio_set_view_state() {
-	local view=$1 group=$2
-	lio_check_node "$view" && lio_check_node "$group" || return 1
-	lio_state_value "$3" || return 1
-	echo "$LIO_STATE" > "${LIO_DEV[$view]}/alua/$group/alua_access_state"
-}
+lio_set_view_state() { lio_agent "$1" set-state "$2" "$3"; }
 
 # lio_set_state GROUP STATE: GROUP's state on both nodes, consistently (what
 # a cluster manager keeps right on each node).  The node owning the group
@@ -170,6 +172,24 @@ lio_set_state() {
 		[ "$n" = "$group" ] && continue
 		lio_set_view_state "$n" "$group" "$state" || return 1
 	done
+}
+
+# lio_promote NODE: what Pacemaker does with ocf:pathwarden:alua when NODE
+# becomes master: demote the old master (its group non-optimized), promote
+# NODE (its group optimized, the peer's non-optimized), then the post-promote
+# notification tells the peer that NODE's group is now optimized.  Each
+# node's agent writes only its own view.
+lio_promote() {
+	local node=$1
+	lio_check_node "$node" && lio_peer "$node" || return 1
+	local peer=$LIO_PEER
+	lio_agent "$peer" demote || return 1
+	# When the new master's group turned optimized: the change a
+	# switchover time counts from.
+	mkdir -p /run/pwlab
+	echo "$EPOCHREALTIME" > /run/pwlab/promoted.t
+	lio_agent "$node" promote || return 1
+	lio_agent "$peer" set-state "$node" active
 }
 
 # lio_get_state VIEW GROUP: the SPC value node VIEW reports for GROUP.
