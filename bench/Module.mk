@@ -10,7 +10,8 @@ $(BENCHREPORT): $(BUILD)/bench/benchreport.o $(BENCH_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ -ljson-c -lm
 
 # The runner's pure parts (metrics, timeline, samples) are apart from the
-# parts that touch the kernel, so the unit tests link only the former.
+# parts that touch the kernel, so the unit tests link only the former
+# (tests/bench/Module.mk).
 BENCH_CORE_SRCS := bench/io_block.c bench/samples.c bench/metrics.c \
 	bench/timeline.c
 BENCH_CORE_OBJS := $(BENCH_CORE_SRCS:%.c=$(BUILD)/%.o)
@@ -20,16 +21,11 @@ $(BUILD)/bench/%.o: CPPFLAGS += -Imonitor
 
 $(BUILD)/tests/bench/test_report: $(BUILD)/tests/bench/test_report.o $(BENCH_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka -ljson-c -lm
-$(BUILD)/tests/bench/test_metrics: $(BUILD)/tests/bench/test_metrics.o \
-		$(BENCH_CORE_OBJS) $(BENCH_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka -ljson-c -lm
 $(BUILD)/tests/bench/%.o: CPPFLAGS += -Ibench -Imonitor \
 	-DBENCH_FIXTURES=\"$(CURDIR)/tests/bench\"
-tests-build: $(BUILD)/tests/bench/test_report $(BUILD)/tests/bench/test_metrics
+tests-build: $(BUILD)/tests/bench/test_report
 
 run-bench-report: $(BUILD)/tests/bench/test_report $(BENCHREPORT)
 	@scripts/run-test.sh $(RES) bench-report $(TEST_WRAPPER) $<
-run-bench-metrics: $(BUILD)/tests/bench/test_metrics
-	@scripts/run-test.sh $(RES) bench-metrics $(TEST_WRAPPER) $<
-UNIT_TESTS += run-bench-report run-bench-metrics
-.PHONY: run-bench-report run-bench-metrics
+UNIT_TESTS += run-bench-report
+.PHONY: run-bench-report

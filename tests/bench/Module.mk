@@ -1,0 +1,27 @@
+# tests/bench/: the benchmark runner's tests.  Included after
+# monitor/Module.mk (sorted order): they link the monitor's library.
+BENCHT_DIR := $(BUILD)/tests/bench
+BENCHT_TMP := $(CURDIR)/$(BENCHT_DIR)/tmp
+
+$(BENCHT_DIR)/test_metrics: $(BENCHT_DIR)/test_metrics.o $(BENCH_CORE_OBJS) \
+		$(BENCH_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka -ljson-c -lm
+tests-build: $(BENCHT_DIR)/test_metrics
+
+run-bench-metrics: $(BENCHT_DIR)/test_metrics
+	@scripts/run-test.sh $(RES) bench-metrics $(TEST_WRAPPER) $<
+UNIT_TESTS += run-bench-metrics
+.PHONY: run-bench-metrics
+
+$(BENCHT_DIR)/test_bench_conf: $(BENCHT_DIR)/test_bench_conf.o \
+		$(BUILD)/bench/bench_conf.o $(BENCH_CORE_OBJS) $(BENCH_OBJS) \
+		$(MON_LIB) $(LIBPW_A)
+	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(MON_LIBS) $(LIBPW_LIBS) -lm
+$(BENCHT_DIR)/test_bench_conf.o: CPPFLAGS += -DBENCH_TMP=\"$(BENCHT_TMP)\"
+tests-build: $(BENCHT_DIR)/test_bench_conf
+
+run-bench-conf: $(BENCHT_DIR)/test_bench_conf
+	@mkdir -p $(BENCHT_TMP)
+	@scripts/run-test.sh $(RES) bench-conf $(TEST_WRAPPER) $<
+UNIT_TESTS += run-bench-conf
+.PHONY: run-bench-conf
