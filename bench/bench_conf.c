@@ -222,10 +222,11 @@ static bool do_load(struct parse_ctx *p, struct bench_conf *c, char *rest)
 			c->rate = (unsigned int)v;
 			rate = true;
 		} else if (!strcmp(key, "blocks") && !blocks && val) {
-			/* the lag between a write and its read must fit */
-			if (!parse_uint(val, 2 * IO_BLOCK_LAG, 1ul << 24, &v))
+			/* the lag between a write and its read must fit;
+			 * at most 1 GiB: every repetition reads it all back */
+			if (!parse_uint(val, 2 * IO_BLOCK_LAG, 1ul << 18, &v))
 				return fail(p, "load blocks must be %d-%lu",
-					    2 * IO_BLOCK_LAG, 1ul << 24);
+					    2 * IO_BLOCK_LAG, 1ul << 18);
 			c->blocks = (unsigned int)v;
 			blocks = true;
 		} else {

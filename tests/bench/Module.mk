@@ -2,6 +2,9 @@
 # monitor/Module.mk (sorted order): they link the monitor's library.
 BENCHT_DIR := $(BUILD)/tests/bench
 BENCHT_TMP := $(CURDIR)/$(BENCHT_DIR)/tmp
+# The fixture host is the monitor tests' "good" one (tests/monitor/Module.mk).
+BENCHT_FX  := $(BUILD)/tests/monitor/fx
+BENCHT_HOST := $(BENCHT_FX)/good
 
 $(BENCHT_DIR)/test_metrics: $(BENCHT_DIR)/test_metrics.o $(BENCH_CORE_OBJS) \
 		$(BENCH_OBJS)
@@ -25,3 +28,18 @@ run-bench-conf: $(BENCHT_DIR)/test_bench_conf
 	@scripts/run-test.sh $(RES) bench-conf $(TEST_WRAPPER) $<
 UNIT_TESTS += run-bench-conf
 .PHONY: run-bench-conf
+
+# The observer's devt -> node mapping and group naming.
+$(BENCHT_DIR)/test_observer: $(BENCHT_DIR)/test_observer.o \
+		$(BUILD)/bench/observer.o $(BUILD)/bench/samples.o $(MON_LIB) \
+		$(LIBPW_A)
+	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(MON_LIBS) $(LIBPW_LIBS)
+$(BENCHT_DIR)/test_observer.o: CPPFLAGS += \
+	-DMON_FX_DIR=\"$(CURDIR)/$(BENCHT_FX)\"
+tests-build: $(BENCHT_DIR)/test_observer
+
+run-bench-observer: $(BENCHT_DIR)/test_observer $(BENCHT_HOST).done
+	@scripts/run-test.sh $(RES) bench-observer $(TEST_WRAPPER) $<
+UNIT_TESTS += run-bench-observer
+.PHONY: run-bench-observer
+

@@ -129,7 +129,7 @@ static const struct {
 	{ "home\n", "test.conf:1: home takes a node name of pathwarden.conf" },
 	{ HEAD "load rate 0\n",
 	  "test.conf:8: load rate must be 1-10000 I/Os per second" },
-	{ HEAD "load blocks 8\n", "test.conf:8: load blocks must be 16-16777216" },
+	{ HEAD "load blocks 8\n", "test.conf:8: load blocks must be 16-262144" },
 	{ HEAD "load rate 10 rate 20\n", "test.conf:8: load takes rate N and blocks N" },
 	{ HEAD "load speed 10\n", "test.conf:8: load takes rate N and blocks N" },
 	{ HEAD "load\n", "test.conf:8: load takes rate N and blocks N" },
