@@ -15,6 +15,10 @@ $(BENCHREPORT): $(BUILD)/bench/benchreport.o $(BENCH_OBJS)
 BENCH_CORE_SRCS := bench/io_block.c bench/samples.c bench/metrics.c \
 	bench/timeline.c
 BENCH_CORE_OBJS := $(BENCH_CORE_SRCS:%.c=$(BUILD)/%.o)
+BENCH_RUN_SRCS := $(BENCH_CORE_SRCS) $(BENCH_SRCS) bench/bench_conf.c \
+	bench/load.c bench/observer.c bench/hooks.c bench/runner.c \
+	bench/cli_bench.c
+BENCH_RUN_OBJS := $(BENCH_RUN_SRCS:%.c=$(BUILD)/%.o)
 # The runner reads pathwarden.conf, sysfs and dm status through the
 # monitor's own modules.
 $(BUILD)/bench/%.o: CPPFLAGS += -Imonitor
