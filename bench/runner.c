@@ -763,6 +763,17 @@ static bool set_up(struct run *r)
 
 	if (!resolve_nodes(r) || !resolve_map(r))
 		return false;
+	for (unsigned int i = 0; i < r->o->conf->n_probes; i++) {
+		const struct conf_probe *pr = &r->o->conf->probes[i];
+
+		/* the daemon's write probe shares the start of the map */
+		if (pr->write && !strcmp(pr->map, r->map))
+			fprintf(stderr, "pathwarden bench: warning: the "
+				"configuration's probe of %s writes (line %d): a "
+				"daemon running with it overwrites the load's "
+				"region, and the read-back reports mismatches\n",
+				pr->map, pr->line);
+	}
 	if (bc->device[0])
 		snprintf(r->device, sizeof(r->device), "%s", bc->device);
 	else
