@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The run: for each repetition, each configuration (file order on odd
- * repetitions, reversed on even ones, so neither always runs on a
- * freshly set-up stack), its config hook, then each scenario:
+ * repetitions, reversed on even ones, so that neither always follows the
+ * other: whatever one leaves behind, a cluster still settling, weighs on
+ * both alike), its config hook, then each scenario:
  *
  *   baseline   dm's next group holds only home's paths, every path active,
  *              held for `settle` seconds (bounded by deadline + settle)
@@ -156,14 +157,16 @@ static void describe_obs(struct run *r, const struct bench_obs *o, char *buf,
 
 /* --- hooks ---------------------------------------------------------- */
 
+#define HOOK_VARS 8
+
 struct hook_env {
-	char *vars[8];
+	char *vars[HOOK_VARS];		/* PW_BENCH_* */
 	char **envp;
 };
 
 static void env_free(struct hook_env *e)
 {
-	for (size_t i = 0; i < 8; i++)
+	for (size_t i = 0; i < HOOK_VARS; i++)
 		free(e->vars[i]);
 	free(e->envp);
 }
@@ -182,13 +185,13 @@ static char *env_var(const char *fmt, ...)
 }
 
 static bool env_build(struct run *r, struct hook_env *e, const char *hook,
-		      const struct rep *p, unsigned int rep)
+		      const struct rep *p)
 {
 	size_t n = 0, k = 0;
 
 	e->vars[0] = env_var("PW_BENCH_SCENARIO=%s", p->s ? p->s->name : "");
 	e->vars[1] = env_var("PW_BENCH_CONFIG=%s", p->k->name);
-	e->vars[2] = env_var("PW_BENCH_REP=%u", rep);
+	e->vars[2] = env_var("PW_BENCH_REP=%u", p->n);
 	e->vars[3] = env_var("PW_BENCH_HOME=%s", r->node_names[r->home]);
 	e->vars[4] = env_var("PW_BENCH_PEER=%s", r->node_names[r->peer]);
 	e->vars[5] = env_var("PW_BENCH_MAP=%s", r->map);
@@ -196,25 +199,25 @@ static bool env_build(struct run *r, struct hook_env *e, const char *hook,
 	e->vars[7] = env_var("PW_BENCH_OUTDIR=%s", r->outdir);
 	while (environ[n])
 		n++;
-	e->envp = calloc(n + 9, sizeof(*e->envp));
+	e->envp = calloc(n + HOOK_VARS + 1, sizeof(*e->envp));
 	if (!e->envp)
 		return false;
-	for (size_t i = 0; i < 8; i++)
+	for (size_t i = 0; i < HOOK_VARS; i++)
 		if (!e->vars[i])
 			return false;
 	/* ours replace any inherited: a hook must see this repetition's */
 	for (size_t i = 0; i < n; i++)
 		if (strncmp(environ[i], "PW_BENCH_", 9))
 			e->envp[k++] = environ[i];
-	for (size_t i = 0; i < 8; i++)
+	for (size_t i = 0; i < HOOK_VARS; i++)
 		e->envp[k++] = e->vars[i];
 	return true;
 }
 
-/* Run one hook of repetition @rep; false (and @p failed) when it did not
+/* Run one hook of repetition @p; false (and @p failed) when it did not
  * exit 0. */
-static bool run_hook(struct run *r, struct rep *p, unsigned int rep,
-		     const char *hook, const struct bconf_hook *h)
+static bool run_hook(struct run *r, struct rep *p, const char *hook,
+		     const struct bconf_hook *h)
 {
 	struct hook_env e;
 	struct hook_outcome out;
@@ -225,9 +228,9 @@ static bool run_hook(struct run *r, struct rep *p, unsigned int rep,
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(what, sizeof(what), "%s rep %u %s%s%s %s (%s:%d)", stamp,
-		 rep, p->k->name, p->s ? " " : "", p->s ? p->s->name : "",
+		 p->n, p->k->name, p->s ? " " : "", p->s ? p->s->name : "",
 		 hook, r->o->bc_path, h->line);
-	if (!env_build(r, &e, hook, p, rep)) {
+	if (!env_build(r, &e, hook, p)) {
 		env_free(&e);
 		rep_fail(p, "%s hook: out of memory", hook);
 		return false;
@@ -406,7 +409,7 @@ static void run_scenario(struct run *r, struct rep *p)
 
 	m.t0_ns = bench_now_ns();
 	injected = true;
-	inject_ok = run_hook(r, p, p->n, "inject", &p->s->inject);
+	inject_ok = run_hook(r, p, "inject", &p->s->inject);
 	if (inject_ok) {
 		w = wait_state(r, &m, false,
 			       m.t0_ns + (int64_t)(deadline * 1e9), &when);
@@ -429,7 +432,7 @@ static void run_scenario(struct run *r, struct rep *p)
 	}
 
 	m.restore_ns = bench_now_ns();
-	run_hook(r, p, p->n, "restore", &p->s->restore);
+	run_hook(r, p, "restore", &p->s->restore);
 	w = wait_state(r, &m, true, m.restore_ns + (int64_t)(deadline * 1e9),
 		       &when);
 	if (w != WAIT_REACHED) {
@@ -852,7 +855,7 @@ int bench_run(const struct bench_opts *o)
 
 			if (stop_requested || r->aborted)
 				break;
-			if (!run_hook(r, &cfg_rep, n, "config",
+			if (!run_hook(r, &cfg_rep, "config",
 				      &cfg_rep.k->setup)) {
 				report_failure(r, &cfg_rep, r->n_scen);
 				fprintf(stderr, "  (its %u scenarios skipped)\n",
