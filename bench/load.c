@@ -84,6 +84,7 @@ void bench_load_close(struct bench_load *l)
 	sample_log_free(&l->log);
 }
 
+/* @slot: BENCH_PROBLEM_MAX bytes */
 __attribute__((format(printf, 2, 3)))
 static void problem(char *slot, const char *fmt, ...)
 {
@@ -92,7 +93,7 @@ static void problem(char *slot, const char *fmt, ...)
 	if (slot[0])
 		return;		/* the first one says most */
 	va_start(ap, fmt);
-	vsnprintf(slot, 192, fmt, ap);
+	vsnprintf(slot, BENCH_PROBLEM_MAX, fmt, ap);
 	va_end(ap);
 }
 

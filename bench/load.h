@@ -21,6 +21,8 @@
 
 #include "samples.h"
 
+#define BENCH_PROBLEM_MAX 192
+
 struct bench_load {
 	int fd;
 	uint64_t nblocks;
@@ -36,7 +38,7 @@ struct bench_load {
 	atomic_bool stop;
 	/* the first problem of a run, for the report; the thread writes it
 	 * while it runs, the caller reads it after bench_load_stop() */
-	char first_problem[192];
+	char first_problem[BENCH_PROBLEM_MAX];
 };
 
 /*
@@ -57,7 +59,7 @@ bool bench_load_stop(struct bench_load *l, double timeout_s);
 
 struct bench_readback {
 	unsigned int reads, io_errors, mismatches;
-	char first_problem[192];
+	char first_problem[BENCH_PROBLEM_MAX];
 };
 
 /* Read every block of the region back (the thread stopped) and check it

@@ -8,6 +8,9 @@
 #include "observer.h"
 #include "strutil.h"
 
+_Static_assert(BENCH_OBS_PATHS >= DMS_MAX_PATHS,
+	       "an observation holds every path dm's status can give");
+
 static int node_of_session(const struct pw_conf *conf,
 			   const struct iscsi_sess *s)
 {

@@ -36,8 +36,8 @@ struct bench_devnode {
 size_t bench_devnodes(const struct sysfs_snapshot *snap,
 		      const struct pw_conf *conf, struct bench_devnode **out);
 
-/* One observation from dm's status: its paths (the first
- * BENCH_OBS_PATHS), the next group and whose paths it holds. */
+/* One observation from dm's status: its paths, the next group and
+ * whose paths it holds. */
 void bench_obs_from_dm(const struct dm_mpath_status *st,
 		       const struct bench_devnode *devs, size_t n_devs,
 		       int64_t t_ns, struct bench_obs *o);
@@ -55,7 +55,8 @@ struct bench_observer {
 	/* the observer thread's own while it runs */
 	struct bench_devnode *devs;
 	size_t n_devs;
-	char unplaced[8][16];		/* devts a rescan could not place */
+	char unplaced[DMS_MAX_PATHS][16];	/* devts a rescan could not
+						 * place: not scanned for again */
 	size_t n_unplaced;
 	struct bench_obs last;
 	bool have_last;

@@ -53,7 +53,9 @@ enum {
 	BENCH_GROUP_UNKNOWN = -3,	/* a path of no configured node */
 };
 
-#define BENCH_OBS_PATHS 16
+/* every path dm reports (DMS_MAX_PATHS): a group judged on some of its
+ * paths could be named wrongly */
+#define BENCH_OBS_PATHS 64
 #define BENCH_NODE_UNKNOWN (-1)
 
 struct bench_obs_path {
