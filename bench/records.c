@@ -129,6 +129,45 @@ out:
 	return rc;
 }
 
+void bench_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+int bench_record_write(FILE *f, const struct bench_record *r)
+{
+	fputs("{\"scenario\":", f);
+	bench_json_string(f, r->scenario);
+	fputs(",\"config\":", f);
+	bench_json_string(f, r->config);
+	fprintf(f, ",\"rep\":%d", r->rep);
+	for (int m = 0; m < BM_N; m++) {
+		if (r->has[m])
+			fprintf(f, ",\"%s\":%.3f", metric_keys[m], r->ms[m]);
+		else
+			fprintf(f, ",\"%s\":null", metric_keys[m]);
+	}
+	fprintf(f, ",\"io_errors\":%u,\"mismatches\":%u", r->io_errors,
+		r->mismatches);
+	if (r->timeline[0]) {
+		fputs(",\"timeline\":", f);
+		bench_json_string(f, r->timeline);
+	}
+	fputs("}\n", f);
+	return ferror(f) ? -1 : 0;
+}
+
 double bench_percentile(const double *sorted, size_t n, double pct)
 {
 	double pos, frac;

@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 enum bench_metric {
 	BM_STALL,
@@ -55,6 +56,15 @@ const char *bench_metric_name(enum bench_metric m);
  */
 int bench_record_parse(const char *line, struct bench_record *r, char *err,
 		       size_t errlen);
+
+/*
+ * Write @r as one line in the format above (what bench_record_parse
+ * reads back).  Returns 0, or -1 when the stream failed.
+ */
+int bench_record_write(FILE *f, const struct bench_record *r);
+
+/* @s as a JSON string literal, quotes included. */
+void bench_json_string(FILE *f, const char *s);
 
 /* Linear-interpolated percentile (0-100) of @n sorted values. */
 double bench_percentile(const double *sorted, size_t n, double pct);

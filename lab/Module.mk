@@ -6,8 +6,10 @@
 #   lab/run NAME     run lab/scenarios/NAME.sh in a booted lab
 LAB_IO := $(BUILD)/lab/pwlab-io
 
-$(LAB_IO): $(BUILD)/lab/tools/pwlab-io.o
+# The block content is bench/io_block.c, shared with `pathwarden bench`.
+$(LAB_IO): $(BUILD)/lab/tools/pwlab-io.o $(BUILD)/bench/io_block.o
 	$(CC) $(LDFLAGS) -o $@ $^
+$(BUILD)/lab/tools/pwlab-io.o: CPPFLAGS += -Ibench
 
 lab-tools: $(LAB_IO)
 

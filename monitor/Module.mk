@@ -11,8 +11,10 @@ $(MON_LIB): $(MON_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(PATHWARDEN): $(BUILD)/monitor/main.o $(MON_LIB) $(LIBPW_A)
-	$(CC) $(LDFLAGS) -o $@ $^ $(MON_LIBS) $(LIBPW_LIBS)
+# `pathwarden bench` lives in bench/ (bench/Module.mk, included before
+# this file); its objects go in whole, ahead of the library they use.
+$(PATHWARDEN): $(BUILD)/monitor/main.o $(BENCH_RUN_OBJS) $(MON_LIB) $(LIBPW_A)
+	$(CC) $(LDFLAGS) -o $@ $^ $(MON_LIBS) $(LIBPW_LIBS) -lm
 
 
 install-monitor: $(PATHWARDEN)

@@ -396,6 +396,7 @@ static const struct {
 	{ "run", cmd_run },
 	{ "watch", cmd_watch },
 	{ "capture", cmd_capture },
+	{ "bench", cmd_bench },
 };
 
 int cli_dispatch(struct cli_ctx *c, int argc, char **argv)

@@ -32,5 +32,7 @@ int cmd_login(struct cli_ctx *c, int argc, char **argv);
 int cmd_run(struct cli_ctx *c, int argc, char **argv);
 int cmd_watch(struct cli_ctx *c, int argc, char **argv);
 int cmd_capture(struct cli_ctx *c, int argc, char **argv);
+/* bench/cli_bench.c */
+int cmd_bench(struct cli_ctx *c, int argc, char **argv);
 
 #endif

@@ -60,6 +60,7 @@ check "pathwarden has plugins, private lib, program, conf, unit, man pages" \
 	/etc/pathwarden/pathwarden.conf.example \
 	/lib/systemd/system/pathwarden.service \
 	/usr/share/man/man8/pathwarden.8.gz /usr/share/man/man5/pathwarden.conf.5.gz \
+	/usr/share/man/man5/pathwarden-bench.conf.5.gz \
 	/usr/share/man/man7/pathwarden-rtpg.7.gz
 check "pathwarden-agent has the agent, the OCF agent, its man page" \
 	files_have "$ag" \

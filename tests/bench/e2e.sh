@@ -1,0 +1,210 @@
+#!/bin/sh
+# `pathwarden bench` end to end with no kernel stack; prints TAP.
+#
+# The "map" is a regular file (O_DIRECT: the work directory must be on a
+# file system that has it, such as the build tree's ext4, not tmpfs),
+# sysfs is a generated fixture host (tests/monitor/gen_fixture.py's
+# seed cluster: hpms01 sda sdb in group 1, hpms02 sdc sdd in group 2) and dm's status comes from the
+# --capture file, which the inject and restore hooks replace after a
+# delay, playing the kernel: a switch to hpms02, a failed hpms01 path,
+# the way back.  The delays bound what the records may say.
+#
+# Usage: e2e.sh PATHWARDEN PW_BENCHREPORT PWLAB_IO FIXTURE_HOST WORKDIR
+pw=$1; report=$2; pwlab_io=$3; host=$4; w=$5
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+# running: listed and not a zombie waiting for init to reap it
+running() { s=$(ps -o stat= -p "$1" 2>/dev/null); [ -n "$s" ] && [ "${s#Z}" = "$s" ]; }
+
+# a copy: the hooks rewrite its dm status
+rm -rf "$w" && mkdir -p "$w" && cp -r "$host" "$w/fx" || exit 1
+fx=$w/fx
+dm=$fx/capture/dmstatus
+bench() {	# the pathwarden global options, then bench's
+	"$pw" -c "$fx/pathwarden.conf" --root "$fx/root" \
+		--capture "$fx/capture" bench "$@"
+}
+
+# dm's status lines: the baseline, I/O on hpms02 with hpms01's paths
+# failed, one hpms01 path failed with I/O still on hpms01
+cp "$dm/mpatha" "$w/home.st"
+echo "2 0 0 0 2 2 E 0 2 2 8:16 F 1 0 1 8:32 F 1 0 1 A 0 2 2 8:48 A 0 0 1 8:64 A 0 0 1" > "$w/peer.st"
+echo "2 0 0 0 2 1 A 0 2 2 8:16 F 1 0 1 8:32 A 0 0 1 E 0 2 2 8:48 A 0 0 1 8:64 A 0 0 1" > "$w/onepath.st"
+# put STATE: replaced in one rename, so no poll reads half a file
+cat > "$w/put" <<EOF
+#!/bin/sh
+cp "$w/\$1.st" "$dm/.mpatha.new" && mv "$dm/.mpatha.new" "$dm/mpatha"
+EOF
+chmod 755 "$w/put"
+truncate -s 2M "$w/lun.img"
+
+cat > "$w/bench.conf" <<EOF
+# as a user would write it, with the map taken from multipathd's list
+map auto
+test-lun yes
+home hpms01
+device $w/lun.img      # the map's stand-in
+load rate 200 blocks 256
+hold 0.2
+deadline 3
+settle 0.1
+config stock echo "\$PW_BENCH_CONFIG \$PW_BENCH_REP \$PW_BENCH_HOME \$PW_BENCH_PEER \$PW_BENCH_MAP \$PW_BENCH_HOOK [\$PW_BENCH_SCENARIO]" >> $w/configs.log
+config pathwarden echo "\$PW_BENCH_CONFIG \$PW_BENCH_REP" >> $w/configs.log
+scenario switchover switch
+inject switchover sleep 0.3; $w/put peer
+restore switchover sleep 0.2; $w/put home
+scenario one-path path
+inject one-path sleep 0.3; $w/put onepath; echo "injected \$PW_BENCH_SCENARIO"
+restore one-path sleep 0.2; $w/put home
+EOF
+chmod 644 "$w/bench.conf"
+
+t0=$(date +%s)
+bench -B "$w/bench.conf" -n 2 -o "$w/out" > "$w/stdout" 2> "$w/stderr"
+rc=$?
+check "two reps of two scenarios in two configs: exit 0 (took $(( $(date +%s) - t0 )) s)" \
+	"[ $rc -eq 0 ]"
+[ $rc -eq 0 ] || sed 's/^/# /' "$w/stderr"
+check "configs alternate: stock, pathwarden, then pathwarden, stock" \
+	"[ \"\$(cut -d' ' -f1,2 $w/configs.log | tr '\n' ,)\" = 'stock 1,pathwarden 1,pathwarden 2,stock 2,' ]"
+check "a hook sees its repetition in the environment" \
+	"grep -qx 'stock 1 hpms01 hpms02 mpatha config \[\]' $w/configs.log"
+check "hook output goes to hooks.log, kept private" \
+	"grep -qx 'injected one-path' $w/out/hooks.log && [ \$(stat -c %a $w/out/hooks.log) = 600 ]"
+check "a progress line per repetition" \
+	"[ \$(grep -c '^\[[1-8]/8\] ' $w/stderr) -eq 8 ]"
+check "progress line names scenario, config, rep and times" \
+	"grep -Eq '^\[1/8\] switchover stock rep 1: stall [0-9.]+ s, detect [0-9.]+ s, switch [0-9.]+ s, failback [0-9.]+ s$' $w/stderr"
+
+# Each record against what the hooks did: the fault shows 0.3 s after
+# the inject (plus the 50 ms poll, plus a slow machine), the way back
+# 0.2 s after the restore; no I/O ever waits on a file.
+cat > "$w/check.py" <<'EOF'
+import json, os, sys
+out = sys.argv[1]
+recs = [json.loads(l) for l in open(os.path.join(out, "records.jsonl"))]
+bad = []
+def need(cond, what):
+    if not cond:
+        bad.append(what)
+need(len(recs) == 8, "8 records, got %d" % len(recs))
+for r in recs:
+    tag = "%s/%s/%d" % (r["scenario"], r["config"], r["rep"])
+    def within(key, lo, hi):
+        v = r.get(key)
+        need(v is not None and lo <= v <= hi,
+             "%s %s=%s not in [%s, %s]" % (tag, key, v, lo, hi))
+    within("detect_ms", 290, 2500)
+    within("failback_ms", 190, 2500)
+    within("stall_ms", 0.1, 1000)
+    # the largest gap ends somewhere between the inject and the restore
+    within("resume_ms", 0, 5000)
+    if r["scenario"] == "switchover":
+        within("switch_ms", 290, 2500)
+        need(r["switch_ms"] >= r["detect_ms"] - 60,
+             "%s switch before detection" % tag)
+    else:
+        need(r["switch_ms"] is None, "%s switch_ms not null" % tag)
+    need(r["io_errors"] == 0 and r["mismatches"] == 0, "%s errors" % tag)
+    tl = os.path.join(out, r["timeline"])
+    need(r["timeline"] == "timelines/%s-%s-%d.json" % (r["scenario"], r["config"], r["rep"]),
+         "%s timeline name" % tag)
+    t = json.load(open(tl))
+    labels = [e[1] for e in t["events"]]
+    need("inject" in labels and "restore" in labels, "%s inject/restore events" % tag)
+    need("sda failed (hpms01)" in labels, "%s sda failure event" % tag)
+    need(len(t["io"]) > 100, "%s io samples" % tag)
+    need(all(ok for _, _, ok in t["io"]), "%s failed I/O in the timeline" % tag)
+    groups = [g[1] for g in t["groups"]]
+    if r["scenario"] == "switchover":
+        need(groups[:3] == ["hpms01", "hpms02", "hpms01"], "%s groups %s" % (tag, groups))
+    else:
+        need(groups == ["hpms01"], "%s groups %s" % (tag, groups))
+import xml.etree.ElementTree as E
+for svg in ("switchover.svg", "one-path.svg"):
+    E.parse(os.path.join(out, svg))     # raises on malformed XML
+    need("no timeline" not in open(os.path.join(out, svg)).read(),
+         "%s: a panel without its timeline" % svg)
+for b in bad:
+    print("# " + b)
+sys.exit(1 if bad else 0)
+EOF
+check "records and timelines: every time present and within the hooks' bounds, switch null for a path fault, no error; SVGs well-formed with both panels" \
+	"python3 $w/check.py $w/out"
+check "the report's reader takes every record (pw-benchreport)" \
+	"$report $w/out/records.jsonl $w/report > /dev/null"
+check "summary.md with both scenarios" \
+	"grep -q '^### switchover' $w/out/summary.md && grep -q '^### one-path' $w/out/summary.md"
+check "tables on stdout, and the error count" \
+	"grep -q '^  pathwarden  *2 ' $w/stdout && grep -qx 'application I/O errors: 0, verify mismatches: 0' $w/stdout"
+
+# A hook that never produces the state, one that hangs, one that fails,
+# a restore that never restores, and then no baseline to start from.
+sed -e 's/^deadline 3/deadline 1/' -e '/^scenario/,$d' "$w/bench.conf" > "$w/bad.conf"
+cat >> "$w/bad.conf" <<EOF
+scenario never switch
+inject never true
+restore never false
+scenario hangs path
+inject hangs sleep 30 & echo \$! > $w/hang.pid; wait
+restore hangs true
+scenario stays switch
+inject stays $w/put peer
+restore stays true
+scenario after switch
+inject after touch $w/after.injected
+restore after $w/put home
+EOF
+bench -B "$w/bad.conf" -n 1 -k stock -o "$w/bad" > "$w/bad.out" 2> "$w/bad.err"
+rc=$?
+check "a state never reached: exit 1" "[ $rc -eq 1 ]"
+check "the reason is printed" \
+	"grep -q 'FAILED: never stock rep 1: no I/O completed on hpms02.s group within 1.0 s of the inject: dm sends I/O to hpms01 (group 1)' $w/bad.err"
+check "a failing restore hook is reported with its file:line" \
+	"grep -q 'restore hook ($w/bad.conf:14) exit 1 ' $w/bad.err"
+check "a hook past the deadline is killed, with what it started" \
+	"grep -q 'FAILED: hangs stock rep 1: inject hook ($w/bad.conf:16) still running after 1.0 s: killed' $w/bad.err && ! running \$(cat $w/hang.pid)"
+check "never back: the reason is printed" \
+	"grep -q 'FAILED: stays stock rep 1: not back at the baseline (I/O completing on hpms01.s group, every path active) within 1.0 s of the restore: dm sends I/O to hpms02 (group 2), failed: sda sdb' $w/bad.err"
+check "no baseline: not injected, and why" \
+	"grep -q 'FAILED: after stock rep 1: no baseline (I/O on hpms01.s group, every path active, for 0.1 s) within 1.0 s: dm sends I/O to hpms02 (group 2), failed: sda sdb; not injected' $w/bad.err && [ ! -e $w/after.injected ]"
+check "metrics never reached are null, not 0; nothing recorded without a fault" \
+	"python3 -c 'import json,sys; r=[json.loads(l) for l in open(\"$w/bad/records.jsonl\")]; sys.exit(not (len(r) == 3 and r[0][\"switch_ms\"] is None and r[0][\"detect_ms\"] is None and r[0][\"stall_ms\"] is not None and r[2][\"switch_ms\"] is not None and r[2][\"failback_ms\"] is None))'"
+check "the failures are counted at the end" \
+	"grep -q '4 of 4 repetitions failed' $w/bad.err"
+
+# What must stop a run before it writes anything.
+bench -B "$w/bench.conf" -n 1 -o "$w/out" > /dev/null 2> "$w/err"; rc=$?
+check "an output directory that holds a run is refused (exit 3)" \
+	"[ $rc -eq 3 ] && grep -q 'an earlier run' $w/err"
+bench -B "$w/bench.conf" -s one-path,nosuch -o "$w/x" > /dev/null 2> "$w/err"; rc=$?
+check "an unknown scenario in -s: exit 2" \
+	"[ $rc -eq 2 ] && grep -q \"no scenario 'nosuch'\" $w/err"
+chmod 666 "$w/bench.conf"
+bench -B "$w/bench.conf" -o "$w/x" > /dev/null 2> "$w/err"; rc=$?
+check "a bench.conf others may write is refused" \
+	"[ $rc -eq 1 ] && grep -q 'writable by others' $w/err"
+chmod 644 "$w/bench.conf"
+sed 's/^home hpms01/home hpms03/' "$w/bench.conf" > "$w/home.conf"
+bench -B "$w/home.conf" -o "$w/x" > /dev/null 2> "$w/err"; rc=$?
+check "a home that is not a configured node: file:line" \
+	"[ $rc -eq 3 ] && grep -q '^$w/home.conf:4: home hpms03 is not a node' $w/err"
+sed 's/^map auto/map mpathz/' "$w/bench.conf" > "$w/map.conf"
+bench -B "$w/map.conf" -o "$w/x" > /dev/null 2> "$w/err"; rc=$?
+check "a map multipathd does not have" \
+	"[ $rc -eq 3 ] && grep -q 'multipathd has no map mpathz' $w/err"
+bench -n 1 > /dev/null 2>&1; rc=$?
+check "no -B: usage, exit 2" "[ $rc -eq 2 ]"
+
+# pwlab-io shares the block content (bench/io_block.c): still clean.
+rm -f "$w/stop"
+(sleep 1; touch "$w/stop") &
+"$pwlab_io" -d "$w/lun.img" -s "$w/stop" -n 64 -r 200 > "$w/pwlab.out" 2>&1
+rc=$?
+wait
+check "pwlab-io still writes and verifies ($(cat $w/pwlab.out))" \
+	"[ $rc -eq 0 ] && grep -q 'io_errors=0 mismatches=0' $w/pwlab.out"
+
+echo "1..$n"
