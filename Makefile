@@ -43,7 +43,7 @@ RES      := $(BUILD)/test-results
 # both rebuild them next time and print after the closing summary line.
 .SECONDARY:
 
-.PHONY: all demo check check-unit check-build check-lab install bench-check check-sanitize \
+.PHONY: all demo soak check check-unit check-build check-lab install bench-check check-sanitize \
         valgrind fuzz clean setup
 all:
 
@@ -123,13 +123,23 @@ install: all $(INSTALL_TARGETS)
 
 bench-check: all $(BENCHES)
 
-# The main job.  Until the side-by-side failover benchmark (stock against
-# pathwarden, scenario by scenario) exists, the demo is what is measured
-# today: the plugins' cost per check cycle against stock, then the lab's
-# end-to-end run (every ALUA state, faults under a verified load, and the
-# idle SCSI command count of rtpg+rtpg against tur+alua, in one boot).
-demo: all bench-check
-	@lab/run e2e --timeout 840
+# The main job: the failover benchmark in the lab, stock against
+# pathwarden, scenario by scenario (lab/scenarios/bench.sh), one boot.
+# BENCH_REPS repetitions (5); BENCH_SCENARIOS a comma-separated subset.
+# Tables on the terminal; records, timelines, SVGs and summary.md in
+# $(BUILD)/lab/results/bench/bench.
+BENCH_REPS ?= 5
+BENCH_SCENARIOS ?=
+demo: all
+	@PW_BENCH_REPS=$(BENCH_REPS) PW_BENCH_SCENARIOS=$(BENCH_SCENARIOS) \
+		lab/run bench --timeout 3000; rc=$$?; \
+	echo "benchmark results: $(BUILD)/lab/results/bench/bench (summary.md, *.svg, records.jsonl)"; \
+	exit $$rc
+
+# Not in CI: 10 quiet minutes under load, then 100 faults in a seeded
+# random order (lab/scenarios/soak.sh); about 45 minutes.
+soak: all $(LAB_IO)
+	@lab/run soak --timeout 4800
 
 clean:
 	rm -rf build build-san

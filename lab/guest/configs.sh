@@ -1,0 +1,109 @@
+# The two initiator configurations the failover benchmark compares, each
+# put in place on the running lab.  Sourced after initiator.sh.
+#
+#   lab_config stock        Debian 12 as installed: multipath-tools'
+#                           built-in LIO-ORG entry (tur checker, alua prio
+#                           that detect_prio turns into sysfs), Debian's
+#                           polling (5 s, up to 20 s when stable),
+#                           open-iscsi's session timeouts (NOP-Out 5 s / 5 s,
+#                           replacement 120 s), no pathwarden daemon
+#   lab_config pathwarden   the packages' multipath.conf.d (rtpg checker
+#                           and prio), sessions logged in by `pathwarden
+#                           login` (its NOP-Out and replacement timeouts),
+#                           the pathwarden daemon running
+#
+# Both start from the same /etc/multipath.conf (find_multipaths no, nothing
+# else) and log every session out and in again, so each configuration's
+# session timeouts are the ones in force.
+
+PW_LAB_CONF=${PW_LAB_CONF:-/run/pathwarden/lab.conf}
+PW_LAB_RECORDS=${PW_LAB_RECORDS:-$PW_RESULTS/pathwarden-records.jsonl}
+PW_LAB_DAEMON_LOG=${PW_LAB_DAEMON_LOG:-$PW_RESULTS/logs/pathwarden-daemon.log}
+PW_LAB_PIDFILE=/run/pathwarden/lab-daemon.pid
+
+# lab_pw_conf FILE: the lab's nodes and portals in pathwarden.conf syntax,
+# with the session timeouts the package recommends; the caller appends.
+lab_pw_conf() {
+	local n
+	mkdir -p "$(dirname "$1")"
+	: > "$1" || return 1
+	chmod 0644 "$1"
+	for n in $LIO_NODES; do
+		echo "node $n ${LIO_PORTALS[$n]} target ${LIO_IQN[$n]}" >> "$1"
+	done
+	cat >> "$1" <<CONF
+noop-interval 1
+noop-timeout 1
+replacement-timeout 5
+CONF
+}
+
+_lab_daemon_stop() {
+	local pid
+	[ -f "$PW_LAB_PIDFILE" ] || return 0
+	read -r pid < "$PW_LAB_PIDFILE"
+	rm -f "$PW_LAB_PIDFILE"
+	[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || return 0
+	wait_until 10 sh -c "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null
+	return 0
+}
+
+_lab_logout_all() {
+	iscsiadm -m node -u > /dev/null 2>&1
+	wait_until 30 sh -c '! iscsiadm -m session > /dev/null 2>&1'
+}
+
+# _lab_node_timeouts NOP_INT NOP_TMO REPLACEMENT: every node record's.
+_lab_node_timeouts() {
+	iscsiadm -m node -o update -n 'node.conn[0].timeo.noop_out_interval' -v "$1" &&
+	iscsiadm -m node -o update -n 'node.conn[0].timeo.noop_out_timeout' -v "$2" &&
+	iscsiadm -m node -o update -n node.session.timeo.replacement_timeout -v "$3"
+}
+
+_lab_multipath_defaults() {
+	cat > /etc/multipath.conf <<'CONF'
+# pathwarden lab benchmark: every SCSI disk in the guest is a lab LUN;
+# everything else at Debian's defaults.
+defaults {
+	find_multipaths no
+	user_friendly_names no
+}
+CONF
+}
+
+lab_config() {
+	case "$1" in
+	stock | pathwarden) ;;
+	*) echo "lab_config: no configuration '$1' (stock, pathwarden)" >&2; return 64 ;;
+	esac
+	_lab_daemon_stop
+	ini_multipathd_stop
+	_lab_logout_all || return 1
+	_lab_multipath_defaults
+	mkdir -p /run/pwlab/conf.d.off
+	if [ "$1" = stock ]; then
+		mv /etc/multipath/conf.d/*.conf /run/pwlab/conf.d.off/ 2>/dev/null
+		_lab_node_timeouts 5 5 120 || return 1
+		ini_multipathd_start || return 1
+		iscsiadm -m node --loginall=all > /dev/null || return 1
+	else
+		mv /run/pwlab/conf.d.off/*.conf /etc/multipath/conf.d/ 2>/dev/null
+		rm -f "$STOCK_CONF"
+		lab_pw_conf "$PW_LAB_CONF" || return 1
+		cat >> "$PW_LAB_CONF" <<CONF
+records $PW_LAB_RECORDS
+metrics 127.0.0.1:9857
+CONF
+		ini_multipathd_start || return 1
+		pathwarden -c "$PW_LAB_CONF" login || return 1
+	fi
+	udevadm settle --timeout=60
+	ini_wait_map 90 || return 1
+	if [ "$1" = pathwarden ]; then
+		setsid pathwarden -c "$PW_LAB_CONF" run \
+			>> "$PW_LAB_DAEMON_LOG" 2>&1 < /dev/null &
+		echo $! > "$PW_LAB_PIDFILE"
+		wait_until 10 sh -c 'curl -sf http://127.0.0.1:9857/metrics > /dev/null' || return 1
+	fi
+	return 0
+}
