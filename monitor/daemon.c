@@ -341,9 +341,13 @@ static void on_refresh(void *arg, uint64_t now)
  * An ALUA change: decide at once, and again over the next seconds.  A
  * cluster manager changes the two nodes one after the other (Pacemaker:
  * demote the old master, promote the new one, notify), so the first unit
- * attention often comes from the demotion, before any group is optimized.
+ * attention often comes from the demotion, before any group is optimized;
+ * the promotion follows within a second or two (about 0.5 s in the lab):
+ * look every 100-200 ms for the first second, then back off (7.5 s in all).
  */
-static const unsigned int alua_again_ms[] = { 100, 300, 700, 1500, 3000 };
+static const unsigned int alua_again_ms[] = {
+	100, 100, 100, 100, 200, 200, 200, 500, 500, 1000, 1500, 3000
+};
 #define ALUA_RECHECKS (sizeof(alua_again_ms) / sizeof(alua_again_ms[0]))
 
 static void on_alua(void *arg, uint64_t now)

@@ -19,7 +19,6 @@
 PW_LAB_CONF=${PW_LAB_CONF:-/run/pathwarden/lab.conf}
 PW_LAB_RECORDS=${PW_LAB_RECORDS:-$PW_RESULTS/pathwarden-records.jsonl}
 PW_LAB_DAEMON_LOG=${PW_LAB_DAEMON_LOG:-$PW_RESULTS/logs/pathwarden-daemon.log}
-PW_LAB_PIDFILE=/run/pathwarden/lab-daemon.pid
 
 # lab_pw_conf FILE: the lab's nodes and portals in pathwarden.conf syntax,
 # with the session timeouts the package recommends; the caller appends.
@@ -38,14 +37,26 @@ replacement-timeout 5
 CONF
 }
 
+# lab_daemon_pid: the pathwarden daemon's pid (pathwarden bench, also a
+# "pathwarden" process, is not it).
+lab_daemon_pid() { pgrep -f "^pathwarden -d -v -c $PW_LAB_CONF run\$"; }
+
+# The daemon in the foreground (-d: a daemonized one would escape the
+# stop below and go on working during the stock runs), its log lines
+# stamped with the guest's clock.
+_lab_daemon_start() {
+	setsid bash -c 'pathwarden -d -v -c "$1" run 2>&1 < /dev/null |
+		while IFS= read -r l; do printf "%s %s\n" "$EPOCHREALTIME" "$l"; done' \
+		_ "$PW_LAB_CONF" >> "$PW_LAB_DAEMON_LOG" 2>&1 < /dev/null &
+	wait_until 10 lab_daemon_pid
+}
+
 _lab_daemon_stop() {
 	local pid
-	[ -f "$PW_LAB_PIDFILE" ] || return 0
-	read -r pid < "$PW_LAB_PIDFILE"
-	rm -f "$PW_LAB_PIDFILE"
-	[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || return 0
-	wait_until 10 sh -c "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null
-	return 0
+	pid=$(lab_daemon_pid) || return 0
+	kill -TERM $pid 2>/dev/null
+	wait_until 10 sh -c "! kill -0 $pid 2>/dev/null" || kill -KILL $pid 2>/dev/null
+	! lab_daemon_pid > /dev/null
 }
 
 _lab_logout_all() {
@@ -76,7 +87,8 @@ lab_config() {
 	stock | pathwarden) ;;
 	*) echo "lab_config: no configuration '$1' (stock, pathwarden)" >&2; return 64 ;;
 	esac
-	_lab_daemon_stop
+	echo "=== $EPOCHREALTIME lab_config $1" >> "$PW_LAB_DAEMON_LOG"
+	_lab_daemon_stop || { echo "lab_config: the pathwarden daemon does not stop" >&2; return 1; }
 	ini_multipathd_stop
 	_lab_logout_all || return 1
 	_lab_multipath_defaults
@@ -100,9 +112,7 @@ CONF
 	udevadm settle --timeout=60
 	ini_wait_map 90 || return 1
 	if [ "$1" = pathwarden ]; then
-		setsid pathwarden -c "$PW_LAB_CONF" run \
-			>> "$PW_LAB_DAEMON_LOG" 2>&1 < /dev/null &
-		echo $! > "$PW_LAB_PIDFILE"
+		_lab_daemon_start || return 1
 		wait_until 10 sh -c 'curl -sf http://127.0.0.1:9857/metrics > /dev/null' || return 1
 	fi
 	return 0

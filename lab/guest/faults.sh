@@ -10,7 +10,8 @@
 #                                   dropped but TCP still ACKs, so only the
 #                                   iSCSI layer (NOP-Out, command timeouts) sees it
 #   fault_hang_restore PORTAL|NODE|all
-#   fault_node_down NODE / fault_node_up NODE      tpgt_1/enable 0/1
+#   fault_node_down NODE / fault_node_up NODE      crash: tpgt_1/enable 0/1
+#                                   and its network portals removed/re-created
 #   fault_portal_down PORTAL / fault_portal_up PORTAL  network portal removed
 #                                   (new logins refused) / re-created
 #
@@ -92,7 +93,19 @@ fault_alua() { lio_set_state "$1" "$2"; }
 fault_alua_view() { lio_set_view_state "$1" "$2" "$3"; }
 fault_promote() { lio_promote "$1"; }
 
-fault_node_down() { lio_node_enable "$1" 0; }
-fault_node_up() { lio_node_enable "$1" 1; }
+# A crash: the node's target port goes (sessions reset) and its portals
+# stop listening (new connections refused), as on a node that went down
+# and is booting; tpgt_1/enable 0 alone would leave the portals accepting
+# TCP connections.  Back: the portals, then the port.
+fault_node_down() {
+	local p
+	lio_node_enable "$1" 0 || return 1
+	for p in ${LIO_PORTALS[$1]}; do lio_portal_enable "$p" 0 || return 1; done
+}
+fault_node_up() {
+	local p
+	for p in ${LIO_PORTALS[$1]}; do lio_portal_enable "$p" 1 || return 1; done
+	lio_node_enable "$1" 1
+}
 fault_portal_down() { lio_portal_enable "$1" 0; }
 fault_portal_up() { lio_portal_enable "$1" 1; }

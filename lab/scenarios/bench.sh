@@ -6,6 +6,7 @@
 #
 #   PW_BENCH_REPS       repetitions per scenario and configuration (5)
 #   PW_BENCH_SCENARIOS  comma-separated subset (all)
+#   PW_BENCH_CONFIGS    comma-separated subset of stock,pathwarden (both)
 #
 # The home node is hpms01 (optimized at the baseline), the peer hpms02.
 
@@ -61,6 +62,7 @@ chmod 0644 "$BENCH_CONF"
 
 args=(-c "$PW_LAB_CONF" bench -B "$BENCH_CONF" -n "$REPS" -o "$OUT")
 [ -n "${PW_BENCH_SCENARIOS:-}" ] && args+=(-s "$PW_BENCH_SCENARIOS")
+[ -n "${PW_BENCH_CONFIGS:-}" ] && args+=(-k "$PW_BENCH_CONFIGS")
 log "benchmark: $REPS repetitions, scenarios ${PW_BENCH_SCENARIOS:-all}"
 pathwarden "${args[@]}" 2>&1
 rc=$?

@@ -21,7 +21,7 @@ rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 lab_pw_conf "$PW_LAB_CONF"
 "$CTL" lab_config pathwarden || { tap_not_ok "pathwarden configuration in place"; tap_done; exit 1; }
 mpd=$(pidof multipathd)
-pwd_=$(pidof pathwarden)
+pwd_=$(lab_daemon_pid)
 mp_rss0=$(rss_kib "$mpd") pw_rss0=$(rss_kib "$pwd_")
 log "soak: multipathd $mpd ${mp_rss0} KiB, pathwarden $pwd_ ${pw_rss0} KiB"
 
@@ -87,7 +87,7 @@ tap_check "$FAULTS faults: every one reached its states (bench exit $rc, $nrec r
 tap_check "$FAULTS faults: zero I/O errors ($errs)" test "${errs:-x}" = 0
 tap_check "$FAULTS faults: zero verify mismatches ($mism)" test "${mism:-x}" = 0
 tap_check "multipathd alive, same process ($mpd)" test "$(pidof multipathd)" = "$mpd"
-tap_check "pathwarden alive, same process ($pwd_)" test "$(pidof pathwarden)" = "$pwd_"
+tap_check "pathwarden alive, same process ($pwd_)" test "$(lab_daemon_pid)" = "$pwd_"
 mp_rss1=$(rss_kib "$mpd") pw_rss1=$(rss_kib "$pwd_")
 echo "# memory: multipathd ${mp_rss0} -> ${mp_rss1} KiB, pathwarden ${pw_rss0} -> ${pw_rss1} KiB"
 tap_done
