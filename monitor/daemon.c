@@ -79,6 +79,7 @@ struct login_job {
 	int fd;
 	struct portal_probe *probe;
 	int stale_sid;			/* logged out first; 0 none */
+	uint64_t next_try_ns;		/* no new login before */
 	char buf[256];
 	size_t len;
 };
@@ -106,7 +107,9 @@ struct daemon {
 	struct sess_track sess[MAX_SESS];
 	struct portal_set portals;
 	struct portal_stats pstats[CONF_MAX_NODES * CONF_MAX_PORTALS];
-	struct login_job login;
+	/* One login at a time per portal, all portals at once: a node
+	 * coming back has its sessions restored together. */
+	struct login_job login[CONF_MAX_NODES * CONF_MAX_PORTALS];
 	struct http_server http;
 	bool have_http;
 	uint64_t alua_events;
@@ -715,15 +718,25 @@ static const struct iscsi_sess *session_for(const struct sysfs_snapshot *s,
 }
 
 static void relogin_next(struct daemon *d);
+#define RELOGIN_RETRY_NS (2 * S)
+#define RELOGIN_SETTLE_NS (10 * S)
 
 static void on_login_done(void *arg, int fd, short revents)
 {
 	struct daemon *d = arg;
-	struct login_job *j = &d->login;
+	struct login_job *j = NULL;
 	ssize_t n;
 	int st;
 
 	(void)revents;
+	for (unsigned int i = 0; i < d->portals.n && !j; i++)
+		if (d->login[i].pid > 0 && d->login[i].fd == fd)
+			j = &d->login[i];
+	if (!j) {
+		loop_del_fd(&d->loop, fd);
+		close(fd);
+		return;
+	}
 	n = read(fd, j->buf + j->len, sizeof(j->buf) - 1 - j->len);
 	if (n > 0) {
 		j->len += (size_t)n;
@@ -736,6 +749,10 @@ static void on_login_done(void *arg, int fd, short revents)
 	waitpid(j->pid, &st, 0);
 	log_info("re-login %s %s: %s", j->probe->node->name,
 		 j->probe->portal->host, j->buf);
+	/* A session just logged in takes a moment to show in sysfs: do not
+	 * take its absence for a failed login. */
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		j->next_try_ns = d->loop.now() + RELOGIN_SETTLE_NS;
 	j->pid = 0;
 	j->fd = -1;
 	loop_timer_arm_before(&d->loop, d->t_refresh, d->loop.now() + 50 * MS);
@@ -743,15 +760,16 @@ static void on_login_done(void *arg, int fd, short revents)
 }
 
 /* iscsiadm takes a while: the child runs it and reports through a pipe,
- * so the loop keeps serving events. One login at a time; the next portal
- * waiting for one is taken when it ends (relogin_next). */
+ * so the loop keeps serving events.  One login per portal at a time; a
+ * portal that needs another when one ends is taken then (relogin_next). */
 static void start_login(struct daemon *d, struct portal_probe *p,
 			int stale_sid)
 {
+	struct login_job *j = &d->login[p - d->portals.p];
 	int pfd[2];
 	pid_t pid;
 
-	if (d->login.pid > 0 || !p->node->target[0])
+	if (j->pid > 0 || !p->node->target[0])
 		return;
 	if (pipe2(pfd, O_CLOEXEC))
 		return;
@@ -763,6 +781,7 @@ static void start_login(struct daemon *d, struct portal_probe *p,
 	}
 	if (pid == 0) {
 		char msg[200], out[420];
+		int rc;
 
 		close(pfd[0]);
 		msg[0] = '\0';
@@ -773,16 +792,17 @@ static void start_login(struct daemon *d, struct portal_probe *p,
 			_exit(0);
 		}
 		snprintf(out, sizeof(out), "%s%s", msg, msg[0] ? "; " : "");
-		iscsi_login_one(d->c, p->node->target, p->portal, msg,
-				sizeof(msg));
+		rc = iscsi_login_one(d->c, p->node->target, p->portal, msg,
+				     sizeof(msg));
 		strncat(out, msg, sizeof(out) - strlen(out) - 1);
 		if (write(pfd[1], out, strlen(out)) < 0)
 			_exit(1);
-		_exit(0);
+		_exit(rc < 0);
 	}
 	close(pfd[1]);
-	d->login = (struct login_job){ .pid = pid, .fd = pfd[0], .probe = p,
-				       .stale_sid = stale_sid };
+	*j = (struct login_job){ .pid = pid, .fd = pfd[0], .probe = p,
+				 .stale_sid = stale_sid,
+				 .next_try_ns = j->next_try_ns };
 	pstat(d, p)->relogins++;
 	loop_add_fd(&d->loop, pfd[0], POLLIN, on_login_done, d);
 }
@@ -796,39 +816,54 @@ static void start_login(struct daemon *d, struct portal_probe *p,
  * the lab.  A FAILED session is still recovering with I/O queued: iscsid's.
  * Returns false when nothing is to be done; sets *stale_sid.
  */
-static bool needs_login(struct daemon *d, struct portal_probe *p,
-			int *stale_sid)
+static bool needs_login(const struct sysfs_snapshot *s,
+			const struct portal_probe *p, int *stale_sid)
 {
-	struct sysfs_snapshot s;
 	const struct iscsi_sess *sess;
-	bool need = false;
 
 	*stale_sid = 0;
-	if (p->state != PORTAL_UP || !p->node->target[0] ||
-	    sysfs_scan_sessions(d->o->root, &s))
+	if (p->state != PORTAL_UP || !p->node->target[0])
 		return false;
-	sess = session_for(&s, p);
-	if (!sess) {
-		need = true;
-	} else if (!strcmp(sess->state, "FREE")) {
+	sess = session_for(s, p);
+	if (!sess)
+		return true;
+	if (!strcmp(sess->state, "FREE")) {
 		*stale_sid = sess->sid;
-		need = true;
+		return true;
 	}
-	sysfs_snapshot_free(&s);
-	return need;
+	return false;
 }
 
+/* A login that failed is tried again at a portal round RELOGIN_RETRY_NS
+ * later (a target that accepts TCP and refuses the login must not get a
+ * login storm). */
+
+/* Start a login for every portal that answers and needs one.  Called when
+ * a portal comes back, when a login ends and at every portal round. */
 static void relogin_next(struct daemon *d)
 {
+	struct sysfs_snapshot s;
+	uint64_t now = d->loop.now();
+	bool want = false;
 	int sid;
 
-	if (!d->c->relogin || d->login.pid > 0)
+	if (!d->c->relogin)
 		return;
 	for (unsigned int i = 0; i < d->portals.n; i++)
-		if (needs_login(d, &d->portals.p[i], &sid)) {
-			start_login(d, &d->portals.p[i], sid);
-			return;
-		}
+		want |= d->portals.p[i].state == PORTAL_UP &&
+			d->login[i].pid <= 0 && d->login[i].next_try_ns <= now;
+	if (!want || sysfs_scan_sessions(d->o->root, &s))
+		return;
+	for (unsigned int i = 0; i < d->portals.n; i++) {
+		struct login_job *j = &d->login[i];
+
+		if (j->pid > 0 || j->next_try_ns > now ||
+		    !needs_login(&s, &d->portals.p[i], &sid))
+			continue;
+		start_login(d, &d->portals.p[i], sid);
+		j->next_try_ns = now + RELOGIN_RETRY_NS;
+	}
+	sysfs_snapshot_free(&s);
 }
 
 static void portal_changed(void *arg, struct portal_probe *p,
@@ -836,7 +871,6 @@ static void portal_changed(void *arg, struct portal_probe *p,
 {
 	struct daemon *d = arg;
 	char det[128];
-	int sid;
 
 	pstat(d, p)->up = p->state;
 	snprintf(det, sizeof(det), "%s %s:%u", p->node->name, p->portal->host,
@@ -850,11 +884,7 @@ static void portal_changed(void *arg, struct portal_probe *p,
 	if (old == PORTAL_UNKNOWN)
 		return;
 	event(d, NULL, now, FW_EV_PORTAL_UP, det);
-	if (d->c->relogin && needs_login(d, p, &sid)) {
-		if (d->login.pid > 0)
-			return;		/* relogin_next takes it */
-		start_login(d, p, sid);
-	}
+	relogin_next(d);
 }
 
 /* Back to LOGGED_IN: reinstate its paths in dm now, instead of waiting
@@ -931,6 +961,7 @@ static void on_portal_round(void *arg, uint64_t now)
 	struct daemon *d = arg;
 
 	check_sessions(d, now);
+	relogin_next(d);
 	if (d->c->portal_check_ms) {
 		portal_set_round(&d->portals, now);
 		loop_timer_arm(&d->loop, d->t_portal,
@@ -997,7 +1028,8 @@ int daemon_run(const struct daemon_opts *o)
 		return 3;
 	d->o = o;
 	d->c = o->conf;
-	d->login.fd = -1;
+	for (unsigned int i = 0; i < CONF_MAX_NODES * CONF_MAX_PORTALS; i++)
+		d->login[i].fd = -1;
 	d->multipathd_up = -1;		/* not asked yet */
 	d->fifo_fd = -1;
 	loop_init(&d->loop);
@@ -1102,10 +1134,11 @@ out:
 	for (unsigned int i = 0; i < d->n_probes; i++)
 		if (d->probes[i].open)
 			prober_stop(&d->probes[i].pr);
-	if (d->login.pid > 0) {
-		kill(d->login.pid, SIGKILL);
-		waitpid(d->login.pid, NULL, 0);
-	}
+	for (unsigned int i = 0; i < CONF_MAX_NODES * CONF_MAX_PORTALS; i++)
+		if (d->login[i].pid > 0) {
+			kill(d->login[i].pid, SIGKILL);
+			waitpid(d->login[i].pid, NULL, 0);
+		}
 	portal_set_stop(&d->portals);
 	if (d->have_http)
 		http_server_stop(&d->http);

@@ -15,8 +15,13 @@
 #   fault_portal_down PORTAL / fault_portal_up PORTAL  network portal removed
 #                                   (new logins refused) / re-created
 #
-# nftables: one 'inet pwlab' table with an input-hook chain.  All of
-# 127.0.0.0/8 lives on lo, so both directions of a lab connection pass input.
+# nftables: one 'inet pwlab' table with an input-hook chain whose rules
+# match two address sets, 'drop' and 'hang'; a fault adds its portals to a
+# set and its restore deletes them: one nft call each way, so a restore
+# costs tens of milliseconds under TCG, not the seconds that listing and
+# deleting rules by handle took (the failback times count from it).  All
+# of 127.0.0.0/8 lives on lo, so both directions of a lab connection pass
+# input.
 
 FAULT_NFT_TABLE=pwlab
 
@@ -29,63 +34,65 @@ _fault_portals() {
 	esac
 }
 
+# An iSCSI PDU is at least its 48-byte header, so a target segment carrying
+# one is longer than 20 (IP) + 60 (largest TCP header) = 80 bytes; pure ACKs
+# are not, and keep a hung connection looking alive.
 _fault_nft_init() {
 	nft list table inet "$FAULT_NFT_TABLE" >/dev/null 2>&1 && return 0
 	modprobe nf_tables 2>/dev/null
 	nft -f - <<NFT
 table inet $FAULT_NFT_TABLE {
+	set drop { type ipv4_addr; }
+	set hang { type ipv4_addr; }
 	chain input {
 		type filter hook input priority filter; policy accept;
+		ip daddr @drop tcp dport 3260 drop
+		ip saddr @drop tcp sport 3260 drop
+		ip saddr @hang tcp sport 3260 ip length gt 80 drop
 	}
 }
 NFT
 }
 
-# _fault_nft_del COMMENT: delete the rules carrying that comment.
-_fault_nft_del() {
-	local h
-	for h in $(nft -a list chain inet "$FAULT_NFT_TABLE" input 2>/dev/null |
-		   awk -v c="comment \"$1\"" 'index($0, c) { print $NF }'); do
-		nft delete rule inet "$FAULT_NFT_TABLE" input handle "$h" || return 1
+# _fault_add SET: FAULT_PORTALS into SET, each portal's set remembered for
+# its restore (deleting an element that is not there fails).
+FAULT_STATE=/run/pwlab/faults
+_fault_add() {
+	local p
+	mkdir -p "$FAULT_STATE"
+	nft add element inet "$FAULT_NFT_TABLE" "$1" "{ $(echo $FAULT_PORTALS | tr ' ' ',') }" ||
+		return 1
+	for p in $FAULT_PORTALS; do echo "$1" > "$FAULT_STATE/$p"; done
+}
+
+# _fault_del: FAULT_PORTALS out of whichever set holds them.
+_fault_del() {
+	local p set drop= hang=
+	for p in $FAULT_PORTALS; do
+		[ -f "$FAULT_STATE/$p" ] || continue
+		read -r set < "$FAULT_STATE/$p"
+		rm -f "$FAULT_STATE/$p"
+		case $set in drop) drop="$drop${drop:+,}$p" ;; hang) hang="$hang${hang:+,}$p" ;; esac
 	done
+	[ -z "$drop" ] || nft delete element inet "$FAULT_NFT_TABLE" drop "{ $drop }" || return 1
+	[ -z "$hang" ] || nft delete element inet "$FAULT_NFT_TABLE" hang "{ $hang }"
 }
 
 fault_link_drop() {
-	local p
-	_fault_portals "$1" || return 1
-	_fault_nft_init || return 1
-	for p in $FAULT_PORTALS; do
-		nft add rule inet "$FAULT_NFT_TABLE" input ip daddr "$p" tcp dport 3260 \
-			drop comment "\"drop $p\"" || return 1
-		nft add rule inet "$FAULT_NFT_TABLE" input ip saddr "$p" tcp sport 3260 \
-			drop comment "\"drop $p\"" || return 1
-	done
+	_fault_portals "$1" && _fault_nft_init && _fault_add drop
 }
 
 fault_link_restore() {
-	local p
 	if [ "$1" = all ]; then
 		nft delete table inet "$FAULT_NFT_TABLE" 2>/dev/null
+		rm -rf "$FAULT_STATE"
 		return 0
 	fi
-	_fault_portals "$1" || return 1
-	for p in $FAULT_PORTALS; do
-		_fault_nft_del "drop $p" || return 1
-		_fault_nft_del "hang $p" || return 1
-	done
+	_fault_portals "$1" && _fault_del
 }
 
-# An iSCSI PDU is at least its 48-byte header, so a target segment carrying
-# one is longer than 20 (IP) + 60 (largest TCP header) = 80 bytes; pure ACKs
-# are not, and keep the connection looking alive.
 fault_hang() {
-	local p
-	_fault_portals "$1" || return 1
-	_fault_nft_init || return 1
-	for p in $FAULT_PORTALS; do
-		nft add rule inet "$FAULT_NFT_TABLE" input ip saddr "$p" tcp sport 3260 \
-			ip length gt 80 drop comment "\"hang $p\"" || return 1
-	done
+	_fault_portals "$1" && _fault_nft_init && _fault_add hang
 }
 fault_hang_restore() { fault_link_restore "$1"; }
 
