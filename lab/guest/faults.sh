@@ -16,7 +16,7 @@
 #                                   (new logins refused) / re-created
 #
 # nftables: one 'inet pwlab' table with an input-hook chain whose rules
-# match two address sets, 'drop' and 'hang'; a fault adds its portals to a
+# match two address sets, 'dropped' and 'hung'; a fault adds its portals to a
 # set and its restore deletes them: one nft call each way, so a restore
 # costs tens of milliseconds under TCG, not the seconds that listing and
 # deleting rules by handle took (the failback times count from it).  All
@@ -42,13 +42,13 @@ _fault_nft_init() {
 	modprobe nf_tables 2>/dev/null
 	nft -f - <<NFT
 table inet $FAULT_NFT_TABLE {
-	set drop { type ipv4_addr; }
-	set hang { type ipv4_addr; }
+	set dropped { type ipv4_addr; }
+	set hung { type ipv4_addr; }
 	chain input {
 		type filter hook input priority filter; policy accept;
-		ip daddr @drop tcp dport 3260 drop
-		ip saddr @drop tcp sport 3260 drop
-		ip saddr @hang tcp sport 3260 ip length gt 80 drop
+		ip daddr @dropped tcp dport 3260 drop
+		ip saddr @dropped tcp sport 3260 drop
+		ip saddr @hung tcp sport 3260 ip length gt 80 drop
 	}
 }
 NFT
@@ -67,19 +67,22 @@ _fault_add() {
 
 # _fault_del: FAULT_PORTALS out of whichever set holds them.
 _fault_del() {
-	local p set drop= hang=
+	local p set dropped= hung=
 	for p in $FAULT_PORTALS; do
 		[ -f "$FAULT_STATE/$p" ] || continue
 		read -r set < "$FAULT_STATE/$p"
 		rm -f "$FAULT_STATE/$p"
-		case $set in drop) drop="$drop${drop:+,}$p" ;; hang) hang="$hang${hang:+,}$p" ;; esac
+		case $set in
+		dropped) dropped="$dropped${dropped:+,}$p" ;;
+		hung) hung="$hung${hung:+,}$p" ;;
+		esac
 	done
-	[ -z "$drop" ] || nft delete element inet "$FAULT_NFT_TABLE" drop "{ $drop }" || return 1
-	[ -z "$hang" ] || nft delete element inet "$FAULT_NFT_TABLE" hang "{ $hang }"
+	[ -z "$dropped" ] || nft delete element inet "$FAULT_NFT_TABLE" dropped "{ $dropped }" || return 1
+	[ -z "$hung" ] || nft delete element inet "$FAULT_NFT_TABLE" hung "{ $hung }"
 }
 
 fault_link_drop() {
-	_fault_portals "$1" && _fault_nft_init && _fault_add drop
+	_fault_portals "$1" && _fault_nft_init && _fault_add dropped
 }
 
 fault_link_restore() {
@@ -92,7 +95,7 @@ fault_link_restore() {
 }
 
 fault_hang() {
-	_fault_portals "$1" && _fault_nft_init && _fault_add hang
+	_fault_portals "$1" && _fault_nft_init && _fault_add hung
 }
 fault_hang_restore() { fault_link_restore "$1"; }
 
