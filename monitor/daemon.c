@@ -759,6 +759,20 @@ static void on_login_done(void *arg, int fd, short revents)
 	relogin_next(d);
 }
 
+static bool session_still_free(struct daemon *d, int sid)
+{
+	struct sysfs_snapshot s;
+	bool is_free = false;
+
+	if (sysfs_scan_sessions(d->o->root, &s))
+		return false;
+	for (size_t i = 0; i < s.n_sess; i++)
+		if (s.sess[i].sid == sid)
+			is_free = !strcmp(s.sess[i].state, "FREE");
+	sysfs_snapshot_free(&s);
+	return is_free;
+}
+
 /* iscsiadm takes a while: the child runs it and reports through a pipe,
  * so the loop keeps serving events.  One login per portal at a time; a
  * portal that needs another when one ends is taken then (relogin_next). */
@@ -785,6 +799,15 @@ static void start_login(struct daemon *d, struct portal_probe *p,
 
 		close(pfd[0]);
 		msg[0] = '\0';
+		/* iscsid may have brought the session back since it was
+		 * seen FREE: never log out a session that works again. */
+		if (stale_sid > 0 && !session_still_free(d, stale_sid)) {
+			snprintf(out, sizeof(out), "session %d recovered by "
+				 "iscsid; nothing to do", stale_sid);
+			if (write(pfd[1], out, strlen(out)) < 0)
+				_exit(1);
+			_exit(0);
+		}
 		if (stale_sid > 0 &&
 		    iscsi_logout_session(d->c, stale_sid, msg, sizeof(msg))) {
 			if (write(pfd[1], msg, strlen(msg)) < 0)
