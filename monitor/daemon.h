@@ -8,7 +8,8 @@
 #include "mpath_client.h"
 
 struct daemon_opts {
-	const struct pw_conf *conf;
+	const struct pw_conf *conf;	/* copied: the daemon keeps its own */
+	const char *conf_path;		/* re-read on SIGHUP; NULL never */
 	const char *root;		/* sysfs prefix */
 	struct mpath_source *mpath;	/* live, or captured in tests */
 	const char *dm_capture_dir;	/* dm status from files (tests) */

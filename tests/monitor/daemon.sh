@@ -19,8 +19,11 @@ wait_for() {	# seconds, condition
 	done
 	return 1
 }
-metrics() {
-	python3 -c "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:$port/metrics', timeout=2).read().decode())"
+metrics() {	# [port]
+	python3 -c "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:${1:-$port}/metrics', timeout=2).read().decode())"
+}
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 start() {	# scenario
 	rm -rf "$tmp/cap" "$tmp/rec.jsonl"
@@ -95,6 +98,46 @@ stop
 check "good: no switchgroup sent" "[ ! -s $tmp/cap/commands.log ]"
 check "good: verdict ok in metrics" \
 	"grep -qx 'pathwarden_map_verdict{map=\"mpatha\",verdict=\"ok\"} 1' $tmp/m"
+
+# SIGHUP re-reads pathwarden.conf.  A file with an error changes nothing
+# and says where the error is; a good one moves the metrics socket,
+# stops and starts probes and takes new nodes, without a restart.
+start good
+check "reload: probe running" \
+	"wait_for 10 'grep -q \"probe mpatha: .* every\" $tmp/log'"
+cp "$tmp/c.conf" "$tmp/c.good"
+printf 'bogus directive\n' >> "$tmp/c.conf"
+bad_line=$(wc -l < "$tmp/c.conf")
+kill -HUP $pid
+check "reload, bad file: error logged with file:line, old config kept" \
+	"wait_for 10 'grep -q \"SIGHUP: $tmp/c.conf:$bad_line: unknown directive.*keeping the running configuration\" $tmp/log'"
+check "reload, bad file: metrics still on the old port" \
+	"wait_for 10 'metrics > $tmp/m 2>/dev/null'"
+check "reload, bad file: the probe left running" \
+	"! grep -q 'probe mpatha: stopped' $tmp/log"
+port2=$(free_port)
+sed -e "s#^metrics .*#metrics 127.0.0.1:$port2#" -e '/^probe /d' \
+	"$tmp/c.good" > "$tmp/c.conf"
+echo "node hpms03 127.0.0.1:9 target iqn.2016-02.local.virtual:hpms03.vg1" \
+	>> "$tmp/c.conf"
+kill -HUP $pid
+check "reload: logged, with the new counts" \
+	"wait_for 10 'grep -q \"SIGHUP: $tmp/c.conf re-read: 3 nodes, 0 probes, metrics on\" $tmp/log'"
+check "reload: metrics moved to the new port" \
+	"wait_for 10 'metrics $port2 > $tmp/m 2>/dev/null'"
+check "reload: the old port is closed" "! metrics > /dev/null 2>&1"
+check "reload: the new node's portals are in the metrics" \
+	"grep -q '^pathwarden_relogins_total{node=\"hpms03\",portal=\"127.0.0.1:9\"} 0' $tmp/m"
+check "reload: the removed probe is stopped" \
+	"grep -q 'probe mpatha: stopped' $tmp/log"
+sed -e "s#^metrics .*#metrics 127.0.0.1:$port2#" "$tmp/c.good" > "$tmp/c.conf"
+kill -HUP $pid
+check "reload: the probe is back" \
+	"wait_for 10 '[ \$(grep -c \"probe mpatha: .* every\" $tmp/log) -eq 2 ]'"
+check "reload: the probe measures again" \
+	"wait_for 10 'metrics $port2 > $tmp/m 2>/dev/null && grep -q \"^pathwarden_probe_latency_seconds_count{map=.mpatha.} [1-9]\" $tmp/m'"
+stop
+check "reload: clean exit 0" "[ $rc -eq 0 ]"
 
 # An ALUA swap announced by the SCSI uevent: the daemon re-reads the
 # kernel's access_state and switches at once, not at the next resync
