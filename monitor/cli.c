@@ -128,7 +128,8 @@ int cmd_login(struct cli_ctx *c, int argc, char **argv)
 
 int cmd_run(struct cli_ctx *c, int argc, char **argv)
 {
-	struct daemon_opts o = { .conf = &c->conf, .root = c->root };
+	struct daemon_opts o = { .conf = &c->conf, .conf_path = c->conf_path,
+				 .root = c->root };
 	struct mpath_source mp;
 	struct rtpg_source rt;
 	int rc;

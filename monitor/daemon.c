@@ -46,7 +46,10 @@
 #define MAX_MAPS 256
 #define MAX_SESS 128
 
+/* Allocated one by one: the prober's thread and the window's callback
+ * hold its address, and a reload keeps the unchanged ones running. */
 struct probe_slot {
+	struct conf_probe cp;		/* its own copy: outlives a reload */
 	struct prober pr;
 	bool open;
 	struct fw_tracker fw;
@@ -77,7 +80,8 @@ struct sess_track {
 struct login_job {
 	pid_t pid;
 	int fd;
-	struct portal_probe *probe;
+	/* names, not the probe: a reload may rebuild the portal set */
+	char node[CONF_NAME_MAX], host[CONF_HOST_MAX];
 	int stale_sid;			/* logged out first; 0 none */
 	uint64_t next_try_ns;		/* no new login before */
 	char buf[256];
@@ -86,7 +90,8 @@ struct login_job {
 
 struct daemon {
 	const struct daemon_opts *o;
-	const struct pw_conf *c;
+	const struct pw_conf *c;	/* == conf; read-only to the rest */
+	struct pw_conf *conf;		/* ours: SIGHUP replaces it */
 	struct loop loop;
 	bool stop;
 	int sigfd;
@@ -99,8 +104,8 @@ struct daemon {
 	struct records rec;
 	bool have_rec;
 	unsigned int n_probes;
-	struct probe_slot probes[CONF_MAX_PROBES];
-	struct map_stats stats[CONF_MAX_PROBES];
+	struct probe_slot *probes[CONF_MAX_PROBES];
+	struct map_stats stats[CONF_MAX_PROBES];	/* probes[i]->stats */
 	unsigned int n_tracks;
 	struct map_track tracks[MAX_MAPS];
 	unsigned int n_sess;
@@ -110,8 +115,9 @@ struct daemon {
 	/* One login at a time per portal, all portals at once: a node
 	 * coming back has its sessions restored together. */
 	struct login_job login[CONF_MAX_NODES * CONF_MAX_PORTALS];
-	struct http_server http;
-	bool have_http;
+	struct http_server *http;	/* NULL: metrics off */
+	char http_addr[CONF_HOST_MAX];	/* where it listens */
+	uint16_t http_port;
 	uint64_t alua_events;
 	unsigned int alua_rechecks;	/* pending re-evaluations */
 	uint64_t last_alua_ns;		/* the latest ALUA uevent */
@@ -138,17 +144,17 @@ static struct map_track *track(struct daemon *d, const char *name)
 static struct probe_slot *probe_for(struct daemon *d, const char *map)
 {
 	for (unsigned int i = 0; i < d->n_probes; i++)
-		if (!strcmp(d->probes[i].map, map))
-			return &d->probes[i];
+		if (!strcmp(d->probes[i]->map, map))
+			return d->probes[i];
 	/* A probe configured by WWID or dm name. */
 	if (d->have_view) {
 		const struct mp_map *m = mp_find_map(&d->view.mp, map);
 
 		for (unsigned int i = 0; m && i < d->n_probes; i++)
-			if (!strcmp(d->probes[i].map, m->name) ||
-			    !strcmp(d->probes[i].map, m->uuid) ||
-			    !strcmp(d->probes[i].map, m->sysfs))
-				return &d->probes[i];
+			if (!strcmp(d->probes[i]->map, m->name) ||
+			    !strcmp(d->probes[i]->map, m->uuid) ||
+			    !strcmp(d->probes[i]->map, m->sysfs))
+				return d->probes[i];
 	}
 	return NULL;
 }
@@ -160,7 +166,7 @@ static void event(struct daemon *d, const char *map, uint64_t now,
 	log_info("%s%s%s %s", map ? map : "", map ? ": " : "",
 		 fw_event_name(k), detail);
 	for (unsigned int i = 0; i < d->n_probes; i++) {
-		struct probe_slot *p = &d->probes[i];
+		struct probe_slot *p = d->probes[i];
 
 		if (!map || p == probe_for(d, map))
 			fw_event(&p->fw, now, k, detail);
@@ -539,7 +545,7 @@ static void arm_fw(struct daemon *d)
 	uint64_t first = UINT64_MAX;
 
 	for (unsigned int i = 0; i < d->n_probes; i++) {
-		struct probe_slot *p = &d->probes[i];
+		struct probe_slot *p = d->probes[i];
 		uint64_t dl;
 
 		if (!p->open)
@@ -596,7 +602,7 @@ static void check_early(struct daemon *d, uint64_t now)
 	if (!d->c->early_failover || !d->have_view)
 		return;
 	for (unsigned int i = 0; i < d->n_probes; i++) {
-		struct probe_slot *ps = &d->probes[i];
+		struct probe_slot *ps = d->probes[i];
 		const struct mp_map *mm;
 		const struct pw_map *m = NULL;
 		const struct conf_node *node;
@@ -642,16 +648,16 @@ static void on_fw_tick(void *arg, uint64_t now)
 	struct daemon *d = arg;
 
 	for (unsigned int i = 0; i < d->n_probes; i++)
-		if (d->probes[i].open)
-			fw_tick(&d->probes[i].fw, now,
-				prober_inflight_since(&d->probes[i].pr));
+		if (d->probes[i]->open)
+			fw_tick(&d->probes[i]->fw, now,
+				prober_inflight_since(&d->probes[i]->pr));
 	arm_fw(d);
 	check_early(d, now);
 	/* While an I/O is in flight, look again soon: a stall shows as an
 	 * old in-flight issue time. */
 	for (unsigned int i = 0; i < d->n_probes; i++)
-		if (d->probes[i].open &&
-		    prober_inflight_since(&d->probes[i].pr))
+		if (d->probes[i]->open &&
+		    prober_inflight_since(&d->probes[i]->pr))
 			loop_timer_arm_before(&d->loop, d->t_fw,
 					      now + 50 * MS);
 }
@@ -659,8 +665,8 @@ static void on_fw_tick(void *arg, uint64_t now)
 static void open_probes(struct daemon *d, uint64_t now)
 {
 	for (unsigned int i = 0; i < d->n_probes; i++) {
-		struct probe_slot *p = &d->probes[i];
-		const struct conf_probe *cp = &d->c->probes[i];
+		struct probe_slot *p = d->probes[i];
+		const struct conf_probe *cp = &p->cp;
 		char path[300];
 		int rc;
 
@@ -698,6 +704,108 @@ static void open_probes(struct daemon *d, uint64_t now)
 	arm_fw(d);
 }
 
+static void stats_init(struct map_stats *s, const char *map)
+{
+	memset(s, 0, sizeof(*s));
+	str_copy(s->map, sizeof(s->map), map);
+	hist_init(&s->stall, stall_bounds, stall_n);
+	hist_init(&s->probe_latency, probe_latency_bounds, probe_latency_n);
+}
+
+static struct probe_slot *probe_slot_new(struct daemon *d,
+					 const struct conf_probe *cp)
+{
+	struct probe_slot *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->d = d;
+	p->cp = *cp;
+	p->pr.fd = p->pr.efd = -1;
+	str_copy(p->map, sizeof(p->map), cp->map);
+	fw_init(&p->fw, cp->timeout_ms * MS, emit_window, p);
+	return p;
+}
+
+static void probe_slot_free(struct daemon *d, struct probe_slot *p)
+{
+	if (p->open) {
+		loop_del_fd(&d->loop, p->pr.efd);
+		p->open = false;
+		/* Its thread is stuck in a read (every path down with
+		 * queue_if_no_path) and still writes into the slot: leave
+		 * the slot to it rather than free memory in use. */
+		if (!prober_stop(&p->pr))
+			return;
+	}
+	free(p);
+}
+
+/* Same map and the same I/O: a reload keeps it running as it is. */
+static bool probe_same(const struct conf_probe *a, const struct conf_probe *b)
+{
+	return !strcmp(a->map, b->map) && a->interval_ms == b->interval_ms &&
+	       a->size == b->size && a->timeout_ms == b->timeout_ms &&
+	       a->write == b->write && a->test_lun == b->test_lun;
+}
+
+/*
+ * The probes of a new configuration: unchanged ones keep their thread,
+ * their open window and their counters; a changed one starts afresh but
+ * keeps the map's counters (Prometheus counters must not go back); a
+ * removed one is stopped.
+ */
+static void probes_reload(struct daemon *d, const struct pw_conf *nc)
+{
+	struct probe_slot *old[CONF_MAX_PROBES];
+	struct map_stats *old_stats;
+	bool kept[CONF_MAX_PROBES] = { false };
+	unsigned int n_old = d->n_probes, n = 0;
+
+	old_stats = malloc(sizeof(d->stats));
+	if (!old_stats) {
+		log_err("SIGHUP: out of memory; probes left as they were");
+		return;
+	}
+	memcpy(old, d->probes, sizeof(old));
+	memcpy(old_stats, d->stats, sizeof(d->stats));
+	for (unsigned int i = 0; i < nc->n_probes; i++) {
+		const struct conf_probe *cp = &nc->probes[i];
+		struct probe_slot *p = NULL;
+		int same_map = -1;
+
+		for (unsigned int j = 0; j < n_old; j++) {
+			if (!strcmp(old[j]->map, cp->map))
+				same_map = (int)j;
+			if (!kept[j] && probe_same(&old[j]->cp, cp)) {
+				p = old[j];
+				kept[j] = true;
+				same_map = (int)j;
+				break;
+			}
+		}
+		if (!p && !(p = probe_slot_new(d, cp))) {
+			log_err("probe %s: out of memory", cp->map);
+			continue;
+		}
+		d->probes[n] = p;
+		if (same_map >= 0)
+			d->stats[n] = old_stats[same_map];
+		else
+			stats_init(&d->stats[n], cp->map);
+		p->stats = &d->stats[n];
+		n++;
+	}
+	for (unsigned int j = 0; j < n_old; j++)
+		if (!kept[j]) {
+			log_info("probe %s: stopped (configuration changed)",
+				 old[j]->map);
+			probe_slot_free(d, old[j]);
+		}
+	d->n_probes = n;
+	free(old_stats);
+}
+
 /* ---- portals, sessions and re-login ------------------------------------- */
 
 static struct portal_stats *pstat(struct daemon *d, struct portal_probe *p)
@@ -729,7 +837,8 @@ static void on_login_done(void *arg, int fd, short revents)
 	int st;
 
 	(void)revents;
-	for (unsigned int i = 0; i < d->portals.n && !j; i++)
+	for (unsigned int i = 0;
+	     i < CONF_MAX_NODES * CONF_MAX_PORTALS && !j; i++)
 		if (d->login[i].pid > 0 && d->login[i].fd == fd)
 			j = &d->login[i];
 	if (!j) {
@@ -747,8 +856,7 @@ static void on_login_done(void *arg, int fd, short revents)
 	loop_del_fd(&d->loop, fd);
 	close(fd);
 	waitpid(j->pid, &st, 0);
-	log_info("re-login %s %s: %s", j->probe->node->name,
-		 j->probe->portal->host, j->buf);
+	log_info("re-login %s %s: %s", j->node, j->host, j->buf);
 	/* A session just logged in takes a moment to show in sysfs: do not
 	 * take its absence for a failed login. */
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
@@ -823,9 +931,11 @@ static void start_login(struct daemon *d, struct portal_probe *p,
 		_exit(rc < 0);
 	}
 	close(pfd[1]);
-	*j = (struct login_job){ .pid = pid, .fd = pfd[0], .probe = p,
+	*j = (struct login_job){ .pid = pid, .fd = pfd[0],
 				 .stale_sid = stale_sid,
 				 .next_try_ns = j->next_try_ns };
+	str_copy(j->node, sizeof(j->node), p->node->name);
+	str_copy(j->host, sizeof(j->host), p->portal->host);
 	pstat(d, p)->relogins++;
 	loop_add_fd(&d->loop, pfd[0], POLLIN, on_login_done, d);
 }
@@ -1011,6 +1121,191 @@ static char *render(void *arg, size_t *len)
 	return exposition_render(&in, len);
 }
 
+/* ---- reloading the configuration ------------------------------------- */
+
+static bool nodes_same(const struct pw_conf *a, const struct pw_conf *b)
+{
+	if (a->n_nodes != b->n_nodes)
+		return false;
+	for (unsigned int i = 0; i < a->n_nodes; i++) {
+		const struct conf_node *x = &a->nodes[i], *y = &b->nodes[i];
+
+		if (strcmp(x->name, y->name) || strcmp(x->target, y->target) ||
+		    x->n_portals != y->n_portals)
+			return false;
+		for (unsigned int j = 0; j < x->n_portals; j++)
+			if (strcmp(x->portals[j].host, y->portals[j].host) ||
+			    x->portals[j].port != y->portals[j].port)
+				return false;
+	}
+	return true;
+}
+
+static void pstats_fill(struct daemon *d)
+{
+	for (unsigned int i = 0; i < d->portals.n; i++) {
+		memset(&d->pstats[i], 0, sizeof(d->pstats[i]));
+		str_copy(d->pstats[i].node, sizeof(d->pstats[i].node),
+			 d->portals.p[i].node->name);
+		snprintf(d->pstats[i].portal, sizeof(d->pstats[i].portal),
+			 "%s:%u", d->portals.p[i].portal->host,
+			 d->portals.p[i].portal->port);
+		d->pstats[i].up = -1;
+	}
+}
+
+/*
+ * The portal probes point into the configuration.  Same nodes: point
+ * them at the new copy and keep what they know (up or down).  Otherwise
+ * start a new set: every portal unknown again, resolved again, re-login
+ * counts kept for the portals that stay.
+ */
+static void portals_reload(struct daemon *d, const struct pw_conf *nc)
+{
+	struct portal_stats old[CONF_MAX_NODES * CONF_MAX_PORTALS];
+	unsigned int n_old = d->portals.n;
+
+	d->portals.connect_ns = (uint64_t)nc->portal_connect_ms * MS;
+	if (nodes_same(d->c, nc)) {
+		for (unsigned int i = 0; i < d->portals.n; i++) {
+			struct portal_probe *p = &d->portals.p[i];
+			size_t ni = (size_t)(p->node - d->c->nodes);
+			size_t pi = (size_t)(p->portal - p->node->portals);
+
+			p->node = &nc->nodes[ni];
+			p->portal = &nc->nodes[ni].portals[pi];
+		}
+		return;
+	}
+	memcpy(old, d->pstats, sizeof(old));
+	portal_set_stop(&d->portals);
+	memset(d->early_done, 0, sizeof(d->early_done));
+	if (portal_set_init(&d->portals, nc, &d->loop, portal_changed, d))
+		log_err("SIGHUP: no timer left for the portal probes");
+	pstats_fill(d);
+	for (unsigned int i = 0; i < d->portals.n; i++)
+		for (unsigned int j = 0; j < n_old; j++)
+			if (!strcmp(old[j].node, d->pstats[i].node) &&
+			    !strcmp(old[j].portal, d->pstats[i].portal))
+				d->pstats[i].relogins = old[j].relogins;
+}
+
+static struct http_server *metrics_start(struct daemon *d, const char *addr,
+					 uint16_t port, int *err)
+{
+	struct http_server *s = calloc(1, sizeof(*s));
+
+	*err = -ENOMEM;
+	if (!s || (*err = http_server_start(s, &d->loop, addr, port, render,
+					    d))) {
+		free(s);
+		return NULL;
+	}
+	str_copy(d->http_addr, sizeof(d->http_addr), addr);
+	d->http_port = port;
+	return s;
+}
+
+static void metrics_stop(struct daemon *d)
+{
+	if (d->http) {
+		http_server_stop(d->http);
+		free(d->http);
+		d->http = NULL;
+	}
+}
+
+/*
+ * A new metrics address: listen there first and close the old socket
+ * after, so scrapes see no gap.  When the old socket holds the port
+ * (127.0.0.1:P to 0.0.0.0:P) it has to close first; if the new address
+ * still fails, the old one is taken back.
+ */
+static void metrics_reload(struct daemon *d, const struct pw_conf *nc)
+{
+	char was[CONF_HOST_MAX];
+	uint16_t was_port = d->http_port;
+	struct http_server *ns;
+	int rc, rc2;
+
+	if (!nc->metrics_enabled) {
+		if (d->http)
+			log_info("metrics off");
+		metrics_stop(d);
+		return;
+	}
+	if (d->http && !strcmp(d->http_addr, nc->metrics_addr) &&
+	    d->http_port == nc->metrics_port)
+		return;
+	str_copy(was, sizeof(was), d->http_addr);
+	ns = metrics_start(d, nc->metrics_addr, nc->metrics_port, &rc);
+	if (!ns && rc == -EADDRINUSE && d->http) {
+		metrics_stop(d);
+		ns = metrics_start(d, nc->metrics_addr, nc->metrics_port, &rc);
+		if (!ns)
+			d->http = metrics_start(d, was, was_port, &rc2);
+	}
+	if (!ns) {
+		if (d->http)
+			log_err("metrics on %s:%u: %s; still on %s:%u",
+				nc->metrics_addr, nc->metrics_port,
+				strerror(-rc), d->http_addr, d->http_port);
+		else
+			log_err("metrics on %s:%u: %s; metrics off until the "
+				"next reload", nc->metrics_addr,
+				nc->metrics_port, strerror(-rc));
+		return;
+	}
+	metrics_stop(d);
+	d->http = ns;
+	log_info("metrics on %s:%u", nc->metrics_addr, nc->metrics_port);
+}
+
+/*
+ * SIGHUP: parse the whole file first; a file with an error changes
+ * nothing.  A good one replaces the running configuration part by part
+ * (probes, portals, metrics socket, records file, timers), then the view,
+ * whose paths point at the old file's nodes, is built again before the
+ * old copy is freed.
+ */
+static void reload(struct daemon *d)
+{
+	struct pw_conf *nc, *old = d->conf;
+	char err[512];
+	uint64_t now;
+
+	if (!d->o->conf_path)
+		return;
+	nc = malloc(sizeof(*nc));
+	if (!nc) {
+		log_err("SIGHUP: out of memory; keeping the running "
+			"configuration");
+		return;
+	}
+	if (!conf_load(d->o->conf_path, nc, err, sizeof(err))) {
+		log_err("SIGHUP: %s; keeping the running configuration", err);
+		free(nc);
+		return;
+	}
+	probes_reload(d, nc);
+	portals_reload(d, nc);
+	metrics_reload(d, nc);
+	d->conf = nc;
+	d->c = nc;
+	if (d->have_view) {
+		view_free(&d->view);
+		d->have_view = false;
+	}
+	refresh(d, 0, false);
+	free(old);
+	now = d->loop.now();
+	loop_timer_arm(&d->loop, d->t_resync, now + d->c->resync_s * S);
+	loop_timer_arm(&d->loop, d->t_portal, now);
+	log_info("SIGHUP: %s re-read: %u nodes, %u probes, metrics %s",
+		 d->o->conf_path, d->c->n_nodes, d->n_probes,
+		 d->http ? "on" : "off");
+}
+
 static void on_signal(void *arg, int fd, short revents)
 {
 	struct daemon *d = arg;
@@ -1019,12 +1314,17 @@ static void on_signal(void *arg, int fd, short revents)
 	(void)revents;
 	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
-			/* logrotate: reopen the records file */
-			if (d->have_rec) {
+			reload(d);
+			/* logrotate: reopen the records file (the path may
+			 * be a new one); one that failed before is retried */
+			if (d->have_rec)
 				records_close(&d->rec);
-				d->have_rec = !records_open(&d->rec,
-							    d->c->records_path);
-			}
+			d->have_rec = !records_open(&d->rec,
+						    d->c->records_path);
+			if (!d->have_rec)
+				log_warn("records file %s: %s; failover "
+					 "records are not kept",
+					 d->c->records_path, strerror(errno));
 			log_info("SIGHUP: records file reopened, resyncing");
 			loop_timer_arm(&d->loop, d->t_refresh,
 				       d->loop.now());
@@ -1049,8 +1349,14 @@ int daemon_run(const struct daemon_opts *o)
 
 	if (!d)
 		return 3;
+	d->conf = malloc(sizeof(*d->conf));
+	if (!d->conf) {
+		free(d);
+		return 3;
+	}
+	*d->conf = *o->conf;
 	d->o = o;
-	d->c = o->conf;
+	d->c = d->conf;
 	for (unsigned int i = 0; i < CONF_MAX_NODES * CONF_MAX_PORTALS; i++)
 		d->login[i].fd = -1;
 	d->multipathd_up = -1;		/* not asked yet */
@@ -1082,32 +1388,22 @@ int daemon_run(const struct daemon_opts *o)
 			 d->c->records_path, strerror(errno));
 	else
 		d->have_rec = true;
-	d->n_probes = d->c->n_probes;
-	for (unsigned int i = 0; i < d->n_probes; i++) {
-		struct probe_slot *p = &d->probes[i];
+	for (unsigned int i = 0; i < d->c->n_probes; i++) {
+		struct probe_slot *p = probe_slot_new(d, &d->c->probes[i]);
 
-		p->d = d;
-		p->stats = &d->stats[i];
-		str_copy(p->map, sizeof(p->map), d->c->probes[i].map);
-		str_copy(d->stats[i].map, sizeof(d->stats[i].map), p->map);
-		hist_init(&d->stats[i].stall, stall_bounds, stall_n);
-		hist_init(&d->stats[i].probe_latency, probe_latency_bounds,
-			  probe_latency_n);
-		fw_init(&p->fw, d->c->probes[i].timeout_ms * MS, emit_window,
-			p);
+		if (!p) {
+			rc = 3;
+			goto out;
+		}
+		d->probes[d->n_probes] = p;
+		stats_init(&d->stats[d->n_probes], p->map);
+		p->stats = &d->stats[d->n_probes++];
 	}
 	if (portal_set_init(&d->portals, d->c, &d->loop, portal_changed, d)) {
 		rc = 3;
 		goto out;
 	}
-	for (unsigned int i = 0; i < d->portals.n; i++) {
-		str_copy(d->pstats[i].node, sizeof(d->pstats[i].node),
-			 d->portals.p[i].node->name);
-		snprintf(d->pstats[i].portal, sizeof(d->pstats[i].portal),
-			 "%s:%u", d->portals.p[i].portal->host,
-			 d->portals.p[i].portal->port);
-		d->pstats[i].up = -1;
-	}
+	pstats_fill(d);
 	if (o->uevent_fifo) {
 		int fd = open(o->uevent_fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 
@@ -1125,15 +1421,14 @@ int daemon_run(const struct daemon_opts *o)
 		goto out;
 	}
 	if (d->c->metrics_enabled) {
-		rc = http_server_start(&d->http, &d->loop, d->c->metrics_addr,
-				       d->c->metrics_port, render, d);
-		if (rc) {
+		d->http = metrics_start(d, d->c->metrics_addr,
+					d->c->metrics_port, &rc);
+		if (!d->http) {
 			log_err("metrics on %s:%u: %s", d->c->metrics_addr,
 				d->c->metrics_port, strerror(-rc));
 			rc = 3;
 			goto out;
 		}
-		d->have_http = true;
 	}
 	rc = 0;
 	{
@@ -1146,7 +1441,7 @@ int daemon_run(const struct daemon_opts *o)
 				       now + (uint64_t)(o->run_for_s * 1e9));
 	}
 	log_info("running: %u nodes, %u probes, metrics %s", d->c->n_nodes,
-		 d->n_probes, d->have_http ? "on" : "off");
+		 d->n_probes, d->http ? "on" : "off");
 	while (!d->stop)
 		if (loop_once(&d->loop, -1)) {
 			log_err("poll: %s", strerror(errno));
@@ -1155,16 +1450,14 @@ int daemon_run(const struct daemon_opts *o)
 		}
 out:
 	for (unsigned int i = 0; i < d->n_probes; i++)
-		if (d->probes[i].open)
-			prober_stop(&d->probes[i].pr);
+		probe_slot_free(d, d->probes[i]);
 	for (unsigned int i = 0; i < CONF_MAX_NODES * CONF_MAX_PORTALS; i++)
 		if (d->login[i].pid > 0) {
 			kill(d->login[i].pid, SIGKILL);
 			waitpid(d->login[i].pid, NULL, 0);
 		}
 	portal_set_stop(&d->portals);
-	if (d->have_http)
-		http_server_stop(&d->http);
+	metrics_stop(d);
 	if (d->mon)
 		udev_monitor_unref(d->mon);
 	if (d->udev)
@@ -1177,6 +1470,7 @@ out:
 		close(d->sigfd);
 	if (d->fifo_fd >= 0)
 		close(d->fifo_fd);
+	free(d->conf);
 	free(d);
 	return rc;
 }

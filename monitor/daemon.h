@@ -9,7 +9,8 @@
 #include "topology.h"
 
 struct daemon_opts {
-	const struct pw_conf *conf;
+	const struct pw_conf *conf;	/* copied: the daemon keeps its own */
+	const char *conf_path;		/* re-read on SIGHUP; NULL never */
 	const char *root;		/* sysfs prefix */
 	struct mpath_source *mpath;	/* live, or captured in tests */
 	struct rtpg_source *rtpg;	/* after ALUA changes; NULL: sysfs */

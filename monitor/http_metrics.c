@@ -238,6 +238,8 @@ int http_server_start(struct http_server *s, struct loop *l,
 	int one = 1, e;
 
 	memset(s, 0, sizeof(*s));
+	s->timer = -1;
+	s->lfd = -1;
 	for (int i = 0; i < HTTP_MAX_CONNS; i++)
 		s->conns[i].fd = -1;
 	s->loop = l;
@@ -277,6 +279,8 @@ fail:
 	e = errno;
 	close(s->lfd);
 	s->lfd = -1;
+	loop_timer_free(l, s->timer);
+	s->timer = -1;
 	return -e;
 }
 
@@ -289,5 +293,6 @@ void http_server_stop(struct http_server *s)
 		close(s->lfd);
 	}
 	s->lfd = -1;
-	loop_timer_stop(s->loop, s->timer);
+	loop_timer_free(s->loop, s->timer);
+	s->timer = -1;
 }

@@ -41,6 +41,11 @@ void loop_del_fd(struct loop *l, int fd)
 
 int loop_timer_new(struct loop *l, loop_timer_cb cb, void *arg)
 {
+	for (unsigned int i = 0; i < l->n_timers; i++)
+		if (!l->timers[i].cb) {
+			l->timers[i] = (struct loop_timer){ 0, cb, arg };
+			return (int)i;
+		}
 	if (l->n_timers == LOOP_MAX_TIMERS)
 		return -1;
 	l->timers[l->n_timers] = (struct loop_timer){ 0, cb, arg };
@@ -65,6 +70,12 @@ void loop_timer_stop(struct loop *l, int t)
 {
 	if (t >= 0 && (unsigned int)t < l->n_timers)
 		l->timers[t].when_ns = 0;
+}
+
+void loop_timer_free(struct loop *l, int t)
+{
+	if (t >= 0 && (unsigned int)t < l->n_timers)
+		l->timers[t] = (struct loop_timer){ 0, NULL, NULL };
 }
 
 bool loop_timer_armed(const struct loop *l, int t)

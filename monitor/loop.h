@@ -48,6 +48,10 @@ void loop_timer_arm(struct loop *l, int timer, uint64_t when_ns);
 /* Arm only if it makes the timer fire earlier (or it is idle). */
 void loop_timer_arm_before(struct loop *l, int timer, uint64_t when_ns);
 void loop_timer_stop(struct loop *l, int timer);
+/* Give the slot back for loop_timer_new: a server or probe set that is
+ * stopped and started again (configuration reload) must not use up the
+ * table. */
+void loop_timer_free(struct loop *l, int timer);
 bool loop_timer_armed(const struct loop *l, int timer);
 /* One round: wait at most @max_wait_ms (-1 for the timers alone), run
  * what is ready and due.  Returns -errno on a poll failure. */

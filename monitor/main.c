@@ -80,7 +80,11 @@ int main(int argc, char **argv)
 	}
 	log_init(verbose, 0);
 	if (!conf_load(ctx.conf_path, &ctx.conf, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
+		/* ExecStartPre=pathwarden -n: an error in the journal. */
+		if (log_to_journal())
+			log_err("%s", err);
+		else
+			fprintf(stderr, "%s\n", err);
 		return 1;
 	}
 	if (check_only) {

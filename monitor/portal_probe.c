@@ -152,5 +152,6 @@ void portal_set_stop(struct portal_set *s)
 			close(s->p[i].fd);
 			s->p[i].fd = -1;
 		}
-	loop_timer_stop(s->loop, s->timer);
+	loop_timer_free(s->loop, s->timer);
+	s->timer = -1;
 }

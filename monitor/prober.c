@@ -148,7 +148,7 @@ int prober_start(struct prober *p)
 	return 0;
 }
 
-void prober_stop(struct prober *p)
+bool prober_stop(struct prober *p)
 {
 	if (p->running) {
 		struct timespec ts;
@@ -163,7 +163,7 @@ void prober_stop(struct prober *p)
 			log_warn("%s: probe I/O still blocked at exit", p->map);
 			pthread_detach(p->thread);
 			p->running = false;
-			return;
+			return false;
 		}
 		p->running = false;
 	}
@@ -173,6 +173,7 @@ void prober_stop(struct prober *p)
 		close(p->efd);
 	p->fd = p->efd = -1;
 	pthread_mutex_destroy(&p->lock);
+	return true;
 }
 
 unsigned int prober_drain(struct prober *p, struct probe_sample *out,

@@ -55,7 +55,10 @@ struct prober {
 int prober_open(struct prober *p, const struct conf_probe *cp,
 		const char *path, bool allow_buffered);
 int prober_start(struct prober *p);
-void prober_stop(struct prober *p);	/* joins; bounded by one I/O */
+/* Joins the thread, waiting at most a second.  False when the thread is
+ * still blocked in an I/O: it was detached and still uses @p, which must
+ * then stay allocated. */
+bool prober_stop(struct prober *p);
 /* Take up to @max samples; returns how many. */
 unsigned int prober_drain(struct prober *p, struct probe_sample *out,
 			  unsigned int max);

@@ -93,6 +93,17 @@ check "-n on a bad config: file:line" \
 	"[ $rc -eq 1 ] && grep -q '^$tmp/bad.conf:2: unknown directive' $tmp/out"
 "$pw" -n -c "$fx/good/pathwarden.conf"; rc=$?
 check "-n on a good config: exit 0" "[ $rc -eq 0 ]"
+# Under systemd (ExecStartPre=pathwarden -n) stderr is the journal's
+# stream, named in JOURNAL_STREAM: the error carries its priority.
+: > "$tmp/jout"
+JOURNAL_STREAM=$(stat -c %d:%i "$tmp/jout") \
+	"$pw" -n -c "$tmp/bad.conf" > "$tmp/jout" 2>&1
+check "-n on a bad config, stderr the journal: <3>file:line" \
+	"grep -qx '<3>$tmp/bad.conf:2: unknown directive.*' $tmp/jout"
+JOURNAL_STREAM=$(stat -c %d:%i "$tmp/jout") \
+	"$pw" -n -c "$tmp/bad.conf" 2>&1 | cat > "$tmp/out"
+check "-n on a bad config, JOURNAL_STREAM another stream: no <3>" \
+	"grep -q '^$tmp/bad.conf:2: unknown directive' $tmp/out"
 
 # The prio multipathd should have follows its configuration: prio_args
 # weights count, and a const prio is not judged at all.

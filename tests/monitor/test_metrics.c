@@ -273,6 +273,28 @@ static void test_bind_errors(void **state)
 					   NULL), -EADDRNOTAVAIL);
 }
 
+/* Each reload that moves the metrics socket starts and stops a server:
+ * stopping must give its timer back, or the loop's table fills up. */
+static void test_restart_many(void **state)
+{
+	struct loop l;
+	struct http_server s;
+
+	(void)state;
+	loop_init(&l);
+	for (int i = 0; i < 3 * LOOP_MAX_TIMERS; i++) {
+		assert_int_equal(http_server_start(&s, &l, "127.0.0.1", 0,
+						   render, NULL), 0);
+		http_server_stop(&s);
+		loop_once(&l, 0);	/* the daemon's next round */
+		/* a failed bind takes no slot either */
+		assert_int_equal(http_server_start(&s, &l, "192.0.2.1", 0,
+						   render, NULL),
+				 -EADDRNOTAVAIL);
+	}
+	assert_true(l.n_timers <= 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_exposition),
 		cmocka_unit_test(test_http),
 		cmocka_unit_test(test_bind_errors),
+		cmocka_unit_test(test_restart_many),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
