@@ -1,75 +1,8 @@
-# The failover benchmark in the lab (issue 6): `pathwarden bench` with the
-# lab's faults as its hooks, stock and pathwarden alternating in this one
-# boot.  Sourced by lab/guest/run.sh after bring-up; prints the progress,
-# the tables and TAP; leaves records.jsonl, timelines/, summary.md and one
-# SVG per scenario in $PW_RESULTS/bench.
-#
-#   PW_BENCH_REPS       repetitions per scenario and configuration (5)
-#   PW_BENCH_SCENARIOS  comma-separated subset (all)
-#   PW_BENCH_CONFIGS    comma-separated subset of stock,pathwarden (both)
-#
-# The home node is hpms01 (optimized at the baseline), the peer hpms02.
-
-REPS=${PW_BENCH_REPS:-5}
-OUT=$PW_RESULTS/bench
-CTL=$PW_TREE/lab/guest/labctl
-BENCH_CONF=/run/pathwarden/bench.conf
-
-lab_pw_conf "$PW_LAB_CONF"
-mkdir -p "$(dirname "$BENCH_CONF")"
-cat > "$BENCH_CONF" <<CONF
-# The lab's benchmark: the map is a scratch LUN on the lab's image file.
-map auto
-test-lun yes
-home hpms01
-load rate 100 blocks 1024
-hold 3
-deadline 60
-settle 2
-
-config stock      $CTL lab_config stock
-config pathwarden $CTL lab_config pathwarden
-
-# Pacemaker-style promotion of hpms02 through the agent, then back.
-scenario switchover switch
-inject   switchover $CTL fault_promote hpms02
-restore  switchover $CTL fault_promote hpms01
-
-# hpms01's group to standby, and to unavailable (both nodes' views).
-scenario standby switch
-inject   standby $CTL lio_set_state hpms01 standby
-restore  standby $CTL lio_set_state hpms01 ao
-scenario unavailable switch
-inject   unavailable $CTL lio_set_state hpms01 unavailable
-restore  unavailable $CTL lio_set_state hpms01 ao
-
-# Silent loss of both of hpms01's portals (dropped, no RST), and back.
-scenario link-loss switch
-inject   link-loss $CTL fault_link_drop hpms01
-restore  link-loss $CTL fault_link_restore hpms01
-
-# hpms01 crashes: its target port disappears, connections reset.
-scenario crash switch
-inject   crash $CTL fault_node_down hpms01
-restore  crash $CTL fault_node_up hpms01
-
-# One of hpms01's portals lost silently; I/O stays on hpms01.
-scenario portal-loss path
-inject   portal-loss $CTL fault_link_drop 127.1.2.1
-restore  portal-loss $CTL fault_link_restore 127.1.2.1
-CONF
-chmod 0644 "$BENCH_CONF"
-
-args=(-c "$PW_LAB_CONF" bench -B "$BENCH_CONF" -n "$REPS" -o "$OUT")
-[ -n "${PW_BENCH_SCENARIOS:-}" ] && args+=(-s "$PW_BENCH_SCENARIOS")
-[ -n "${PW_BENCH_CONFIGS:-}" ] && args+=(-k "$PW_BENCH_CONFIGS")
-log "benchmark: $REPS repetitions, scenarios ${PW_BENCH_SCENARIOS:-all}"
-pathwarden "${args[@]}" 2>&1
-rc=$?
-log "pathwarden bench exit $rc"
-tap_check "pathwarden bench: every repetition reached its states, no I/O error, no mismatch (exit $rc)" \
-	test "$rc" -eq 0
-tap_check "records written" test -s "$OUT/records.jsonl"
-tap_check "summary written" test -s "$OUT/summary.md"
-tap_check "a timeline per scenario" sh -c "ls '$OUT'/*.svg > /dev/null"
+# The failover benchmark in the lab (issue 6, make demo): `pathwarden
+# bench` with the lab's faults as its hooks, stock and pathwarden
+# alternating in this one boot.  Sourced by lab/guest/run.sh after
+# bring-up; the work is tests/bench/lab-bench.sh (its variables: PW_BENCH_*).
+# Leaves records.jsonl, timelines/, summary.md and one SVG per scenario in
+# $PW_RESULTS/bench.
+. "$PW_TREE/tests/bench/lab-bench.sh"
 tap_done
