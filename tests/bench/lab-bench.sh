@@ -23,9 +23,9 @@ map auto
 test-lun yes
 home hpms01
 load rate 100 blocks 1024
-hold 3
+hold 2
 deadline 60
-settle 2
+settle 1
 
 config stock      $CTL lab_config stock
 config pathwarden $CTL lab_config pathwarden
