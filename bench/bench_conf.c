@@ -394,20 +394,13 @@ bool bconf_parse(FILE *f, const char *name, struct bench_conf *c, char *err,
 bool bconf_load(const char *path, struct bench_conf *c, char *err,
 		size_t errlen)
 {
-	FILE *f = fopen(path, "re");
-	bool ok;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot open: %s", path,
-			 strerror(errno));
-		return false;
-	}
 	/* Its hooks run with our privileges: a file others may write
 	 * would let them run anything as root. */
-	if (!conf_file_trusted(fileno(f), path, err, errlen)) {
-		fclose(f);
+	FILE *f = conf_open_trusted(path, err, errlen);
+	bool ok;
+
+	if (!f)
 		return false;
-	}
 	ok = bconf_parse(f, path, c, err, errlen);
 	fclose(f);
 	return ok;

@@ -484,22 +484,31 @@ bool conf_file_trusted(int fd, const char *path, char *err, size_t errlen)
 	return true;
 }
 
-bool conf_load(const char *path, struct pw_conf *c, char *err, size_t errlen)
+FILE *conf_open_trusted(const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "re");
-	bool ok;
 
 	if (!f) {
 		snprintf(err, errlen, "%s: cannot open: %s", path,
 			 strerror(errno));
-		return false;
+		return NULL;
 	}
-	/* The daemon runs as root and logs in to whatever portals the
-	 * file names: a file others can write would steer it. */
 	if (!conf_file_trusted(fileno(f), path, err, errlen)) {
 		fclose(f);
-		return false;
+		return NULL;
 	}
+	return f;
+}
+
+bool conf_load(const char *path, struct pw_conf *c, char *err, size_t errlen)
+{
+	/* The daemon runs as root and logs in to whatever portals the
+	 * file names: a file others can write would steer it. */
+	FILE *f = conf_open_trusted(path, err, errlen);
+	bool ok;
+
+	if (!f)
+		return false;
 	ok = conf_parse(f, path, c, err, errlen);
 	fclose(f);
 	return ok;

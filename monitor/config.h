@@ -90,6 +90,9 @@ bool conf_file_trusted(int fd, const char *path, char *err, size_t errlen);
 
 /* Open and parse @path; an unreadable file is an error with the reason,
  * and so is one conf_file_trusted() refuses. */
+/* @path opened for reading once conf_file_trusted() accepts it; NULL with
+ * the reason in @err. */
+FILE *conf_open_trusted(const char *path, char *err, size_t errlen);
 bool conf_load(const char *path, struct pw_conf *c, char *err, size_t errlen);
 
 /* Split "host[:port]" or "[v6]:port"; false on a malformed portal. */
