@@ -65,22 +65,6 @@ static bool good_name(const char *s, size_t max)
 	return true;
 }
 
-static bool parse_uint(const char *s, unsigned long min, unsigned long max,
-		       unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!isdigit((unsigned char)s[0]))
-		return false;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
 /* Seconds: digits, optionally a point and up to three decimals. */
 static bool parse_seconds(const char *s, double min, double max, double *out)
 {
@@ -216,7 +200,7 @@ static bool do_load(struct parse_ctx *p, struct bench_conf *c, char *rest)
 		unsigned long v;
 
 		if (!strcmp(key, "rate") && !rate && val) {
-			if (!parse_uint(val, 1, 10000, &v))
+			if (!conf_parse_uint(val, 1, 10000, &v))
 				return fail(p, "load rate must be 1-10000 I/Os "
 					    "per second");
 			c->rate = (unsigned int)v;
@@ -224,7 +208,7 @@ static bool do_load(struct parse_ctx *p, struct bench_conf *c, char *rest)
 		} else if (!strcmp(key, "blocks") && !blocks && val) {
 			/* the lag between a write and its read must fit;
 			 * at most 1 GiB: every repetition reads it all back */
-			if (!parse_uint(val, 2 * IO_BLOCK_LAG, 1ul << 18, &v))
+			if (!conf_parse_uint(val, 2 * IO_BLOCK_LAG, 1ul << 18, &v))
 				return fail(p, "load blocks must be %d-%lu",
 					    2 * IO_BLOCK_LAG, 1ul << 18);
 			c->blocks = (unsigned int)v;

@@ -67,8 +67,8 @@ static bool fail(struct parse_ctx *p, const char *fmt, ...)
 	return false;
 }
 
-static bool parse_uint(const char *s, unsigned long min, unsigned long max,
-		       unsigned long *out)
+bool conf_parse_uint(const char *s, unsigned long min, unsigned long max,
+		     unsigned long *out)
 {
 	char *end;
 	unsigned long v;
@@ -148,7 +148,7 @@ bool conf_portal_parse(const char *text, struct conf_portal *p)
 		str_copy(p->host, sizeof(p->host), buf);
 	}
 	if (port) {
-		if (!parse_uint(port, 1, 65535, &v))
+		if (!conf_parse_uint(port, 1, 65535, &v))
 			return false;
 		p->port = (uint16_t)v;
 	}
@@ -281,18 +281,18 @@ static bool do_probe(struct parse_ctx *p, struct pw_conf *c, char **w, int n)
 			if (i + 1 >= n)
 				return fail(p, "%s needs a value", w[i]);
 			if (!strcmp(w[i], "interval-ms")) {
-				if (!parse_uint(w[i + 1], 1, 60000, &v))
+				if (!conf_parse_uint(w[i + 1], 1, 60000, &v))
 					return fail(p, "interval-ms must be "
 						    "1-60000");
 				pr->interval_ms = v;
 			} else if (!strcmp(w[i], "size")) {
-				if (!parse_uint(w[i + 1], 512, 1 << 20, &v) ||
+				if (!conf_parse_uint(w[i + 1], 512, 1 << 20, &v) ||
 				    v % 512)
 					return fail(p, "size must be a multiple "
 						    "of 512 up to 1048576");
 				pr->size = v;
 			} else {
-				if (!parse_uint(w[i + 1], 10, 600000, &v))
+				if (!conf_parse_uint(w[i + 1], 10, 600000, &v))
 					return fail(p, "stall-ms must be "
 						    "10-600000");
 				pr->timeout_ms = v;
@@ -343,7 +343,7 @@ static bool do_line(struct parse_ctx *p, struct pw_conf *c, char **w, int n)
 			continue;
 		if (n != 2)
 			return fail(p, "%s takes one number", o->name);
-		if (!parse_uint(w[1], o->min, o->max, &v))
+		if (!conf_parse_uint(w[1], o->min, o->max, &v))
 			return fail(p, "%s must be a number from %lu to %lu",
 				    o->name, o->min, o->max);
 		*(unsigned int *)((char *)c + o->off) = (unsigned int)v;

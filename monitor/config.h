@@ -90,6 +90,10 @@ bool conf_file_trusted(int fd, const char *path, char *err, size_t errlen);
 
 /* Open and parse @path; an unreadable file is an error with the reason,
  * and so is one conf_file_trusted() refuses. */
+/* A decimal number in [min, max], digits only, nothing after them. */
+bool conf_parse_uint(const char *s, unsigned long min, unsigned long max,
+		     unsigned long *out);
+
 /* @path opened for reading once conf_file_trusted() accepts it; NULL with
  * the reason in @err. */
 FILE *conf_open_trusted(const char *path, char *err, size_t errlen);

@@ -465,17 +465,21 @@ static const struct iscsi_sess *find_session(const struct sysfs_snapshot *s,
 	return NULL;
 }
 
-int iscsi_logout_session(const struct pw_conf *c, int sid, char *msg,
+/*
+ * Run one iscsiadm command within iscsi-timeout.  Returns its exit status
+ * (0 success), or -1 with the reason in @msg when it could not run, timed
+ * out or failed; @what names the action in those messages.  @status_ok is
+ * one more status the caller judges itself (-1 none).
+ */
+static int iscsiadm_once(const struct pw_conf *c, char **argv,
+			 const char *what, int status_ok, char *msg,
 			 size_t len)
 {
-	char sids[16], line[128];
-	char *argv[] = { (char *)iscsiadm_path(), "-m", "session", "-r", sids,
-			 "-u", NULL };
 	char **argvs[1] = { argv };
 	struct cmd_result cr;
+	char line[128];
 	int rc;
 
-	snprintf(sids, sizeof(sids), "%d", sid);
 	rc = run_parallel((char *const *const *)argvs, 1,
 			  c->iscsi_timeout_s * 1000u, &cr);
 	if (rc) {
@@ -483,61 +487,60 @@ int iscsi_logout_session(const struct pw_conf *c, int sid, char *msg,
 		return -1;
 	}
 	if (cr.timed_out) {
-		snprintf(msg, len, "logout of session %d timed out after %u s",
-			 sid, c->iscsi_timeout_s);
+		snprintf(msg, len, "%s timed out after %u s", what,
+			 c->iscsi_timeout_s);
 		rc = -1;
-	} else if (cr.status != 0) {
+	} else if (cr.status != 0 && cr.status != status_ok) {
 		first_line(cr.err, line, sizeof(line));
-		snprintf(msg, len, "logout of session %d failed (exit %d): %s",
-			 sid, cr.status, line[0] ? line : "no message");
+		snprintf(msg, len, "%s failed (exit %d): %s", what, cr.status,
+			 line[0] ? line : "no message");
 		rc = -1;
 	} else {
-		snprintf(msg, len, "session %d logged out", sid);
-		rc = 0;
+		rc = cr.status;
 	}
 	cmd_result_free(&cr);
 	return rc;
 }
 
+int iscsi_logout_session(const struct pw_conf *c, int sid, char *msg,
+			 size_t len)
+{
+	char sids[16], what[48];
+	char *argv[] = { (char *)iscsiadm_path(), "-m", "session", "-r", sids,
+			 "-u", NULL };
+
+	snprintf(sids, sizeof(sids), "%d", sid);
+	snprintf(what, sizeof(what), "logout of session %d", sid);
+	if (iscsiadm_once(c, argv, what, -1, msg, len) < 0)
+		return -1;
+	snprintf(msg, len, "session %d logged out", sid);
+	return 0;
+}
+
+/* ISCSI_ERR_SESS_EXISTS: the session is there already. */
+#define ISCSIADM_SESS_EXISTS 15
+
 int iscsi_login_one(const struct pw_conf *c, const char *iqn,
 		    const struct conf_portal *p, char *msg, size_t len)
 {
-	char pa[80], line[128];
+	char pa[80];
 	char *argv[] = { (char *)iscsiadm_path(), "-m", "node", "-T",
 			 (char *)iqn, "-p", pa, "--login", NULL };
-	char **argvs[1] = { argv };
-	struct cmd_result cr;
 	int rc;
 
 	portal_arg(p, pa, sizeof(pa));
 	if (apply_settings(c, iqn, pa))
 		log_warn("%s %s: could not apply session timeouts (no node "
 			 "record? run discovery)", iqn, pa);
-	rc = run_parallel((char *const *const *)argvs, 1,
-			  c->iscsi_timeout_s * 1000u, &cr);
-	if (rc) {
-		snprintf(msg, len, "cannot run iscsiadm: %s", strerror(-rc));
+	rc = iscsiadm_once(c, argv, "login", ISCSIADM_SESS_EXISTS, msg, len);
+	if (rc < 0)
 		return -1;
-	}
-	if (cr.timed_out) {
-		snprintf(msg, len, "login timed out after %u s",
-			 c->iscsi_timeout_s);
-		rc = -1;
-	} else if (cr.status == 15) {
-		/* ISCSI_ERR_SESS_EXISTS */
+	if (rc == ISCSIADM_SESS_EXISTS) {
 		snprintf(msg, len, "already logged in");
-		rc = 0;
-	} else if (cr.status != 0) {
-		first_line(cr.err, line, sizeof(line));
-		snprintf(msg, len, "login failed (exit %d): %s", cr.status,
-			 line[0] ? line : "no message");
-		rc = -1;
-	} else {
-		snprintf(msg, len, "logged in");
-		rc = 1;
+		return 0;
 	}
-	cmd_result_free(&cr);
-	return rc;
+	snprintf(msg, len, "logged in");
+	return 1;
 }
 
 int iscsi_cmd_login(const struct pw_conf *c, const char *root, FILE *out,

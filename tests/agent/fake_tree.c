@@ -85,20 +85,6 @@ void fake_mkdir(const char *root, const char *rel)
 	mkdir_p(path);
 }
 
-void fake_put(const char *root, const char *rel, const char *text)
-{
-	char path[PATH_MAX];
-	FILE *f;
-
-	join(path, sizeof(path), root, rel);
-	parent_dirs(path);
-	f = fopen(path, "w");
-	if (!f)
-		die("create", path);
-	if (fputs(text, f) < 0 || fclose(f) != 0)
-		die("write", path);
-}
-
 void fake_put_bytes(const char *root, const char *rel, const void *buf,
 		    size_t n)
 {
@@ -112,6 +98,11 @@ void fake_put_bytes(const char *root, const char *rel, const void *buf,
 		die("create", path);
 	if (fwrite(buf, 1, n, f) != n || fclose(f) != 0)
 		die("write", path);
+}
+
+void fake_put(const char *root, const char *rel, const char *text)
+{
+	fake_put_bytes(root, rel, text, strlen(text));
 }
 
 const char *fake_get(const char *root, const char *rel, char *buf, size_t len)
