@@ -169,6 +169,7 @@ dm_trace() {
 }
 rm -f /run/pwlab/dm-trace.stop
 dm_trace switchover &
+trace_pid=$!
 log "switchover to hpms02 at $EPOCHREALTIME"
 fault_promote hpms02
 # Timing targets are the benchmark's (make demo prints them against stock,
@@ -178,7 +179,7 @@ t=$(since_promoted 30 io_on hpms02)
 tap_check "planned switchover: I/O on hpms02's group (${t:-not within 30} s after its promotion)" \
 	test -n "$t"
 : > /run/pwlab/dm-trace.stop
-wait
+wait "$trace_pid"	# not a bare wait: the daemon's pipeline is a job too
 sleep "$WAIT"
 tap_check "switch not reverted by multipathd's next checks ($WAIT s)" io_on hpms02
 tap_check "switch record confirmed" grep -q '"type":"switch".*"outcome":"confirmed"' "$REC"
