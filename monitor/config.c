@@ -53,16 +53,23 @@ struct parse_ctx {
 	size_t errlen;
 };
 
+void conf_verror(char *err, size_t errlen, const char *file, int line,
+		 const char *fmt, va_list ap)
+{
+	int n = snprintf(err, errlen, "%s:%d: ", file, line);
+
+	if (n < 0 || (size_t)n >= errlen)
+		return;
+	vsnprintf(err + n, errlen - n, fmt, ap);
+}
+
 __attribute__((format(printf, 2, 3)))
 static bool fail(struct parse_ctx *p, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(p->err, p->errlen, "%s:%d: ", p->name, p->line);
 
-	if (n < 0 || (size_t)n >= p->errlen)
-		return false;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	conf_verror(p->err, p->errlen, p->name, p->line, fmt, ap);
 	va_end(ap);
 	return false;
 }

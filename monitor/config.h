@@ -7,6 +7,7 @@
 #ifndef PW_MONITOR_CONFIG_H
 #define PW_MONITOR_CONFIG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -90,6 +91,12 @@ bool conf_file_trusted(int fd, const char *path, char *err, size_t errlen);
 
 /* Open and parse @path; an unreadable file is an error with the reason,
  * and so is one conf_file_trusted() refuses. */
+/* "FILE:LINE: message" into @err: how both configuration files report
+ * an error. */
+__attribute__((format(printf, 5, 0)))
+void conf_verror(char *err, size_t errlen, const char *file, int line,
+		 const char *fmt, va_list ap);
+
 /* A decimal number in [min, max], digits only, nothing after them. */
 bool conf_parse_uint(const char *s, unsigned long min, unsigned long max,
 		     unsigned long *out);
