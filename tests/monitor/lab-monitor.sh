@@ -86,6 +86,16 @@ CONF
 tap_check "pathwarden -n accepts the lab's configuration" "$PW" -n -c "$CONF"
 
 # --- status against multipathd and RTPG -------------------------------------
+# The agent tests before this one end with ALUA changes whose unit attentions
+# multipathd takes in at its next checks; comparing while it does compares two
+# moments.  Start from a settled map: every path ready, hpms01's at the
+# optimized prio, hpms02's at the non-optimized one, dm on hpms01's group.
+mp_settled() {
+	[ "$(multipathd show paths raw format "%T %p" | sort | tr '\n' ' ')" = \
+		"ready 10 ready 10 ready 50 ready 50 " ] && io_on hpms01
+}
+wait_until 60 mp_settled ||
+	log "multipathd not settled after 60 s: $(multipathd show paths raw format '%d %T %p' | tr '\n' ';')"
 "$PW" -c "$CONF" status --json > "$PW_RESULTS/status.json"
 tap_check "status --json: 4 paths" sh -c "jq -e '.maps[0].paths | length == 4' '$PW_RESULTS/status.json'"
 spc_name() {
