@@ -471,13 +471,31 @@ static const struct iscsi_sess *find_session(const struct sysfs_snapshot *s,
  * out or failed; @what names the action in those messages.  @status_ok is
  * one more status the caller judges itself (-1 none).
  */
+static int judge_run(const struct pw_conf *c, struct cmd_result *cr,
+		     const char *what, int status_ok, char *msg, size_t len)
+{
+	char line[128];
+
+	if (cr->timed_out) {
+		snprintf(msg, len, "%s timed out after %u s", what,
+			 c->iscsi_timeout_s);
+		return -1;
+	}
+	if (cr->status != 0 && cr->status != status_ok) {
+		first_line(cr->err, line, sizeof(line));
+		snprintf(msg, len, "%s failed (exit %d): %s", what, cr->status,
+			 line[0] ? line : "no message");
+		return -1;
+	}
+	return cr->status;
+}
+
 static int iscsiadm_once(const struct pw_conf *c, char **argv,
 			 const char *what, int status_ok, char *msg,
 			 size_t len)
 {
 	char **argvs[1] = { argv };
 	struct cmd_result cr;
-	char line[128];
 	int rc;
 
 	rc = run_parallel((char *const *const *)argvs, 1,
@@ -486,18 +504,7 @@ static int iscsiadm_once(const struct pw_conf *c, char **argv,
 		snprintf(msg, len, "cannot run iscsiadm: %s", strerror(-rc));
 		return -1;
 	}
-	if (cr.timed_out) {
-		snprintf(msg, len, "%s timed out after %u s", what,
-			 c->iscsi_timeout_s);
-		rc = -1;
-	} else if (cr.status != 0 && cr.status != status_ok) {
-		first_line(cr.err, line, sizeof(line));
-		snprintf(msg, len, "%s failed (exit %d): %s", what, cr.status,
-			 line[0] ? line : "no message");
-		rc = -1;
-	} else {
-		rc = cr.status;
-	}
+	rc = judge_run(c, &cr, what, status_ok, msg, len);
 	cmd_result_free(&cr);
 	return rc;
 }
@@ -519,23 +526,15 @@ int iscsi_logout_session(const struct pw_conf *c, int sid, char *msg,
 
 /* ISCSI_ERR_SESS_EXISTS: the session is there already. */
 #define ISCSIADM_SESS_EXISTS 15
+#define LOGIN_ARGC 9
 
-int iscsi_login_one(const struct pw_conf *c, const char *iqn,
-		    const struct conf_portal *p, char *msg, size_t len)
+/* A login's iscsiadm status (from judge_run) as 1 logged in now, 0 there
+ * already, -1 failed (@msg holds the reason already). */
+static int login_outcome(int status, char *msg, size_t len)
 {
-	char pa[80];
-	char *argv[] = { (char *)iscsiadm_path(), "-m", "node", "-T",
-			 (char *)iqn, "-p", pa, "--login", NULL };
-	int rc;
-
-	portal_arg(p, pa, sizeof(pa));
-	if (apply_settings(c, iqn, pa))
-		log_warn("%s %s: could not apply session timeouts (no node "
-			 "record? run discovery)", iqn, pa);
-	rc = iscsiadm_once(c, argv, "login", ISCSIADM_SESS_EXISTS, msg, len);
-	if (rc < 0)
+	if (status < 0)
 		return -1;
-	if (rc == ISCSIADM_SESS_EXISTS) {
+	if (status == ISCSIADM_SESS_EXISTS) {
 		snprintf(msg, len, "already logged in");
 		return 0;
 	}
@@ -543,12 +542,97 @@ int iscsi_login_one(const struct pw_conf *c, const char *iqn,
 	return 1;
 }
 
+static void login_argv(char *argv[static LOGIN_ARGC], const char *iqn,
+		       char *pa)
+{
+	char *const a[] = { (char *)iscsiadm_path(), "-m", "node", "-T",
+			    (char *)iqn, "-p", pa, "--login", NULL };
+
+	memcpy(argv, a, sizeof(a));
+}
+
+int iscsi_login_one(const struct pw_conf *c, const char *iqn,
+		    const struct conf_portal *p, char *msg, size_t len)
+{
+	char pa[80], *argv[LOGIN_ARGC];
+	int rc;
+
+	portal_arg(p, pa, sizeof(pa));
+	login_argv(argv, iqn, pa);
+	if (apply_settings(c, iqn, pa))
+		log_warn("%s %s: could not apply session timeouts (no node "
+			 "record? run discovery)", iqn, pa);
+	rc = iscsiadm_once(c, argv, "login", ISCSIADM_SESS_EXISTS, msg, len);
+	return login_outcome(rc, msg, len);
+}
+
+struct login_job {
+	const char *node;
+	const char *iqn;
+	char pa[80];
+	char *argv[LOGIN_ARGC];
+};
+
+/*
+ * Log in to every job at once, as iscsiadm --loginall does: iscsid runs the
+ * logins side by side, so four paths take one login's time, not four.  The
+ * node records first, one at a time (iscsiadm locks them).  Prints one line
+ * per job; counts the new sessions in @new_logins; 1 if any failed.
+ */
+static int login_jobs(const struct pw_conf *c, struct login_job *jobs,
+		      size_t n, FILE *out, int *new_logins)
+{
+	char ***argvs = calloc(n ? n : 1, sizeof(*argvs));
+	struct cmd_result *cr = calloc(n ? n : 1, sizeof(*cr));
+	int bad = 0, rc;
+
+	if (!argvs || !cr) {
+		fprintf(out, "login: out of memory\n");
+		free(argvs);
+		free(cr);
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (apply_settings(c, jobs[i].iqn, jobs[i].pa))
+			log_warn("%s %s: could not apply session timeouts (no "
+				 "node record? run discovery)", jobs[i].iqn,
+				 jobs[i].pa);
+		login_argv(jobs[i].argv, jobs[i].iqn, jobs[i].pa);
+		argvs[i] = jobs[i].argv;
+	}
+	rc = n ? run_parallel((char *const *const *)argvs, n,
+			      c->iscsi_timeout_s * 1000u, cr) : 0;
+	if (rc) {
+		fprintf(out, "cannot run iscsiadm: %s\n", strerror(-rc));
+		bad = 1;
+		n = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char msg[200];
+		int v = judge_run(c, &cr[i], "login", ISCSIADM_SESS_EXISTS,
+				  msg, sizeof(msg));
+
+		v = login_outcome(v, msg, sizeof(msg));
+		fprintf(out, "%s %s %s: %s\n", jobs[i].node, jobs[i].pa,
+			jobs[i].iqn, msg);
+		if (v < 0)
+			bad = 1;
+		else if (v > 0)
+			(*new_logins)++;
+		cmd_result_free(&cr[i]);
+	}
+	free(argvs);
+	free(cr);
+	return bad;
+}
+
 int iscsi_cmd_login(const struct pw_conf *c, const char *root, FILE *out,
 		    bool wait_for_maps)
 {
 	struct disc_result *r;
 	struct sysfs_snapshot snap;
-	size_t n;
+	struct login_job *jobs = NULL;
+	size_t n, n_jobs = 0, cap = 0;
 	int bad = 0, rc = iscsi_discover(c, &r, &n), new_logins = 0;
 
 	if (rc) {
@@ -570,7 +654,6 @@ int iscsi_cmd_login(const struct pw_conf *c, const char *root, FILE *out,
 		for (size_t j = 0; j < r[i].n; j++) {
 			const char *iqn = r[i].targets[j].iqn;
 			const struct iscsi_sess *s;
-			char msg[200];
 			bool dup = false;
 
 			if (!target_wanted(r[i].node, iqn))
@@ -594,16 +677,29 @@ int iscsi_cmd_login(const struct pw_conf *c, const char *root, FILE *out,
 					"for its next login" : "");
 				continue;
 			}
-			rc = iscsi_login_one(c, iqn, r[i].portal, msg,
-					     sizeof(msg));
-			fprintf(out, "%s %s %s: %s\n", r[i].node->name, pa, iqn,
-				msg);
-			if (rc < 0)
-				bad = 1;
-			else if (rc > 0)
-				new_logins++;
+			if (n_jobs == cap) {
+				size_t nc = cap ? 2 * cap : 8;
+				struct login_job *nj =
+					realloc(jobs, nc * sizeof(*jobs));
+
+				if (!nj) {
+					fprintf(out, "%s %s %s: out of memory\n",
+						r[i].node->name, pa, iqn);
+					bad = 1;
+					continue;
+				}
+				jobs = nj;
+				cap = nc;
+			}
+			jobs[n_jobs].node = r[i].node->name;
+			jobs[n_jobs].iqn = iqn;
+			snprintf(jobs[n_jobs].pa, sizeof(jobs[n_jobs].pa),
+				 "%s", pa);
+			n_jobs++;
 		}
 	}
+	bad |= login_jobs(c, jobs, n_jobs, out, &new_logins);
+	free(jobs);
 	disc_results_free(r, n);
 	sysfs_snapshot_free(&snap);
 	if (new_logins && wait_for_maps) {

@@ -166,11 +166,15 @@ check "discover: unreachable portal reported with iscsiadm's reason" \
 	"grep -q '^hpms02 192.168.122.98:3260: iscsiadm failed (exit 4): .*No route to host' $tmp/out"
 check "discover: the other portals listed their target" \
 	"[ \$(grep -c '^    iqn.2016-02.local.virtual:hpms01.vg1 ' $tmp/out) -eq 4 ]"
+echo 1 > "$FAKE_ISCSI_DIR/login-delay"
 "$pw" -c "$tmp/i.conf" --root "$tmp/none" login --no-wait > "$tmp/out" 2>&1; rc=$?
+rm -f "$FAKE_ISCSI_DIR/login-delay"
 check "login: reachable portals logged in" \
 	"[ \$(grep -c 'hpms01.vg1: logged in' $tmp/out) -eq 2 ] && [ $rc -eq 1 ]"
 check "login: session timeouts applied before login" \
 	"grep -q -- '-p 192.168.122.99:3260 -o update -n node.session.timeo.replacement_timeout -v 5' $FAKE_ISCSI_DIR/calls && grep -q -- 'noop_out_interval -v 1' $FAKE_ISCSI_DIR/calls"
+check "login: the logins ran side by side (every start before the first end)" \
+	"[ \"\$(sed -n 1,2p $FAKE_ISCSI_DIR/logins | cut -d' ' -f1 | tr '\n' ' ')\" = 'start start ' ]"
 "$pw" -c "$tmp/i.conf" --root "$tmp/none" login --no-wait > "$tmp/out" 2>&1
 check "login again: idempotent" \
 	"[ \$(grep -c 'hpms01.vg1: already logged in' $tmp/out) -eq 2 ] && ! grep -q ': logged in' $tmp/out"

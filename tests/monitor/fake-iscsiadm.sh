@@ -3,7 +3,9 @@
 # State lives in $FAKE_ISCSI_DIR: "calls" logs every invocation, a portal
 # address listed in "hang" never answers, one in "fail" is unreachable,
 # one in "failonce" closes the first connection and then answers,
-# "sessions" holds the target/portal pairs logged in.
+# "sessions" holds the target/portal pairs logged in; a number of seconds
+# in "login-delay" makes each login take that long, its start and end
+# logged in "logins" (to see whether logins run side by side).
 d=${FAKE_ISCSI_DIR:?}
 echo "$*" >> "$d/calls"
 mode=; tgt=; portal=; op=
@@ -46,6 +48,9 @@ node/login)
 		echo "iscsiadm: default: 1 session requested, but 1 already present." >&2
 		exit 15
 	fi
+	echo "start $portal" >> "$d/logins"
+	[ -s "$d/login-delay" ] && sleep "$(cat "$d/login-delay")"
+	echo "end $portal" >> "$d/logins"
 	echo "$tgt $portal" >> "$d/sessions"
 	echo "Logging in to [iface: default, target: $tgt, portal: $portal]"
 	echo "Login to [iface: default, target: $tgt, portal: $portal] successful."
