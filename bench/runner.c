@@ -3,7 +3,10 @@
  * The run: for each repetition, each configuration (file order on odd
  * repetitions, reversed on even ones, so that neither always follows the
  * other: whatever one leaves behind, a cluster still settling, weighs on
- * both alike), its config hook, then each scenario:
+ * both alike), its config hook, then each scenario.  The hook is not run
+ * again when its configuration is still in place: the one just before,
+ * every scenario since succeeded (a switch of configurations restarts the
+ * initiator's stack, 10-45 s each in the lab).  Each scenario:
  *
  *   baseline   dm's next group holds only home's paths, every path active,
  *              held for `settle` seconds (bounded by deadline + settle)
@@ -75,6 +78,9 @@ struct run {
 	unsigned int failed;		/* repetitions, skipped ones included */
 	unsigned int io_errors, mismatches;	/* recorded or not */
 	bool aborted;			/* the load could not be stopped */
+	/* The configuration the stack is in: its hook ran and nothing
+	 * failed since; NULL when unknown. */
+	const struct bconf_config *in_place;
 };
 
 /* One repetition's names and what went wrong in it. */
@@ -214,6 +220,31 @@ static bool env_build(struct run *r, struct hook_env *e, const char *hook,
 	return true;
 }
 
+/* hooks.log's heading of hook @hook (line @line) of repetition @p. */
+static void hook_heading(const struct run *r, const struct rep *p,
+			 const char *hook, int line, char *buf, size_t len)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s rep %u %s%s%s %s (%s:%d)", stamp, p->n,
+		 p->k->name, p->s ? " " : "", p->s ? p->s->name : "", hook,
+		 r->o->bc_path, line);
+}
+
+/* A config hook not run, said in hooks.log where it would have run. */
+static void hook_note(const struct run *r, const struct rep *p,
+		      const char *why)
+{
+	char what[256];
+
+	hook_heading(r, p, "config", p->k->setup.line, what, sizeof(what));
+	dprintf(r->hooks_fd, "== %s: %s\n", what, why);
+}
+
 /* Run one hook of repetition @p; false (and @p failed) when it did not
  * exit 0. */
 static bool run_hook(struct run *r, struct rep *p, const char *hook,
@@ -221,15 +252,9 @@ static bool run_hook(struct run *r, struct rep *p, const char *hook,
 {
 	struct hook_env e;
 	struct hook_outcome out;
-	char what[256], stamp[32], desc[96];
-	time_t now = time(NULL);
-	struct tm tm;
+	char what[256], desc[96];
 
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(what, sizeof(what), "%s rep %u %s%s%s %s (%s:%d)", stamp,
-		 p->n, p->k->name, p->s ? " " : "", p->s ? p->s->name : "",
-		 hook, r->o->bc_path, h->line);
+	hook_heading(r, p, hook, h->line, what, sizeof(what));
 	if (!env_build(r, &e, hook, p)) {
 		env_free(&e);
 		rep_fail(p, "%s hook: out of memory", hook);
@@ -855,14 +880,19 @@ int bench_run(const struct bench_opts *o)
 
 			if (stop_requested || r->aborted)
 				break;
-			if (!run_hook(r, &cfg_rep, "config",
-				      &cfg_rep.k->setup)) {
+			if (r->in_place == cfg_rep.k) {
+				hook_note(r, &cfg_rep, "still in place from the "
+					  "repetition before, hook not run");
+			} else if (!run_hook(r, &cfg_rep, "config",
+					     &cfg_rep.k->setup)) {
+				r->in_place = NULL;
 				report_failure(r, &cfg_rep, r->n_scen);
 				fprintf(stderr, "  (its %u scenarios skipped)\n",
 					r->n_scen);
 				r->done += r->n_scen;
 				continue;
 			}
+			r->in_place = cfg_rep.k;
 			for (unsigned int j = 0; j < r->n_scen; j++) {
 				struct rep p = { .s = r->scen[j],
 						 .k = cfg_rep.k, .n = n };
@@ -870,9 +900,13 @@ int bench_run(const struct bench_opts *o)
 				if (stop_requested || r->aborted)
 					break;
 				run_scenario(r, &p);
-				if (p.failed)
+				if (p.failed) {
+					r->in_place = NULL;
 					report_failure(r, &p, 1);
+				}
 			}
+			if (stop_requested || r->aborted)
+				r->in_place = NULL;
 		}
 	}
 	sigaction(SIGINT, &old_int, NULL);

@@ -67,8 +67,8 @@ rc=$?
 check "two reps of two scenarios in two configs: exit 0 (took $(( $(date +%s) - t0 )) s)" \
 	"[ $rc -eq 0 ]"
 [ $rc -eq 0 ] || sed 's/^/# /' "$w/stderr"
-check "configs alternate: stock, pathwarden, then pathwarden, stock" \
-	"[ \"\$(cut -d' ' -f1,2 $w/configs.log | tr '\n' ,)\" = 'stock 1,pathwarden 1,pathwarden 2,stock 2,' ]"
+check "configs alternate: stock, pathwarden, then pathwarden (still in place, hook not run again), stock" \
+	"[ \"\$(cut -d' ' -f1,2 $w/configs.log | tr '\n' ,)\" = 'stock 1,pathwarden 1,stock 2,' ] && grep -q 'rep 2 pathwarden config ($w/bench.conf:[0-9]*): still in place' $w/out/hooks.log"
 check "a hook sees its repetition in the environment" \
 	"grep -qx 'stock 1 hpms01 hpms02 mpatha config \[\]' $w/configs.log"
 check "hook output goes to hooks.log, kept private" \
@@ -174,6 +174,15 @@ check "metrics never reached are null, not 0; nothing recorded without a fault" 
 	"python3 -c 'import json,sys; r=[json.loads(l) for l in open(\"$w/bad/records.jsonl\")]; sys.exit(not (len(r) == 3 and r[0][\"switch_ms\"] is None and r[0][\"detect_ms\"] is None and r[0][\"stall_ms\"] is not None and r[2][\"switch_ms\"] is not None and r[2][\"failback_ms\"] is None))'"
 check "the failures are counted at the end" \
 	"grep -q '4 of 4 repetitions failed' $w/bad.err"
+
+# After a failed scenario the stack is in no known configuration: the
+# config hook runs again even though the configuration stays the same.
+sed -e 's/^deadline 3/deadline 1/' -e '/^scenario/,$d' "$w/bench.conf" > "$w/again.conf"
+printf 'scenario never switch\ninject never true\nrestore never true\n' >> "$w/again.conf"
+: > "$w/configs.log"
+bench -B "$w/again.conf" -n 2 -k stock -o "$w/again" > /dev/null 2>&1
+check "a failed scenario: the next repetition runs its config hook again" \
+	"[ \"\$(cut -d' ' -f1,2 $w/configs.log | tr '\n' ,)\" = 'stock 1,stock 2,' ]"
 
 # What must stop a run before it writes anything.
 bench -B "$w/bench.conf" -n 1 -o "$w/out" > /dev/null 2> "$w/err"; rc=$?
