@@ -182,7 +182,7 @@ static bool detect_at(const struct bench_trace *t, const struct bench_marks *m,
 		struct bench_event ev[2 * BENCH_OBS_PATHS + 1];
 		size_t n;
 
-		if (t->obs[i].t_ns < m->t0_ns)
+		if (t->obs[i].t_ns < bench_fault_ns(m))
 			continue;
 		if (t->obs[i].t_ns > m->restore_ns)
 			break;
@@ -272,12 +272,16 @@ void bench_metrics(const struct bench_trace *t, const struct bench_marks *m,
 	}
 	if (largest_stall(t, m, &stall, &resumed)) {
 		set(r, BM_STALL, stall);
-		set(r, BM_RESUME, resumed - m->t0_ns);
+		set(r, BM_RESUME, resumed - bench_fault_ns(m));
 	}
 	if (detect_at(t, m, &when))
-		set(r, BM_DETECT, when - m->t0_ns);
+		set(r, BM_DETECT, when - bench_fault_ns(m));
 	if (m->kind == BENCH_KIND_SWITCH && bench_effect_at(t, m, &when))
-		set(r, BM_SWITCH, when - m->t0_ns);
+		set(r, BM_SWITCH, when - bench_fault_ns(m));
 	if (bench_failback_at(t, m, &when))
-		set(r, BM_FAILBACK, when - m->restore_ns);
+		set(r, BM_FAILBACK, when - bench_back_ns(m));
+	if (m->fault_ns)
+		set(r, BM_FAULT, m->fault_ns - m->t0_ns);
+	if (m->back_ns && m->restore_ns != BENCH_NOT_YET)
+		set(r, BM_BACK, m->back_ns - m->restore_ns);
 }

@@ -43,7 +43,22 @@ struct bench_marks {
 	int64_t t0_ns;			/* the inject hook started */
 	int64_t restore_ns;		/* the restore hook started */
 	int64_t end_ns;			/* the recording stopped */
+	/* When the hooks said their change took effect (PW_BENCH_MARK);
+	 * 0 when they did not: the hooks' starts count then. */
+	int64_t fault_ns;
+	int64_t back_ns;
 };
+
+/* The fault's and the restore's moments: the hook's word, or its start. */
+static inline int64_t bench_fault_ns(const struct bench_marks *m)
+{
+	return m->fault_ns ? m->fault_ns : m->t0_ns;
+}
+
+static inline int64_t bench_back_ns(const struct bench_marks *m)
+{
+	return m->back_ns ? m->back_ns : m->restore_ns;
+}
 
 enum bench_event_kind {
 	BEV_PATH_FAILED,

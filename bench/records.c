@@ -13,6 +13,8 @@ static const char *const metric_keys[BM_N] = {
 	[BM_SWITCH] = "switch_ms",
 	[BM_RESUME] = "resume_ms",
 	[BM_FAILBACK] = "failback_ms",
+	[BM_FAULT] = "fault_ms",
+	[BM_BACK] = "back_ms",
 };
 
 const char *bench_metric_name(enum bench_metric m)
@@ -23,6 +25,8 @@ const char *bench_metric_name(enum bench_metric m)
 		[BM_SWITCH] = "switch",
 		[BM_RESUME] = "resume",
 		[BM_FAILBACK] = "failback",
+		[BM_FAULT] = "fault after the inject hook's start",
+		[BM_BACK] = "restore after the restore hook's start",
 	};
 
 	return m < BM_N ? names[m] : "?";

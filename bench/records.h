@@ -10,8 +10,15 @@
  *    "switch_ms": 11890.0,       fault -> I/O first completes on the new group
  *    "resume_ms": 211.0,         fault -> first I/O completed after the stall
  *    "failback_ms": null,        restore -> I/O back on the restored node
+ *    "fault_ms": 1020.5,         inject hook's start -> fault
+ *    "back_ms": null,            restore hook's start -> restore
  *    "io_errors": 0, "mismatches": 0,
  *    "timeline": "timelines/switchover-stock-1.json"}
+ *
+ * The fault is the moment the inject hook said its fault took effect
+ * (PW_BENCH_MARK), else the hook's start; the restore likewise.  fault_ms
+ * and back_ms are null when the hook did not say.  A time can be negative:
+ * an event between the hook's start and the moment it gave.
  *
  * Times that do not apply, or that were not reached before the scenario's
  * deadline, are null; a missing value is never reported as 0.
@@ -34,6 +41,8 @@ enum bench_metric {
 	BM_SWITCH,
 	BM_RESUME,
 	BM_FAILBACK,
+	BM_FAULT,
+	BM_BACK,
 	BM_N
 };
 

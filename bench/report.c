@@ -146,6 +146,34 @@ static unsigned int scenarios(const struct bench_summary *s,
 	return n;
 }
 
+/* Where the hooks said when their changes took effect: how long after
+ * their starts (p50 over both configurations' cells, each shown). */
+static void print_hook_moments(FILE *f, const struct bench_cell *st,
+			       const struct bench_cell *pw, bool md)
+{
+	static const enum bench_metric which[] = { BM_FAULT, BM_BACK };
+	static const char *const what[] = { "fault", "restore" };
+
+	for (unsigned int i = 0; i < 2; i++) {
+		const struct bench_cell *c = i ? pw : st;
+
+		if (!c || (!c->n[BM_FAULT] && !c->n[BM_BACK]))
+			continue;
+		fprintf(f, md ? "| %s: hooks' moments |" : "  %-11s", c->config);
+		if (!md)
+			fputs(" hooks' moments:", f);
+		for (unsigned int k = 0; k < 2; k++) {
+			if (!c->n[which[k]])
+				continue;
+			fprintf(f, " %s %.2f s after its hook's start (p50, %u/%u)%s",
+				what[k], c->p50[which[k]] / 1000.0,
+				c->n[which[k]], c->reps,
+				k == 0 && c->n[BM_BACK] ? ";" : "");
+		}
+		fputs(md ? " |\n" : "\n", f);
+	}
+}
+
 static void print_rows(FILE *f, const struct bench_summary *s, bool md)
 {
 	const char *names[64];
@@ -180,6 +208,7 @@ static void print_rows(FILE *f, const struct bench_summary *s, bool md)
 			}
 			fputc('\n', f);
 		}
+		print_hook_moments(f, st, pw, md);
 		if (st && pw) {
 			fprintf(f, md ? "| ratio (pathwarden/stock, p50) | | | |"
 				      : "  %-34s", md ? "" : "ratio pw/stock (p50)");
@@ -209,7 +238,10 @@ void bench_print_text(FILE *f, const struct bench_summary *s)
 void bench_print_markdown(FILE *f, const struct bench_summary *s)
 {
 	fprintf(f, "Times are from the fault (or the restore, for failback) "
-		   "to the event; `(k/n)`: only k of n repetitions reached it "
+		   "to the event: the moment the hook said its change took "
+		   "effect (PW_BENCH_MARK), else the hook's start; "
+		   "\"hooks' moments\" rows say how long after their starts. "
+		   "`(k/n)`: only k of n repetitions reached it "
 		   "before the scenario's deadline. Ratios are "
 		   "pathwarden/stock medians; `Nx` is how many times faster.\n");
 	print_rows(f, s, true);

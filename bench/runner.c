@@ -163,7 +163,8 @@ static void describe_obs(struct run *r, const struct bench_obs *o, char *buf,
 
 /* --- hooks ---------------------------------------------------------- */
 
-#define HOOK_VARS 8
+#define HOOK_VARS 9
+#define MARK_FILE ".hook-mark"
 
 struct hook_env {
 	char *vars[HOOK_VARS];		/* PW_BENCH_* */
@@ -203,6 +204,7 @@ static bool env_build(struct run *r, struct hook_env *e, const char *hook,
 	e->vars[5] = env_var("PW_BENCH_MAP=%s", r->map);
 	e->vars[6] = env_var("PW_BENCH_HOOK=%s", hook);
 	e->vars[7] = env_var("PW_BENCH_OUTDIR=%s", r->outdir);
+	e->vars[8] = env_var("PW_BENCH_MARK=%s/%s", r->outdir, MARK_FILE);
 	while (environ[n])
 		n++;
 	e->envp = calloc(n + HOOK_VARS + 1, sizeof(*e->envp));
@@ -235,6 +237,60 @@ static void hook_heading(const struct run *r, const struct rep *p,
 		 r->o->bc_path, line);
 }
 
+/*
+ * The moment hook @hook said its change took effect: the wall-clock time
+ * (seconds since the epoch, as `date +%s.%N` prints it) it wrote to
+ * $PW_BENCH_MARK, on the monotonic clock; 0 when it wrote none.  A moment
+ * outside the hook's run [@start_ns, @end_ns] is a hook's mistake: said on
+ * stderr and not used.  Removes the file.
+ */
+static int64_t hook_mark(const struct run *r, const struct rep *p,
+			 const char *hook, int64_t start_ns, int64_t end_ns)
+{
+	char path[PATH_MAX + 32], buf[64], *end;
+	struct timespec rt;
+	int64_t mono, mark;
+	double secs_rt;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", r->outdir, MARK_FILE);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	unlink(path);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	errno = 0;
+	secs_rt = strtod(buf, &end);
+	while (*end == '\n' || *end == ' ')
+		end++;
+	mono = bench_now_ns();
+	clock_gettime(CLOCK_REALTIME, &rt);
+	if (errno || end == buf || *end || !(secs_rt > 0)) {
+		fprintf(stderr, "pathwarden bench: %s %s rep %u: the %s hook "
+			"wrote '%.*s' to PW_BENCH_MARK, not a time: its start "
+			"counts\n", p->s->name, p->k->name, p->n, hook,
+			(int)strcspn(buf, "\n"), buf);
+		return 0;
+	}
+	mark = mono - (int64_t)(((double)rt.tv_sec + (double)rt.tv_nsec / 1e9 -
+				 secs_rt) * 1e9);
+	/* 10 ms of slack for two clocks read a moment apart */
+	if (mark < start_ns - 10000000 || mark > end_ns + 10000000) {
+		fprintf(stderr, "pathwarden bench: %s %s rep %u: the %s hook's "
+			"PW_BENCH_MARK is %.3f s from its start, outside its run "
+			"(%.3f s): its start counts\n", p->s->name, p->k->name,
+			p->n, hook, secs(mark - start_ns),
+			secs(end_ns - start_ns));
+		return 0;
+	}
+	return mark < start_ns ? start_ns : mark > end_ns ? end_ns : mark;
+}
+
 /* A config hook not run, said in hooks.log where it would have run. */
 static void hook_note(const struct run *r, const struct rep *p,
 		      const char *why)
@@ -252,9 +308,12 @@ static bool run_hook(struct run *r, struct rep *p, const char *hook,
 {
 	struct hook_env e;
 	struct hook_outcome out;
-	char what[256], desc[96];
+	char what[256], desc[96], mark[PATH_MAX + 32];
 
 	hook_heading(r, p, hook, h->line, what, sizeof(what));
+	/* what an earlier hook wrote is not this one's word */
+	snprintf(mark, sizeof(mark), "%s/%s", r->outdir, MARK_FILE);
+	unlink(mark);
 	if (!env_build(r, &e, hook, p)) {
 		env_free(&e);
 		rep_fail(p, "%s hook: out of memory", hook);
@@ -364,7 +423,7 @@ static void print_events(struct run *r, const struct bench_trace *t,
 			bench_event_label(&ev[k], r->node_names, label,
 					  sizeof(label));
 			fprintf(stderr, "    %+8.3f s  %s\n",
-				secs(ev[k].t_ns - m->t0_ns), label);
+				secs(ev[k].t_ns - bench_fault_ns(m)), label);
 		}
 	}
 }
@@ -435,6 +494,7 @@ static void run_scenario(struct run *r, struct rep *p)
 	m.t0_ns = bench_now_ns();
 	injected = true;
 	inject_ok = run_hook(r, p, "inject", &p->s->inject);
+	m.fault_ns = hook_mark(r, p, "inject", m.t0_ns, bench_now_ns());
 	if (inject_ok) {
 		w = wait_state(r, &m, false,
 			       m.t0_ns + (int64_t)(deadline * 1e9), &when);
@@ -458,6 +518,7 @@ static void run_scenario(struct run *r, struct rep *p)
 
 	m.restore_ns = bench_now_ns();
 	run_hook(r, p, "restore", &p->s->restore);
+	m.back_ns = hook_mark(r, p, "restore", m.restore_ns, bench_now_ns());
 	w = wait_state(r, &m, true, m.restore_ns + (int64_t)(deadline * 1e9),
 		       &when);
 	if (w != WAIT_REACHED) {

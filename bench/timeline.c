@@ -4,7 +4,40 @@
 
 static double rel_s(const struct bench_marks *m, int64_t t_ns)
 {
-	return (double)(t_ns - m->t0_ns) / 1e9;
+	return (double)(t_ns - bench_fault_ns(m)) / 1e9;
+}
+
+/* The runner's marks, in time order: the hooks' starts and, where they
+ * said, the moments their changes took effect. */
+struct mark {
+	int64_t t_ns;
+	const char *label;
+};
+
+static size_t marks_of(const struct bench_marks *m, struct mark out[4])
+{
+	const struct mark all[4] = {
+		{ m->t0_ns, "inject" },
+		{ m->fault_ns ? m->fault_ns : BENCH_NOT_YET, "fault in effect" },
+		{ m->restore_ns, "restore" },
+		{ m->back_ns && m->restore_ns != BENCH_NOT_YET ? m->back_ns :
+		  BENCH_NOT_YET, "restore in effect" },
+	};
+	size_t n = 0;
+
+	for (size_t i = 0; i < 4; i++) {
+		size_t j = n;
+
+		if (all[i].t_ns == BENCH_NOT_YET)
+			continue;
+		while (j > 0 && out[j - 1].t_ns > all[i].t_ns) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = all[i];
+		n++;
+	}
+	return n;
 }
 
 static void event(FILE *f, bool *first, double t_s, const char *label)
@@ -20,7 +53,9 @@ int bench_timeline_write(FILE *f, const struct bench_trace *t,
 			 const char *const *node_names, int64_t from_ns)
 {
 	const struct bench_obs *at_from = bench_state_at(t, from_ns);
-	bool first = true, injected = false, restored = false;
+	bool first = true;
+	struct mark mk[4];
+	size_t n_mk = marks_of(m, mk), next_mk = 0;
 	int shown = 0;
 
 	fputs("{\"io\": [", f);
@@ -61,15 +96,11 @@ int bench_timeline_write(FILE *f, const struct bench_trace *t,
 
 		if (t->obs[i].t_ns < from_ns)
 			continue;
-		/* inject and restore in their places among dm's changes */
-		if (!injected && t->obs[i].t_ns >= m->t0_ns) {
-			event(f, &first, 0.0, "inject");
-			injected = true;
-		}
-		if (!restored && t->obs[i].t_ns >= m->restore_ns) {
-			event(f, &first, rel_s(m, m->restore_ns), "restore");
-			restored = true;
-		}
+		/* the marks in their places among dm's changes */
+		for (; next_mk < n_mk && mk[next_mk].t_ns <= t->obs[i].t_ns;
+		     next_mk++)
+			event(f, &first, rel_s(m, mk[next_mk].t_ns),
+			      mk[next_mk].label);
 		n = bench_obs_changes(&t->obs[i - 1], &t->obs[i], ev,
 				      sizeof(ev) / sizeof(ev[0]));
 		for (size_t k = 0; k < n; k++) {
@@ -80,10 +111,8 @@ int bench_timeline_write(FILE *f, const struct bench_trace *t,
 			event(f, &first, rel_s(m, ev[k].t_ns), label);
 		}
 	}
-	if (!injected)
-		event(f, &first, 0.0, "inject");
-	if (!restored && m->restore_ns != BENCH_NOT_YET)
-		event(f, &first, rel_s(m, m->restore_ns), "restore");
+	for (; next_mk < n_mk; next_mk++)
+		event(f, &first, rel_s(m, mk[next_mk].t_ns), mk[next_mk].label);
 	fputs("]}\n", f);
 	return ferror(f) ? -1 : 0;
 }

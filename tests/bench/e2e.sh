@@ -184,6 +184,39 @@ bench -B "$w/again.conf" -n 2 -k stock -o "$w/again" > /dev/null 2>&1
 check "a failed scenario: the next repetition runs its config hook again" \
 	"[ \"\$(cut -d' ' -f1,2 $w/configs.log | tr '\n' ,)\" = 'stock 1,stock 2,' ]"
 
+# Hooks that say when their change took effect (PW_BENCH_MARK): times
+# count from there; a mark that is not a time is said and not used.
+sed -e '/^scenario/,$d' "$w/bench.conf" > "$w/mark.conf"
+cat >> "$w/mark.conf" <<EOF
+scenario marked switch
+inject marked sleep 0.5; date +%s.%N > "\$PW_BENCH_MARK"; $w/put peer
+restore marked sleep 0.4; date +%s.%N > "\$PW_BENCH_MARK"; $w/put home
+scenario badmark switch
+inject badmark echo soon > "\$PW_BENCH_MARK"; $w/put peer
+restore badmark $w/put home
+EOF
+"$w/put" home	# the failing runs above left dm on hpms02
+bench -B "$w/mark.conf" -n 1 -k stock -o "$w/mark" > /dev/null 2> "$w/mark.err"; rc=$?
+check "hooks with marks: exit 0" "[ $rc -eq 0 ]"
+cat > "$w/mark.py" <<'EOF'
+import json, sys
+recs = {r["scenario"]: r for r in map(json.loads, open(sys.argv[1] + "/records.jsonl"))}
+m, b = recs["marked"], recs["badmark"]
+ev = dict((l, t) for t, l in json.load(open(sys.argv[1] + "/" + m["timeline"]))["events"])
+ok = (450 <= m["fault_ms"] <= 1500 and 0 <= m["switch_ms"] <= 700
+      and 350 <= m["back_ms"] <= 1500 and 0 <= m["failback_ms"] <= 700
+      and abs(ev["fault in effect"]) < 1e-3 and ev["inject"] < -0.45
+      and ev["restore in effect"] > ev["restore"] + 0.35
+      and b["fault_ms"] is None and b["back_ms"] is None and b["switch_ms"] is not None)
+if not ok:
+    print("# marked: %s\n# badmark: %s\n# events: %s" % (m, b, ev))
+sys.exit(0 if ok else 1)
+EOF
+check "times count from the moments the hooks gave; fault_ms/back_ms say how late; the timeline's zero is the fault" \
+	"python3 $w/mark.py $w/mark"
+check "a mark that is not a time: said, the hook's start counts" \
+	"grep -q 'badmark stock rep 1: the inject hook wrote .soon. to PW_BENCH_MARK, not a time: its start counts' $w/mark.err"
+
 # What must stop a run before it writes anything.
 bench -B "$w/bench.conf" -n 1 -o "$w/out" > /dev/null 2> "$w/err"; rc=$?
 check "an output directory that holds a run is refused (exit 3)" \

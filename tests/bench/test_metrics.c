@@ -160,6 +160,53 @@ static void test_switch_metrics(void **state)
 	assert_false(bench_failback_at(&t, &m, &when));
 }
 
+/*
+ * The same link loss with hooks that said when their changes took effect:
+ * the fault 800 ms after the inject hook's start, the restore 300 ms after
+ * the restore hook's.  Times count from those moments; a change between a
+ * hook's start and its moment is not the fault's detection.
+ */
+static void test_hook_moments(void **state)
+{
+	struct bench_marks m;
+	struct bench_trace t;
+	struct bench_record r;
+	(void)state;
+
+	build_link_loss(&m);
+	m.t0_ns = MS(200);
+	m.fault_ns = MS(1000);
+	m.restore_ns = MS(4700);
+	m.back_ns = MS(5000);
+	t = seq_trace();
+	bench_metrics(&t, &m, &r);
+	assert_ms(&r, BM_STALL, 2009);
+	assert_ms(&r, BM_RESUME, 2000);
+	assert_ms(&r, BM_DETECT, 1500);
+	assert_ms(&r, BM_SWITCH, 2021);
+	assert_ms(&r, BM_FAILBACK, 1001);
+	assert_ms(&r, BM_FAULT, 800);
+	assert_ms(&r, BM_BACK, 300);
+
+	/* the paths failing before the moment the hook gave: detection is
+	 * the next change after it, the switch counts (negative) from it */
+	m.fault_ns = MS(2800);
+	bench_metrics(&t, &m, &r);
+	assert_ms(&r, BM_DETECT, 220);
+	assert_ms(&r, BM_SWITCH, 221);
+	m.fault_ns = MS(3100);
+	bench_metrics(&t, &m, &r);
+	assert_ms(&r, BM_SWITCH, -79);
+	assert_false(r.has[BM_DETECT]);
+
+	/* hooks that said nothing: no fault_ms, no back_ms */
+	m.fault_ns = m.back_ns = 0;
+	bench_metrics(&t, &m, &r);
+	assert_false(r.has[BM_FAULT]);
+	assert_false(r.has[BM_BACK]);
+	assert_ms(&r, BM_DETECT, 2300);
+}
+
 static void test_baseline(void **state)
 {
 	struct bench_marks m;
@@ -446,6 +493,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_switch_metrics),
+		cmocka_unit_test(test_hook_moments),
 		cmocka_unit_test(test_baseline),
 		cmocka_unit_test(test_path_kind),
 		cmocka_unit_test(test_nothing_seen),
