@@ -188,6 +188,7 @@ lio_promote() {
 	# switchover time counts from.
 	mkdir -p /run/pwlab
 	echo "$EPOCHREALTIME" > /run/pwlab/promoted.t
+	[ -z "${PW_BENCH_MARK:-}" ] || cp /run/pwlab/promoted.t "$PW_BENCH_MARK"
 	lio_agent "$node" promote || return 1
 	lio_agent "$peer" set-state "$node" active
 }
