@@ -183,6 +183,8 @@ enum async_poll async_check_poll(struct async_check *ac, int fd,
 		ac->deadline_ms = now + timeout_ms + DEADLINE_SLACK_MS;
 		ac->have_key = have_key;
 		ac->key = key;
+		if (have_key)
+			tpg_cache_set_busy(&key, true, now);
 		res = ASYNC_START;
 	}
 	pthread_mutex_unlock(&ac->lock);
@@ -193,6 +195,8 @@ void async_check_start_failed(struct async_check *ac)
 {
 	pthread_mutex_lock(&ac->lock);
 	ac->running = false;
+	if (ac->have_key)
+		tpg_cache_set_busy(&ac->key, false, tpg_cache_now_ms());
 	unref_unlock(ac);
 }
 
@@ -260,6 +264,8 @@ void async_check_work(struct async_check *ac)
 	ac->running = false;
 	if (ac->have_key && now <= ac->deadline_ms)
 		tpg_cache_store(&ac->key, &ans, now);
+	else if (ac->have_key)
+		tpg_cache_set_busy(&ac->key, false, now); /* too late to serve */
 	pthread_cond_broadcast(&ac->done_cv);
 	unref_unlock(ac);
 }

@@ -17,7 +17,9 @@
 struct cache_entry {
 	struct dev_key key;
 	uint64_t when_ms;
-	bool taken;
+	bool taken;		/* or no answer yet */
+	bool busy;		/* the checker's RTPG is out */
+	uint64_t busy_ms;	/* since then */
 	struct tpg_answer ans;
 };
 
@@ -59,34 +61,71 @@ static struct cache_entry *find(const struct dev_key *key)
 	return NULL;
 }
 
+/* Called with the lock held; NULL when there is no room. */
+static struct cache_entry *find_or_add(const struct dev_key *key)
+{
+	struct cache_entry *e = find(key);
+
+	if (e)
+		return e;
+	if (cache_len == cache_cap) {
+		size_t ncap = cache_cap ? cache_cap * 2 : 64;
+		struct cache_entry *n = realloc(cache, ncap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		cache = n;
+		cache_cap = ncap;
+	}
+	e = &cache[cache_len++];
+	memset(e, 0, sizeof(*e));
+	e->key = *key;
+	e->taken = true;
+	return e;
+}
+
 void tpg_cache_store(const struct dev_key *key, const struct tpg_answer *ans,
 		     uint64_t when_ms)
 {
 	struct cache_entry *e;
 
 	pthread_mutex_lock(&cache_lock);
-	e = find(key);
-	if (!e) {
-		if (cache_len == cache_cap) {
-			size_t ncap = cache_cap ? cache_cap * 2 : 64;
-			struct cache_entry *n = realloc(cache,
-							ncap * sizeof(*n));
-
-			if (!n) {
-				/* no room: the prio sends its own RTPG */
-				pthread_mutex_unlock(&cache_lock);
-				return;
-			}
-			cache = n;
-			cache_cap = ncap;
-		}
-		e = &cache[cache_len++];
-		e->key = *key;
+	e = find_or_add(key);
+	if (e) {		/* no room: the prio sends its own RTPG */
+		e->when_ms = when_ms;
+		e->taken = false;
+		e->busy = false;
+		e->ans = *ans;
 	}
-	e->when_ms = when_ms;
-	e->taken = false;
-	e->ans = *ans;
 	pthread_mutex_unlock(&cache_lock);
+}
+
+void tpg_cache_set_busy(const struct dev_key *key, bool busy, uint64_t now_ms)
+{
+	struct cache_entry *e;
+
+	pthread_mutex_lock(&cache_lock);
+	/* clearing never adds: the entry may have been forgotten since */
+	e = busy ? find_or_add(key) : find(key);
+	if (e) {
+		e->busy = busy;
+		e->busy_ms = now_ms;
+	}
+	pthread_mutex_unlock(&cache_lock);
+}
+
+bool tpg_cache_stuck(const struct dev_key *key, uint64_t now_ms,
+		     unsigned int after_ms)
+{
+	struct cache_entry *e;
+	bool stuck;
+
+	pthread_mutex_lock(&cache_lock);
+	e = find(key);
+	stuck = e && e->busy && e->busy_ms <= now_ms &&
+		now_ms - e->busy_ms >= after_ms;
+	pthread_mutex_unlock(&cache_lock);
+	return stuck;
 }
 
 bool tpg_cache_take(const struct dev_key *key, unsigned int max_age_ms,

@@ -34,12 +34,15 @@
 #define PLUGIN_API __attribute__((visibility("default")))
 /* multipathd passes 0 when checker_timeout is unset; stock then waits 60 s */
 #define DEFAULT_TIMEOUT_MS 30000
+/* an RTPG out longer than this is taken for stuck (answers take ms) */
+#define STUCK_AFTER_MS 1000
 
 static int rtpg_getprio(struct path *pp, char *args, unsigned int timeout)
 {
 	struct prio_weights w;
 	struct tpg_answer ans;
 	struct dev_key key;
+	bool have_key, fresh;
 	char err[96];
 
 	if (pp->fd < 0)
@@ -50,8 +53,22 @@ static int rtpg_getprio(struct path *pp, char *args, unsigned int timeout)
 		prio_weights_default(&w);
 	}
 
-	if (!dev_key_from_fd(pp->fd, &key) ||
-	    !tpg_cache_take(&key, w.max_age_ms, tpg_cache_now_ms(), &ans)) {
+	have_key = dev_key_from_fd(pp->fd, &key);
+	fresh = have_key &&
+		tpg_cache_take(&key, w.max_age_ms, tpg_cache_now_ms(), &ans);
+	if (!fresh && have_key &&
+	    tpg_cache_stuck(&key, tpg_cache_now_ms(), STUCK_AFTER_MS)) {
+		/*
+		 * The checker's RTPG has been out for a second (a hung
+		 * target): another one, synchronous, would stall multipathd's
+		 * checker loop behind it.  multipathd keeps the prio it had.
+		 * One just sent (a path being added) is waited for as before.
+		 */
+		condlog(3, "%s: rtpg prio: the checker's RTPG is still out; "
+			"keeping the prio", pp->dev);
+		return -1;
+	}
+	if (!fresh) {
 		/*
 		 * No fresh checker answer (another checker is configured, or
 		 * the whole map's prios are being refreshed): ask ourselves,

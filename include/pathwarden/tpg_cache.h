@@ -37,6 +37,19 @@ void tpg_cache_store(const struct dev_key *key, const struct tpg_answer *ans,
 bool tpg_cache_take(const struct dev_key *key, unsigned int max_age_ms,
 		    uint64_t now_ms, struct tpg_answer *ans);
 void tpg_cache_forget(const struct dev_key *key);
+/*
+ * The checker's RTPG on the device went out at @now_ms (busy) or came back
+ * (!busy; storing an answer does that too).
+ */
+void tpg_cache_set_busy(const struct dev_key *key, bool busy, uint64_t now_ms);
+/*
+ * The checker's RTPG has been out for @after_ms or more: stuck in the
+ * kernel behind a hung target, most likely.  The prioritizer then sends
+ * none of its own; a synchronous one would hold multipathd's checker loop
+ * for as long as the kernel takes to give up.
+ */
+bool tpg_cache_stuck(const struct dev_key *key, uint64_t now_ms,
+		     unsigned int after_ms);
 void tpg_cache_clear(void);
 
 #endif

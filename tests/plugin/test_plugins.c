@@ -215,10 +215,12 @@ static void test_sync_mode(void **state)
 static void test_hung_target(void **state)
 {
 	int base = thread_count(), most = base, fd, st = PATH_PENDING;
-	uint64_t start, slowest = 0, timed_out_at = 0;
+	uint64_t start, slowest = 0, timed_out_at = 0, t_prio;
+	struct path *pp;
 	(void)state;
 
 	fd = fake_sg_open("rtpg-hang");
+	pp = mp_path_new(fd, "sdx");
 	assert_int_equal(mp_checker_init(&rtpg, fd, 1), 0);
 	start = now_ms();
 	while (now_ms() - start < 3000) {
@@ -243,6 +245,15 @@ static void test_hung_target(void **state)
 	assert_true(timed_out_at >= 2000 && timed_out_at < 3500);
 	assert_true(slowest < 500);		/* never blocks multipathd */
 	assert_true(most <= base + 1);		/* one worker, not one per tick */
+	/*
+	 * The prio, asked while the checker's RTPG is stuck, sends none of
+	 * its own (it would block the checker loop): an error at once, and
+	 * multipathd keeps the prio it had.
+	 */
+	t_prio = now_ms();
+	assert_true(prio.getprio(pp, "", 5000) < 0);
+	t_prio = now_ms() - t_prio;
+	assert_true(t_prio < 500);
 	/* freeing while the worker hangs in SG_IO must not block */
 	start = now_ms();
 	mp_checker_free(&rtpg);
@@ -255,11 +266,14 @@ static void test_hung_target(void **state)
 	while (thread_count() > base && now_ms() - start < 6000)
 		sleep_ms(50);
 	assert_int_equal(thread_count(), base);
+	mp_path_free(pp);
 	fake_sg_close(fd);
 	print_message("hung target: timeout reported after %llu ms, "
-		      "slowest check call %llu ms, threads %d -> %d\n",
+		      "slowest check call %llu ms, threads %d -> %d, "
+		      "prio answered in %llu ms\n",
 		      (unsigned long long)timed_out_at,
-		      (unsigned long long)slowest, base, most);
+		      (unsigned long long)slowest, base, most,
+		      (unsigned long long)t_prio);
 }
 
 /* One SCSI command per path per cycle: the prio takes the checker's answer. */

@@ -107,11 +107,19 @@ static void test_running_then_collect(void **state)
 	struct async_check *ac = async_check_new(0);
 	int fd = memfd_create("dev", 0);
 	struct tpg_answer ans;
+	struct dev_key key;
+	uint64_t t0;
 	(void)state;
 
 	rd = slow_ano(300);
 	async_check_set_backend(ac, &scsi_replay_backend, rd);
+	assert_true(dev_key_from_fd(fd, &key));
+	assert_false(tpg_cache_stuck(&key, tpg_cache_now_ms(), 0));
 	assert_int_equal(async_check_poll(ac, fd, 5000, &ans), ASYNC_START);
+	/* out: the prio's "stuck" is a matter of how long */
+	t0 = tpg_cache_now_ms();
+	assert_true(tpg_cache_stuck(&key, t0 + 1000, 1000));
+	assert_false(tpg_cache_stuck(&key, t0 - 1, 0));
 	start(ac);
 	assert_int_equal(async_check_wait(ac, 1, &ans), ASYNC_RUNNING);
 	/* polls while it runs neither start another nor report a state */
@@ -121,7 +129,15 @@ static void test_running_then_collect(void **state)
 	assert_int_equal(async_check_collect(ac, &ans), ASYNC_DONE);
 	assert_int_equal(ans.own.state, ALUA_ACTIVE_NONOPTIMIZED);
 	assert_int_equal(replay_count(rd, "rtpg"), 1);
+	/* back: no longer out, however long it took */
+	assert_false(tpg_cache_stuck(&key, tpg_cache_now_ms() + 60000, 1000));
 	async_check_put(ac);
+	/* forgotten with the checker; a late "back" adds nothing */
+	tpg_cache_set_busy(&key, false, tpg_cache_now_ms());
+	tpg_cache_set_busy(&key, true, 5000);
+	assert_true(tpg_cache_stuck(&key, 6000, 1000));
+	tpg_cache_forget(&key);
+	assert_false(tpg_cache_stuck(&key, 6000, 1000));
 	replay_free(rd);
 	close(fd);
 }
