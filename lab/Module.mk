@@ -44,7 +44,7 @@ LAB_TESTS += lab-e2e
 # login, status, doctor, the daemon's switchover and node-restored times),
 # one boot.
 lab-integration: all $(LAB_IO)
-	@scripts/run-test.sh $(RES) lab-integration lab/run integration --timeout 1500
+	@scripts/run-test.sh $(RES) lab-integration lab/run integration --timeout 2100
 LAB_TESTS += lab-integration
 
 .PHONY: lab-tools lab-stage lab-vm lab-shell lab-e2e lab-integration

@@ -40,7 +40,7 @@ _fault_portals() {
 _fault_nft_init() {
 	nft list table inet "$FAULT_NFT_TABLE" >/dev/null 2>&1 && return 0
 	modprobe nf_tables 2>/dev/null
-	nft -f - <<NFT
+	nft -f - <<NFT || return 1
 table inet $FAULT_NFT_TABLE {
 	set dropped { type ipv4_addr; }
 	set hung { type ipv4_addr; }
@@ -98,6 +98,10 @@ fault_hang() {
 	_fault_portals "$1" && _fault_nft_init && _fault_add hung
 }
 fault_hang_restore() { fault_link_restore "$1"; }
+# Not offered: a target whose iSCSI layer answers while its SCSI commands
+# hang.  Dropping only some PDUs cannot make one: TCP delivers in order, so
+# the first dropped segment holds back every later one on the connection,
+# NOP-Ins included, which is fault_hang.
 
 fault_alua() { lio_set_state "$1" "$2"; }
 fault_alua_view() { lio_set_view_state "$1" "$2" "$3"; }

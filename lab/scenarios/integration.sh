@@ -1,7 +1,8 @@
 # The target agent and the initiator monitor against the real stack, one
 # boot (issues 4 and 5): pathwarden-agent and ocf:pathwarden:alua on LIO,
 # then pathwarden's discovery, login, status, doctor and daemon, then one
-# repetition of two benchmark scenarios each way.  Sourced by
+# repetition of two benchmark scenarios each way, a hung target and
+# flapping ALUA states under fast checks.  Sourced by
 # lab/guest/run.sh after bring-up; prints TAP.
 . "$PW_TREE/tests/agent/lab-agent.sh"
 . "$PW_TREE/tests/monitor/lab-monitor.sh"
@@ -9,4 +10,11 @@
 # real stack), once each way: the figures are make demo's business.
 PW_BENCH_REPS=1 PW_BENCH_SCENARIOS=switchover,link-loss \
 	PW_BENCH_OUT=$PW_RESULTS/bench-smoke . "$PW_TREE/tests/bench/lab-bench.sh"
+# Issue 8 on the real stack, in the pathwarden configuration: check cycles
+# by the thousand with flapping states (first: the hang test restarts the
+# daemon, whose memory would then still be warming up), then a hung target.
+lab_daemon_pid > /dev/null || lab_config pathwarden > /dev/null ||
+	log "lab_config pathwarden failed"
+. "$PW_TREE/tests/reliability/lab-flap.sh"
+. "$PW_TREE/tests/reliability/lab-hang.sh"
 tap_done

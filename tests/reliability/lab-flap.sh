@@ -1,0 +1,77 @@
+# Check cycles by the thousand with flapping ALUA states (issue 8): every
+# path checked every second, hpms02's group cycling non-optimized ->
+# standby -> transitioning -> non-optimized through the agent (each change
+# a unit attention, a daemon re-evaluation, multipathd reloads), and the
+# resident memory of multipathd and of the pathwarden daemon compared
+# between the end of a warm-up and the end of the run.
+# Sourced by a lab scenario after bring-up, with the pathwarden
+# configuration in place (rtpg plugins, daemon running); prints TAP.
+
+FLAP_SECONDS=${FLAP_SECONDS:-240}
+FLAP_WARMUP=${FLAP_WARMUP:-40}
+
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+# verdicts FROM_LINE: the checker's calls in multipathd's log since then
+# (pending ones included)
+verdicts() {
+	sed -n "$(($1 + 1)),\$p" "$MPATHD_LOG" | grep -Ec ': rtpg state = [a-z]+$' |
+		tr -d ' '
+}
+verdicts_pending() {
+	sed -n "$(($1 + 1)),\$p" "$MPATHD_LOG" | grep -c ': rtpg state = pending$'
+}
+
+flap_states=(standby transitioning nonoptimized)
+flap_n=0
+flap_for() {
+	local end=$((SECONDS + $1))
+	while [ $SECONDS -lt $end ]; do
+		lio_set_state hpms02 "${flap_states[$((flap_n % 3))]}" > /dev/null 2>&1 ||
+			{ log "flap: lio_set_state failed"; return 1; }
+		flap_n=$((flap_n + 1))
+		sleep 1
+	done
+}
+
+log "flapping hpms02's group for ${FLAP_WARMUP}+${FLAP_SECONDS} s, every path checked every second"
+cat > /etc/multipath/conf.d/zz-pwlab-flap.conf <<'CONF'
+defaults {
+	polling_interval 1
+	max_polling_interval 1
+}
+CONF
+multipathd reconfigure > /dev/null
+sleep 3
+mpd=$(pidof multipathd)
+pwd_pid=$(lab_daemon_pid)
+flap_for "$FLAP_WARMUP"
+from=$(wc -l < "$MPATHD_LOG")
+mpd_rss0=$(rss_kib "$mpd") pw_rss0=$(rss_kib "$pwd_pid")
+flap_for "$FLAP_SECONDS"
+mpd_rss1=$(rss_kib "$mpd") pw_rss1=$(rss_kib "$pwd_pid")
+n_calls=$(verdicts "$from")
+n_checks=$((n_calls - $(verdicts_pending "$from")))
+rm -f /etc/multipath/conf.d/zz-pwlab-flap.conf
+lio_set_state hpms02 nonoptimized > /dev/null 2>&1
+multipathd reconfigure > /dev/null
+log "flap: $flap_n state changes, $n_calls checker calls ($n_checks RTPGs completed) in ${FLAP_SECONDS} s; RSS multipathd ${mpd_rss0} -> ${mpd_rss1} KiB, pathwarden ${pw_rss0} -> ${pw_rss1} KiB"
+echo "changes $flap_n calls $n_calls checks $n_checks multipathd_kib $mpd_rss0 $mpd_rss1 pathwarden_kib $pw_rss0 $pw_rss1" \
+	> "$PW_RESULTS/flap-memory.txt"
+
+tap_check "flap: multipathd and the daemon the same processes throughout" \
+	test "$(pidof multipathd)" = "$mpd" -a "$(lab_daemon_pid)" = "$pwd_pid"
+# multipathd calls the checker every second per path; an RTPG under TCG
+# outlasts the first call's wait, so each completes at the next call
+tap_check "flap: at least 800 checker calls ($n_calls, $n_checks RTPGs completed)" \
+	test "$n_calls" -ge 800 -a "$n_checks" -ge 300
+# RSS moves in pages and with malloc's arenas; a leak per check cycle would
+# show as growth in proportion to the cycles (1 KiB per check: ~1 MiB here).
+tap_check "flap: multipathd's RSS grew less than 512 KiB (${mpd_rss0} -> ${mpd_rss1} KiB)" \
+	test $((mpd_rss1 - mpd_rss0)) -lt 512
+tap_check "flap: the pathwarden daemon's RSS grew less than 256 KiB (${pw_rss0} -> ${pw_rss1} KiB)" \
+	test $((pw_rss1 - pw_rss0)) -lt 256
+if wait_until 60 sh -c '[ "$(multipathd show paths raw format "%T %p" | sort | tr "\n" " ")" = "ready 10 ready 10 ready 50 ready 50 " ]'; then
+	tap_ok "flap: the map settles back (hpms01 optimized, hpms02 non-optimized)"
+else
+	tap_not_ok "flap: the map settles back: $(mp_paths | tr '\n' ';')"
+fi
