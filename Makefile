@@ -104,7 +104,7 @@ check-build: all
 	$(call run_tests,$(UNIT_TESTS))
 
 check: all
-	$(call run_tests,$(UNIT_TESTS) $(HOST_TESTS) $(LAB_TESTS))
+	$(call run_tests,$(UNIT_TESTS) $(HOST_TESTS) $(SAN_TESTS) $(LAB_TESTS))
 
 check-lab: all
 	$(call run_tests,$(LAB_TESTS))
@@ -118,6 +118,19 @@ VALGRIND_CMD := valgrind -q --error-exitcode=99 --leak-check=full \
 	--errors-for-leak-kinds=definite --show-leak-kinds=definite
 valgrind:
 	@$(MAKE) --no-print-directory TEST_WRAPPER="$(VALGRIND_CMD)" check-unit
+
+# In `make check` (CI): the unit tier and the plugin harness under both,
+# each run one test whose log holds the sub-run's lines; their own build
+# or results directory, so the main run's results stay.
+SAN_TESTS := run-check-sanitize run-valgrind
+run-check-sanitize:
+	@scripts/run-test.sh $(RES) check-sanitize \
+		$(MAKE) --no-print-directory SANITIZE=1 check-build
+run-valgrind: all
+	@scripts/run-test.sh $(RES) valgrind $(MAKE) --no-print-directory \
+		RES=$(BUILD)/test-results-valgrind \
+		TEST_WRAPPER="$(VALGRIND_CMD)" check-build
+.PHONY: $(SAN_TESTS)
 
 install: all $(INSTALL_TARGETS)
 
