@@ -64,10 +64,12 @@ tap_check "flap: multipathd and the daemon the same processes throughout" \
 # outlasts the first call's wait, so each completes at the next call
 tap_check "flap: at least 800 checker calls ($n_calls, $n_checks RTPGs completed)" \
 	test "$n_calls" -ge 800 -a "$n_checks" -ge 300
-# RSS moves in pages and with malloc's arenas; a leak per check cycle would
-# show as growth in proportion to the cycles (1 KiB per check: ~1 MiB here).
-tap_check "flap: multipathd's RSS grew less than 512 KiB (${mpd_rss0} -> ${mpd_rss1} KiB)" \
-	test $((mpd_rss1 - mpd_rss0)) -lt 512
+# RSS moves in pages and with malloc's arenas.  multipathd's own work
+# (some 200 map reloads here) grew it 132-652 KiB in six runs, so its
+# bound catches only a gross leak: 2 MiB is over 2 KiB per checker call.
+# The plugins' own leaks are memcheck's business (the plugin harness).
+tap_check "flap: multipathd's RSS grew less than 2 MiB (${mpd_rss0} -> ${mpd_rss1} KiB, $n_calls checker calls)" \
+	test $((mpd_rss1 - mpd_rss0)) -lt 2048
 tap_check "flap: the pathwarden daemon's RSS grew less than 256 KiB (${pw_rss0} -> ${pw_rss1} KiB)" \
 	test $((pw_rss1 - pw_rss0)) -lt 256
 if wait_until 60 sh -c '[ "$(multipathd show paths raw format "%T %p" | sort | tr "\n" " ")" = "ready 10 ready 10 ready 50 ready 50 " ]'; then
