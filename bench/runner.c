@@ -78,6 +78,7 @@ struct run {
 	unsigned int failed;		/* repetitions, skipped ones included */
 	unsigned int io_errors, mismatches;	/* recorded or not */
 	bool aborted;			/* the load could not be stopped */
+	char mark_path[PATH_MAX + 32];	/* PW_BENCH_MARK */
 	/* The configuration the stack is in: its hook ran and nothing
 	 * failed since; NULL when unknown. */
 	const struct bconf_config *in_place;
@@ -204,7 +205,7 @@ static bool env_build(struct run *r, struct hook_env *e, const char *hook,
 	e->vars[5] = env_var("PW_BENCH_MAP=%s", r->map);
 	e->vars[6] = env_var("PW_BENCH_HOOK=%s", hook);
 	e->vars[7] = env_var("PW_BENCH_OUTDIR=%s", r->outdir);
-	e->vars[8] = env_var("PW_BENCH_MARK=%s/%s", r->outdir, MARK_FILE);
+	e->vars[8] = env_var("PW_BENCH_MARK=%s", r->mark_path);
 	while (environ[n])
 		n++;
 	e->envp = calloc(n + HOOK_VARS + 1, sizeof(*e->envp));
@@ -247,20 +248,19 @@ static void hook_heading(const struct run *r, const struct rep *p,
 static int64_t hook_mark(const struct run *r, const struct rep *p,
 			 const char *hook, int64_t start_ns, int64_t end_ns)
 {
-	char path[PATH_MAX + 32], buf[64], *end;
+	char buf[64], *end;
 	struct timespec rt;
 	int64_t mono, mark;
 	double secs_rt;
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", r->outdir, MARK_FILE);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = open(r->mark_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return 0;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	unlink(path);
+	unlink(r->mark_path);
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
@@ -308,12 +308,11 @@ static bool run_hook(struct run *r, struct rep *p, const char *hook,
 {
 	struct hook_env e;
 	struct hook_outcome out;
-	char what[256], desc[96], mark[PATH_MAX + 32];
+	char what[256], desc[96];
 
 	hook_heading(r, p, hook, h->line, what, sizeof(what));
 	/* what an earlier hook wrote is not this one's word */
-	snprintf(mark, sizeof(mark), "%s/%s", r->outdir, MARK_FILE);
-	unlink(mark);
+	unlink(r->mark_path);
 	if (!env_build(r, &e, hook, p)) {
 		env_free(&e);
 		rep_fail(p, "%s hook: out of memory", hook);
@@ -737,6 +736,8 @@ static bool open_outdir(struct run *r)
 		strftime(r->outdir, sizeof(r->outdir),
 			 "pathwarden-bench-%Y%m%d-%H%M%S", &tm);
 	}
+	snprintf(r->mark_path, sizeof(r->mark_path), "%s/%s", r->outdir,
+		 MARK_FILE);
 	snprintf(path, sizeof(path), "%s/timelines", r->outdir);
 	if ((mkdir(r->outdir, 0755) && errno != EEXIST) ||
 	    (mkdir(path, 0755) && errno != EEXIST)) {

@@ -131,6 +131,19 @@ static void build_link_loss(struct bench_marks *m)
 				   .restore_ns = MS(5000), .end_ns = MS(7000) };
 }
 
+/* build_link_loss's times, from the fault and the restore */
+static void assert_link_loss_times(const struct bench_record *r)
+{
+	/* last completion before the stall at 991, next at 3000 */
+	assert_ms(r, BM_STALL, 2009);
+	assert_ms(r, BM_RESUME, 2000);
+	assert_ms(r, BM_DETECT, 1500);
+	/* the stalled I/O completed before the observer saw the switch:
+	 * the first completion seen on hpms02's group is at 3021 */
+	assert_ms(r, BM_SWITCH, 2021);
+	assert_ms(r, BM_FAILBACK, 1001);
+}
+
 static void test_switch_metrics(void **state)
 {
 	struct bench_marks m;
@@ -142,14 +155,7 @@ static void test_switch_metrics(void **state)
 	build_link_loss(&m);
 	t = seq_trace();
 	bench_metrics(&t, &m, &r);
-	/* last completion before the stall at 991, next at 3000 */
-	assert_ms(&r, BM_STALL, 2009);
-	assert_ms(&r, BM_RESUME, 2000);
-	assert_ms(&r, BM_DETECT, 1500);
-	/* the stalled I/O completed before the observer saw the switch:
-	 * the first completion seen on hpms02's group is at 3021 */
-	assert_ms(&r, BM_SWITCH, 2021);
-	assert_ms(&r, BM_FAILBACK, 1001);
+	assert_link_loss_times(&r);
 	assert_int_equal(r.io_errors, 0);
 	assert_int_equal(r.mismatches, 0);
 
@@ -180,11 +186,7 @@ static void test_hook_moments(void **state)
 	m.back_ns = MS(5000);
 	t = seq_trace();
 	bench_metrics(&t, &m, &r);
-	assert_ms(&r, BM_STALL, 2009);
-	assert_ms(&r, BM_RESUME, 2000);
-	assert_ms(&r, BM_DETECT, 1500);
-	assert_ms(&r, BM_SWITCH, 2021);
-	assert_ms(&r, BM_FAILBACK, 1001);
+	assert_link_loss_times(&r);
 	assert_ms(&r, BM_FAULT, 800);
 	assert_ms(&r, BM_BACK, 300);
 
