@@ -45,7 +45,8 @@ lab_daemon_pid() { pgrep -f "^pathwarden -d -v -c $PW_LAB_CONF run\$"; }
 # stop below and go on working during the stock runs), its log lines
 # stamped with the guest's clock.
 _lab_daemon_start() {
-	setsid bash -c 'pathwarden -d -v -c "$1" run 2>&1 < /dev/null |
+	setsid bash -c '{ pathwarden -d -v -c "$1" run 2>&1 < /dev/null
+		  echo "pathwarden: the daemon exited: status $?"; } |
 		while IFS= read -r l; do printf "%s %s\n" "$EPOCHREALTIME" "$l"; done' \
 		_ "$PW_LAB_CONF" >> "$PW_LAB_DAEMON_LOG" 2>&1 < /dev/null &
 	wait_until 10 lab_daemon_pid

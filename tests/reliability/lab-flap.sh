@@ -58,8 +58,16 @@ log "flap: $flap_n state changes, $n_calls checker calls ($n_checks RTPGs comple
 echo "changes $flap_n calls $n_calls checks $n_checks multipathd_kib $mpd_rss0 $mpd_rss1 pathwarden_kib $pw_rss0 $pw_rss1" \
 	> "$PW_RESULTS/flap-memory.txt"
 
+# daemon_gone WHEN: what the daemon's log and the kernel said last
+daemon_gone() {
+	log "flap: no pathwarden daemon $1; its log ends:"
+	tail -n 12 "$PW_LAB_DAEMON_LOG" | sed 's/^/#   /'
+	dmesg | grep -Ei 'pathwarden|oom|segfault' | tail -n 5 | sed 's/^/#   /'
+}
+[ -n "$pwd_pid" ] || daemon_gone "at the start"
+[ -n "$pwd_pid" ] && [ "$(lab_daemon_pid)" != "$pwd_pid" ] && daemon_gone "at the end"
 tap_check "flap: multipathd and the daemon the same processes throughout" \
-	test "$(pidof multipathd)" = "$mpd" -a "$(lab_daemon_pid)" = "$pwd_pid"
+	test -n "$mpd" -a -n "$pwd_pid" -a "$(pidof multipathd)" = "$mpd" -a "$(lab_daemon_pid)" = "$pwd_pid"
 # multipathd calls the checker every second per path; an RTPG under TCG
 # outlasts the first call's wait, so each completes at the next call
 tap_check "flap: at least 800 checker calls ($n_calls, $n_checks RTPGs completed)" \
@@ -71,7 +79,7 @@ tap_check "flap: at least 800 checker calls ($n_calls, $n_checks RTPGs completed
 tap_check "flap: multipathd's RSS grew less than 2 MiB (${mpd_rss0} -> ${mpd_rss1} KiB, $n_calls checker calls)" \
 	test $((mpd_rss1 - mpd_rss0)) -lt 2048
 tap_check "flap: the pathwarden daemon's RSS grew less than 256 KiB (${pw_rss0} -> ${pw_rss1} KiB)" \
-	test $((pw_rss1 - pw_rss0)) -lt 256
+	test -n "$pw_rss0" -a -n "$pw_rss1" -a $((pw_rss1 - pw_rss0)) -lt 256
 if wait_until 60 sh -c '[ "$(multipathd show paths raw format "%T %p" | sort | tr "\n" " ")" = "ready 10 ready 10 ready 50 ready 50 " ]'; then
 	tap_ok "flap: the map settles back (hpms01 optimized, hpms02 non-optimized)"
 else
