@@ -15,6 +15,7 @@ PW_BENCH_REPS=1 PW_BENCH_SCENARIOS=switchover,link-loss \
 # daemon, whose memory would then still be warming up), then a hung target.
 lab_daemon_pid > /dev/null || lab_config pathwarden > /dev/null ||
 	log "lab_config pathwarden failed"
+log "after the benchmark: pathwarden daemon $(lab_daemon_pid | tr '\n' ' ')"
 . "$PW_TREE/tests/reliability/lab-flap.sh"
 . "$PW_TREE/tests/reliability/lab-hang.sh"
 tap_done
