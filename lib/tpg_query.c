@@ -243,6 +243,16 @@ static enum tpg_result rtpg_round(struct scsi_dev *dev, unsigned int timeout_ms,
 			res = TPG_BAD_RESPONSE;
 			break;
 		}
+		/*
+		 * More claimed than sent although the buffer had room: the
+		 * descriptors we hold may not be the list the device meant.
+		 * (LIO 6.1's 4-byte shortfall is the parser's business and
+		 * does not arrive here as truncated.)
+		 */
+		if (rep->truncated && io.data_got < alloc) {
+			res = TPG_BAD_RESPONSE;
+			break;
+		}
 		want = rtpg_wanted_len(buf, io.data_got);
 		if (rep->truncated && want > alloc && alloc < RTPG_MAX_ALLOC) {
 			alloc = want > RTPG_MAX_ALLOC ? RTPG_MAX_ALLOC : want;

@@ -147,6 +147,7 @@ static void test_failures(void **state)
 		{ "rtpg-transport", TPG_TRANSPORT, PV_DOWN },
 		{ "rtpg-busy", TPG_BAD_STATUS, PV_PENDING },
 		{ "rtpg-garbage", TPG_BAD_RESPONSE, PV_DOWN },
+		{ "rtpg-overlong", TPG_BAD_RESPONSE, PV_DOWN },
 		{ "group-missing", TPG_GROUP_MISSING, PV_DOWN },
 	};
 	(void)state;
