@@ -11,7 +11,12 @@ $(LAB_IO): $(BUILD)/lab/tools/pwlab-io.o $(BUILD)/bench/io_block.o
 	$(CC) $(LDFLAGS) -o $@ $^
 $(BUILD)/lab/tools/pwlab-io.o: CPPFLAGS += -Ibench
 
-lab-tools: $(LAB_IO)
+# The hostile target's TCMU handler (lab/guest/hostile.sh).
+LAB_TCMU := $(BUILD)/lab/pwlab-tcmu
+$(LAB_TCMU): $(BUILD)/lab/tools/pwlab-tcmu.o
+	$(CC) $(LDFLAGS) -o $@ $^
+
+lab-tools: $(LAB_IO) $(LAB_TCMU)
 
 # What the guest gets of the project: the Debian packages, built from the
 # tracked tree without their own test run (the package test of the same
@@ -29,21 +34,21 @@ lab-stage: all
 lab-vm:
 	@lab/build-vm.sh
 
-lab-shell: all $(LAB_IO)
+lab-shell: all lab-tools
 	@lab/boot.sh --interactive --timeout 7200 \
 		--results $(BUILD)/lab/results/shell lab/guest/shell.sh
 
 # One boot; prints TAP, its own timing, and the idle command counts.
 # Passed twice in a row here (7-9 min wall on the 2 cores) before it joined
 # LAB_TESTS.
-lab-e2e: all $(LAB_IO)
+lab-e2e: all lab-tools
 	@scripts/run-test.sh $(RES) lab-e2e lab/run e2e --timeout 840
 LAB_TESTS += lab-e2e
 
 # The target agent (LIO, ocf-tester) and the initiator monitor (discovery,
 # login, status, doctor, the daemon's switchover and node-restored times),
 # one boot.
-lab-integration: all $(LAB_IO)
+lab-integration: all lab-tools
 	@scripts/run-test.sh $(RES) lab-integration lab/run integration --timeout 2100
 LAB_TESTS += lab-integration
 
