@@ -75,4 +75,10 @@ tap_check() {
 	shift
 	if "$@"; then tap_ok "$desc"; else tap_not_ok "$desc"; fi
 }
+# ms COMMAND...: run it, print how many milliseconds it took
+ms() {
+	local t0=$EPOCHREALTIME
+	"$@" > /dev/null 2>&1
+	awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }'
+}
 tap_done() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; }

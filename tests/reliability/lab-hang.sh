@@ -37,12 +37,6 @@ portal_ready() {
 	d=$(portal_dev "$HANG_PORTAL") && [ "$(mpd_col "$d" %T)" = ready ]
 }
 all_ready() { [ "$(multipathd show paths raw format '%T' | grep -c '^ready$')" -eq 4 ]; }
-# ms COMMAND...: run it, print how many milliseconds it took
-ms() {
-	local t0=$EPOCHREALTIME
-	"$@" > /dev/null 2>&1
-	awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }'
-}
 # hang_session NOP_INTERVAL NOP_TIMEOUT: log the hung portal's session in
 # again with those NOP-Out timers
 hang_session() {
