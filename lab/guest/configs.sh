@@ -38,8 +38,11 @@ CONF
 }
 
 # lab_daemon_pid: the pathwarden daemon's pid (pathwarden bench, also a
-# "pathwarden" process, is not it).
-lab_daemon_pid() { pgrep -f "^pathwarden -d -v -c $PW_LAB_CONF run\$"; }
+# "pathwarden" process, is not it).  The oldest match: a re-login runs in a
+# forked child with the daemon's command line for as long as its iscsiadm
+# takes, and two pids in one string are no process at all (a CI run's flap
+# test lost its daemon that way).
+lab_daemon_pid() { pgrep -o -f "^pathwarden -d -v -c $PW_LAB_CONF run\$"; }
 
 # The daemon in the foreground (-d: a daemonized one would escape the
 # stop below and go on working during the stock runs), its log lines
