@@ -9,6 +9,8 @@
 # and the lab's own map (hpms01/hpms02) untouched.
 # Sourced by a lab scenario after bring-up; prints TAP.
 
+HOSTILE_HOLD_S=${HOSTILE_HOLD_S:-15}
+
 # hostile_path: "CHECKER_STATE DM_STATE" of the hostile LU's path
 hostile_path() {
 	multipathd show paths raw format "%d %T %t" 2>/dev/null |
@@ -62,6 +64,16 @@ for c in "${hostile_cases[@]}"; do
 	n1=$(hostile_rtpgs "$mode")
 	tap_check "hostile $mode: the target sent $((n1 - n0)) such answers" \
 		test "$((n1 - n0))" -gt 0
+	if [ "$mode" = error ]; then
+		# an error for good: the path stays down, and nobody (checker,
+		# prio, kernel handler) turns it into a storm of commands
+		n0=$(hostile_rtpgs error)
+		sleep "$HOSTILE_HOLD_S"
+		n1=$(hostile_rtpgs error)
+		tap_check "hostile error: $HOSTILE_SD still failed after ${HOSTILE_HOLD_S} s more" hostile_faulty
+		tap_check "hostile error: $((n1 - n0)) RTPGs in those ${HOSTILE_HOLD_S} s (polling every second: at most 2 a second)" \
+			test "$((n1 - n0))" -le "$((2 * HOSTILE_HOLD_S))"
+	fi
 	st_ms=$(ms timeout 10 multipathd show status)
 	tap_check "hostile $mode: multipathd show status answered in ${st_ms} ms" \
 		test "${st_ms:-99999}" -lt 1000
