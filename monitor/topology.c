@@ -5,8 +5,10 @@
  * configured node and portal, and RTPG says what the storage node itself
  * reports now, which multipathd 0.9.4 only learns at its next prio refresh.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +52,33 @@ const char *map_word_name(enum map_word w)
 
 /* ---- RTPG sources ----------------------------------------------------- */
 
+/* /dev/sgN for disk @dev (from /sys/block/DEV/device/scsi_generic/), in
+ * @dir; false when it has none (sg not loaded) or the name is odd. */
+static bool sg_node(const char *dir, const char *dev, char *path, size_t len)
+{
+	char sys[300];
+	struct dirent *e;
+	DIR *d;
+	bool found = false;
+
+	if (strchr(dev, '/') || dev[0] == '.')
+		return false;
+	if (snprintf(sys, sizeof(sys), "/sys/block/%s/device/scsi_generic",
+		     dev) >= (int)sizeof(sys))
+		return false;
+	d = opendir(sys);
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d)))
+		if (!strncmp(e->d_name, "sg", 2) && e->d_name[2] &&
+		    strspn(e->d_name + 2, "0123456789") == strlen(e->d_name + 2)) {
+			found = snprintf(path, len, "%s/%s", dir,
+					 e->d_name) < (int)len;
+		}
+	closedir(d);
+	return found;
+}
+
 static enum tpg_result dev_query(struct rtpg_source *src, const char *dev,
 				 unsigned int timeout_ms,
 				 struct tpg_answer *ans,
@@ -61,15 +90,26 @@ static enum tpg_result dev_query(struct rtpg_source *src, const char *dev,
 	enum tpg_result r;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", src->dir, dev);
-	/* O_NONBLOCK: opening must not wait for a dead path's queue. */
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		memset(ans, 0, sizeof(*ans));
-		ans->result = TPG_OS_ERROR;
-		return ans->result;
+	/*
+	 * Through the disk's sg node when it has one: its asynchronous
+	 * interface lets us stop waiting at the timeout, where SG_IO on the
+	 * disk waits out the kernel's error handling of a hung target.
+	 * O_NONBLOCK: opening must not wait for a dead path's queue.
+	 */
+	fd = sg_node(src->dir, dev, path, sizeof(path)) ?
+	     open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		scsi_dev_init_sg(&sd, fd);
+	} else {
+		snprintf(path, sizeof(path), "%s/%s", src->dir, dev);
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0) {
+			memset(ans, 0, sizeof(*ans));
+			ans->result = TPG_OS_ERROR;
+			return ans->result;
+		}
+		scsi_dev_init_fd(&sd, fd);
 	}
-	scsi_dev_init_fd(&sd, fd);
 	r = tpg_query(&sd, timeout_ms, &id, ans, rep);
 	close(fd);
 	return r;

@@ -72,6 +72,21 @@ static inline void scsi_dev_init_fd(struct scsi_dev *dev, int fd)
 }
 
 /*
+ * The sg driver's asynchronous interface on a /dev/sgN fd opened O_RDWR |
+ * O_NONBLOCK: gives up at the command's timeout plus a second even when the
+ * kernel holds the command longer, leaving it behind (lib/scsi_sgv3.c).
+ * For callers that must answer in bounded time: the CLI and the daemon.
+ */
+extern const struct scsi_backend scsi_sgv3_backend;
+
+static inline void scsi_dev_init_sg(struct scsi_dev *dev, int fd)
+{
+	dev->backend = &scsi_sgv3_backend;
+	dev->fd = fd;
+	dev->priv = NULL;
+}
+
+/*
  * Send one command.  Always sets io->outcome (and returns it), and judges
  * the sense data when there is any.
  */
