@@ -59,11 +59,14 @@ else
 	nok "file system strict, writable: /etc/iscsi /run/lock and the state dir"
 fi
 
-# Devices: a closed policy with sd read-only.
-if grep -qx 'DevicePolicy=closed' "$unit" && grep -qx 'DeviceAllow=block-sd r' "$unit"; then
-	ok "devices: closed policy, sd read-only"
+# Devices: a closed policy with sd read-only and sg for the RTPGs (the
+# async interface writes its request); no other character device.
+if grep -qx 'DevicePolicy=closed' "$unit" && grep -qx 'DeviceAllow=block-sd r' "$unit" &&
+   grep -qx 'DeviceAllow=char-sg rw' "$unit" &&
+   [ "$(grep -c '^DeviceAllow=char-' "$unit")" -eq 1 ]; then
+	ok "devices: closed policy, sd read-only, sg for RTPG"
 else
-	nok "devices: closed policy, sd read-only"
+	nok "devices: closed policy, sd read-only, sg for RTPG"
 fi
 
 # The records go where the unit lets the daemon write: the example
