@@ -43,7 +43,7 @@ RES      := $(BUILD)/test-results
 # both rebuild them next time and print after the closing summary line.
 .SECONDARY:
 
-.PHONY: all demo soak check check-unit check-build check-lab install bench-check check-sanitize \
+.PHONY: all demo soak memory check check-unit check-build check-lab install bench-check check-sanitize \
         valgrind fuzz clean setup
 all:
 
@@ -151,8 +151,14 @@ demo: all
 
 # Not in CI: 10 quiet minutes under load, then 100 faults in a seeded
 # random order (lab/scenarios/soak.sh); about 45 minutes.
-soak: all $(LAB_IO)
+soak: all lab-tools
 	@lab/run soak --timeout 4800
+
+# Not in CI: the flap test's load for half an hour, multipathd's and the
+# daemon's memory sampled every minute and a slope fitted
+# (lab/scenarios/memory.sh; PW_MEM_SECONDS, PW_MEM_SAMPLE_S).
+memory: all lab-tools
+	@lab/run memory --timeout 3000
 
 clean:
 	rm -rf build build-san
