@@ -13,7 +13,8 @@
  * file says at the moment the command arrives:
  *
  *   ok        a well-formed answer: group 7 active/optimized
- *   garbage   pseudo-random bytes over the whole allocation length
+ *   garbage   pseudo-random bytes over the whole allocation length, under
+ *             a header that claims just that length
  *   short     two bytes, less than the length header
  *   overlong  a header claiming 4096 bytes of descriptors, 12 sent
  *   badstate  a well-formed answer with a reserved state code (0xd)
@@ -229,9 +230,20 @@ static void rtpg(struct ring *g, const uint8_t *cdb, struct reply *r)
 		r->len = rtpg_good(r->data, extended, 0x0d);
 		break;
 	case M_GARBAGE:
+		/*
+		 * Random descriptors under a header that claims what is sent.
+		 * A random length as well sent the initiator's kernel down:
+		 * scsi_dh_alua (6.1) believes the header, re-sends RTPG with
+		 * each new claim and walks what it was not sent, and one run
+		 * ended in an out-of-memory panic during a map reload.  The
+		 * plugins' handling of lengths is the overlong and short
+		 * modes' business; this one is about content.
+		 */
 		for (size_t i = 0; i < alloc; i++)
 			r->data[i] = (uint8_t)next_rand(&g->rng);
 		r->len = alloc;
+		if (alloc >= 4)
+			put_be32(r->data, (uint32_t)(alloc - 4));
 		break;
 	case M_SHORT:
 		r->len = 2;
