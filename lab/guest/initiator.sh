@@ -133,3 +133,16 @@ ini_wait_map() {
 		'[ "$(multipathd show paths raw format "%d %m" 2>/dev/null |
 		      awk "\$2 != \"[orphan]\" { n++ } END { print n + 0 }")" -eq 4 ]'
 }
+
+# ini_fast_checks NAME on|off: every path checked every second (a conf.d
+# snippet zz-pwlab-NAME.conf, after the project's), or back to the
+# configuration's own polling; multipathd reconfigured either way.
+ini_fast_checks() {
+	local f=/etc/multipath/conf.d/zz-pwlab-$1.conf
+	if [ "$2" = on ]; then
+		printf 'defaults {\n\tpolling_interval 1\n\tmax_polling_interval 1\n}\n' > "$f"
+	else
+		rm -f "$f"
+	fi
+	multipathd reconfigure > /dev/null
+}

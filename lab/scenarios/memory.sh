@@ -21,13 +21,7 @@ calls_since() {
 
 lab_pw_conf "$PW_LAB_CONF"
 "$CTL" lab_config pathwarden || { tap_not_ok "pathwarden configuration in place"; tap_done; exit 1; }
-cat > /etc/multipath/conf.d/zz-pwlab-flap.conf <<'CONF'
-defaults {
-	polling_interval 1
-	max_polling_interval 1
-}
-CONF
-multipathd reconfigure > /dev/null
+ini_fast_checks flap on
 sleep 3
 mpd=$(pidof multipathd)
 pwd_=$(lab_daemon_pid)
@@ -46,9 +40,8 @@ while [ $((SECONDS - t0)) -le "$SECONDS_TOTAL" ]; do
 	n=$((n + 1))
 	sleep 1
 done
-rm -f /etc/multipath/conf.d/zz-pwlab-flap.conf
 lio_set_state hpms02 nonoptimized > /dev/null 2>&1
-multipathd reconfigure > /dev/null
+ini_fast_checks flap off
 sed 's/^/# /' "$OUT"
 
 # slope COLUMN: least squares over the second half of the samples, KiB per

@@ -34,13 +34,7 @@ flap_for() {
 }
 
 log "flapping hpms02's group for ${FLAP_WARMUP}+${FLAP_SECONDS} s, every path checked every second"
-cat > /etc/multipath/conf.d/zz-pwlab-flap.conf <<'CONF'
-defaults {
-	polling_interval 1
-	max_polling_interval 1
-}
-CONF
-multipathd reconfigure > /dev/null
+ini_fast_checks flap on
 sleep 3
 mpd=$(pidof multipathd)
 pwd_pid=$(lab_daemon_pid)
@@ -51,9 +45,8 @@ flap_for "$FLAP_SECONDS"
 mpd_rss1=$(rss_kib "$mpd") pw_rss1=$(rss_kib "$pwd_pid")
 n_calls=$(verdicts "$from")
 n_checks=$((n_calls - $(verdicts_pending "$from")))
-rm -f /etc/multipath/conf.d/zz-pwlab-flap.conf
 lio_set_state hpms02 nonoptimized > /dev/null 2>&1
-multipathd reconfigure > /dev/null
+ini_fast_checks flap off
 log "flap: $flap_n state changes, $n_calls checker calls ($n_checks RTPGs completed) in ${FLAP_SECONDS} s; RSS multipathd ${mpd_rss0} -> ${mpd_rss1} KiB, pathwarden ${pw_rss0} -> ${pw_rss1} KiB"
 echo "changes $flap_n calls $n_calls checks $n_checks multipathd_kib $mpd_rss0 $mpd_rss1 pathwarden_kib $pw_rss0 $pw_rss1" \
 	> "$PW_RESULTS/flap-memory.txt"
