@@ -5,7 +5,8 @@
 #     fail under load (a false failover is the price of short timeouts);
 #  2. PW_SOAK_FAULTS (100) faults: the benchmark's scenarios in an order
 #     drawn with a fixed seed (PW_SOAK_SEED, 1), each run by pathwarden
-#     bench (verified load, every state waited for, region read back);
+#     bench (verified load, every state waited for, region read back),
+#     PW_SOAK_BATCH (25) to a bench run;
 # then zero I/O errors, zero mismatches, multipathd and pathwarden alive,
 # and their memory at the start and the end.  Prints TAP.
 
@@ -44,9 +45,35 @@ tap_check "quiet: the load did real work" \
 	test "$(sed -n 's/.* writes=\([0-9]*\) .*/\1/p' "$OUT/quiet-io.out")" -gt 1000
 
 # --- 2. faults in a seeded random order --------------------------------------
-conf=/run/pathwarden/soak.conf
-{
-	cat <<CONF
+# One bench configuration holds at most 32 scenarios (BCONF_MAX_SCENARIOS):
+# the seeded sequence is drawn once, then run in batches of PW_SOAK_BATCH,
+# each a `pathwarden bench` of its own (results in faults-1, faults-2, ...).
+BATCH=${PW_SOAK_BATCH:-25}
+seq_file=$OUT/sequence.txt
+awk -v n="$FAULTS" -v seed="$SEED" -v ctl="$CTL" 'BEGIN {
+	srand(seed)
+	k = split("switchover standby unavailable link-loss crash portal-loss", s, " ")
+	inj["switchover"] = "fault_promote hpms02";  res["switchover"] = "fault_promote hpms01"
+	inj["standby"] = "lio_set_state hpms01 standby"; res["standby"] = "lio_set_state hpms01 ao"
+	inj["unavailable"] = "lio_set_state hpms01 unavailable"; res["unavailable"] = "lio_set_state hpms01 ao"
+	inj["link-loss"] = "fault_link_drop hpms01"; res["link-loss"] = "fault_link_restore hpms01"
+	inj["crash"] = "fault_node_down hpms01";     res["crash"] = "fault_node_up hpms01"
+	inj["portal-loss"] = "fault_link_drop 127.1.2.1"; res["portal-loss"] = "fault_link_restore 127.1.2.1"
+	for (i = 1; i <= n; i++) {
+		t = s[int(rand() * k) + 1]
+		name = sprintf("%03d-%s", i, t)
+		printf "scenario %s %s\n", name, (t == "portal-loss" ? "path" : "switch")
+		printf "inject %s %s %s\n", name, ctl, inj[t]
+		printf "restore %s %s %s\n", name, ctl, res[t]
+	}
+}' > "$seq_file"
+log "soak: $FAULTS faults (seed $SEED: $(awk '$1 == "scenario" { sub(/^[0-9]+-/, "", $2); n[$2]++ } END { for (t in n) printf "%s %d, ", t, n[t] }' "$seq_file"| sed 's/, $//')), batches of $BATCH"
+rc=0 b=0
+for ((first = 1; first <= FAULTS; first += BATCH)); do
+	b=$((b + 1))
+	conf=/run/pathwarden/soak-$b.conf
+	{
+		cat <<CONF
 map auto
 test-lun yes
 home hpms01
@@ -56,32 +83,20 @@ deadline 90
 settle 1
 config pathwarden true
 CONF
-	awk -v n="$FAULTS" -v seed="$SEED" -v ctl="$CTL" 'BEGIN {
-		srand(seed)
-		k = split("switchover standby unavailable link-loss crash portal-loss", s, " ")
-		inj["switchover"] = "fault_promote hpms02";  res["switchover"] = "fault_promote hpms01"
-		inj["standby"] = "lio_set_state hpms01 standby"; res["standby"] = "lio_set_state hpms01 ao"
-		inj["unavailable"] = "lio_set_state hpms01 unavailable"; res["unavailable"] = "lio_set_state hpms01 ao"
-		inj["link-loss"] = "fault_link_drop hpms01"; res["link-loss"] = "fault_link_restore hpms01"
-		inj["crash"] = "fault_node_down hpms01";     res["crash"] = "fault_node_up hpms01"
-		inj["portal-loss"] = "fault_link_drop 127.1.2.1"; res["portal-loss"] = "fault_link_restore 127.1.2.1"
-		for (i = 1; i <= n; i++) {
-			t = s[int(rand() * k) + 1]
-			name = sprintf("%03d-%s", i, t)
-			printf "scenario %s %s\n", name, (t == "portal-loss" ? "path" : "switch")
-			printf "inject %s %s %s\n", name, ctl, inj[t]
-			printf "restore %s %s %s\n", name, ctl, res[t]
-		}
-	}'
-} > "$conf"
-chmod 0644 "$conf"
-log "soak: $FAULTS faults (seed $SEED)"
-pathwarden -c "$PW_LAB_CONF" bench -B "$conf" -n 1 -k pathwarden -o "$OUT/faults" 2>&1 |
-	grep -E '^\[|error|mismatch' | sed 's/^/# /'
-rc=${PIPESTATUS[0]}
-errs=$(jq -s 'map(.io_errors) | add' "$OUT/faults/records.jsonl" 2>/dev/null)
-mism=$(jq -s 'map(.mismatches) | add' "$OUT/faults/records.jsonl" 2>/dev/null)
-nrec=$(grep -c . "$OUT/faults/records.jsonl" 2>/dev/null)
+		# three lines per fault
+		sed -n "$(((first - 1) * 3 + 1)),$(((first + BATCH - 1) * 3))p" "$seq_file"
+	} > "$conf"
+	chmod 0644 "$conf"
+	pathwarden -c "$PW_LAB_CONF" bench -B "$conf" -n 1 -k pathwarden -o "$OUT/faults-$b" 2>&1 |
+		grep -E '^\[|error|mismatch|pathwarden bench:' | sed 's/^/# /'
+	brc=${PIPESTATUS[0]}
+	[ "$brc" -eq 0 ] || rc=$brc
+	log "soak: batch $b (faults $first-$((first + BATCH - 1 < FAULTS ? first + BATCH - 1 : FAULTS))): bench exit $brc"
+done
+cat "$OUT"/faults-*/records.jsonl > "$OUT/records.jsonl" 2>/dev/null
+errs=$(jq -s 'map(.io_errors) | add' "$OUT/records.jsonl" 2>/dev/null)
+mism=$(jq -s 'map(.mismatches) | add' "$OUT/records.jsonl" 2>/dev/null)
+nrec=$(grep -c . "$OUT/records.jsonl" 2>/dev/null)
 tap_check "$FAULTS faults: every one reached its states (bench exit $rc, $nrec records)" \
 	test "$rc" -eq 0 -a "${nrec:-0}" -eq "$FAULTS"
 tap_check "$FAULTS faults: zero I/O errors ($errs)" test "${errs:-x}" = 0
