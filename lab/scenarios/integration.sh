@@ -2,8 +2,8 @@
 # boot (issues 4 and 5): pathwarden-agent and ocf:pathwarden:alua on LIO,
 # then pathwarden's discovery, login, status, doctor and daemon, then one
 # repetition of two benchmark scenarios each way, flapping ALUA states
-# under fast checks, a hung target and a hostile one.  Sourced by
-# lab/guest/run.sh after bring-up; prints TAP.
+# under fast checks, a hung target, a hostile one, and no CHAP secret in
+# any output.  Sourced by lab/guest/run.sh after bring-up; prints TAP.
 . "$PW_TREE/tests/agent/lab-agent.sh"
 . "$PW_TREE/tests/monitor/lab-monitor.sh"
 # The benchmark's wiring (lab_config, labctl hooks, pathwarden bench on the
@@ -18,6 +18,9 @@ lab_daemon_pid > /dev/null || lab_config pathwarden > /dev/null ||
 log "after the benchmark: pathwarden daemon $(lab_daemon_pid | tr '\n' ' ')"
 . "$PW_TREE/tests/reliability/lab-flap.sh"
 . "$PW_TREE/tests/reliability/lab-hang.sh"
-# Last: it adds a fifth path (its own map) the tests above do not expect.
+# Near the end: it adds a fifth path (its own map) the tests above do not
+# expect.
 . "$PW_TREE/tests/reliability/lab-hostile.sh"
+# Last: both targets then demand CHAP, and every session is logged in again.
+. "$PW_TREE/tests/reliability/lab-chap.sh"
 tap_done
