@@ -81,8 +81,9 @@ PW_LAB_CONFIG='$config'
 PW_TIMEOUT='$guest_timeout'
 PW_INTERACTIVE='$interactive'
 ENV
-# Knobs for scenarios pass through (PW_E2E_*, PW_LAB_*, PW_BENCH_*, PW_SOAK_*).
-for v in $(compgen -e | grep -E '^PW_(E2E|LAB|BENCH|SOAK)_' || true); do
+# Knobs for scenarios pass through (PW_E2E_*, PW_LAB_*, PW_BENCH_*, PW_SOAK_*,
+# PW_MEM_*).
+for v in $(compgen -e | grep -E '^PW_(E2E|LAB|BENCH|SOAK|MEM)_' || true); do
 	printf '%s=%q\n' "$v" "${!v}" >> "$results/guest.env"
 done
 
