@@ -91,8 +91,10 @@ else
 	tap_not_ok "chap: four paths ready in the map with CHAP sessions: $(mp_paths | tr '\n' ';')"
 fi
 
-_lab_daemon_start || log "chap: the daemon did not start"
+# from before the start: the daemon's start-up lines (-v: its
+# configuration, portals and sessions) are searched too
 chap_log_from=$(wc -l < "$PW_LAB_DAEMON_LOG")
+_lab_daemon_start || log "chap: the daemon did not start"
 pw() { pathwarden -c "$PW_LAB_CONF" "$@"; }
 pw status > "$CHAP_OUT/status.txt" 2>&1
 pw status --json > "$CHAP_OUT/status.json" 2>&1
@@ -101,11 +103,26 @@ pw discover > "$CHAP_OUT/discover.txt" 2>&1
 pw login >> "$CHAP_OUT/login.txt" 2>&1
 pw -n -v > "$CHAP_OUT/config-check.txt" 2>&1
 pw capture "$CHAP_OUT/capture" > "$CHAP_OUT/capture.txt" 2>&1
-# a state change for the daemon to log and look up sessions for
+# A state change for the daemon to log and look up sessions for.  The
+# initiator learns of it from a unit attention, which needs a command on
+# the path: multipathd's next check, up to its max_polling_interval away
+# when all is well (a fixed 3 s wait missed it once in CI), or the TEST
+# UNIT READYs here.  So wait for the daemon's word.
+# chap_logged N: the daemon logged N ALUA changes since its start.
+chap_logged() {
+	local d
+	for d in $(mp_paths | awk '{ print $1 }'); do
+		[ "$d" = "${HOSTILE_SD:-none}" ] || sg_turs "/dev/$d" > /dev/null 2>&1
+	done
+	[ "$(tail -n "+$((chap_log_from + 1))" "$PW_LAB_DAEMON_LOG" |
+		grep -c 'alua_change')" -ge "$1" ]
+}
 lio_set_state hpms02 standby > /dev/null 2>&1
-sleep 3
+wait_until 30 chap_logged 1
+n_changes=$(tail -n "+$((chap_log_from + 1))" "$PW_LAB_DAEMON_LOG" | grep -c alua_change)
 lio_set_state hpms02 nonoptimized > /dev/null 2>&1
-sleep 3
+tap_check "chap: the daemon logged hpms02's standby and its return (within 30 s each)" \
+	test "$n_changes" -ge 1 -a "$(wait_until 30 chap_logged $((n_changes + 1)); echo $?)" -eq 0
 curl -sf http://127.0.0.1:9857/metrics > "$CHAP_OUT/metrics.txt" 2>&1
 tail -n "+$((chap_log_from + 1))" "$PW_LAB_DAEMON_LOG" > "$CHAP_OUT/daemon.log"
 
