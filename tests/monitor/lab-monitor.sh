@@ -131,9 +131,13 @@ overrides {
 }
 BROKEN
 multipathd reconfigure >/dev/null
-sleep 3
-"$PW" -c "$CONF" doctor > "$PW_RESULTS/doctor-broken.txt"; rc=$?
-tap_check "doctor on a broken configuration: exit 1" test "$rc" -eq 1
+# multipathd 0.9 answers 'reconfigure' before it has re-read its files:
+# ask until doctor sees the new configuration, or 30 s
+doctor_broken() {
+	"$PW" -c "$CONF" doctor > "$PW_RESULTS/doctor-broken.txt"
+	[ $? -eq 1 ]
+}
+tap_check "doctor on a broken configuration: exit 1" wait_until 30 doctor_broken
 tap_check "doctor finds detect_prio" grep -q '\[detect-prio\]' "$PW_RESULTS/doctor-broken.txt"
 tap_check "doctor finds manual failback" grep -q '\[failback\]' "$PW_RESULTS/doctor-broken.txt"
 rm -f /etc/multipath/conf.d/zz-pw-broken.conf
