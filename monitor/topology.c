@@ -8,6 +8,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,8 +289,7 @@ void view_judge(struct pw_view *v, const struct pw_conf *conf)
 }
 
 static void join_path(struct pw_path *p, const struct mp_path *mp,
-		      const struct view_opts *o, const struct pw_view *v,
-		      const struct prio_weights *w)
+		      const struct view_opts *o, const struct pw_view *v)
 {
 	unsigned int idx = 0;
 
@@ -307,16 +308,87 @@ static void join_path(struct pw_path *p, const struct mp_path *mp,
 		else
 			p->node = conf_node_by_target(o->conf, p->sess->target);
 	}
-	/* A path whose session is down would only make RTPG wait for its
-	 * timeout: the kernel already says it is gone. */
-	if (o->rtpg && p->sd &&
-	    (!p->sess || !strcmp(p->sess->state, "LOGGED_IN"))) {
-		o->rtpg->query(o->rtpg, mp->dev, o->conf->rtpg_timeout_ms,
-			       &p->rtpg, NULL);
+}
+
+/* Worth an RTPG: a path whose session is down would only make it wait for
+ * its timeout, the kernel already says it is gone. */
+static bool wants_rtpg(const struct pw_path *p)
+{
+	return p->sd && (!p->sess || !strcmp(p->sess->state, "LOGGED_IN"));
+}
+
+/*
+ * Every path's RTPG at once, from up to RTPG_THREADS threads: a hung path
+ * costs its timeout once per view, not once per hung path (status behind
+ * a dead node's portals, the daemon's refresh after an ALUA change).  The
+ * sources allow it: each query opens its own node or replay script and
+ * keeps nothing between calls.
+ */
+#define RTPG_THREADS 16
+
+struct rtpg_batch {
+	struct rtpg_source *src;
+	unsigned int timeout_ms;
+	struct pw_path **paths;
+	size_t n;
+	size_t next;		/* the next path to take; atomic */
+};
+
+static void *rtpg_worker(void *arg)
+{
+	struct rtpg_batch *b = arg;
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED)) < b->n) {
+		struct pw_path *p = b->paths[i];
+
+		b->src->query(b->src, p->mp->dev, b->timeout_ms, &p->rtpg,
+			      NULL);
 		p->rtpg_done = true;
-		if (p->rtpg.result == TPG_OK && w)
-			p->expected_pri = tpg_prio(&p->rtpg.own, w);
 	}
+	return NULL;
+}
+
+static void rtpg_batch_run(struct rtpg_batch *b)
+{
+	pthread_t t[RTPG_THREADS - 1];
+	sigset_t all, old;
+	size_t nt = 0;
+
+	/* The workers take no signal: the daemon reads its own through a
+	 * signalfd, and a CLI's SIGINT must reach the main thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	while (nt < RTPG_THREADS - 1 && nt + 1 < b->n &&
+	       !pthread_create(&t[nt], NULL, rtpg_worker, b))
+		nt++;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	/* The caller works too, alone when no thread could be started. */
+	rtpg_worker(b);
+	while (nt)
+		pthread_join(t[--nt], NULL);
+}
+
+/* RTPG on every path of @v worth one; false on out-of-memory. */
+static bool view_query(struct pw_view *v, const struct view_opts *o)
+{
+	struct rtpg_batch b = { .src = o->rtpg,
+				.timeout_ms = o->conf->rtpg_timeout_ms };
+	size_t n = 0;
+
+	for (size_t i = 0; i < v->n_maps; i++)
+		n += v->maps[i].mp->n_paths;
+	b.paths = calloc(n ? n : 1, sizeof(*b.paths));
+	if (!b.paths)
+		return false;
+	for (size_t i = 0; i < v->n_maps; i++)
+		for (size_t j = 0; j < v->maps[i].mp->n_paths; j++)
+			if (wants_rtpg(&v->maps[i].paths[j]))
+				b.paths[b.n++] = &v->maps[i].paths[j];
+	if (b.n)
+		rtpg_batch_run(&b);
+	free(b.paths);
+	return true;
 }
 
 /*
@@ -391,12 +463,8 @@ bool view_build(struct pw_view *v, const struct view_opts *o)
 				  sizeof(*m->paths));
 		if (!m->paths)
 			return false;
-		struct prio_weights w;
-		bool judge = map_weights(v, m->mp, &w);
-
 		for (size_t j = 0; j < m->mp->n_paths; j++)
-			join_path(&m->paths[j], &m->mp->paths[j], o, v,
-				  judge ? &w : NULL);
+			join_path(&m->paths[j], &m->mp->paths[j], o, v);
 		if (o->dm_status) {
 			char *line = dm_status_get(m->mp->name,
 						   o->dm_capture_dir);
@@ -411,6 +479,20 @@ bool view_build(struct pw_view *v, const struct view_opts *o)
 					  m->mp->name, err);
 			free(line);
 		}
+	}
+	if (o->rtpg && !view_query(v, o))
+		return false;
+	for (size_t i = 0; i < v->n_maps; i++) {
+		struct pw_map *m = &v->maps[i];
+		struct prio_weights w;
+
+		if (!map_weights(v, m->mp, &w))
+			continue;
+		for (size_t j = 0; j < m->mp->n_paths; j++)
+			if (m->paths[j].rtpg_done &&
+			    m->paths[j].rtpg.result == TPG_OK)
+				m->paths[j].expected_pri =
+					tpg_prio(&m->paths[j].rtpg.own, &w);
 	}
 	view_judge(v, o->conf);
 	return true;
