@@ -10,10 +10,8 @@
 
 #include <cmocka.h>
 
-#include "config.h"
 #include "early_failover.h"
-#include "mpath_client.h"
-#include "topology.h"
+#include "fx_view.h"
 
 #define S 1000000000ull
 
@@ -21,19 +19,7 @@ static struct pw_conf conf;
 
 static void load(const char *scenario, struct pw_view *v)
 {
-	char dir[300], cap[400], root[400], cf[400], err[256];
-	struct mpath_source mp;
-	struct view_opts o;
-
-	snprintf(dir, sizeof(dir), "%s/%s", MON_FX_DIR, scenario);
-	snprintf(cap, sizeof(cap), "%s/capture", dir);
-	snprintf(root, sizeof(root), "%s/root", dir);
-	snprintf(cf, sizeof(cf), "%s/pathwarden.conf", dir);
-	assert_true(conf_load(cf, &conf, err, sizeof(err)));
-	mpath_source_captured(&mp, cap);
-	o = (struct view_opts){ .conf = &conf, .sysfs_root = root,
-				.mpath = &mp };
-	assert_true(view_build(v, &o));
+	fx_view(scenario, &conf, NULL, v);
 }
 
 /* hpms01's two portals, then hpms02's. */

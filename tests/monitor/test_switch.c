@@ -10,10 +10,8 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "mpath_client.h"
+#include "fx_view.h"
 #include "switcher.h"
-#include "topology.h"
 
 #define S 1000000000ull
 
@@ -21,22 +19,9 @@ static struct pw_conf conf;
 
 static void load(const char *scenario, struct pw_view *v, bool rtpg)
 {
-	char dir[300], cap[400], root[400], rep[400], cf[400], err[256];
-	struct mpath_source mp;
-	struct rtpg_source rt;
-	struct view_opts o;
+	struct rtpg_source rt = { 0 };
 
-	snprintf(dir, sizeof(dir), "%s/%s", MON_FX_DIR, scenario);
-	snprintf(cap, sizeof(cap), "%s/capture", dir);
-	snprintf(root, sizeof(root), "%s/root", dir);
-	snprintf(rep, sizeof(rep), "%s/replay", dir);
-	snprintf(cf, sizeof(cf), "%s/pathwarden.conf", dir);
-	assert_true(conf_load(cf, &conf, err, sizeof(err)));
-	mpath_source_captured(&mp, cap);
-	rtpg_source_replay(&rt, rep);
-	o = (struct view_opts){ .conf = &conf, .sysfs_root = root,
-				.mpath = &mp, .rtpg = rtpg ? &rt : NULL };
-	assert_true(view_build(v, &o));
+	fx_view(scenario, &conf, rtpg ? &rt : NULL, v);
 	assert_int_equal(v->n_maps, 1);
 }
 

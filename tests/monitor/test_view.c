@@ -14,9 +14,7 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "mpath_client.h"
-#include "topology.h"
+#include "fx_view.h"
 
 /* A replay source that counts its callers and can hold them at a gate
  * until @gate of them are inside at once. */
@@ -65,24 +63,14 @@ static struct pw_conf conf;
 static void build(const char *scenario, struct counting_source *c,
 		  struct pw_view *v)
 {
-	char dir[300], cap[400], root[400], rep[400], cf[400], err[256];
-	struct mpath_source mp;
-	struct view_opts o;
+	struct fx_host h;
 
-	snprintf(dir, sizeof(dir), "%s/%s", MON_FX_DIR, scenario);
-	snprintf(cap, sizeof(cap), "%s/capture", dir);
-	snprintf(root, sizeof(root), "%s/root", dir);
-	snprintf(rep, sizeof(rep), "%s/replay", dir);
-	snprintf(cf, sizeof(cf), "%s/pathwarden.conf", dir);
-	assert_true(conf_load(cf, &conf, err, sizeof(err)));
-	mpath_source_captured(&mp, cap);
-	rtpg_source_replay(&c->replay, rep);
+	fx_host(&h, scenario);
+	rtpg_source_replay(&c->replay, h.replay);
 	c->src.query = counting_query;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->cond, NULL);
-	o = (struct view_opts){ .conf = &conf, .sysfs_root = root,
-				.mpath = &mp, .rtpg = &c->src };
-	assert_true(view_build(v, &o));
+	fx_view(scenario, &conf, &c->src, v);
 }
 
 static size_t n_paths(const struct pw_view *v)
