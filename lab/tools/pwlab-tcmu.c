@@ -86,17 +86,28 @@ struct reply {
 	size_t len;			/* bytes of data to return */
 };
 
-static enum mode read_mode(const char *path)
+/* The first line of @path without its newline; false if it cannot be
+ * opened (@buf then empty). */
+static bool read_line(const char *path, char *buf, size_t len)
 {
-	char buf[32] = "";
 	FILE *f = fopen(path, "r");
 
-	if (f) {
-		if (!fgets(buf, sizeof(buf), f))
-			buf[0] = '\0';
-		fclose(f);
-	}
-	buf[strcspn(buf, " \n")] = '\0';
+	buf[0] = '\0';
+	if (!f)
+		return false;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return true;
+}
+
+static enum mode read_mode(const char *path)
+{
+	char buf[32];
+
+	read_line(path, buf, sizeof(buf));
+	buf[strcspn(buf, " ")] = '\0';
 	for (unsigned int m = 0; m < sizeof(mode_names) / sizeof(*mode_names); m++)
 		if (!strcmp(buf, mode_names[m]))
 			return m;
@@ -402,30 +413,20 @@ static int open_uio(const char *config, struct ring *g)
 	if (glob("/sys/class/uio/uio*", 0, NULL, &gl))
 		return -1;
 	for (size_t i = 0; i < gl.gl_pathc && rc; i++) {
-		char path[256], name[256] = "", size[64] = "";
+		char path[256], name[256], size[64];
 		const char *base = strrchr(gl.gl_pathv[i], '/') + 1;
 		size_t nl = strlen(config), len;
-		FILE *f;
 
 		snprintf(path, sizeof(path), "%s/name", gl.gl_pathv[i]);
-		f = fopen(path, "r");
-		if (!f)
+		if (!read_line(path, name, sizeof(name)))
 			continue;
-		if (!fgets(name, sizeof(name), f))
-			name[0] = '\0';
-		fclose(f);
-		name[strcspn(name, "\n")] = '\0';
 		len = strlen(name);
 		if (strncmp(name, "tcm-user/", 9) || len <= nl ||
 		    name[len - nl - 1] != '/' || strcmp(name + len - nl, config))
 			continue;
 		snprintf(path, sizeof(path), "%s/maps/map0/size", gl.gl_pathv[i]);
-		f = fopen(path, "r");
-		if (!f)
+		if (!read_line(path, size, sizeof(size)))
 			continue;
-		if (!fgets(size, sizeof(size), f))
-			size[0] = '\0';
-		fclose(f);
 		g->map_len = strtoull(size, NULL, 0);
 		snprintf(path, sizeof(path), "/dev/%s", base);
 		g->fd = open(path, O_RDWR | O_CLOEXEC);
