@@ -465,6 +465,21 @@ bool view_build(struct pw_view *v, const struct view_opts *o)
 			return false;
 		for (size_t j = 0; j < m->mp->n_paths; j++)
 			join_path(&m->paths[j], &m->mp->paths[j], o, v);
+	}
+	if (o->rtpg && !view_query(v, o))
+		return false;
+	/* The kernel's group after the RTPGs, which may have taken a while:
+	 * the freshest word on where I/O goes is the last one read. */
+	for (size_t i = 0; i < v->n_maps; i++) {
+		struct pw_map *m = &v->maps[i];
+		struct prio_weights w;
+
+		if (map_weights(v, m->mp, &w))
+			for (size_t j = 0; j < m->mp->n_paths; j++)
+				if (m->paths[j].rtpg_done &&
+				    m->paths[j].rtpg.result == TPG_OK)
+					m->paths[j].expected_pri = tpg_prio(
+						&m->paths[j].rtpg.own, &w);
 		if (o->dm_status) {
 			char *line = dm_status_get(m->mp->name,
 						   o->dm_capture_dir);
@@ -479,20 +494,6 @@ bool view_build(struct pw_view *v, const struct view_opts *o)
 					  m->mp->name, err);
 			free(line);
 		}
-	}
-	if (o->rtpg && !view_query(v, o))
-		return false;
-	for (size_t i = 0; i < v->n_maps; i++) {
-		struct pw_map *m = &v->maps[i];
-		struct prio_weights w;
-
-		if (!map_weights(v, m->mp, &w))
-			continue;
-		for (size_t j = 0; j < m->mp->n_paths; j++)
-			if (m->paths[j].rtpg_done &&
-			    m->paths[j].rtpg.result == TPG_OK)
-				m->paths[j].expected_pri =
-					tpg_prio(&m->paths[j].rtpg.own, &w);
 	}
 	view_judge(v, o->conf);
 	return true;
