@@ -48,6 +48,7 @@ enum {
 	MSG_NO_GROUP_ID,
 	MSG_GROUP_MISSING,
 	MSG_SENSE,
+	MSG_REJECTED,
 	MSG_BAD_STATUS,
 	MSG_BAD_RESPONSE,
 	MSG_TRANSPORT,
@@ -56,7 +57,8 @@ enum {
 	MSG_NO_MEMORY,
 	MSG_STATE_BASE,		/* one per state, group id not shown */
 	MSG_GROUP_BASE = MSG_STATE_BASE + 7,	/* groups 0..9 x 7 states */
-	MSG_END = MSG_GROUP_BASE + 10 * 7,
+	MSG_PEER_BASE = MSG_GROUP_BASE + 10 * 7,	/* one per state */
+	MSG_END = MSG_PEER_BASE + 7,
 };
 
 _Static_assert(MSG_END - CHECKER_FIRST_MSGID < CHECKER_MSGTABLE_SIZE,
@@ -72,6 +74,7 @@ static const enum alua_state msg_states[7] = {
 /* Per-group texts: the table holds pointers into this, filled at load. */
 static char group_texts[10 * 7][40];
 static char state_texts[7][40];
+static char peer_texts[7][72];
 
 PLUGIN_API const char *libcheck_msgtable[IDX(MSG_END) + 1] = {
 	[IDX(MSG_RUNNING)] = " still running",
@@ -80,6 +83,7 @@ PLUGIN_API const char *libcheck_msgtable[IDX(MSG_END) + 1] = {
 	[IDX(MSG_NO_GROUP_ID)] = " no target port group in VPD page 0x83",
 	[IDX(MSG_GROUP_MISSING)] = " own target port group missing from RTPG",
 	[IDX(MSG_SENSE)] = " RTPG failed with sense data",
+	[IDX(MSG_REJECTED)] = " RTPG rejected by the target (illegal request)",
 	[IDX(MSG_BAD_STATUS)] = " RTPG got a busy status",
 	[IDX(MSG_BAD_RESPONSE)] = " malformed RTPG response",
 	[IDX(MSG_TRANSPORT)] = " transport error",
@@ -95,6 +99,10 @@ __attribute__((constructor)) static void build_msgtable(void)
 		snprintf(state_texts[s], sizeof(state_texts[s]), " tpg %s",
 			 alua_state_name(msg_states[s]));
 		libcheck_msgtable[IDX(MSG_STATE_BASE) + s] = state_texts[s];
+		snprintf(peer_texts[s], sizeof(peer_texts[s]),
+			 " no answer; another path reports its tpg %s",
+			 alua_state_name(msg_states[s]));
+		libcheck_msgtable[IDX(MSG_PEER_BASE) + s] = peer_texts[s];
 		for (int g = 0; g < 10; g++) {
 			char *t = group_texts[g * 7 + s];
 
@@ -105,7 +113,7 @@ __attribute__((constructor)) static void build_msgtable(void)
 	}
 }
 
-static short state_msgid(const struct tpg_desc *own)
+static short state_msgid(const struct tpg_desc *own, bool from_peer)
 {
 	int s;
 
@@ -114,6 +122,8 @@ static short state_msgid(const struct tpg_desc *own)
 			break;
 	if (s == 7)
 		return MSG_BAD_RESPONSE;
+	if (from_peer)
+		return (short)(MSG_PEER_BASE + s);
 	if (own->group_id < 10)
 		return (short)(MSG_GROUP_BASE + own->group_id * 7 + s);
 	return (short)(MSG_STATE_BASE + s);
@@ -132,6 +142,8 @@ static short result_msgid(enum tpg_result r)
 		return MSG_GROUP_MISSING;
 	case TPG_SENSE:
 		return MSG_SENSE;
+	case TPG_REJECTED:
+		return MSG_REJECTED;
 	case TPG_BAD_STATUS:
 		return MSG_BAD_STATUS;
 	case TPG_BAD_RESPONSE:
@@ -152,8 +164,10 @@ static short result_msgid(enum tpg_result r)
 
 static int judge(struct checker *c, const struct tpg_answer *ans)
 {
-	c->msgid = ans->result == TPG_OK ? state_msgid(&ans->own)
-					 : result_msgid(ans->result);
+	if (ans->result == TPG_OK || ans->from_peer)
+		c->msgid = state_msgid(&ans->own, ans->from_peer);
+	else
+		c->msgid = result_msgid(ans->result);
 	switch (tpg_verdict(ans)) {
 	case PV_UP:
 		return PATH_UP;

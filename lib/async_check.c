@@ -16,8 +16,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <stdio.h>
+#include <sys/sysmacros.h>
+
 #include "pathwarden/async_check.h"
 #include "pathwarden/tpg_cache.h"
+#include "pathwarden/tpg_peers.h"
 
 /*
  * The kernel's SG_IO timeout equals the checker timeout; allow it this long
@@ -106,8 +110,10 @@ void async_check_put(struct async_check *ac)
 	if (!ac)
 		return;
 	pthread_mutex_lock(&ac->lock);
-	if (ac->have_key)
+	if (ac->have_key) {
 		tpg_cache_forget(&ac->key);
+		tpg_peers_forget(&ac->key);
+	}
 	unref_unlock(ac);
 }
 
@@ -228,11 +234,33 @@ enum async_poll async_check_wait(struct async_check *ac, unsigned int wait_ms,
 	return res;
 }
 
+/*
+ * The identity the kernel read at scan time, when the device has a sysfs
+ * directory: no INQUIRY or VPD 0x83 of our own, and a group id even for
+ * a port that refuses every command (LIO while offline).
+ */
+static void identity_from_kernel(const struct dev_key *key,
+				 struct tpg_identity *id)
+{
+	char dir[64];
+
+	if (!major(key->rdev) && !minor(key->rdev))
+		return;
+	snprintf(dir, sizeof(dir), "/sys/dev/block/%u:%u/device",
+		 major(key->rdev), minor(key->rdev));
+	if (tpg_identity_from_sysfs(dir, id) != TPG_OK)
+		*id = (struct tpg_identity){ 0 };	/* ask the device */
+}
+
 static void run_query(struct async_check *ac, struct tpg_answer *ans)
 {
 	struct scsi_dev dev;
 	struct tpg_identity id;
+	struct rtpg_report rep;
+	struct dev_key key;
+	bool have_key;
 	unsigned int timeout_ms;
+	uint64_t now;
 
 	pthread_mutex_lock(&ac->lock);
 	dev.backend = ac->backend;
@@ -240,9 +268,28 @@ static void run_query(struct async_check *ac, struct tpg_answer *ans)
 	dev.fd = ac->fd;
 	id = ac->id;
 	timeout_ms = ac->timeout_ms;
+	have_key = ac->have_key;
+	key = ac->key;
 	pthread_mutex_unlock(&ac->lock);
 
-	tpg_query(&dev, timeout_ms, &id, ans, NULL);
+	if (!id.valid && have_key)
+		identity_from_kernel(&key, &id);
+	tpg_query(&dev, timeout_ms, &id, ans, &rep);
+	/*
+	 * Share a good report with the LU's other paths; a path whose own
+	 * query failed has nothing current to share, and is judged by what
+	 * the others last said of its group.
+	 */
+	if (have_key) {
+		now = tpg_cache_now_ms();
+		if (ans->result == TPG_OK && rep.n_groups) {
+			tpg_peers_store(&id, &key, &rep, now);
+		} else if (ans->result != TPG_OK) {
+			tpg_peers_forget(&key);
+			tpg_peers_fill(&id, &key, now, TPG_PEERS_MAX_AGE_MS,
+				       ans);
+		}
+	}
 
 	pthread_mutex_lock(&ac->lock);
 	ac->id = id;

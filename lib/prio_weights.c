@@ -1,5 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Priority from ALUA state: the stock `alua` prio's values, overridable. */
+/*
+ * Priority from ALUA state: by class first, the preferred bit within a
+ * class.  Stock alua's values (AO 50, ANO 10, LBA-dependent 5) where its
+ * order is right; standby 3 and transitioning 1 where it has none (stock
+ * gives transitioning, unavailable and offline all 0), and a preferred
+ * bonus of 1 instead of 80, which let a preferred standby group (81)
+ * outrank an active/non-optimized one (10) and keep the I/O on paths that
+ * fail every command.
+ */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -20,9 +28,10 @@ void prio_weights_default(struct prio_weights *w)
 	w->ao = 50;
 	w->ano = 10;
 	w->lba_dependent = 5;
-	w->standby = 1;
+	w->standby = 3;
+	w->transitioning = 1;
 	w->other = 0;
-	w->preferred_bonus = 80;
+	w->preferred_bonus = 1;
 	w->exclusive_pref_bit = false;
 	w->max_age_ms = DEFAULT_MAX_AGE_MS;
 }
@@ -37,6 +46,7 @@ static const struct weight_key weight_keys[] = {
 	{ "ano", offsetof(struct prio_weights, ano) },
 	{ "lba", offsetof(struct prio_weights, lba_dependent) },
 	{ "standby", offsetof(struct prio_weights, standby) },
+	{ "trans", offsetof(struct prio_weights, transitioning) },
 	{ "other", offsetof(struct prio_weights, other) },
 	{ "pref", offsetof(struct prio_weights, preferred_bonus) },
 };
@@ -85,6 +95,35 @@ static bool parse_word(const char *word, struct prio_weights *w, char *err,
 	return false;
 }
 
+/* Each class, with the preferred bonus, stays below the class above it. */
+static bool order_kept(const struct prio_weights *w, char *err, size_t errlen)
+{
+	const struct {
+		const char *upper, *lower;
+		int up, low;
+	} pairs[] = {
+		{ "ao", "ano", w->ao, w->ano + w->preferred_bonus },
+		{ "ano", "lba", w->ano, w->lba_dependent + w->preferred_bonus },
+		{ "lba", "standby", w->lba_dependent,
+		  w->standby + w->preferred_bonus },
+		{ "standby", "trans", w->standby,
+		  w->transitioning + w->preferred_bonus },
+		{ "trans", "other", w->transitioning, w->other },
+	};
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		if (pairs[i].low >= pairs[i].up) {
+			snprintf(err, errlen,
+				 "prio_args break the class order: %s (%d) must "
+				 "exceed %s%s (%d)", pairs[i].upper,
+				 pairs[i].up, pairs[i].lower,
+				 i < 4 ? " + pref" : "", pairs[i].low);
+			return false;
+		}
+	}
+	return true;
+}
+
 bool prio_weights_parse(const char *args, struct prio_weights *w, char *err,
 			size_t errlen)
 {
@@ -110,7 +149,7 @@ bool prio_weights_parse(const char *args, struct prio_weights *w, char *err,
 		if (*p)
 			p++;
 	}
-	return true;
+	return order_kept(w, err, errlen);
 }
 
 int tpg_prio(const struct tpg_desc *own, const struct prio_weights *w)
@@ -130,9 +169,12 @@ int tpg_prio(const struct tpg_desc *own, const struct prio_weights *w)
 	case ALUA_STANDBY:
 		prio = w->standby;
 		break;
-	default:
-		prio = w->other;
+	case ALUA_TRANSITIONING:
+		prio = w->transitioning;
 		break;
+	default:
+		/* unavailable, offline: no bonus lifts them off the bottom */
+		return w->other;
 	}
 	if (own->preferred &&
 	    (own->state != ALUA_ACTIVE_OPTIMIZED || w->exclusive_pref_bit))

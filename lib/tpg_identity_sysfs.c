@@ -67,5 +67,6 @@ enum tpg_result tpg_identity_from_sysfs(const char *device_dir,
 	id->group_id = ids.tpg_id;
 	id->has_rel_port = ids.has_rel_port;
 	id->rel_port = ids.rel_port;
+	tpg_identity_set_lu(id, &ids);
 	return TPG_OK;
 }

@@ -31,6 +31,8 @@ const char *tpg_result_name(enum tpg_result r)
 		return "own group missing from RTPG";
 	case TPG_SENSE:
 		return "check condition";
+	case TPG_REJECTED:
+		return "rejected by the target (illegal request)";
 	case TPG_BAD_STATUS:
 		return "bad SCSI status";
 	case TPG_BAD_RESPONSE:
@@ -49,8 +51,16 @@ const char *tpg_result_name(enum tpg_result r)
 	return "unknown result";
 }
 
-/* Map a failed command's outcome to a query result. */
-static enum tpg_result outcome_result(const struct scsi_io *io)
+/*
+ * Map a failed command's outcome to a query result.  An ILLEGAL REQUEST
+ * means "not ALUA" only for an RTPG whose opcode the LU does not know
+ * (05/20/00) and that this path never answered: every other one (an
+ * INQUIRY refused, RTPG refused with 05/24/00 as LIO refuses everything
+ * while offline) is the port refusing commands.  Calling that "not ALUA"
+ * once left the paths up while every read failed with EREMOTEIO.
+ */
+static enum tpg_result outcome_result(const struct scsi_io *io,
+				      bool rtpg_unknown_means_not_alua)
 {
 	switch (io->outcome) {
 	case SCSI_GOOD:
@@ -58,8 +68,12 @@ static enum tpg_result outcome_result(const struct scsi_io *io)
 	case SCSI_CHECK_CONDITION:
 		switch (io->sense_info.verdict) {
 		case SENSE_UNSUPPORTED:
+			if (rtpg_unknown_means_not_alua &&
+			    io->sense_info.asc == 0x20)
+				return TPG_NOT_ALUA;
+			return TPG_REJECTED;
 		case SENSE_ILLEGAL_REQUEST:
-			return TPG_NOT_ALUA;
+			return TPG_REJECTED;
 		default:
 			return TPG_SENSE;
 		}
@@ -129,7 +143,7 @@ enum tpg_result tpg_read_identity(struct scsi_dev *dev, unsigned int timeout_ms,
 	scsi_cdb_inquiry(cdb, 0, 0, sizeof(inq));
 	if (send_in(dev, cdb, sizeof(cdb), inq, sizeof(inq), timeout_ms, &io,
 		    ans, NULL) != SCSI_GOOD)
-		return outcome_result(&io);
+		return outcome_result(&io, false);
 	if (inquiry_parse(inq, io.data_got, &std) != PARSE_OK)
 		return TPG_BAD_RESPONSE;
 	if (std.tpgs == ALUA_TPGS_NONE)
@@ -144,7 +158,7 @@ enum tpg_result tpg_read_identity(struct scsi_dev *dev, unsigned int timeout_ms,
 		scsi_cdb_inquiry(cdb, 1, 0x83, (uint16_t)vpd_len);
 		if (send_in(dev, cdb, sizeof(cdb), vpd, vpd_len, timeout_ms,
 			    &io, ans, NULL) != SCSI_GOOD) {
-			res = outcome_result(&io);
+			res = outcome_result(&io, false);
 			goto out;
 		}
 		if (io.data_got < 4) {
@@ -169,10 +183,22 @@ enum tpg_result tpg_read_identity(struct scsi_dev *dev, unsigned int timeout_ms,
 	id->group_id = ids.tpg_id;
 	id->has_rel_port = ids.has_rel_port;
 	id->rel_port = ids.rel_port;
+	tpg_identity_set_lu(id, &ids);
 	res = TPG_OK;
 out:
 	free(vpd);
 	return res;
+}
+
+void tpg_identity_set_lu(struct tpg_identity *id, const struct vpd83_ids *ids)
+{
+	/* the type byte first, so an NAA and a T10 name never compare equal */
+	id->lu_len = 0;
+	if (!ids->lu_desig_type || ids->lu_desig_len + 1u > sizeof(id->lu))
+		return;
+	id->lu[0] = ids->lu_desig_type;
+	memcpy(id->lu + 1, ids->lu_desig, ids->lu_desig_len);
+	id->lu_len = (uint8_t)(ids->lu_desig_len + 1);
 }
 
 /*
@@ -235,7 +261,7 @@ static enum tpg_result rtpg_round(struct scsi_dev *dev, unsigned int timeout_ms,
 				ans->own.state = st;
 				res = TPG_OK;
 			} else {
-				res = outcome_result(&io);
+				res = outcome_result(&io, !id->rtpg_answered);
 			}
 			break;
 		}
@@ -283,6 +309,7 @@ enum tpg_result tpg_query(struct scsi_dev *dev, unsigned int timeout_ms,
 	enum tpg_result res;
 
 	memset(ans, 0, sizeof(*ans));
+	rep->n_groups = 0;	/* a state from sense fills no report */
 	if (!id->valid) {
 		res = tpg_read_identity(dev, timeout_ms, id, ans);
 		if (res != TPG_OK)
@@ -296,6 +323,11 @@ enum tpg_result tpg_query(struct scsi_dev *dev, unsigned int timeout_ms,
 			res = rtpg_round(dev, timeout_ms, id, ans, rep,
 					 &changed);
 	}
+	if (res == TPG_OK)
+		id->rtpg_answered = true;
+	else if (id->valid)
+		ans->own.group_id = id->group_id;	/* for a peer's word */
+	ans->group_known = id->valid;
 	return ans->result = res;
 }
 
@@ -318,29 +350,41 @@ const char *path_verdict_name(enum path_verdict v)
 	return "unknown";
 }
 
+/* The verdict on a state the path's group is in. */
+static enum path_verdict state_verdict(enum alua_state state)
+{
+	switch (state) {
+	case ALUA_ACTIVE_OPTIMIZED:
+	case ALUA_ACTIVE_NONOPTIMIZED:
+	case ALUA_LBA_DEPENDENT:
+		return PV_UP;
+	case ALUA_STANDBY:
+		return PV_GHOST;
+	case ALUA_TRANSITIONING:
+		/*
+		 * Not down: I/O passes during a transition (Linux commit
+		 * 6056a92ceb2a), and failing the path is what makes stock
+		 * tur < 0.9.5 drop paths on every failover.  Not pending
+		 * either: multipathd keeps a pending path's state and prio
+		 * as they were, so a group held in transition kept its AO
+		 * prio and the I/O, which then hung for minutes.  As ghost
+		 * the path stays in its map and its prio is refreshed: the
+		 * group drops below every usable one and gets the I/O back
+		 * the moment the transition ends.
+		 */
+		return PV_GHOST;
+	case ALUA_UNAVAILABLE:
+	case ALUA_OFFLINE:
+		return PV_DOWN;
+	}
+	return PV_DOWN;
+}
+
 enum path_verdict tpg_verdict(const struct tpg_answer *ans)
 {
 	switch (ans->result) {
 	case TPG_OK:
-		switch (ans->own.state) {
-		case ALUA_ACTIVE_OPTIMIZED:
-		case ALUA_ACTIVE_NONOPTIMIZED:
-		case ALUA_LBA_DEPENDENT:
-			return PV_UP;
-		case ALUA_STANDBY:
-			return PV_GHOST;
-		case ALUA_TRANSITIONING:
-			/*
-			 * I/O passes during a transition (Linux commit
-			 * 6056a92ceb2a); failing the path here is what makes
-			 * stock tur < 0.9.5 drop paths on every failover.
-			 */
-			return PV_PENDING;
-		case ALUA_UNAVAILABLE:
-		case ALUA_OFFLINE:
-			return PV_DOWN;
-		}
-		return PV_DOWN;
+		return state_verdict(ans->own.state);
 	case TPG_NOT_ALUA:
 	case TPG_NO_GROUP_ID:
 	case TPG_NOT_SCSI:
@@ -352,12 +396,67 @@ enum path_verdict tpg_verdict(const struct tpg_answer *ans)
 		return PV_PENDING;
 	case TPG_TIMEOUT:
 		return PV_TIMEOUT;
-	case TPG_GROUP_MISSING:
+	case TPG_REJECTED:
 	case TPG_SENSE:
+		/*
+		 * The port refuses commands.  While its group is in
+		 * transition (a peer says so) that is the transition, not
+		 * a dead path; every other state makes it down, a usable
+		 * one included: a path that refuses RTPG in an AO group
+		 * cannot be trusted with I/O either.
+		 */
+		if (ans->from_peer && ans->own.state == ALUA_TRANSITIONING)
+			return PV_GHOST;
+		return PV_DOWN;
+	case TPG_GROUP_MISSING:
 	case TPG_BAD_RESPONSE:
 	case TPG_TRANSPORT:
 	case TPG_OS_ERROR:
 		return PV_DOWN;
 	}
 	return PV_DOWN;
+}
+
+bool tpg_answer_state(const struct tpg_answer *ans, enum alua_state *state,
+		      bool *preferred)
+{
+	if (ans->result != TPG_OK && !ans->from_peer)
+		return false;
+	*state = ans->own.state;
+	*preferred = ans->own.preferred;
+	return true;
+}
+
+bool tpg_answer_wants_peer(const struct tpg_answer *ans)
+{
+	switch (ans->result) {
+	case TPG_REJECTED:
+	case TPG_SENSE:
+	case TPG_BAD_RESPONSE:
+	case TPG_BAD_STATUS:
+	case TPG_TIMEOUT:
+	case TPG_TRANSPORT:
+	case TPG_OS_ERROR:
+		return true;
+	default:
+		/* OK needs none; the rest have no group or no ALUA */
+		return false;
+	}
+}
+
+bool tpg_answer_from_peer(struct tpg_answer *ans,
+			  const struct rtpg_report *peer, unsigned int age_ms)
+{
+	const struct tpg_desc *d;
+
+	if (!tpg_answer_wants_peer(ans) || !ans->group_known)
+		return false;
+	d = rtpg_find_group(peer, ans->own.group_id);
+	if (!d)
+		return false;
+	ans->own = *d;
+	ans->implicit_transition_s = peer->implicit_transition_s;
+	ans->from_peer = true;
+	ans->peer_age_ms = age_ms;
+	return true;
 }

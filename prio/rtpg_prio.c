@@ -89,7 +89,7 @@ static int rtpg_getprio(struct path *pp, char *args, unsigned int timeout)
 		tpg_query(&dev, timeout ? timeout : DEFAULT_TIMEOUT_MS, &id,
 			  &ans, NULL);
 	}
-	if (ans.result != TPG_OK) {
+	if (ans.result != TPG_OK && !ans.from_peer) {
 		condlog(2, "%s: rtpg prio: %s", pp->dev,
 			tpg_result_name(ans.result));
 		return -1;

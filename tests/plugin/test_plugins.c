@@ -120,12 +120,12 @@ static void test_each_state(void **state)
 		{ "lio-hpms01-ao", PATH_UP, 50, " tpg 1 active/optimized" },
 		{ "lio-hpms01-ano", PATH_UP, 10, " tpg 1 active/non-optimized" },
 		{ "lio-hpms01-lbd", PATH_UP, 5, " tpg 1 lba-dependent" },
-		{ "lio-hpms01-standby", PATH_GHOST, 1, " tpg 1 standby" },
+		{ "lio-hpms01-standby", PATH_GHOST, 3, " tpg 1 standby" },
 		{ "lio-hpms01-unavailable", PATH_DOWN, 0, " tpg 1 unavailable" },
 		{ "lio-hpms01-offline", PATH_DOWN, 0, " tpg 1 offline" },
-		{ "lio-hpms01-transitioning", PATH_PENDING, 0,
+		{ "lio-hpms01-transitioning", PATH_GHOST, 1,
 		  " tpg 1 transitioning" },
-		{ "lio-hpms01-ano-preferred", PATH_UP, 90,
+		{ "lio-hpms01-ano-preferred", PATH_UP, 11,
 		  " tpg 1 active/non-optimized" },
 	};
 	(void)state;
@@ -144,26 +144,84 @@ static void test_each_state(void **state)
 	}
 }
 
-static void test_transitioning_never_down(void **state)
+/*
+ * Transitioning is never down, and never pending either: multipathd keeps
+ * a pending path's prio, so a group held in transition kept the I/O.  As
+ * ghost its prio drops below every usable group's, and comes back at once.
+ */
+static void test_transitioning_ghost(void **state)
 {
 	int fd = fake_sg_open("lio-hpms01-ao");
+	struct path *pp = mp_path_new(fd, "sdx");
 	(void)state;
 
 	assert_int_equal(mp_checker_init(&rtpg, fd, 5), 0);
 	assert_int_equal(check_settled(), PATH_UP);
+	assert_int_equal(prio.getprio(pp, "", 5000), 50);
 	fake_sg_set(fd, "lio-hpms01-transitioning");
 	for (int i = 0; i < 5; i++) {
-		/* pending: multipathd keeps the previous state (up) */
-		assert_int_equal(check_settled(), PATH_PENDING);
+		assert_int_equal(check_settled(), PATH_GHOST);
 		assert_string_equal(message(), " tpg 1 transitioning");
+		/* below ANO (10) and standby (3): the other group takes I/O */
+		assert_int_equal(prio.getprio(pp, "", 5000), 1);
 	}
 	fake_sg_set(fd, "rtpg-sense-transitioning");
-	assert_int_equal(check_settled(), PATH_PENDING);
+	assert_int_equal(check_settled(), PATH_GHOST);
 	fake_sg_set(fd, "lio-hpms01-ano");
 	assert_int_equal(check_settled(), PATH_UP);
 	assert_string_equal(message(), " tpg 1 active/non-optimized");
+	assert_int_equal(prio.getprio(pp, "", 5000), 10);
 	mp_checker_free(&rtpg);
+	mp_path_free(pp);
 	fake_sg_close(fd);
+}
+
+/*
+ * hpms01's group goes offline: LIO refuses every command on its ports.
+ * The refused path is down (never "does not support ALUA"), and its state
+ * is what hpms02's path, one LU, reports of group 1.
+ */
+static void test_offline_judged_by_peer(void **state)
+{
+	int fd1 = fake_sg_open("lio-hpms01-ao");
+	int fd2 = fake_sg_open("lio-hpms02-sees-hpms01-offline");
+	struct path *pp1 = mp_path_new(fd1, "sdx");
+	struct mp_checker peer = { .cls = rtpg.cls };
+	(void)state;
+
+	assert_int_equal(mp_checker_init(&rtpg, fd1, 5), 0);
+	assert_int_equal(mp_checker_init(&peer, fd2, 5), 0);
+	assert_int_equal(check_settled(), PATH_UP);
+	fake_sg_set(fd1, "lio-hpms01-refused");
+	/* no other path has reported yet: down, with the reason */
+	assert_int_equal(check_settled(), PATH_DOWN);
+	assert_string_equal(message(),
+			    " RTPG rejected by the target (illegal request)");
+	assert_true(prio.getprio(pp1, "", 5000) < 0);
+	/* hpms02's path reports both groups */
+	{
+		uint64_t until = now_ms() + 3000;
+		int st;
+
+		do {
+			st = mp_checker_check(&peer, PATH_UP);
+			sleep_ms(5);
+		} while (st == PATH_PENDING && now_ms() < until);
+		assert_int_equal(st, PATH_UP);
+	}
+	assert_int_equal(check_settled(), PATH_DOWN);
+	assert_string_equal(message(),
+			    " no answer; another path reports its tpg offline");
+	assert_int_equal(prio.getprio(pp1, "", 5000), 0);
+	/* the group comes back */
+	fake_sg_set(fd1, "lio-hpms01-ao");
+	assert_int_equal(check_settled(), PATH_UP);
+	assert_string_equal(message(), " tpg 1 active/optimized");
+	mp_checker_free(&peer);
+	mp_checker_free(&rtpg);
+	mp_path_free(pp1);
+	fake_sg_close(fd2);
+	fake_sg_close(fd1);
 }
 
 static void test_bad_devices(void **state)
@@ -309,10 +367,15 @@ static void test_prio_args(void **state)
 	(void)state;
 
 	assert_int_equal(prio.getprio(pp, "", 5000), 50);
-	assert_int_equal(prio.getprio(pp, "exclusive_pref_bit", 5000), 130);
-	assert_int_equal(prio.getprio(pp, "ao=60 pref=20", 5000), 60);
-	assert_int_equal(prio.getprio(pp, "ao=60,exclusive_pref_bit,pref=20",
-				      5000), 80);
+	assert_int_equal(prio.getprio(pp, "exclusive_pref_bit", 5000), 51);
+	assert_int_equal(prio.getprio(pp, "ao=60 ano=30 lba=20 standby=10 "
+				      "trans=5 pref=4", 5000), 60);
+	assert_int_equal(prio.getprio(pp, "ao=60,ano=30,lba=20,standby=10,"
+				      "trans=5,exclusive_pref_bit,pref=4",
+				      5000), 64);
+	/* weights that break the class order: reported, defaults apply */
+	assert_int_equal(prio.getprio(pp, "ao=60,exclusive_pref_bit,pref=80",
+				      5000), 50);
 	/* a bad word is reported and the defaults apply */
 	assert_int_equal(prio.getprio(pp, "ao=banana", 5000), 50);
 	pp->fd = -1;
@@ -326,7 +389,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_each_state),
-		cmocka_unit_test(test_transitioning_never_down),
+		cmocka_unit_test(test_transitioning_ghost),
+		cmocka_unit_test(test_offline_judged_by_peer),
 		cmocka_unit_test(test_bad_devices),
 		cmocka_unit_test(test_sync_mode),
 		cmocka_unit_test(test_hung_target),

@@ -16,6 +16,7 @@
 
 #include "pathwarden/replay.h"
 #include "pathwarden/tpg_cache.h"
+#include "pathwarden/tpg_peers.h"
 #include "pathwarden/tpg_query.h"
 
 struct run {
@@ -57,11 +58,11 @@ static void test_every_state(void **state)
 		{ "lio-hpms01-ao", ALUA_ACTIVE_OPTIMIZED, PV_UP, 50 },
 		{ "lio-hpms01-ano", ALUA_ACTIVE_NONOPTIMIZED, PV_UP, 10 },
 		{ "lio-hpms01-lbd", ALUA_LBA_DEPENDENT, PV_UP, 5 },
-		{ "lio-hpms01-standby", ALUA_STANDBY, PV_GHOST, 1 },
+		{ "lio-hpms01-standby", ALUA_STANDBY, PV_GHOST, 3 },
 		{ "lio-hpms01-unavailable", ALUA_UNAVAILABLE, PV_DOWN, 0 },
 		{ "lio-hpms01-offline", ALUA_OFFLINE, PV_DOWN, 0 },
-		{ "lio-hpms01-transitioning", ALUA_TRANSITIONING, PV_PENDING, 0 },
-		{ "lio-hpms01-ano-preferred", ALUA_ACTIVE_NONOPTIMIZED, PV_UP, 90 },
+		{ "lio-hpms01-transitioning", ALUA_TRANSITIONING, PV_GHOST, 1 },
+		{ "lio-hpms01-ano-preferred", ALUA_ACTIVE_NONOPTIMIZED, PV_UP, 11 },
 		{ "lio-hpms01-ao-preferred", ALUA_ACTIVE_OPTIMIZED, PV_UP, 50 },
 		{ "scst-length-only", ALUA_ACTIVE_OPTIMIZED, PV_UP, 50 },
 		{ "lio61-hpms01-captured", ALUA_ACTIVE_OPTIMIZED, PV_UP, 50 },
@@ -129,7 +130,7 @@ static void test_sense_on_rtpg_gives_state(void **state)
 	run_fixture("rtpg-sense-transitioning", &r);
 	assert_int_equal(r.ans.result, TPG_OK);
 	assert_int_equal(r.ans.own.state, ALUA_TRANSITIONING);
-	assert_int_equal(tpg_verdict(&r.ans), PV_PENDING);
+	assert_int_equal(tpg_verdict(&r.ans), PV_GHOST);
 	done(&r);
 }
 
@@ -246,25 +247,41 @@ static void test_prio_weights(void **state)
 {
 	struct prio_weights w;
 	struct tpg_desc d = { .state = ALUA_ACTIVE_OPTIMIZED, .preferred = true };
-	char err[96];
+	char err[128];
 	(void)state;
 
 	prio_weights_default(&w);
 	assert_int_equal(tpg_prio(&d, &w), 50);
 	assert_true(prio_weights_parse("exclusive_pref_bit", &w, err,
 				       sizeof(err)));
-	assert_int_equal(tpg_prio(&d, &w), 130);
+	assert_int_equal(tpg_prio(&d, &w), 51);
 	d.state = ALUA_STANDBY;
-	assert_int_equal(tpg_prio(&d, &w), 81);
+	assert_int_equal(tpg_prio(&d, &w), 4);
 	d.preferred = false;
-	assert_true(prio_weights_parse("ao=70, ano=20 standby=2,max_age_ms=500",
+	assert_true(prio_weights_parse("ao=70, ano=20 lba=6 standby=4,max_age_ms=500",
 				       &w, err, sizeof(err)));
-	assert_int_equal(tpg_prio(&d, &w), 2);
+	assert_int_equal(tpg_prio(&d, &w), 4);
 	d.state = ALUA_ACTIVE_NONOPTIMIZED;
 	assert_int_equal(tpg_prio(&d, &w), 20);
 	assert_int_equal(w.max_age_ms, 500);
 	d.state = ALUA_OFFLINE;
 	assert_int_equal(tpg_prio(&d, &w), 0);
+	d.preferred = true;	/* no bonus lifts an unusable group */
+	assert_int_equal(tpg_prio(&d, &w), 0);
+	d.state = ALUA_TRANSITIONING;
+	assert_int_equal(tpg_prio(&d, &w), 2);
+
+	/* stock's +80 would let a preferred standby outrank ANO */
+	prio_weights_default(&w);
+	assert_false(prio_weights_parse("pref=80", &w, err, sizeof(err)));
+	assert_non_null(strstr(err, "class order"));
+	prio_weights_default(&w);
+	assert_false(prio_weights_parse("trans=0", &w, err, sizeof(err)));
+	prio_weights_default(&w);
+	assert_false(prio_weights_parse("ano=60", &w, err, sizeof(err)));
+	prio_weights_default(&w);
+	assert_true(prio_weights_parse("trans=2 standby=4 lba=6", &w, err,
+				       sizeof(err)));
 
 	assert_false(prio_weights_parse("bogus", &w, err, sizeof(err)));
 	assert_string_equal(err, "unknown prio_args word 'bogus'");
@@ -272,8 +289,50 @@ static void test_prio_weights(void **state)
 	assert_false(prio_weights_parse("ao=", &w, err, sizeof(err)));
 	assert_false(prio_weights_parse("ao=99999", &w, err, sizeof(err)));
 	assert_false(prio_weights_parse("zz=1", &w, err, sizeof(err)));
+	prio_weights_default(&w);
 	assert_true(prio_weights_parse("", &w, err, sizeof(err)));
 	assert_true(prio_weights_parse(NULL, &w, err, sizeof(err)));
+}
+
+/*
+ * Every class outranks the ones below it whatever the preferred bits:
+ * the order group_by_prio must keep (issue alua-states).
+ */
+static void test_prio_class_order(void **state)
+{
+	static const enum alua_state order[] = {
+		ALUA_ACTIVE_OPTIMIZED, ALUA_ACTIVE_NONOPTIMIZED,
+		ALUA_LBA_DEPENDENT, ALUA_STANDBY, ALUA_TRANSITIONING,
+		ALUA_UNAVAILABLE,
+	};
+	const size_t n = sizeof(order) / sizeof(order[0]);
+	struct prio_weights w;
+	char err[128];
+	(void)state;
+
+	for (int excl = 0; excl < 2; excl++) {
+		prio_weights_default(&w);
+		if (excl)
+			assert_true(prio_weights_parse("exclusive_pref_bit",
+						       &w, err, sizeof(err)));
+		for (size_t i = 0; i + 1 < n; i++)
+			for (size_t j = i + 1; j < n; j++) {
+				struct tpg_desc hi = { .state = order[i] };
+				struct tpg_desc lo = { .state = order[j],
+						       .preferred = true };
+
+				assert_true(tpg_prio(&hi, &w) >
+					    tpg_prio(&lo, &w));
+			}
+	}
+	/* offline ranks with unavailable, at the bottom */
+	{
+		struct tpg_desc off = { .state = ALUA_OFFLINE, .preferred = true };
+		struct tpg_desc un = { .state = ALUA_UNAVAILABLE };
+
+		prio_weights_default(&w);
+		assert_int_equal(tpg_prio(&off, &w), tpg_prio(&un, &w));
+	}
 }
 
 static void test_cache_take(void **state)
@@ -363,6 +422,188 @@ static void test_identity_from_sysfs(void **state)
 	}
 }
 
+/* LIO with its group offline: every command refused, INQUIRY included. */
+static void test_offline_rejects(void **state)
+{
+	struct run r;
+	(void)state;
+
+	run_rtpg_rule("sense 05 24 00", &r);	/* identity read, RTPG refused */
+	assert_int_equal(r.ans.result, TPG_REJECTED);
+	assert_int_equal(tpg_verdict(&r.ans), PV_DOWN);
+	assert_true(r.ans.group_known);
+	assert_int_equal(r.ans.own.group_id, 5);
+	assert_false(r.ans.from_peer);
+	done(&r);
+
+	{
+		char err[128];
+		struct replay_dev *rd = replay_load_string(
+			"inq sense 05 24 00\n", err, sizeof(err));
+		struct scsi_dev dev = { 0 };
+		struct tpg_identity id = { 0 };
+		struct tpg_answer ans;
+
+		assert_non_null(rd);
+		replay_attach(&dev, rd);
+		tpg_query(&dev, 1000, &id, &ans, NULL);
+		/* never "does not support ALUA" for a refused INQUIRY */
+		assert_int_equal(ans.result, TPG_REJECTED);
+		assert_false(ans.group_known);
+		assert_int_equal(tpg_verdict(&ans), PV_DOWN);
+		replay_free(rd);
+	}
+}
+
+/* Refused with "invalid opcode" after this path answered RTPG: refused. */
+static void test_rejected_after_answer(void **state)
+{
+	char err[128];
+	struct run r;
+	(void)state;
+
+	memset(&r, 0, sizeof(r));
+	r.rd = replay_load_string(
+		"inq good 00 00 05 02 1f 10 00 02\n"
+		"inq83 good 00 83 00 08 61 95 00 04 00 00 00 05\n"
+		"rtpg once good 00 00 00 08 01 cf 00 05 00 00 00 00\n"
+		"rtpg sense 05 20 00\n", err, sizeof(err));
+	assert_non_null(r.rd);
+	replay_attach(&r.dev, r.rd);
+	tpg_query(&r.dev, 1000, &r.id, &r.ans, NULL);
+	assert_int_equal(r.ans.result, TPG_OK);
+	assert_true(r.id.rtpg_answered);
+	tpg_query(&r.dev, 1000, &r.id, &r.ans, NULL);
+	assert_int_equal(r.ans.result, TPG_REJECTED);
+	assert_int_equal(tpg_verdict(&r.ans), PV_DOWN);
+	done(&r);
+}
+
+/* The report hpms02's path gives of both groups. */
+static void peer_report(struct rtpg_report *rep, enum alua_state g1,
+			bool pref1)
+{
+	memset(rep, 0, sizeof(*rep));
+	rep->n_groups = 2;
+	rep->implicit_transition_s = 10;
+	rep->groups[0].group_id = 1;
+	rep->groups[0].state = g1;
+	rep->groups[0].preferred = pref1;
+	rep->groups[1].group_id = 2;
+	rep->groups[1].state = ALUA_ACTIVE_NONOPTIMIZED;
+}
+
+static void test_peer_report(void **state)
+{
+	struct rtpg_report rep;
+	struct tpg_answer ans = { .result = TPG_REJECTED, .group_known = true };
+	struct prio_weights w;
+	enum alua_state st;
+	bool pref;
+	(void)state;
+
+	prio_weights_default(&w);
+	ans.own.group_id = 1;
+	assert_false(tpg_answer_state(&ans, &st, &pref));
+	peer_report(&rep, ALUA_OFFLINE, false);
+	assert_true(tpg_answer_from_peer(&ans, &rep, 1200));
+	assert_true(ans.from_peer);
+	assert_int_equal(ans.peer_age_ms, 1200);
+	assert_true(tpg_answer_state(&ans, &st, &pref));
+	assert_int_equal(st, ALUA_OFFLINE);
+	assert_int_equal(tpg_verdict(&ans), PV_DOWN);
+	assert_int_equal(tpg_prio(&ans.own, &w), 0);
+
+	/* refused while a peer says the group is in transition: kept */
+	ans = (struct tpg_answer){ .result = TPG_REJECTED, .group_known = true };
+	ans.own.group_id = 1;
+	peer_report(&rep, ALUA_TRANSITIONING, false);
+	assert_true(tpg_answer_from_peer(&ans, &rep, 0));
+	assert_int_equal(tpg_verdict(&ans), PV_GHOST);
+	assert_int_equal(ans.implicit_transition_s, 10);
+
+	/* a peer saying AO does not make a refusing path usable */
+	ans = (struct tpg_answer){ .result = TPG_REJECTED, .group_known = true };
+	ans.own.group_id = 1;
+	peer_report(&rep, ALUA_ACTIVE_OPTIMIZED, false);
+	assert_true(tpg_answer_from_peer(&ans, &rep, 0));
+	assert_int_equal(tpg_verdict(&ans), PV_DOWN);
+
+	/* a timeout stays a timeout, with the group's state named */
+	ans = (struct tpg_answer){ .result = TPG_TIMEOUT, .group_known = true };
+	ans.own.group_id = 1;
+	assert_true(tpg_answer_from_peer(&ans, &rep, 0));
+	assert_int_equal(tpg_verdict(&ans), PV_TIMEOUT);
+
+	/* no group known, a group the peer does not list, not ALUA: none */
+	ans = (struct tpg_answer){ .result = TPG_REJECTED };
+	assert_false(tpg_answer_from_peer(&ans, &rep, 0));
+	ans = (struct tpg_answer){ .result = TPG_REJECTED, .group_known = true };
+	ans.own.group_id = 7;
+	assert_false(tpg_answer_from_peer(&ans, &rep, 0));
+	ans = (struct tpg_answer){ .result = TPG_NOT_ALUA, .group_known = true };
+	ans.own.group_id = 1;
+	assert_false(tpg_answer_from_peer(&ans, &rep, 0));
+	ans = (struct tpg_answer){ .result = TPG_OK, .group_known = true };
+	assert_false(tpg_answer_from_peer(&ans, &rep, 0));
+}
+
+static void test_peers_board(void **state)
+{
+	struct tpg_identity lu_a = { .valid = true, .group_id = 1,
+				     .lu_len = 3, .lu = { 3, 0x60, 0x01 } };
+	struct tpg_identity lu_b = lu_a;
+	struct dev_key p1 = { 1, 1, 1 }, p2 = { 1, 2, 2 }, p3 = { 1, 3, 3 };
+	struct rtpg_report rep;
+	struct tpg_answer ans;
+	(void)state;
+
+	lu_b.lu[2] = 0x02;
+	/* p1 (group 1) and p2 (group 2) of LU a have both reported */
+	peer_report(&rep, ALUA_ACTIVE_OPTIMIZED, false);
+	tpg_peers_store(&lu_a, &p1, &rep, 1000);
+	peer_report(&rep, ALUA_OFFLINE, false);
+	tpg_peers_store(&lu_a, &p2, &rep, 5000);
+	/* another LU's report, fresher, says something else */
+	peer_report(&rep, ALUA_STANDBY, false);
+	tpg_peers_store(&lu_b, &p3, &rep, 6000);
+
+	/* p1 is refused now: the freshest report of LU a but its own */
+	ans = (struct tpg_answer){ .result = TPG_REJECTED, .group_known = true };
+	ans.own.group_id = 1;
+	assert_true(tpg_peers_fill(&lu_a, &p1, 6000, 60000, &ans));
+	assert_int_equal(ans.own.state, ALUA_OFFLINE);
+	assert_int_equal(ans.peer_age_ms, 1000);
+	/* too old */
+	ans = (struct tpg_answer){ .result = TPG_REJECTED, .group_known = true };
+	ans.own.group_id = 1;
+	assert_false(tpg_peers_fill(&lu_a, &p1, 70000, 60000, &ans));
+	/* only its own report left: none */
+	tpg_peers_forget(&p2);
+	ans = (struct tpg_answer){ .result = TPG_REJECTED, .group_known = true };
+	ans.own.group_id = 1;
+	assert_false(tpg_peers_fill(&lu_a, &p1, 6000, 60000, &ans));
+	assert_false(ans.from_peer);
+	/* no LU name: nothing stored, nothing found */
+	lu_a.lu_len = 0;
+	tpg_peers_store(&lu_a, &p2, &rep, 6000);
+	assert_false(tpg_peers_fill(&lu_a, &p1, 6000, 60000, &ans));
+	/* many paths */
+	lu_a.lu_len = 3;
+	for (unsigned int i = 0; i < 100; i++) {
+		struct dev_key k = { 9, i, i };
+
+		peer_report(&rep, i == 99 ? ALUA_UNAVAILABLE : ALUA_STANDBY,
+			    false);
+		tpg_peers_store(&lu_a, &k, &rep, 7000 + i);
+	}
+	ans = (struct tpg_answer){ .result = TPG_SENSE, .group_known = true };
+	ans.own.group_id = 1;
+	assert_true(tpg_peers_fill(&lu_a, &p1, 8000, 60000, &ans));
+	assert_int_equal(ans.own.state, ALUA_UNAVAILABLE);
+	tpg_peers_clear();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +617,11 @@ int main(void)
 		cmocka_unit_test(test_unit_attention_storm_bounded),
 		cmocka_unit_test(test_replay_script_errors),
 		cmocka_unit_test(test_prio_weights),
+		cmocka_unit_test(test_prio_class_order),
+		cmocka_unit_test(test_offline_rejects),
+		cmocka_unit_test(test_rejected_after_answer),
+		cmocka_unit_test(test_peer_report),
+		cmocka_unit_test(test_peers_board),
 		cmocka_unit_test(test_cache_take),
 		cmocka_unit_test(test_identity_from_sysfs),
 	};
