@@ -198,12 +198,14 @@ static bool strncasestr_n(const char *s, size_t n, const char *word)
 }
 
 /*
- * The first line of iscsiadm's message worth relaying.  A line that names
- * a credential setting (node.session.auth.*, discovery.*.auth.*, a CHAP
+ * The first line of iscsiadm's message worth relaying, or with @prefer
+ * the first such line holding it, if one does.  A line that names a
+ * credential setting (node.session.auth.*, discovery.*.auth.*, a CHAP
  * username or password) is passed over: iscsiadm prints node records in
  * some errors and with debugging on, and what we relay reaches logs.
  */
-static void first_line(const char *s, char *buf, size_t len)
+static void pick_line(const char *s, const char *prefer, char *buf,
+		      size_t len)
 {
 	buf[0] = '\0';
 	while (s && *s) {
@@ -211,17 +213,25 @@ static void first_line(const char *s, char *buf, size_t len)
 
 		if (n && !memmem(s, n, "auth.", 5) &&
 		    !strncasestr_n(s, n, "password") &&
-		    !strncasestr_n(s, n, "username")) {
+		    !strncasestr_n(s, n, "username") &&
+		    (!buf[0] || (prefer && memmem(s, n, prefer,
+						  strlen(prefer))))) {
 			if (n >= len)
 				n = len - 1;
 			memcpy(buf, s, n);
 			buf[n] = '\0';
-			return;
+			if (!prefer || memmem(buf, n, prefer, strlen(prefer)))
+				return;
 		}
 		s += n;
 		if (*s == '\n')
 			s++;
 	}
+}
+
+static void first_line(const char *s, char *buf, size_t len)
+{
+	pick_line(s, NULL, buf, len);
 }
 
 bool parse_sendtargets(const char *text, struct disc_result *r)
@@ -279,42 +289,36 @@ static void portal_arg(const struct conf_portal *p, char *buf, size_t len)
 #define DISCOVERY_RETRY_MS 1000
 #define DISCOVERY_RETRY_MIN_MS 500
 
-int iscsi_discover(const struct pw_conf *c, struct disc_result **out,
-		   size_t *n_out)
+/* SendTargets on the portals of @r[0..n) (node and portal set), all at
+ * once, within iscsi-timeout in all. */
+static int discover_portals(const struct pw_conf *c, struct disc_result *r,
+			    size_t n)
 {
-	size_t n = conf_total_portals(c), k = 0;
-	struct disc_result *r = calloc(n ? n : 1, sizeof(*r));
 	struct cmd_result *cr = calloc(n ? n : 1, sizeof(*cr));
 	char (*pa)[80] = calloc(n ? n : 1, sizeof(*pa));
 	char *(*argv)[8] = calloc(n ? n : 1, sizeof(*argv));
-	char **argvs[CONF_MAX_NODES * CONF_MAX_PORTALS];
-	size_t idx[CONF_MAX_NODES * CONF_MAX_PORTALS];
+	char ***argvs = calloc(n ? n : 1, sizeof(*argvs));
+	size_t *idx = calloc(n ? n : 1, sizeof(*idx));
 	uint64_t t0 = mono_ns();
 	unsigned int total_ms = c->iscsi_timeout_s * 1000u;
 	unsigned int budget_ms = total_ms;
 	int rc = 0;
 
-	if (!r || !cr || !pa || !argv) {
-		free(r);
-		free(cr);
-		free(pa);
-		free(argv);
-		return -ENOMEM;
+	if (!cr || !pa || !argv || !argvs || !idx) {
+		rc = -ENOMEM;
+		goto out;
 	}
-	for (unsigned int i = 0; i < c->n_nodes; i++)
-		for (unsigned int j = 0; j < c->nodes[i].n_portals; j++, k++) {
-			r[k].node = &c->nodes[i];
-			r[k].portal = &c->nodes[i].portals[j];
-			portal_arg(r[k].portal, pa[k], sizeof(pa[k]));
-			argv[k][0] = (char *)iscsiadm_path();
-			argv[k][1] = "-m";
-			argv[k][2] = "discovery";
-			argv[k][3] = "-t";
-			argv[k][4] = "sendtargets";
-			argv[k][5] = "-p";
-			argv[k][6] = pa[k];
-			argv[k][7] = NULL;
-		}
+	for (size_t k = 0; k < n; k++) {
+		portal_arg(r[k].portal, pa[k], sizeof(pa[k]));
+		argv[k][0] = (char *)iscsiadm_path();
+		argv[k][1] = "-m";
+		argv[k][2] = "discovery";
+		argv[k][3] = "-t";
+		argv[k][4] = "sendtargets";
+		argv[k][5] = "-p";
+		argv[k][6] = pa[k];
+		argv[k][7] = NULL;
+	}
 	for (int attempt = 0; attempt < DISCOVERY_ATTEMPTS && rc == 0;
 	     attempt++) {
 		size_t m = 0;
@@ -342,6 +346,7 @@ int iscsi_discover(const struct pw_conf *c, struct disc_result **out,
 		for (size_t j = 0; rc == 0 && j < m; j++) {
 			struct disc_result *d = &r[idx[j]];
 
+			d->status = cr[j].status;
 			if (cr[j].timed_out) {
 				d->timed_out = true;
 				snprintf(d->error, sizeof(d->error),
@@ -365,9 +370,31 @@ int iscsi_discover(const struct pw_conf *c, struct disc_result **out,
 			cmd_result_free(&cr[j]);
 		}
 	}
+out:
 	free(cr);
 	free(pa);
 	free(argv);
+	free(argvs);
+	free(idx);
+	return rc;
+}
+
+int iscsi_discover(const struct pw_conf *c, struct disc_result **out,
+		   size_t *n_out)
+{
+	size_t n = conf_total_portals(c), k = 0;
+	struct disc_result *r = calloc(n ? n : 1, sizeof(*r));
+	int rc;
+
+	if (!r)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < c->n_nodes; i++)
+		for (unsigned int j = 0; j < c->nodes[i].n_portals; j++, k++) {
+			r[k].node = &c->nodes[i];
+			r[k].portal = &c->nodes[i].portals[j];
+			r[k].status = -1;
+		}
+	rc = discover_portals(c, r, n);
 	if (rc) {
 		disc_results_free(r, n);
 		return rc;
@@ -375,6 +402,24 @@ int iscsi_discover(const struct pw_conf *c, struct disc_result **out,
 	*out = r;
 	*n_out = n;
 	return 0;
+}
+
+int iscsi_discover_portal(const struct pw_conf *c, const struct conf_node *node,
+			  const struct conf_portal *p, struct disc_result *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->status = -1;
+	out->node = node;
+	out->portal = p;
+	rc = discover_portals(c, out, 1);
+	if (rc) {
+		free(out->targets);
+		out->targets = NULL;
+		out->n = 0;
+	}
+	return rc;
 }
 
 void disc_results_free(struct disc_result *r, size_t n)
@@ -421,7 +466,15 @@ int iscsi_cmd_discover(const struct pw_conf *c, FILE *out)
 	return bad;
 }
 
-/* The settings a login applies; values only, never credentials. */
+/* ISCSI_ERR_NO_OBJS_FOUND: no node record matches. */
+#define ISCSIADM_NO_RECORDS 21
+
+/*
+ * The settings a login applies; values only, never credentials.  Returns
+ * 0, or the first failing iscsiadm status (-1: it timed out or could not
+ * run).  No record (21) stops at once: the other settings would meet
+ * the same.
+ */
 static int apply_settings(const struct pw_conf *c, const char *iqn,
 			  const char *pa)
 {
@@ -435,7 +488,7 @@ static int apply_settings(const struct pw_conf *c, const char *iqn,
 	int bad = 0;
 
 	/* One at a time: iscsiadm locks the node record. */
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 3 && bad != ISCSIADM_NO_RECORDS; i++) {
 		char v[16];
 		char *argv[] = { (char *)iscsiadm_path(), "-m", "node", "-T",
 				 (char *)iqn, "-p", (char *)pa, "-o", "update",
@@ -445,9 +498,12 @@ static int apply_settings(const struct pw_conf *c, const char *iqn,
 
 		snprintf(v, sizeof(v), "%u", vals[i]);
 		if (run_parallel((char *const *const *)argvs, 1,
-				 c->iscsi_timeout_s * 1000u, &cr) ||
-		    cr.status != 0)
-			bad = 1;
+				 c->iscsi_timeout_s * 1000u, &cr)) {
+			bad = bad ? bad : -1;
+			continue;
+		}
+		if (!bad && (cr.timed_out || cr.status != 0))
+			bad = cr.timed_out ? -1 : cr.status;
 		cmd_result_free(&cr);
 	}
 	return bad;
@@ -549,6 +605,162 @@ static void login_argv(char *argv[static LOGIN_ARGC], const char *iqn,
 			    (char *)iqn, "-p", pa, "--login", NULL };
 
 	memcpy(argv, a, sizeof(a));
+}
+
+static const struct {
+	const char *name, *text;
+} login_results[ISCSI_LOGIN_RESULTS] = {
+	[ISCSI_LOGIN_OK] = { "ok", "logged in" },
+	[ISCSI_LOGIN_NO_RECORD] = { "no_record", "no node record" },
+	[ISCSI_LOGIN_NO_RECORD_DISCOVERED] = {
+		"no_record_discovered",
+		"no node record even after SendTargets" },
+	[ISCSI_LOGIN_NOT_OFFERED] = { "not_offered",
+				      "target not offered by SendTargets" },
+	[ISCSI_LOGIN_DISCOVERY_FAILED] = { "discovery_failed",
+					   "SendTargets discovery failed" },
+	[ISCSI_LOGIN_AUTH_FAILED] = { "auth_failed",
+				      "CHAP authentication refused" },
+	[ISCSI_LOGIN_REFUSED] = { "refused", "login refused by the target" },
+	[ISCSI_LOGIN_UNREACHABLE] = { "unreachable", "no iSCSI connection" },
+	[ISCSI_LOGIN_TIMED_OUT] = { "timed_out", "iscsiadm timed out" },
+	[ISCSI_LOGIN_LOGOUT_FAILED] = { "logout_failed",
+					"stale session not logged out" },
+	[ISCSI_LOGIN_FAILED] = { "failed", "login failed" },
+	[ISCSI_LOGIN_NOT_RUN] = { "not_run", "iscsiadm did not run" },
+};
+
+const char *iscsi_login_result_name(enum iscsi_login_result r)
+{
+	return (unsigned int)r < ISCSI_LOGIN_RESULTS ? login_results[r].name
+						    : "unknown";
+}
+
+const char *iscsi_login_result_text(enum iscsi_login_result r)
+{
+	return (unsigned int)r < ISCSI_LOGIN_RESULTS ? login_results[r].text
+						    : "unknown";
+}
+
+/* A failed login's iscsiadm exit status as what it means. */
+static enum iscsi_login_result login_failure(int status)
+{
+	switch (status) {
+	case ISCSIADM_NO_RECORDS:
+		return ISCSI_LOGIN_NO_RECORD;
+	case 24:	/* ISCSI_ERR_LOGIN_AUTH_FAILED */
+		return ISCSI_LOGIN_AUTH_FAILED;
+	case 19:	/* ISCSI_ERR_FATAL_LOGIN: no such target, ACL */
+		return ISCSI_LOGIN_REFUSED;
+	case 4:		/* ISCSI_ERR_TRANS */
+	case 8:		/* ISCSI_ERR_TRANS_TIMEOUT */
+	case 11:	/* ISCSI_ERR_PDU_TIMEOUT */
+		return ISCSI_LOGIN_UNREACHABLE;
+	default:
+		return ISCSI_LOGIN_FAILED;
+	}
+}
+
+/* SendTargets on the portal alone: is the node's target among the
+ * answers?  Fills @r on failure. */
+static bool discover_target(const struct pw_conf *c,
+			    const struct conf_node *node,
+			    const struct conf_portal *p,
+			    struct iscsi_login_report *r)
+{
+	struct disc_result d;
+	bool offered = false;
+	int rc = iscsi_discover_portal(c, node, p, &d);
+
+	r->discovered = true;
+	if (rc) {
+		r->result = ISCSI_LOGIN_NOT_RUN;
+		snprintf(r->msg, sizeof(r->msg), "SendTargets could not run: "
+			 "%s", strerror(-rc));
+		return false;
+	}
+	for (size_t i = 0; d.ok && i < d.n; i++)
+		offered |= target_wanted(node, d.targets[i].iqn);
+	if (!d.ok) {
+		r->result = d.timed_out ? ISCSI_LOGIN_TIMED_OUT
+					: ISCSI_LOGIN_DISCOVERY_FAILED;
+		r->status = d.status;
+		snprintf(r->msg, sizeof(r->msg), "%s%s", d.timed_out ?
+			 "SendTargets: " : "", d.error);
+	} else if (!offered) {
+		r->result = ISCSI_LOGIN_NOT_OFFERED;
+		snprintf(r->msg, sizeof(r->msg), "the portal offers %zu "
+			 "target portal%s, none of the configured target", d.n,
+			 d.n == 1 ? "" : "s");
+	}
+	free(d.targets);
+	return d.ok && offered;
+}
+
+enum iscsi_login_result iscsi_portal_login(const struct pw_conf *c,
+					   const struct conf_node *node,
+					   const struct conf_portal *p,
+					   bool discover,
+					   struct iscsi_login_report *r)
+{
+	char pa[80], *argv[LOGIN_ARGC], line[128];
+	char **argvs[1] = { argv };
+	struct cmd_result cr;
+	int set;
+
+	memset(r, 0, sizeof(*r));
+	r->status = -1;
+	if (!node->target[0]) {
+		r->result = ISCSI_LOGIN_NOT_RUN;
+		snprintf(r->msg, sizeof(r->msg), "no target configured");
+		return r->result;
+	}
+	portal_arg(p, pa, sizeof(pa));
+	if (discover && !discover_target(c, node, p, r))
+		return r->result;
+	set = apply_settings(c, node->target, pa);
+	r->settings_applied = set == 0;
+	if (set == ISCSIADM_NO_RECORDS) {
+		/* After a SendTargets that offered the target, the records
+		 * it made are under other addresses than the configured
+		 * one (a host name, NAT): a login by hand would fail too. */
+		r->result = discover ? ISCSI_LOGIN_NO_RECORD_DISCOVERED
+				     : ISCSI_LOGIN_NO_RECORD;
+		r->status = set;
+		snprintf(r->msg, sizeof(r->msg), "iscsiadm exit %d%s", set,
+			 discover ? " (does the target give the portal "
+			 "another address?)" : "");
+		return r->result;
+	}
+	login_argv(argv, node->target, pa);
+	if (run_parallel((char *const *const *)argvs, 1,
+			 c->iscsi_timeout_s * 1000u, &cr)) {
+		r->result = ISCSI_LOGIN_NOT_RUN;
+		snprintf(r->msg, sizeof(r->msg), "cannot run iscsiadm");
+		return r->result;
+	}
+	if (cr.timed_out) {
+		r->result = ISCSI_LOGIN_TIMED_OUT;
+		snprintf(r->msg, sizeof(r->msg), "login timed out after %u s",
+			 c->iscsi_timeout_s);
+	} else if (cr.status == 0 || cr.status == ISCSIADM_SESS_EXISTS) {
+		r->result = ISCSI_LOGIN_OK;
+		r->new_session = cr.status == 0;
+		r->was_there = !r->new_session;
+		snprintf(r->msg, sizeof(r->msg), "%s%s", r->new_session ?
+			 "logged in" : "already logged in", r->settings_applied
+			 ? "" : "; session timeouts not applied");
+	} else {
+		r->result = login_failure(cr.status);
+		r->status = cr.status;
+		/* "Could not login to [...]" comes first, the reason
+		 * after it: "initiator reported error (24 - ...)". */
+		pick_line(cr.err, "reported error", line, sizeof(line));
+		snprintf(r->msg, sizeof(r->msg), "iscsiadm exit %d: %s",
+			 cr.status, line[0] ? line : "no message");
+	}
+	cmd_result_free(&cr);
+	return r->result;
 }
 
 int iscsi_login_one(const struct pw_conf *c, const char *iqn,

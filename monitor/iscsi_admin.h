@@ -43,6 +43,7 @@ struct disc_result {
 	const struct conf_node *node;
 	const struct conf_portal *portal;
 	bool ok, timed_out;
+	int status;		/* iscsiadm's exit status, -1 none */
 	char error[160];
 	size_t n;
 	struct disc_target *targets;
@@ -54,6 +55,10 @@ bool parse_sendtargets(const char *text, struct disc_result *r);
 /* SendTargets on every configured portal; @out has one per portal. */
 int iscsi_discover(const struct pw_conf *c, struct disc_result **out,
 		   size_t *n);
+/* SendTargets on @p of @node alone, bounded the same way; free
+ * out->targets after.  0, or -errno when it could not run at all. */
+int iscsi_discover_portal(const struct pw_conf *c, const struct conf_node *node,
+			  const struct conf_portal *p, struct disc_result *out);
 void disc_results_free(struct disc_result *r, size_t n);
 
 /* pathwarden discover: prints per node; 0 when every portal answered. */
@@ -62,12 +67,69 @@ int iscsi_cmd_discover(const struct pw_conf *c, FILE *out);
 int iscsi_cmd_login(const struct pw_conf *c, const char *root, FILE *out,
 		    bool wait_for_maps);
 
-/* Log in to one target/portal now (the daemon's re-login), bounded. */
 /* Log session @sid out (iscsiadm -m session -r SID -u), bounded by
  * iscsi-timeout.  0, or -1 with the reason in @msg. */
 int iscsi_logout_session(const struct pw_conf *c, int sid, char *msg,
 			 size_t len);
+/* Log in to one target/portal now (the daemon's re-login), bounded. */
 int iscsi_login_one(const struct pw_conf *c, const char *iqn,
 		    const struct conf_portal *p, char *msg, size_t len);
+
+/*
+ * How one login to a configured portal ended, iscsiadm's exit statuses
+ * (open-iscsi's include/iscsi_err.h) sorted into what an operator acts
+ * on, in the order of an attempt's steps: logout of a stale session,
+ * discovery, the node record, the login's own answers; then what got no
+ * answer or never ran.
+ */
+enum iscsi_login_result {
+	ISCSI_LOGIN_OK = 0,		/* logged in now, or there already */
+	ISCSI_LOGIN_LOGOUT_FAILED,	/* the FREE session stayed */
+	ISCSI_LOGIN_DISCOVERY_FAILED,	/* SendTargets failed outright */
+	ISCSI_LOGIN_NOT_OFFERED,	/* SendTargets lacks the target */
+	ISCSI_LOGIN_NO_RECORD,		/* no node record (21) */
+	ISCSI_LOGIN_NO_RECORD_DISCOVERED, /* none even after SendTargets */
+	ISCSI_LOGIN_AUTH_FAILED,	/* CHAP refused (24) */
+	ISCSI_LOGIN_REFUSED,		/* target refused it (19) */
+	ISCSI_LOGIN_UNREACHABLE,	/* transport error (4, 8, 11) */
+	ISCSI_LOGIN_TIMED_OUT,		/* no end within iscsi-timeout */
+	ISCSI_LOGIN_FAILED,		/* any other iscsiadm failure */
+	ISCSI_LOGIN_NOT_RUN,		/* iscsiadm could not be started */
+};
+#define ISCSI_LOGIN_RESULTS (ISCSI_LOGIN_NOT_RUN + 1)
+
+/* "ok", "no_record", ...: stable words for logs, metrics and status. */
+const char *iscsi_login_result_name(enum iscsi_login_result r);
+/* "no node record", ...: the same for a sentence. */
+const char *iscsi_login_result_text(enum iscsi_login_result r);
+
+/* What one attempt did and met; plain data, so a child process can hand
+ * it to the daemon through a pipe. */
+struct iscsi_login_report {
+	enum iscsi_login_result result;
+	int status;		/* iscsiadm's exit status for it, -1 none */
+	bool discovered;	/* SendTargets ran on the portal first */
+	bool settings_applied;	/* session timeouts in the node record */
+	bool new_session;	/* logged in now */
+	bool was_there;		/* the session was there (exit 15) */
+	char msg[320];		/* iscsiadm's words; never a credential */
+};
+
+/*
+ * The daemon's login to @node's configured target through @p, bounded
+ * by iscsi-timeout per iscsiadm call.  With @discover, SendTargets on @p
+ * first (iscsid.conf's discovery and node settings, CHAP included, go
+ * into the records iscsiadm makes), and the target must be among its
+ * answers.  Then the session timeouts are written to the node record,
+ * as `pathwarden login` does; a record that is not there ends the
+ * attempt as ISCSI_LOGIN_NO_RECORD before any login is tried.  Only
+ * node->target is ever logged in to; a node with no target configured
+ * is ISCSI_LOGIN_NOT_RUN.  Returns r->result.
+ */
+enum iscsi_login_result iscsi_portal_login(const struct pw_conf *c,
+					   const struct conf_node *node,
+					   const struct conf_portal *p,
+					   bool discover,
+					   struct iscsi_login_report *r);
 
 #endif
