@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdio.h>
+#include <string.h>
+
+#include "portal_login.h"
+
+#define S 1000000000ull
+
+void plogin_init(struct plogin *pl, uint64_t base_ns)
+{
+	memset(pl, 0, sizeof(*pl));
+	pl->status = -1;
+	plogin_set_base(pl, base_ns);
+	pl->pause_ns = pl->base_ns;
+}
+
+void plogin_set_base(struct plogin *pl, uint64_t base_ns)
+{
+	/* portal-check-ms 0 (probes off): the daemon's 1 s rounds. */
+	pl->base_ns = base_ns ? base_ns : 1 * S;
+	if (pl->base_ns > PLOGIN_MAX_PAUSE_NS)
+		pl->base_ns = PLOGIN_MAX_PAUSE_NS;
+	if (pl->pause_ns < pl->base_ns)
+		pl->pause_ns = pl->base_ns;
+}
+
+bool plogin_due(const struct plogin *pl, uint64_t now)
+{
+	return now >= pl->next_ns;
+}
+
+bool plogin_wants_discovery(const struct plogin *pl)
+{
+	return pl->discover;
+}
+
+enum iscsi_login_result plogin_failure(const struct plogin *pl, int *status,
+				       unsigned int *failed)
+{
+	if (status)
+		*status = pl->failure == ISCSI_LOGIN_OK ? -1 : pl->status;
+	if (failed)
+		*failed = pl->failed;
+	return pl->failure;
+}
+
+/* "; before: no node record (exit 21), 5 attempts", or "" with no
+ * failure to sum up. */
+static void said_before(const struct plogin *pl, char *buf, size_t len)
+{
+	char st[24] = "";
+
+	buf[0] = '\0';
+	if (pl->failure == ISCSI_LOGIN_OK)
+		return;
+	if (pl->status >= 0)
+		snprintf(st, sizeof(st), " (exit %d)", pl->status);
+	snprintf(buf, len, "; before: %s%s, %u attempt%s",
+		 iscsi_login_result_text(pl->failure), st, pl->repeats,
+		 pl->repeats == 1 ? "" : "s");
+}
+
+/* No failure to remember any more. */
+static void forget(struct plogin *pl)
+{
+	pl->failure = ISCSI_LOGIN_OK;
+	pl->status = -1;
+	pl->repeats = 0;
+	pl->failed = 0;
+	pl->discover = false;
+	pl->pause_ns = pl->base_ns;
+}
+
+/*
+ * Run SendTargets next time?  After no record, yes: that is the remedy,
+ * and it is tried at once.  After an attempt that ran it and still did
+ * not reach the node record (the settings could not be written), again:
+ * the record is still not known to be there.
+ */
+static bool discover_next(const struct plogin *pl,
+			  const struct iscsi_login_report *r)
+{
+	return r->result == ISCSI_LOGIN_NO_RECORD ||
+	       r->result == ISCSI_LOGIN_NO_RECORD_DISCOVERED ||
+	       (pl->discover && r->discovered && !r->settings_applied);
+}
+
+enum plogin_say plogin_done(struct plogin *pl,
+			    const struct iscsi_login_report *r, uint64_t now,
+			    char *line, size_t len)
+{
+	char before[128], next[96];
+	bool same, at_once;
+
+	line[0] = '\0';
+	if (r->result == ISCSI_LOGIN_OK && r->was_there && !pl->failed) {
+		/* Ours, made before and not in sysfs yet, or a manual
+		 * login's: nothing changed, nothing to say. */
+		pl->next_ns = now + PLOGIN_SETTLE_NS;
+		return PLOGIN_QUIET;
+	}
+	if (r->result == ISCSI_LOGIN_OK) {
+		char attempts[40] = "";
+
+		said_before(pl, before, sizeof(before));
+		if (pl->failed)
+			snprintf(attempts, sizeof(attempts), " after %u "
+				 "attempts", pl->failed + 1);
+		snprintf(line, len, "%s%s%s%s", r->msg[0] ? r->msg : "done",
+			 attempts, r->discovered ? " (SendTargets discovery "
+			 "first)" : "", before);
+		forget(pl);
+		pl->next_ns = now + PLOGIN_SETTLE_NS;
+		return PLOGIN_SAY_INFO;
+	}
+	same = r->result == pl->failure && r->status == pl->status;
+	said_before(pl, before, sizeof(before));
+	/* No record and discovery not tried yet: a new remedy, not a
+	 * retry; it does not count against the pause. */
+	at_once = r->result == ISCSI_LOGIN_NO_RECORD && !r->discovered;
+	pl->discover = discover_next(pl, r);
+	pl->failed++;
+	if (at_once) {
+		pl->next_ns = now;
+		snprintf(next, sizeof(next), "running SendTargets discovery "
+			 "on the portal");
+	} else {
+		pl->next_ns = now + pl->pause_ns;
+		snprintf(next, sizeof(next), "next attempt in %.1f s, backing "
+			 "off to every %llu s", (double)pl->pause_ns / S,
+			 (unsigned long long)(PLOGIN_MAX_PAUSE_NS / S));
+		pl->pause_ns *= 2;
+		if (pl->pause_ns > PLOGIN_MAX_PAUSE_NS)
+			pl->pause_ns = PLOGIN_MAX_PAUSE_NS;
+	}
+	if (same) {
+		pl->repeats++;
+		return PLOGIN_QUIET;
+	}
+	snprintf(line, len, "%s: %s; %s%s", iscsi_login_result_text(r->result),
+		 r->msg[0] ? r->msg : "no message", next, before);
+	pl->failure = r->result;
+	pl->status = r->status;
+	pl->repeats = 1;
+	return at_once ? PLOGIN_SAY_INFO : PLOGIN_SAY_WARN;
+}
+
+enum plogin_say plogin_not_needed(struct plogin *pl, char *line, size_t len)
+{
+	char before[128];
+
+	line[0] = '\0';
+	if (pl->failure == ISCSI_LOGIN_OK)
+		return PLOGIN_QUIET;
+	said_before(pl, before, sizeof(before));
+	snprintf(line, len, "a session is there, not logged in by us; "
+		 "stopped after %u attempt%s%s", pl->failed,
+		 pl->failed == 1 ? "" : "s", before);
+	forget(pl);
+	pl->next_ns = 0;
+	return PLOGIN_SAY_INFO;
+}
+
+void plogin_portal_down(struct plogin *pl)
+{
+	pl->pause_ns = pl->base_ns;
+	pl->next_ns = 0;
+}
