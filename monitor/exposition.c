@@ -70,6 +70,18 @@ static void path_labels(FILE *f, const struct pw_map *m,
 	fputs("\"", f);
 }
 
+/* "name{node="...",portal="..."": the caller adds more or closes it. */
+static void portal_labels(FILE *f, const char *name,
+			  const struct portal_stats *p)
+{
+	fputs(name, f);
+	fputs("{node=\"", f);
+	esc(f, p->node);
+	fputs("\",portal=\"", f);
+	esc(f, p->portal);
+	fputs("\"", f);
+}
+
 static void hist_out(FILE *f, const char *name, const char *map,
 		     const struct histogram *h)
 {
@@ -240,22 +252,37 @@ char *exposition_render(const struct expo_input *in, size_t *len)
 	for (size_t i = 0; i < in->n_portals; i++) {
 		if (in->portals[i].up < 0)
 			continue;
-		fputs("pathwarden_portal_up{node=\"", f);
-		esc(f, in->portals[i].node);
-		fputs("\",portal=\"", f);
-		esc(f, in->portals[i].portal);
-		fprintf(f, "\"} %d\n", in->portals[i].up);
+		portal_labels(f, "pathwarden_portal_up", &in->portals[i]);
+		fprintf(f, "} %d\n", in->portals[i].up);
 	}
 	head(f, "pathwarden_relogins_total", "counter",
 	     "Logins pathwarden started when a portal came back.");
 	for (size_t i = 0; i < in->n_portals; i++) {
-		fputs("pathwarden_relogins_total{node=\"", f);
-		esc(f, in->portals[i].node);
-		fputs("\",portal=\"", f);
-		esc(f, in->portals[i].portal);
-		fprintf(f, "\"} %llu\n",
+		portal_labels(f, "pathwarden_relogins_total", &in->portals[i]);
+		fprintf(f, "} %llu\n",
 			(unsigned long long)in->portals[i].relogins);
 	}
+	head(f, "pathwarden_portal_login_failed_attempts", "gauge",
+	     "Logins pathwarden started to the portal that failed since the "
+	     "last one that worked.");
+	for (size_t i = 0; i < in->n_portals; i++) {
+		portal_labels(f, "pathwarden_portal_login_failed_attempts",
+			      &in->portals[i]);
+		fprintf(f, "} %u\n", in->portals[i].login_failed);
+	}
+	head(f, "pathwarden_portal_login_failure", "gauge",
+	     "Why the latest logins to the portal failed (state set; all 0 "
+	     "when the last one worked).");
+	for (size_t i = 0; i < in->n_portals; i++)
+		for (int r = ISCSI_LOGIN_OK + 1; r < ISCSI_LOGIN_RESULTS; r++) {
+			portal_labels(f, "pathwarden_portal_login_failure",
+				      &in->portals[i]);
+			fprintf(f, ",reason=\"%s\"} %d\n",
+				iscsi_login_result_name(
+					(enum iscsi_login_result)r),
+				in->portals[i].login_failure ==
+				(enum iscsi_login_result)r);
+		}
 	if (fclose(f)) {
 		free(buf);
 		return NULL;

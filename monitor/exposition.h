@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "iscsi_admin.h"
 #include "topology.h"
 
 #define HIST_MAX_BUCKETS 16
@@ -41,6 +42,11 @@ struct portal_stats {
 	char portal[80];		/* host:port */
 	int up;				/* 1, 0, -1 not probed */
 	uint64_t relogins;
+	/* The daemon's logins to it (portal_login.h): the failure the
+	 * latest attempts met, until one succeeds; ISCSI_LOGIN_OK none. */
+	enum iscsi_login_result login_failure;
+	int login_status;		/* its iscsiadm exit status, -1 none */
+	unsigned int login_failed;	/* failed attempts since a success */
 };
 
 struct expo_input {

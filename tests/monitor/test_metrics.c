@@ -65,6 +65,11 @@ static int setup(void **state)
 	snprintf(ps[1].node, sizeof(ps[1].node), "hpms02");
 	snprintf(ps[1].portal, sizeof(ps[1].portal), "192.168.122.98:3260");
 	ps[1].up = -1;
+	/* hpms02 answers TCP and refuses our CHAP: a failure kept */
+	ps[0].login_status = -1;
+	ps[1].login_failure = ISCSI_LOGIN_AUTH_FAILED;
+	ps[1].login_status = 24;
+	ps[1].login_failed = 3;
 	return 0;
 }
 
@@ -122,6 +127,24 @@ static void test_exposition(void **state)
 	assert_null(strstr(text, "pathwarden_portal_up{node=\"hpms02\""));
 	assert_non_null(strstr(text, "pathwarden_portal_up{node=\"hpms01\","
 				     "portal=\"192.168.122.99:3260\"} 1\n"));
+	/* a login failure: its count and its reason, one per portal */
+	assert_non_null(strstr(text, "pathwarden_portal_login_failed_attempts"
+				     "{node=\"hpms02\",portal=\"192.168.122"
+				     ".98:3260\"} 3\n"));
+	assert_non_null(strstr(text, "pathwarden_portal_login_failed_attempts"
+				     "{node=\"hpms01\",portal=\"192.168.122"
+				     ".99:3260\"} 0\n"));
+	assert_non_null(strstr(text, "pathwarden_portal_login_failure{node="
+				     "\"hpms02\",portal=\"192.168.122.98:"
+				     "3260\",reason=\"auth_failed\"} 1\n"));
+	assert_non_null(strstr(text, "pathwarden_portal_login_failure{node="
+				     "\"hpms02\",portal=\"192.168.122.98:"
+				     "3260\",reason=\"no_record\"} 0\n"));
+	assert_non_null(strstr(text, "pathwarden_portal_login_failure{node="
+				     "\"hpms01\",portal=\"192.168.122.99:"
+				     "3260\",reason=\"auth_failed\"} 0\n"));
+	/* a state set of failures: "ok" is no member */
+	assert_null(strstr(text, "reason=\"ok\""));
 	assert_null(strstr(text, "SECRET"));
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
