@@ -34,6 +34,7 @@
 #include "iscsi_admin.h"
 #include "log.h"
 #include "loop.h"
+#include "portal_login.h"
 #include "portal_probe.h"
 #include "prober.h"
 #include "records.h"
@@ -82,9 +83,9 @@ struct login_job {
 	int fd;
 	/* names, not the probe: a reload may rebuild the portal set */
 	char node[CONF_NAME_MAX], host[CONF_HOST_MAX];
+	uint16_t port;
 	int stale_sid;			/* logged out first; 0 none */
-	uint64_t next_try_ns;		/* no new login before */
-	char buf[256];
+	struct iscsi_login_report rep;	/* the child's, as it arrives */
 	size_t len;
 };
 
@@ -115,6 +116,8 @@ struct daemon {
 	/* One login at a time per portal, all portals at once: a node
 	 * coming back has its sessions restored together. */
 	struct login_job login[CONF_MAX_NODES * CONF_MAX_PORTALS];
+	/* when each portal's next login may start, and what it met */
+	struct plogin plogin[CONF_MAX_NODES * CONF_MAX_PORTALS];
 	struct http_server *http;	/* NULL: metrics off */
 	char http_addr[CONF_HOST_MAX];	/* where it listens */
 	uint16_t http_port;
@@ -826,41 +829,91 @@ static const struct iscsi_sess *session_for(const struct sysfs_snapshot *s,
 }
 
 static void relogin_next(struct daemon *d);
-#define RELOGIN_RETRY_NS (2 * S)
-#define RELOGIN_SETTLE_NS (10 * S)
+
+/* The portal a login job was for, by name: a reload may have rebuilt the
+ * set since it started.  -1 when it is gone. */
+static int job_portal(const struct daemon *d, const struct login_job *j)
+{
+	for (unsigned int i = 0; i < d->portals.n; i++) {
+		const struct portal_probe *p = &d->portals.p[i];
+
+		if (!strcmp(p->node->name, j->node) &&
+		    !strcmp(p->portal->host, j->host) &&
+		    p->portal->port == j->port)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* What portal_login keeps about a portal's logins, for the metrics. */
+static void pstat_login(struct daemon *d, unsigned int i)
+{
+	struct portal_stats *ps = &d->pstats[i];
+
+	ps->login_failure = plogin_failure(&d->plogin[i], &ps->login_status,
+					   &ps->login_failed);
+}
+
+static void say_login(const char *node, const char *host, unsigned int port,
+		      enum plogin_say say, const char *line)
+{
+	if (say == PLOGIN_SAY_WARN)
+		log_warn("re-login %s %s:%u: %s", node, host, port, line);
+	else if (say == PLOGIN_SAY_INFO)
+		log_info("re-login %s %s:%u: %s", node, host, port, line);
+}
 
 static void on_login_done(void *arg, int fd, short revents)
 {
 	struct daemon *d = arg;
 	struct login_job *j = NULL;
+	char line[512];
 	ssize_t n;
-	int st;
+	int st, i;
 
 	(void)revents;
-	for (unsigned int i = 0;
-	     i < CONF_MAX_NODES * CONF_MAX_PORTALS && !j; i++)
-		if (d->login[i].pid > 0 && d->login[i].fd == fd)
-			j = &d->login[i];
+	for (unsigned int k = 0;
+	     k < CONF_MAX_NODES * CONF_MAX_PORTALS && !j; k++)
+		if (d->login[k].pid > 0 && d->login[k].fd == fd)
+			j = &d->login[k];
 	if (!j) {
 		loop_del_fd(&d->loop, fd);
 		close(fd);
 		return;
 	}
-	n = read(fd, j->buf + j->len, sizeof(j->buf) - 1 - j->len);
+	n = read(fd, (char *)&j->rep + j->len, sizeof(j->rep) - j->len);
 	if (n > 0) {
 		j->len += (size_t)n;
-		if (j->len < sizeof(j->buf) - 1)
+		if (j->len < sizeof(j->rep))
 			return;
 	}
-	j->buf[j->len] = '\0';
 	loop_del_fd(&d->loop, fd);
 	close(fd);
 	waitpid(j->pid, &st, 0);
-	log_info("re-login %s %s: %s", j->node, j->host, j->buf);
-	/* A session just logged in takes a moment to show in sysfs: do not
-	 * take its absence for a failed login. */
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		j->next_try_ns = d->loop.now() + RELOGIN_SETTLE_NS;
+	/* A report cut short is no report: the child died on the way. */
+	if (j->len != sizeof(j->rep) ||
+	    (unsigned int)j->rep.result >= ISCSI_LOGIN_RESULTS) {
+		memset(&j->rep, 0, sizeof(j->rep));
+		j->rep.result = ISCSI_LOGIN_NOT_RUN;
+		j->rep.status = -1;
+		snprintf(j->rep.msg, sizeof(j->rep.msg), "the login process "
+			 "ended without a word (%s %d)", WIFSIGNALED(st) ?
+			 "signal" : "exit", WIFSIGNALED(st) ? WTERMSIG(st) :
+			 WEXITSTATUS(st));
+	}
+	j->rep.msg[sizeof(j->rep.msg) - 1] = '\0';
+	i = job_portal(d, j);
+	if (i >= 0) {
+		enum plogin_say say = plogin_done(&d->plogin[i], &j->rep,
+						  d->loop.now(), line,
+						  sizeof(line));
+
+		say_login(j->node, j->host, j->port, say, line);
+		pstat_login(d, (unsigned int)i);
+	} else {
+		log_info("re-login %s %s:%u: %s (portal no longer configured)",
+			 j->node, j->host, j->port, j->rep.msg);
+	}
 	j->pid = 0;
 	j->fd = -1;
 	loop_timer_arm_before(&d->loop, d->t_refresh, d->loop.now() + 50 * MS);
@@ -881,13 +934,47 @@ static bool session_still_free(struct daemon *d, int sid)
 	return is_free;
 }
 
+/* The child's work: the stale session out, then iscsi_portal_login. */
+static void login_child(struct daemon *d, const struct portal_probe *p,
+			int stale_sid, bool discover,
+			struct iscsi_login_report *r)
+{
+	char lo[200] = "";
+
+	memset(r, 0, sizeof(*r));
+	r->status = -1;
+	/* iscsid may have brought the session back since it was seen
+	 * FREE: never log out a session that works again. */
+	if (stale_sid > 0 && !session_still_free(d, stale_sid)) {
+		r->result = ISCSI_LOGIN_OK;
+		snprintf(r->msg, sizeof(r->msg), "session %d recovered by "
+			 "iscsid; nothing to do", stale_sid);
+		return;
+	}
+	if (stale_sid > 0 &&
+	    iscsi_logout_session(d->c, stale_sid, lo, sizeof(lo))) {
+		r->result = ISCSI_LOGIN_LOGOUT_FAILED;
+		snprintf(r->msg, sizeof(r->msg), "%s", lo);
+		return;
+	}
+	iscsi_portal_login(d->c, p->node, p->portal, discover, r);
+	if (lo[0]) {
+		char m[sizeof(lo) + sizeof(r->msg)];
+
+		snprintf(m, sizeof(m), "%s; %s", lo, r->msg);
+		str_copy(r->msg, sizeof(r->msg), m);
+	}
+}
+
 /* iscsiadm takes a while: the child runs it and reports through a pipe,
  * so the loop keeps serving events.  One login per portal at a time; a
  * portal that needs another when one ends is taken then (relogin_next). */
 static void start_login(struct daemon *d, struct portal_probe *p,
 			int stale_sid)
 {
-	struct login_job *j = &d->login[p - d->portals.p];
+	unsigned int i = (unsigned int)(p - d->portals.p);
+	struct login_job *j = &d->login[i];
+	bool discover = plogin_wants_discovery(&d->plogin[i]);
 	int pfd[2];
 	pid_t pid;
 
@@ -902,38 +989,18 @@ static void start_login(struct daemon *d, struct portal_probe *p,
 		return;
 	}
 	if (pid == 0) {
-		char msg[200], out[420];
-		int rc;
+		struct iscsi_login_report r;
 
 		close(pfd[0]);
-		msg[0] = '\0';
-		/* iscsid may have brought the session back since it was
-		 * seen FREE: never log out a session that works again. */
-		if (stale_sid > 0 && !session_still_free(d, stale_sid)) {
-			snprintf(out, sizeof(out), "session %d recovered by "
-				 "iscsid; nothing to do", stale_sid);
-			if (write(pfd[1], out, strlen(out)) < 0)
-				_exit(1);
-			_exit(0);
-		}
-		if (stale_sid > 0 &&
-		    iscsi_logout_session(d->c, stale_sid, msg, sizeof(msg))) {
-			if (write(pfd[1], msg, strlen(msg)) < 0)
-				_exit(1);
-			_exit(0);
-		}
-		snprintf(out, sizeof(out), "%s%s", msg, msg[0] ? "; " : "");
-		rc = iscsi_login_one(d->c, p->node->target, p->portal, msg,
-				     sizeof(msg));
-		strncat(out, msg, sizeof(out) - strlen(out) - 1);
-		if (write(pfd[1], out, strlen(out)) < 0)
-			_exit(1);
-		_exit(rc < 0);
+		login_child(d, p, stale_sid, discover, &r);
+		/* One write well under PIPE_BUF: it arrives whole. */
+		_Static_assert(sizeof(r) <= 4096, "report fits PIPE_BUF");
+		_exit(write(pfd[1], &r, sizeof(r)) != (ssize_t)sizeof(r));
 	}
 	close(pfd[1]);
 	*j = (struct login_job){ .pid = pid, .fd = pfd[0],
 				 .stale_sid = stale_sid,
-				 .next_try_ns = j->next_try_ns };
+				 .port = p->portal->port };
 	str_copy(j->node, sizeof(j->node), p->node->name);
 	str_copy(j->host, sizeof(j->host), p->portal->host);
 	pstat(d, p)->relogins++;
@@ -967,12 +1034,9 @@ static bool needs_login(const struct sysfs_snapshot *s,
 	return false;
 }
 
-/* A login that failed is tried again at a portal round RELOGIN_RETRY_NS
- * later (a target that accepts TCP and refuses the login must not get a
- * login storm). */
-
-/* Start a login for every portal that answers and needs one.  Called when
- * a portal comes back, when a login ends and at every portal round. */
+/* Start a login for every portal that answers and needs one, when its
+ * portal_login state lets it (backoff).  Called when a portal comes
+ * back, when a login ends and at every portal round. */
 static void relogin_next(struct daemon *d)
 {
 	struct sysfs_snapshot s;
@@ -984,17 +1048,27 @@ static void relogin_next(struct daemon *d)
 		return;
 	for (unsigned int i = 0; i < d->portals.n; i++)
 		want |= d->portals.p[i].state == PORTAL_UP &&
-			d->login[i].pid <= 0 && d->login[i].next_try_ns <= now;
+			d->login[i].pid <= 0 && plogin_due(&d->plogin[i], now);
 	if (!want || sysfs_scan_sessions(d->o->root, &s))
 		return;
 	for (unsigned int i = 0; i < d->portals.n; i++) {
-		struct login_job *j = &d->login[i];
+		struct portal_probe *p = &d->portals.p[i];
+		char line[512];
 
-		if (j->pid > 0 || j->next_try_ns > now ||
-		    !needs_login(&s, &d->portals.p[i], &sid))
+		if (d->login[i].pid > 0 || !plogin_due(&d->plogin[i], now))
 			continue;
-		start_login(d, &d->portals.p[i], sid);
-		j->next_try_ns = now + RELOGIN_RETRY_NS;
+		if (needs_login(&s, p, &sid)) {
+			start_login(d, p, sid);
+			continue;
+		}
+		/* Someone else's session: a failure we kept is over. */
+		if (p->state == PORTAL_UP && session_for(&s, p)) {
+			say_login(p->node->name, p->portal->host,
+				  p->portal->port,
+				  plogin_not_needed(&d->plogin[i], line,
+						    sizeof(line)), line);
+			pstat_login(d, i);
+		}
 	}
 	sysfs_snapshot_free(&s);
 }
@@ -1009,6 +1083,7 @@ static void portal_changed(void *arg, struct portal_probe *p,
 	snprintf(det, sizeof(det), "%s %s:%u", p->node->name, p->portal->host,
 		 p->portal->port);
 	if (p->state == PORTAL_DOWN) {
+		plogin_portal_down(&d->plogin[p - d->portals.p]);
 		event(d, NULL, now, FW_EV_PORTAL_DOWN, det);
 		check_early(d, now);
 		return;
@@ -1151,7 +1226,16 @@ static void pstats_fill(struct daemon *d)
 			 "%s:%u", d->portals.p[i].portal->host,
 			 d->portals.p[i].portal->port);
 		d->pstats[i].up = -1;
+		d->pstats[i].login_status = -1;
 	}
+}
+
+/* Every portal's logins start afresh; the first pause after a failure is
+ * the probe interval. */
+static void plogin_fill(struct daemon *d, const struct pw_conf *c)
+{
+	for (unsigned int i = 0; i < CONF_MAX_NODES * CONF_MAX_PORTALS; i++)
+		plogin_init(&d->plogin[i], (uint64_t)c->portal_check_ms * MS);
 }
 
 /*
@@ -1163,9 +1247,13 @@ static void pstats_fill(struct daemon *d)
 static void portals_reload(struct daemon *d, const struct pw_conf *nc)
 {
 	struct portal_stats old[CONF_MAX_NODES * CONF_MAX_PORTALS];
+	struct plogin old_pl[CONF_MAX_NODES * CONF_MAX_PORTALS];
 	unsigned int n_old = d->portals.n;
 
 	d->portals.connect_ns = (uint64_t)nc->portal_connect_ms * MS;
+	for (unsigned int i = 0; i < CONF_MAX_NODES * CONF_MAX_PORTALS; i++)
+		plogin_set_base(&d->plogin[i],
+				(uint64_t)nc->portal_check_ms * MS);
 	if (nodes_same(d->c, nc)) {
 		for (unsigned int i = 0; i < d->portals.n; i++) {
 			struct portal_probe *p = &d->portals.p[i];
@@ -1178,16 +1266,22 @@ static void portals_reload(struct daemon *d, const struct pw_conf *nc)
 		return;
 	}
 	memcpy(old, d->pstats, sizeof(old));
+	memcpy(old_pl, d->plogin, sizeof(old_pl));
 	portal_set_stop(&d->portals);
 	memset(d->early_done, 0, sizeof(d->early_done));
 	if (portal_set_init(&d->portals, nc, &d->loop, portal_changed, d))
 		log_err("SIGHUP: no timer left for the portal probes");
 	pstats_fill(d);
+	plogin_fill(d, nc);
 	for (unsigned int i = 0; i < d->portals.n; i++)
 		for (unsigned int j = 0; j < n_old; j++)
 			if (!strcmp(old[j].node, d->pstats[i].node) &&
-			    !strcmp(old[j].portal, d->pstats[i].portal))
+			    !strcmp(old[j].portal, d->pstats[i].portal)) {
 				d->pstats[i].relogins = old[j].relogins;
+				/* what its logins met, and their pause */
+				d->plogin[i] = old_pl[j];
+				pstat_login(d, i);
+			}
 }
 
 static struct http_server *metrics_start(struct daemon *d, const char *addr,
@@ -1404,6 +1498,7 @@ int daemon_run(const struct daemon_opts *o)
 		goto out;
 	}
 	pstats_fill(d);
+	plogin_fill(d, d->c);
 	if (o->uevent_fifo) {
 		int fd = open(o->uevent_fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 

@@ -763,21 +763,6 @@ enum iscsi_login_result iscsi_portal_login(const struct pw_conf *c,
 	return r->result;
 }
 
-int iscsi_login_one(const struct pw_conf *c, const char *iqn,
-		    const struct conf_portal *p, char *msg, size_t len)
-{
-	char pa[80], *argv[LOGIN_ARGC];
-	int rc;
-
-	portal_arg(p, pa, sizeof(pa));
-	login_argv(argv, iqn, pa);
-	if (apply_settings(c, iqn, pa))
-		log_warn("%s %s: could not apply session timeouts (no node "
-			 "record? run discovery)", iqn, pa);
-	rc = iscsiadm_once(c, argv, "login", ISCSIADM_SESS_EXISTS, msg, len);
-	return login_outcome(rc, msg, len);
-}
-
 struct login_job {
 	const char *node;
 	const char *iqn;

@@ -71,9 +71,6 @@ int iscsi_cmd_login(const struct pw_conf *c, const char *root, FILE *out,
  * iscsi-timeout.  0, or -1 with the reason in @msg. */
 int iscsi_logout_session(const struct pw_conf *c, int sid, char *msg,
 			 size_t len);
-/* Log in to one target/portal now (the daemon's re-login), bounded. */
-int iscsi_login_one(const struct pw_conf *c, const char *iqn,
-		    const struct conf_portal *p, char *msg, size_t len);
 
 /*
  * How one login to a configured portal ended, iscsiadm's exit statuses
