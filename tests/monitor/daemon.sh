@@ -265,10 +265,128 @@ lpid=$!
 check "portal back: logged in" \
 	"wait_for $DL 'grep -q -- \"-T iqn.2016-02.local.virtual:back.vg1 -p 127.0.0.1:$pport --login\" $tmp/iscsi/calls 2>/dev/null'"
 check "portal back: the login's outcome is logged" \
-	"wait_for $DL 'grep -q \"re-login back 127.0.0.1: logged in\" $tmp/log'"
+	"wait_for $DL 'grep -q \"re-login back 127.0.0.1:$pport: logged in\" $tmp/log'"
 stop
 kill $lpid 2>/dev/null; wait $lpid 2>/dev/null
 check "portal back: one login only" "[ \$(grep -c -- '--login' $tmp/iscsi/calls) -eq 1 ]"
+
+# A node that was down when the host started: no session and no node
+# record for its portals (their discovery failed then).  When they
+# answer, SendTargets runs on each of them, once, the session timeouts go
+# into the new records and the login is to the configured target only,
+# though the portals offer another.  A portal that answers TCP and
+# refuses the login is tried again with pauses doubling from the probe
+# interval; its failure is logged once and exported with a count.
+tgt=iqn.2016-02.local.virtual:back.vg1
+p1=$(free_port); p2=$(free_port); p3=$(free_port)
+rm -rf "$tmp/iscsi"; mkdir -p "$tmp/iscsi"
+printf '%s\n' "$tgt" iqn.2016-02.local.virtual:other.vg1 > "$tmp/iscsi/targets"
+printf '127.0.0.1:%s\n' "$p1" "$p2" > "$tmp/iscsi/norecord"
+echo "127.0.0.1:$p3" > "$tmp/iscsi/refuse"
+cat > "$tmp/c.conf" <<CONF
+node back 127.0.0.1:$p1 127.0.0.1:$p2 target $tgt
+node grumpy 127.0.0.1:$p3 target iqn.2016-02.local.virtual:grumpy.vg1
+replacement-timeout 7
+noop-interval 3
+noop-timeout 4
+metrics 127.0.0.1:$port
+records $tmp/rec.jsonl
+portal-check-ms 200
+portal-connect-ms 100
+CONF
+PATHWARDEN_ISCSIADM="$src/fake-iscsiadm.sh" FAKE_ISCSI_DIR="$tmp/iscsi" \
+"$pw" -d -v -c "$tmp/c.conf" --root "$tmp/empty" --capture "$tmp/cap" \
+	run --no-udev > "$tmp/log" 2>&1 &
+pid=$!
+wait_for $DL "[ \$(grep -c 'portal_down ' $tmp/log) -eq 3 ]"
+check "node back: no iscsiadm call while its portals are down" \
+	"[ ! -s $tmp/iscsi/calls ]"
+# Accepts (and closes) the probes' connections: a full accept queue
+# would drop their SYNs and call the portals down.
+python3 -c "
+import select, socket, time
+ls = []
+for p in ($p1, $p2, $p3):
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(('127.0.0.1', p)); s.listen(8); ls.append(s)
+end = time.monotonic() + 120
+while time.monotonic() < end:
+    for s in select.select(ls, [], [], 1)[0]:
+        s.accept()[0].close()" &
+lpid=$!
+check "node back: both portals logged in" \
+	"wait_for $DL '[ \$(grep -c \"re-login back .*: logged in\" $tmp/log) -eq 2 ]'"
+# What the daemon did up to here: a session later missing from this
+# host's (empty) sysfs is tried again after 10 s.
+cp "$tmp/iscsi/calls" "$tmp/calls.back"
+# One letter per iscsiadm call on a portal: Update of a setting,
+# Discovery, Login.
+ops() {
+	grep -- "-p $1\( \|\$\)" "$tmp/calls.back" | awk '
+		/-m discovery/ { printf "D"; next }
+		/--login/ { printf "L"; next }
+		/-o update/ { printf "U"; next }
+		{ printf "?" }'
+}
+for pp in $p1 $p2; do
+	check "node back: 127.0.0.1:$pp: no record, SendTargets once, settings, login ($(ops 127.0.0.1:$pp))" \
+		"[ \"\$(ops 127.0.0.1:$pp)\" = UDUUUL ]"
+	check "node back: 127.0.0.1:$pp: SendTargets on that portal" \
+		"grep -qx -- '-m discovery -t sendtargets -p 127.0.0.1:$pp' $tmp/calls.back"
+	# the calls from the portal's SendTargets on
+	sed -n "/^-m discovery -t sendtargets -p 127.0.0.1:$pp\$/,\$p" \
+		"$tmp/calls.back" > "$tmp/calls.after"
+	check "node back: 127.0.0.1:$pp: the configured timeouts written to the new record" \
+		"grep -qx -- '-m node -T $tgt -p 127.0.0.1:$pp -o update -n node.session.timeo.replacement_timeout -v 7' $tmp/calls.after &&
+		 grep -qx -- '-m node -T $tgt -p 127.0.0.1:$pp -o update -n node.conn\[0\].timeo.noop_out_interval -v 3' $tmp/calls.after &&
+		 grep -qx -- '-m node -T $tgt -p 127.0.0.1:$pp -o update -n node.conn\[0\].timeo.noop_out_timeout -v 4' $tmp/calls.after"
+	check "node back: 127.0.0.1:$pp: logged in to the configured target" \
+		"grep -qx -- '-m node -T $tgt -p 127.0.0.1:$pp --login' $tmp/calls.back &&
+		 grep -qx '$tgt 127.0.0.1:$pp' $tmp/iscsi/sessions"
+	check "node back: 127.0.0.1:$pp: one line for the missing record, one for the login" \
+		"[ \$(grep -c 're-login back 127.0.0.1:$pp: no node record: iscsiadm exit 21; running SendTargets discovery on the portal' $tmp/log) -eq 1 ] &&
+		 grep -q 're-login back 127.0.0.1:$pp: logged in after 2 attempts (SendTargets discovery first); before: no node record (exit 21), 1 attempt' $tmp/log"
+done
+check "node back: no login to a target not configured" \
+	"! grep -- '--login' $tmp/iscsi/calls | grep -v -e '-T $tgt ' -e '-T iqn.2016-02.local.virtual:grumpy.vg1 '"
+check "node back: SendTargets never on the portal that has records" \
+	"! grep -q -- '-m discovery .*-p 127.0.0.1:$p3' $tmp/iscsi/calls"
+# The refusing portal: wait for its 6th attempt, then read the spacing.
+logins3() { grep -c -- "-p 127.0.0.1:$p3 --login" "$tmp/iscsi/calls"; }
+check "refused login: tried again" "wait_for $DL '[ \$(logins3) -ge 6 ]'"
+# The pause after each refused attempt: from its login call to the next
+# attempt's first call (a setting written).  0.2, 0.4, 0.8, 1.6, 3.2 s,
+# each plus the login call's own time and up to a probe round (0.2 s).
+# Without the backoff they are all alike: a round, or a fixed 2 s.
+gaps=$(grep -- "-p 127.0.0.1:$p3 " "$tmp/iscsi/times" | awk '
+	/--login/ { l = $1; next }
+	l { printf "%.2f ", $1 - l; l = 0 }' | cut -d' ' -f1-5)
+echo "# pauses after the refused logins (s): $gaps"
+check "refused login: the pauses grow (5th >= 3 s and >= 3x the 1st)" \
+	"echo $gaps | awk '{ exit !(NF == 5 && \$5 >= 3 && \$5 >= 3 * \$1) }'"
+first=$(grep -- "-p 127.0.0.1:$p3 --login" "$tmp/iscsi/times" | head -1 | cut -d' ' -f1)
+in6=$(grep -- "-p 127.0.0.1:$p3 --login" "$tmp/iscsi/times" |
+	awk -v t=$first '$1 < t + 6 { n++ } END { print n }')
+check "refused login: $in6 attempts in its first 6 s (30 at every probe round)" \
+	"[ $in6 -ge 3 ] && [ $in6 -le 7 ]"
+check "refused login: said once, with the reason" \
+	"[ \$(grep -c 're-login grumpy 127.0.0.1:$p3: ' $tmp/log) -eq 1 ] &&
+	 grep -q 're-login grumpy 127.0.0.1:$p3: CHAP authentication refused: iscsiadm exit 24: iscsiadm: initiator reported error (24 - iSCSI login failed due to authorization failure); next attempt in 0.2 s' $tmp/log"
+# The value of one series (name and labels, exactly) in the last scrape.
+mval() { grep -F "$1 " "$tmp/m" | awk '{ print $NF }'; }
+metrics > "$tmp/m"
+check "refused login: the count in the metrics" \
+	"[ \"\$(mval 'pathwarden_portal_login_failed_attempts{node=\"grumpy\",portal=\"127.0.0.1:$p3\"}')\" -ge 6 ]"
+check "refused login: the reason in the metrics" \
+	"[ \"\$(mval 'pathwarden_portal_login_failure{node=\"grumpy\",portal=\"127.0.0.1:$p3\",reason=\"auth_failed\"}')\" = 1 ]"
+check "node back: no failure left in the metrics" \
+	"[ \"\$(mval 'pathwarden_portal_login_failed_attempts{node=\"back\",portal=\"127.0.0.1:$p1\"}')\" = 0 ] &&
+	 ! grep -q '^pathwarden_portal_login_failure{node=\"back\",.*} 1\$' $tmp/m"
+check "login metrics pass promtool" "promtool check metrics < $tmp/m > $tmp/promtool.out 2>&1"
+check "re-login: five lines in all, not one per attempt" \
+	"[ \$(grep -c 're-login ' $tmp/log) -eq 5 ]"
+stop
+kill $lpid 2>/dev/null; wait $lpid 2>/dev/null
 
 # No multipathd at all: runs, says so, exits cleanly.
 start good

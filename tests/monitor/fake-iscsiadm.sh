@@ -1,13 +1,20 @@
 #!/bin/sh
 # A stand-in for iscsiadm in the tests (PATHWARDEN_ISCSIADM points here).
-# State lives in $FAKE_ISCSI_DIR: "calls" logs every invocation, a portal
-# address listed in "hang" never answers, one in "fail" is unreachable,
-# one in "failonce" closes the first connection and then answers,
-# "sessions" holds the target/portal pairs logged in; a number of seconds
-# in "login-delay" makes each login take that long, its start and end
-# logged in "logins" (to see whether logins run side by side).
+# State lives in $FAKE_ISCSI_DIR: "calls" logs every invocation ("times"
+# too, each after its wall-clock time), a portal address listed
+# in "hang" never answers, one in "fail" is unreachable, one in
+# "failonce" closes the first connection and then answers, "sessions"
+# holds the target/portal pairs logged in; a number of seconds in
+# "login-delay" makes each login take that long, its start and end logged
+# in "logins" (to see whether logins run side by side).
+# Per portal as given to -p (ADDR:PORT): one in "norecord" has no node
+# records ("No records found", exit 21) until a SendTargets discovery on
+# it; one in "refuse" answers every login with a CHAP failure (exit 24).
+# With a "targets" file, discovery offers each IQN in it at the portal
+# asked.
 d=${FAKE_ISCSI_DIR:?}
 echo "$*" >> "$d/calls"
+echo "$(date +%s.%N) $*" >> "$d/times"
 mode=; tgt=; portal=; op=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -33,8 +40,19 @@ if grep -qx "$addr" "$d/fail" 2>/dev/null; then
 	echo "iscsiadm: cannot make connection to $addr: No route to host" >&2
 	exit 4
 fi
+# Discoveries run side by side: each only appends to "discovered".
+if [ "$mode" = node ] && grep -qxF "$portal" "$d/norecord" 2>/dev/null &&
+   ! grep -qxF "$portal" "$d/discovered" 2>/dev/null; then
+	echo "iscsiadm: No records found" >&2
+	exit 21
+fi
 case $mode/$op in
 discovery/*)
+	echo "$portal" >> "$d/discovered"
+	if [ -f "$d/targets" ]; then
+		while read -r iqn; do echo "$portal,1 $iqn"; done < "$d/targets"
+		exit 0
+	fi
 	case $addr in
 	192.168.122.99|192.168.152.99) n=hpms01; a=192.168.122.99; b=192.168.152.99 ;;
 	*) n=hpms02; a=192.168.122.98; b=192.168.152.98 ;;
@@ -44,6 +62,12 @@ discovery/*)
 	;;
 node/update) ;;
 node/login)
+	if grep -qxF "$portal" "$d/refuse" 2>/dev/null; then
+		echo "iscsiadm: Could not login to [iface: default, target: $tgt, portal: $portal]." >&2
+		echo "iscsiadm: initiator reported error (24 - iSCSI login failed due to authorization failure)" >&2
+		echo "iscsiadm: Could not log into all portals" >&2
+		exit 24
+	fi
 	if grep -qx "$tgt $portal" "$d/sessions" 2>/dev/null; then
 		echo "iscsiadm: default: 1 session requested, but 1 already present." >&2
 		exit 15
