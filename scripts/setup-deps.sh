@@ -30,33 +30,33 @@ if [ -f "$dst/VERSION" ] && [ "$(cat "$dst/VERSION")" = "$mpt_ver" ] &&
 	exit 0
 fi
 
-# apt-get source needs a deb-src entry for the running suite.
+# apt-get source needs a deb-src entry for the running suite.  The host's
+# apt configuration is never touched: where it has none, a private one
+# under the build directory (its own source list and package lists, the
+# host's keyring) serves this one download.
+apt_opts=""
 if ! apt-get source --print-uris multipath-tools="$mpt_ver" >/dev/null 2>&1; then
-	if [ "$(id -u)" -ne 0 ]; then
-		echo "setup: no deb-src entry for multipath-tools $mpt_ver;" \
-		     "add one for your suite, or run make as root" >&2
-		exit 1
-	fi
 	. /etc/os-release
-	cat > /etc/apt/sources.list.d/pathwarden-src.sources <<SRC
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: $VERSION_CODENAME $VERSION_CODENAME-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb-src
-URIs: http://deb.debian.org/debian-security
-Suites: $VERSION_CODENAME-security
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+	private="$(cd "$build" && pwd)/apt-src"
+	mkdir -p "$private/lists/partial"
+	cat > "$private/sources.list" <<SRC
+deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $VERSION_CODENAME main
+deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $VERSION_CODENAME-updates main
+deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security $VERSION_CODENAME-security main
 SRC
-	apt-get update -qq >/dev/null
+	apt_opts="-o Dir::Etc::SourceList=$private/sources.list -o Dir::Etc::SourceParts=/nonexistent -o Dir::State::Lists=$private/lists"
+	# shellcheck disable=SC2086
+	apt-get $apt_opts update -qq >/dev/null 2>&1 || {
+		echo "setup: cannot read the package mirror's source index" \
+		     "for $VERSION_CODENAME" >&2
+		exit 1
+	}
 fi
 
 rm -rf "$dst"
 mkdir -p "$dst/dl"
-(cd "$dst/dl" && apt-get source -qq --download-only \
+# shellcheck disable=SC2086
+(cd "$dst/dl" && apt-get $apt_opts source -qq --download-only \
 	multipath-tools="$mpt_ver" >/dev/null 2>&1) || {
 	echo "setup: cannot download the source of multipath-tools $mpt_ver;" \
 	     "the plugins must be built against the installed version's headers" >&2
