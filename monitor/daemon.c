@@ -959,7 +959,7 @@ static void login_child(struct daemon *d, const struct portal_probe *p,
 	}
 	iscsi_portal_login(d->c, p->node, p->portal, discover, r);
 	if (lo[0]) {
-		char m[sizeof(lo) + sizeof(r->msg)];
+		char m[sizeof(lo) + 2 + sizeof(r->msg)];
 
 		snprintf(m, sizeof(m), "%s; %s", lo, r->msg);
 		str_copy(r->msg, sizeof(r->msg), m);
