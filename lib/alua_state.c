@@ -64,8 +64,9 @@ bool alua_state_valid(unsigned int value)
 bool alua_state_usable(enum alua_state state)
 {
 	/*
-	 * Transitioning passes I/O in Linux since commit 6056a92ceb2a; the
-	 * checker still reports it as pending rather than up.
+	 * Transitioning passes I/O in Linux since commit 6056a92ceb2a, but
+	 * the target answers it NOT READY until the transition ends: not
+	 * a state to send I/O to while another group can take it.
 	 */
 	return state == ALUA_ACTIVE_OPTIMIZED ||
 	       state == ALUA_ACTIVE_NONOPTIMIZED ||

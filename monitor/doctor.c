@@ -148,6 +148,51 @@ static void check_config(const struct pw_view *v, const struct pw_map *m,
 		    "that rarely", poll);
 }
 
+/*
+ * ALUA groups that cannot take I/O now, once per group: offline and
+ * unavailable ones, and one in transition (I/O moves to another group
+ * while it lasts; a target holding it past its implicit transition time
+ * is stuck).  The state is the path's own RTPG or, when that was refused,
+ * what another path reported of its group.
+ */
+static void check_groups(const struct pw_map *m, struct findings *fs)
+{
+	uint16_t seen[RTPG_MAX_GROUPS];
+	unsigned int n_seen = 0;
+
+	for (size_t i = 0; i < m->mp->n_paths; i++) {
+		const struct pw_path *p = &m->paths[i];
+		enum alua_state st;
+		bool pref, dup = false;
+
+		if (!p->rtpg_done || !tpg_answer_state(&p->rtpg, &st, &pref))
+			continue;
+		for (unsigned int k = 0; k < n_seen; k++)
+			dup |= seen[k] == p->rtpg.own.group_id;
+		if (dup || n_seen == RTPG_MAX_GROUPS)
+			continue;
+		seen[n_seen++] = p->rtpg.own.group_id;
+		if (st == ALUA_OFFLINE || st == ALUA_UNAVAILABLE)
+			add(fs, SEV_WARN, "group-unusable", m->mp->name,
+			    "bring the storage node's target port group back "
+			    "(its cluster resource, or the target's ALUA state)",
+			    "ALUA group %u%s%s is %s: its paths carry no I/O",
+			    p->rtpg.own.group_id, p->node ? " of " : "",
+			    p->node ? p->node->name : "",
+			    alua_state_name(st));
+		else if (st == ALUA_TRANSITIONING)
+			add(fs, SEV_WARN, "group-transitioning", m->mp->name,
+			    "if it lasts, the target is stuck in the transition: "
+			    "check the storage node's cluster resource",
+			    "ALUA group %u%s%s is transitioning (implicit "
+			    "transition time %u s): I/O uses another group "
+			    "meanwhile", p->rtpg.own.group_id,
+			    p->node ? " of " : "",
+			    p->node ? p->node->name : "",
+			    p->rtpg.implicit_transition_s);
+	}
+}
+
 static void check_map(const struct pw_view *v, const struct pw_map *m,
 		      const struct pw_conf *conf, const char *root,
 		      struct findings *fs)
@@ -174,6 +219,7 @@ static void check_map(const struct pw_view *v, const struct pw_map *m,
 		    "'pathwarden discover'",
 		    "%zu paths, but %u nodes x portals are configured (%u)",
 		    mp->n_paths, conf->n_nodes, want);
+	check_groups(m, fs);
 	if (m->ao_group && m->active_group && m->ao_group != m->active_group)
 		add(fs, SEV_WARN, "misrouted", mp->name,
 		    "run 'pathwarden run' (switches at once), or "

@@ -16,7 +16,7 @@ static void alua_text(const struct pw_path *p, char *grp, size_t gl,
 	snprintf(grp, gl, "-");
 	*state = "-";
 	*pref = "-";
-	if (p->rtpg_done && p->rtpg.result == TPG_OK)
+	if (p->rtpg_done && (p->rtpg.result == TPG_OK || p->rtpg.group_known))
 		snprintf(grp, gl, "%u", p->rtpg.own.group_id);
 	if (path_alua_state(p, &st, &preferred)) {
 		*state = alua_state_abbrev(st) ? alua_state_abbrev(st) : "?";
@@ -106,10 +106,14 @@ static json_object *path_json(const struct pw_path *p)
 	if (p->rtpg_done) {
 		json_object_object_add(o, "rtpg",
 				       jstr(tpg_result_name(p->rtpg.result)));
-		if (p->rtpg.result == TPG_OK)
+		if (p->rtpg.result == TPG_OK || p->rtpg.group_known)
 			json_object_object_add(
 				o, "alua_group",
 				json_object_new_int(p->rtpg.own.group_id));
+		/* its own RTPG failed: the state is another path's word */
+		if (p->rtpg.from_peer)
+			json_object_object_add(o, "alua_state_from",
+					       jstr("peer"));
 	}
 	if (path_alua_state(p, &st, &pref)) {
 		json_object_object_add(o, "alua_state",

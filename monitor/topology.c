@@ -93,6 +93,18 @@ static enum tpg_result dev_query(struct rtpg_source *src, const char *dev,
 	int fd;
 
 	/*
+	 * The group id from what the kernel read at scan time, as the prio
+	 * reads it: one command per path, and a group known even for a
+	 * port that refuses INQUIRY (LIO while offline), which its peers'
+	 * reports then judge.
+	 */
+	if (!strchr(dev, '/') && dev[0] != '.') {
+		snprintf(path, sizeof(path), "/sys/block/%s/device", dev);
+		if (tpg_identity_from_sysfs(path, &id) != TPG_OK)
+			id = (struct tpg_identity){ 0 };
+	}
+
+	/*
 	 * Through the disk's sg node when it has one: its asynchronous
 	 * interface lets us stop waiting at the timeout, where SG_IO on the
 	 * disk waits out the kernel's error handling of a hung target.
@@ -163,11 +175,11 @@ void rtpg_source_replay(struct rtpg_source *s, const char *dir)
 bool path_alua_state(const struct pw_path *p, enum alua_state *st,
 		     bool *preferred)
 {
-	if (p->rtpg_done && p->rtpg.result == TPG_OK) {
-		*st = p->rtpg.own.state;
-		*preferred = p->rtpg.own.preferred;
+	if (p->rtpg_done && tpg_answer_state(&p->rtpg, st, preferred))
 		return true;
-	}
+	if (p->rtpg_done && p->rtpg.result != TPG_OK &&
+	    p->rtpg.result != TPG_NOT_ALUA)
+		return false;	/* the kernel's word is older than the failure */
 	if (p->sd && alua_state_parse(p->sd->access_state, st)) {
 		*preferred = p->sd->preferred == 1;
 		return true;
@@ -193,9 +205,24 @@ static enum path_word judge_path(const struct pw_map *m, struct pw_path *p)
 	if (!mp_path_up(p->mp) || !strcmp(p->sd->state, "offline") ||
 	    (p->sess && strcmp(p->sess->state, "LOGGED_IN")))
 		return PW_PATH_DOWN;
+	/* The core's verdict, as the checker makes it: one judge. */
+	if (p->rtpg_done) {
+		switch (tpg_verdict(&p->rtpg)) {
+		case PV_DOWN:
+		case PV_TIMEOUT:
+			return PW_PATH_DOWN;
+		case PV_GHOST:
+			return PW_PATH_STANDBY;
+		case PV_UP:
+		case PV_PENDING:
+		case PV_UNSUPPORTED:
+			break;
+		}
+	}
 	if (have && (st == ALUA_UNAVAILABLE || st == ALUA_OFFLINE))
 		return PW_PATH_DOWN;
-	if ((have && st == ALUA_STANDBY) || !strcmp(p->mp->chk_st, "ghost"))
+	if ((have && (st == ALUA_STANDBY || st == ALUA_TRANSITIONING)) ||
+	    !strcmp(p->mp->chk_st, "ghost"))
 		return PW_PATH_STANDBY;
 	/* Carrying I/O while another group is optimized says more than a
 	 * stale prio, which is its cause. */
@@ -330,6 +357,8 @@ struct rtpg_batch {
 	struct rtpg_source *src;
 	unsigned int timeout_ms;
 	struct pw_path **paths;
+	struct rtpg_report *reps;	/* one per path, same order */
+	size_t *map_of;			/* the path's map, same order */
 	size_t n;
 	size_t next;		/* the next path to take; atomic */
 };
@@ -343,10 +372,32 @@ static void *rtpg_worker(void *arg)
 		struct pw_path *p = b->paths[i];
 
 		b->src->query(b->src, p->mp->dev, b->timeout_ms, &p->rtpg,
-			      NULL);
+			      &b->reps[i]);
 		p->rtpg_done = true;
 	}
 	return NULL;
+}
+
+/*
+ * A path whose own RTPG failed is judged by what another path of the same
+ * map (one LU) reported of its group in the same batch: both storage
+ * nodes report both groups, so the truth is one path away.
+ */
+static void rtpg_batch_peers(struct rtpg_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct pw_path *p = b->paths[i];
+
+		for (size_t j = 0; j < b->n && tpg_answer_wants_peer(&p->rtpg);
+		     j++) {
+			const struct pw_path *q = b->paths[j];
+
+			if (j != i && b->map_of[j] == b->map_of[i] &&
+			    q->rtpg.result == TPG_OK &&
+			    tpg_answer_from_peer(&p->rtpg, &b->reps[j], 0))
+				break;
+		}
+	}
 }
 
 static void rtpg_batch_run(struct rtpg_batch *b)
@@ -379,15 +430,27 @@ static bool view_query(struct pw_view *v, const struct view_opts *o)
 	for (size_t i = 0; i < v->n_maps; i++)
 		n += v->maps[i].mp->n_paths;
 	b.paths = calloc(n ? n : 1, sizeof(*b.paths));
-	if (!b.paths)
+	b.reps = calloc(n ? n : 1, sizeof(*b.reps));
+	b.map_of = calloc(n ? n : 1, sizeof(*b.map_of));
+	if (!b.paths || !b.reps || !b.map_of) {
+		free(b.paths);
+		free(b.reps);
+		free(b.map_of);
 		return false;
+	}
 	for (size_t i = 0; i < v->n_maps; i++)
 		for (size_t j = 0; j < v->maps[i].mp->n_paths; j++)
-			if (wants_rtpg(&v->maps[i].paths[j]))
+			if (wants_rtpg(&v->maps[i].paths[j])) {
+				b.map_of[b.n] = i;
 				b.paths[b.n++] = &v->maps[i].paths[j];
-	if (b.n)
+			}
+	if (b.n) {
 		rtpg_batch_run(&b);
+		rtpg_batch_peers(&b);
+	}
 	free(b.paths);
+	free(b.reps);
+	free(b.map_of);
 	return true;
 }
 
@@ -477,7 +540,8 @@ bool view_build(struct pw_view *v, const struct view_opts *o)
 		if (map_weights(v, m->mp, &w))
 			for (size_t j = 0; j < m->mp->n_paths; j++)
 				if (m->paths[j].rtpg_done &&
-				    m->paths[j].rtpg.result == TPG_OK)
+				    (m->paths[j].rtpg.result == TPG_OK ||
+				     m->paths[j].rtpg.from_peer))
 					m->paths[j].expected_pri = tpg_prio(
 						&m->paths[j].rtpg.own, &w);
 		if (o->dm_status) {
