@@ -106,6 +106,9 @@ lio_setup_device() {
 		echo "${LIO_IDX[$g]}" > "$dev/alua/$g/tg_pt_gp_id"
 		echo 1 > "$dev/alua/$g/alua_access_type"	# implicit ALUA
 		echo 0 > "$dev/alua/$g/preferred"
+		# LIO's default leaves LBA-dependent out of the supported
+		# states; the state walk (lab-alua-states.sh) sets it.
+		echo 1 > "$dev/alua/$g/alua_support_lba_dependent"
 	done
 }
 
