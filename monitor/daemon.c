@@ -34,10 +34,12 @@
 #include "iscsi_admin.h"
 #include "log.h"
 #include "loop.h"
+#include "parked_io.h"
 #include "portal_login.h"
 #include "portal_probe.h"
 #include "prober.h"
 #include "records.h"
+#include "refused_path.h"
 #include "strutil.h"
 #include "switcher.h"
 #include "topology.h"
@@ -125,7 +127,9 @@ struct daemon {
 	unsigned int alua_rechecks;	/* pending re-evaluations */
 	uint64_t last_alua_ns;		/* the latest ALUA uevent */
 	bool early_done[CONF_MAX_NODES];	/* until a portal answers */
+	struct parked_io parked;	/* disks offline to move parked I/O */
 	int t_resync, t_refresh, t_alua, t_portal, t_fw, t_verify, t_stop;
+	int t_parked;
 };
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -267,6 +271,41 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 	loop_timer_arm_before(&d->loop, d->t_verify, now + 100 * MS);
 }
 
+/*
+ * Paths the target refuses (LIO's offline) that dm still uses: failed in
+ * multipathd now rather than at its next check, up to 20 s of EREMOTEIO
+ * later (refused_path.h).  multipathd's rtpg checker keeps them failed.
+ */
+static void fail_refused(struct daemon *d, const struct pw_map *m)
+{
+	for (size_t i = 0; i < m->mp->n_paths; i++) {
+		char cmd[96], *reply = NULL;
+		int rc;
+
+		if (!refused_path_in_use(m, i))
+			continue;
+		snprintf(cmd, sizeof(cmd), "fail path %s", m->paths[i].mp->dev);
+		rc = mpath_cmd(d->o->mpath, cmd, &reply);
+		if (rc || !reply || strncmp(reply, "ok", 2))
+			log_warn("%s: '%s' failed: %s", m->mp->name, cmd,
+				 rc ? strerror(-rc) : reply ? reply : "no reply");
+		else
+			log_info("%s: %s failed in multipathd: the target "
+				 "refuses it (%s)", m->mp->name,
+				 m->paths[i].mp->dev,
+				 tpg_result_name(m->paths[i].rtpg.result));
+		free(reply);
+	}
+}
+
+static void on_parked(void *arg, uint64_t now)
+{
+	struct daemon *d = arg;
+
+	if (parked_io_tick(&d->parked, now / MS))
+		loop_timer_arm(&d->loop, d->t_parked, now + 200 * MS);
+}
+
 /* ---- the view ----------------------------------------------------------- */
 
 /*
@@ -333,6 +372,14 @@ static void refresh(struct daemon *d, uint64_t event_ns, bool alua)
 	d->have_view = true;
 	for (size_t i = 0; i < d->view.n_maps; i++)
 		consider_switch(d, &d->view.maps[i], event_ns, now, alua);
+	/* What the RTPG answers say beyond the group to use. */
+	if (alua && d->c->alua_switch) {
+		for (size_t i = 0; i < d->view.n_maps; i++)
+			fail_refused(d, &d->view.maps[i]);
+		if (parked_io_review(&d->parked, &d->view, now / MS))
+			loop_timer_arm_before(&d->loop, d->t_parked,
+					      now + 200 * MS);
+	}
 }
 
 static void on_resync(void *arg, uint64_t now)
@@ -1476,6 +1523,8 @@ int daemon_run(const struct daemon_opts *o)
 	d->t_fw = loop_timer_new(&d->loop, on_fw_tick, d);
 	d->t_verify = loop_timer_new(&d->loop, verify_switch, d);
 	d->t_stop = loop_timer_new(&d->loop, on_stop_timer, d);
+	d->t_parked = loop_timer_new(&d->loop, on_parked, d);
+	d->parked.root = o->root;
 
 	if (records_open(&d->rec, d->c->records_path))
 		log_warn("records file %s: %s; failover records are not kept",
@@ -1551,6 +1600,7 @@ out:
 			kill(d->login[i].pid, SIGKILL);
 			waitpid(d->login[i].pid, NULL, 0);
 		}
+	parked_io_release(&d->parked);
 	portal_set_stop(&d->portals);
 	metrics_stop(d);
 	if (d->mon)

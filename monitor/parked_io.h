@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * I/O parked on a group held in transition.
+ *
+ * A command that meets NOT READY 04/0A (transitioning) is retried by the
+ * SCSI layer on the same path: five quick retries, then a re-dispatch every
+ * second until (retries + 1) x its timeout has passed, about three minutes
+ * (scsi_io_completion_action, ACTION_DELAYED_REPREP).  dm-multipath sees
+ * it only when it finally fails, so moving the map to another group (the
+ * transitioning group's prio drops below every usable one) moves new I/O
+ * but leaves the parked command hanging, and the application with it.
+ *
+ * While another group of the map can serve, taking the disk offline for a
+ * moment fails the parked requests at their next dispatch (within a second)
+ * with a path error; dm-multipath retries them on the group in use.  The
+ * disk is set running again as soon as nothing is in flight on it (or
+ * after PARKED_OFFLINE_MAX_MS): multipathd's next check finds the path
+ * ghost again and keeps it in the map for the moment the transition ends.
+ * With no other usable group nothing is done: I/O waits for the
+ * transition, as SPC intends.
+ */
+#ifndef PW_MONITOR_PARKED_IO_H
+#define PW_MONITOR_PARKED_IO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "topology.h"
+
+/* A transition shorter than this (a planned switchover passes through one)
+ * is left alone. */
+#define PARKED_GRACE_MS 1500
+/* Longest a disk is kept offline. */
+#define PARKED_OFFLINE_MAX_MS 3000
+
+/* Path @i of @m is in a transitioning group while another group of the
+ * map has a usable path (up in multipathd, its group AO, ANO or LBD). */
+bool parked_io_candidate(const struct pw_map *m, size_t i);
+
+/* Requests in flight on disk @dev (/sys/block/DEV/inflight under @root),
+ * or -errno. */
+int parked_io_inflight(const char *root, const char *dev);
+
+/* Write "offline" or "running" to @dev's device/state; 0 or -errno. */
+int parked_io_set_state(const char *root, const char *dev, bool running);
+
+/* The disks being watched or held offline, across views. */
+#define PARKED_MAX 64
+struct parked_dev {
+	char dev[32];
+	uint64_t trans_since_ms;	/* first seen a candidate */
+	uint64_t offline_since_ms;	/* 0: running */
+	uint64_t seen_ms;		/* last view that named it */
+};
+
+struct parked_io {
+	const char *root;		/* sysfs root, "" for / */
+	struct parked_dev d[PARKED_MAX];
+	size_t n;
+};
+
+/*
+ * After a view with RTPG answers: a disk that has been a candidate for
+ * PARKED_GRACE_MS and has requests in flight is taken offline.  Returns
+ * true while any disk is offline (call parked_io_tick soon).
+ */
+bool parked_io_review(struct parked_io *pk, const struct pw_view *v,
+		      uint64_t now_ms);
+/*
+ * Sets running again each offline disk with nothing in flight, or offline
+ * for PARKED_OFFLINE_MAX_MS.  True while any is still offline.
+ */
+bool parked_io_tick(struct parked_io *pk, uint64_t now_ms);
+/* Leave nothing offline (the daemon stops). */
+void parked_io_release(struct parked_io *pk);
+
+#endif

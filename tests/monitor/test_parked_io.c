@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* When a transitioning group's parked I/O is moved, and the sysfs files
+ * that move it, on a built map and a scratch sysfs tree. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <errno.h>
+
+#include <cmocka.h>
+
+#include "parked_io.h"
+#include "refused_path.h"
+
+/* Two paths per node: hpms01 (group 1) then hpms02 (group 2). */
+struct fake_map {
+	struct mp_map mp;
+	struct mp_path mpp[4];
+	struct sd_dev sd[4];
+	struct pw_path p[4];
+	struct pw_map m;
+};
+
+static void fake(struct fake_map *f, enum alua_state g1, enum alua_state g2)
+{
+	memset(f, 0, sizeof(*f));
+	f->mp.paths = f->mpp;
+	f->mp.n_paths = 4;
+	f->m.mp = &f->mp;
+	f->m.paths = f->p;
+	for (int i = 0; i < 4; i++) {
+		snprintf(f->mpp[i].dev, sizeof(f->mpp[i].dev), "sd%c", 'a' + i);
+		snprintf(f->mpp[i].dm_st, sizeof(f->mpp[i].dm_st), "active");
+		f->p[i].mp = &f->mpp[i];
+		f->p[i].sd = &f->sd[i];
+		f->p[i].rtpg_done = true;
+		f->p[i].rtpg.result = TPG_OK;
+		f->p[i].rtpg.group_known = true;
+		f->p[i].rtpg.own.group_id = i < 2 ? 1 : 2;
+		f->p[i].rtpg.own.state = i < 2 ? g1 : g2;
+	}
+}
+
+static void test_candidate(void **state)
+{
+	struct fake_map f;
+	(void)state;
+
+	/* hpms01 in transition, hpms02 non-optimized: move hpms01's I/O */
+	fake(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_NONOPTIMIZED);
+	assert_true(parked_io_candidate(&f.m, 0));
+	assert_true(parked_io_candidate(&f.m, 1));
+	assert_false(parked_io_candidate(&f.m, 2));
+
+	/* no other usable group: I/O waits for the transition */
+	fake(&f, ALUA_TRANSITIONING, ALUA_STANDBY);
+	assert_false(parked_io_candidate(&f.m, 0));
+	fake(&f, ALUA_TRANSITIONING, ALUA_TRANSITIONING);
+	assert_false(parked_io_candidate(&f.m, 0));
+
+	/* the usable paths failed in dm, or their sessions down: none */
+	fake(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_OPTIMIZED);
+	snprintf(f.mpp[2].dm_st, sizeof(f.mpp[2].dm_st), "failed");
+	assert_true(parked_io_candidate(&f.m, 0));	/* sdd still there */
+	snprintf(f.mpp[3].dm_st, sizeof(f.mpp[3].dm_st), "failed");
+	assert_false(parked_io_candidate(&f.m, 0));
+
+	/* a usable state known only from a peer does not count as usable */
+	fake(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_OPTIMIZED);
+	for (int i = 2; i < 4; i++) {
+		f.p[i].rtpg.result = TPG_REJECTED;
+		f.p[i].rtpg.from_peer = true;
+	}
+	assert_false(parked_io_candidate(&f.m, 0));
+
+	/* a path refused while a peer says transitioning is a candidate */
+	fake(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_NONOPTIMIZED);
+	f.p[0].rtpg.result = TPG_REJECTED;
+	f.p[0].rtpg.from_peer = true;
+	assert_true(parked_io_candidate(&f.m, 0));
+
+	/* not transitioning, or gone from sysfs: never */
+	fake(&f, ALUA_STANDBY, ALUA_ACTIVE_OPTIMIZED);
+	assert_false(parked_io_candidate(&f.m, 0));
+	fake(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_OPTIMIZED);
+	f.p[0].sd = NULL;
+	assert_false(parked_io_candidate(&f.m, 0));
+	f.p[1].rtpg_done = false;
+	assert_false(parked_io_candidate(&f.m, 1));
+}
+
+static void put(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void test_sysfs(void **state)
+{
+	char root[] = "/tmp/pw-parked-XXXXXX", p[600], buf[64] = "";
+	FILE *fp;
+	(void)state;
+
+	assert_non_null(mkdtemp(root));
+	snprintf(p, sizeof(p), "%s/sys", root);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/sys/block", root);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/sys/block/sdb", root);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/sys/block/sdb/device", root);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/sys/block/sdb/inflight", root);
+	put(p, "       1        2\n");
+	snprintf(p, sizeof(p), "%s/sys/block/sdb/device/state", root);
+	put(p, "running\n");
+
+	assert_int_equal(parked_io_inflight(root, "sdb"), 3);
+	assert_true(parked_io_inflight(root, "sdz") < 0);
+	assert_int_equal(parked_io_inflight(root, "../sdb"), -EINVAL);
+	assert_int_equal(parked_io_set_state(root, "sdb", false), 0);
+	fp = fopen(p, "r");
+	assert_non_null(fp);
+	assert_non_null(fgets(buf, sizeof(buf), fp));
+	fclose(fp);
+	assert_string_equal(buf, "offline\n");
+	assert_int_equal(parked_io_set_state(root, "sdb", true), 0);
+	fp = fopen(p, "r");
+	assert_non_null(fgets(buf, sizeof(buf), fp));
+	fclose(fp);
+	assert_string_equal(buf, "running\n");
+	assert_true(parked_io_set_state(root, "sdz", true) < 0);
+	snprintf(p, sizeof(p), "%s/sys/block/sdb/inflight", root);
+	put(p, "garbage\n");
+	assert_int_equal(parked_io_inflight(root, "sdb"), -EINVAL);
+
+	snprintf(p, sizeof(p), "rm -rf '%s'", root);
+	assert_int_equal(system(p), 0);
+}
+
+static void test_refused(void **state)
+{
+	struct fake_map f;
+	(void)state;
+
+	/* LIO offline: hpms01's RTPG refused, hpms02 says group 1 offline */
+	fake(&f, ALUA_OFFLINE, ALUA_ACTIVE_NONOPTIMIZED);
+	f.p[0].rtpg.result = TPG_REJECTED;
+	f.p[0].rtpg.from_peer = true;
+	f.p[1].rtpg.result = TPG_REJECTED;		/* no peer word */
+	assert_true(refused_path_in_use(&f.m, 0));
+	assert_true(refused_path_in_use(&f.m, 1));
+	assert_false(refused_path_in_use(&f.m, 2));
+	/* already failed in dm: nothing to do */
+	snprintf(f.mpp[0].dm_st, sizeof(f.mpp[0].dm_st), "failed");
+	assert_false(refused_path_in_use(&f.m, 0));
+	/* unavailable by its own answer */
+	fake(&f, ALUA_UNAVAILABLE, ALUA_ACTIVE_NONOPTIMIZED);
+	assert_true(refused_path_in_use(&f.m, 0));
+	/* standby, transitioning, a timeout: the kernel's business */
+	fake(&f, ALUA_STANDBY, ALUA_ACTIVE_NONOPTIMIZED);
+	assert_false(refused_path_in_use(&f.m, 0));
+	fake(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_NONOPTIMIZED);
+	assert_false(refused_path_in_use(&f.m, 0));
+	fake(&f, ALUA_ACTIVE_OPTIMIZED, ALUA_ACTIVE_NONOPTIMIZED);
+	f.p[0].rtpg.result = TPG_TIMEOUT;
+	assert_false(refused_path_in_use(&f.m, 0));
+	f.p[0].rtpg_done = false;
+	assert_false(refused_path_in_use(&f.m, 0));
+}
+
+/* The tracker: grace, offline while requests are parked, running after. */
+static void test_tracker(void **state)
+{
+	char root[] = "/tmp/pw-parked-XXXXXX", p[600], cmd[700], buf[32];
+	struct parked_io pk = { 0 };
+	struct fake_map f;
+	struct pw_view v = { 0 };
+	FILE *fp;
+	(void)state;
+
+	assert_non_null(mkdtemp(root));
+	for (int i = 0; i < 4; i++) {
+		snprintf(cmd, sizeof(cmd), "mkdir -p '%s/sys/block/sd%c/device' "
+			 "&& echo running > '%s/sys/block/sd%c/device/state' "
+			 "&& echo '       0        1' > '%s/sys/block/sd%c/inflight'",
+			 root, 'a' + i, root, 'a' + i, root, 'a' + i);
+		assert_int_equal(system(cmd), 0);
+	}
+	pk.root = root;
+	fake(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_NONOPTIMIZED);
+	v.maps = &f.m;
+	v.n_maps = 1;
+	/* first sight: within the grace, nothing happens */
+	assert_false(parked_io_review(&pk, &v, 1000));
+	assert_false(parked_io_review(&pk, &v, 1000 + PARKED_GRACE_MS - 1));
+	/* past it, with a request in flight: offline */
+	assert_true(parked_io_review(&pk, &v, 1000 + PARKED_GRACE_MS));
+	snprintf(p, sizeof(p), "%s/sys/block/sda/device/state", root);
+	fp = fopen(p, "r");
+	assert_non_null(fgets(buf, sizeof(buf), fp));
+	fclose(fp);
+	assert_string_equal(buf, "offline\n");
+	/* still in flight: stays offline */
+	assert_true(parked_io_tick(&pk, 1000 + PARKED_GRACE_MS + 200));
+	/* moved: running again */
+	snprintf(cmd, sizeof(cmd), "echo '0 0' > '%s/sys/block/sda/inflight' && "
+		 "echo '0 0' > '%s/sys/block/sdb/inflight'", root, root);
+	assert_int_equal(system(cmd), 0);
+	assert_false(parked_io_tick(&pk, 1000 + PARKED_GRACE_MS + 400));
+	fp = fopen(p, "r");
+	assert_non_null(fgets(buf, sizeof(buf), fp));
+	fclose(fp);
+	assert_string_equal(buf, "running\n");
+	/* a request that never moves: running again after the maximum */
+	snprintf(cmd, sizeof(cmd), "echo '1 0' > '%s/sys/block/sda/inflight'",
+		 root);
+	assert_int_equal(system(cmd), 0);
+	assert_false(parked_io_review(&pk, &v, 10000));	/* grace anew */
+	assert_true(parked_io_review(&pk, &v, 10000 + PARKED_GRACE_MS));
+	assert_true(parked_io_tick(&pk, 10000 + PARKED_GRACE_MS +
+				      PARKED_OFFLINE_MAX_MS - 1));
+	assert_false(parked_io_tick(&pk, 10000 + PARKED_GRACE_MS +
+				       PARKED_OFFLINE_MAX_MS));
+	/* no other usable group: never */
+	parked_io_release(&pk);
+	fake(&f, ALUA_TRANSITIONING, ALUA_STANDBY);
+	assert_false(parked_io_review(&pk, &v, 20000));
+	assert_false(parked_io_review(&pk, &v, 30000));
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_candidate),
+		cmocka_unit_test(test_sysfs),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_tracker),
+	};
+
+	return cmocka_run_group_tests_name("parked_io", tests, NULL, NULL);
+}
