@@ -172,13 +172,27 @@ void rtpg_source_replay(struct rtpg_source *s, const char *dir)
 
 /* ---- judging ---------------------------------------------------------- */
 
+/* The device told us something: not merely "we could not ask it". */
+static bool rtpg_heard(const struct pw_path *p)
+{
+	if (!p->rtpg_done)
+		return false;
+	switch (p->rtpg.result) {
+	case TPG_OS_ERROR:	/* no node to open, SG_IO refused */
+	case TPG_NO_MEMORY:
+	case TPG_NOT_SCSI:
+		return false;
+	default:
+		return true;
+	}
+}
+
 bool path_alua_state(const struct pw_path *p, enum alua_state *st,
 		     bool *preferred)
 {
 	if (p->rtpg_done && tpg_answer_state(&p->rtpg, st, preferred))
 		return true;
-	if (p->rtpg_done && p->rtpg.result != TPG_OK &&
-	    p->rtpg.result != TPG_NOT_ALUA)
+	if (rtpg_heard(p) && p->rtpg.result != TPG_NOT_ALUA)
 		return false;	/* the kernel's word is older than the failure */
 	if (p->sd && alua_state_parse(p->sd->access_state, st)) {
 		*preferred = p->sd->preferred == 1;
@@ -206,7 +220,7 @@ static enum path_word judge_path(const struct pw_map *m, struct pw_path *p)
 	    (p->sess && strcmp(p->sess->state, "LOGGED_IN")))
 		return PW_PATH_DOWN;
 	/* The core's verdict, as the checker makes it: one judge. */
-	if (p->rtpg_done) {
+	if (rtpg_heard(p)) {
 		switch (tpg_verdict(&p->rtpg)) {
 		case PV_DOWN:
 		case PV_TIMEOUT:
