@@ -27,6 +27,7 @@
 #include <libudev.h>
 
 #include "daemon.h"
+#include "dm_status.h"
 #include "early_failover.h"
 #include "exposition.h"
 #include "failover_window.h"
@@ -273,28 +274,28 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 
 /*
  * Paths the target refuses (LIO's offline) that dm still uses: failed in
- * multipathd now rather than at its next check, up to 20 s of EREMOTEIO
- * later (refused_path.h).  multipathd's rtpg checker keeps them failed.
+ * dm now rather than by multipathd at its next check, up to 20 s of
+ * EREMOTEIO later (refused_path.h).  multipathd's rtpg checker keeps them
+ * failed and reinstates them when the group serves again.
  */
 static void fail_refused(struct daemon *d, const struct pw_map *m)
 {
 	for (size_t i = 0; i < m->mp->n_paths; i++) {
-		char cmd[96], *reply = NULL;
+		const struct pw_path *p = &m->paths[i];
 		int rc;
 
 		if (!refused_path_in_use(m, i))
 			continue;
-		snprintf(cmd, sizeof(cmd), "fail path %s", m->paths[i].mp->dev);
-		rc = mpath_cmd(d->o->mpath, cmd, &reply);
-		if (rc || !reply || strncmp(reply, "ok", 2))
-			log_warn("%s: '%s' failed: %s", m->mp->name, cmd,
-				 rc ? strerror(-rc) : reply ? reply : "no reply");
+		rc = dm_fail_path(m->mp->name, p->mp->devt,
+				  d->o->dm_capture_dir);
+		if (rc)
+			log_warn("%s: cannot fail path %s (%s) in dm: %s",
+				 m->mp->name, p->mp->dev, p->mp->devt,
+				 strerror(-rc));
 		else
-			log_info("%s: %s failed in multipathd: the target "
-				 "refuses it (%s)", m->mp->name,
-				 m->paths[i].mp->dev,
-				 tpg_result_name(m->paths[i].rtpg.result));
-		free(reply);
+			log_info("%s: %s failed in dm: the target refuses it "
+				 "(%s)", m->mp->name, p->mp->dev,
+				 tpg_result_name(p->rtpg.result));
 	}
 }
 

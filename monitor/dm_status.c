@@ -176,6 +176,37 @@ char *dm_status_get(const char *name, const char *capture_dir)
 	return read_file(path, 1 << 20);
 }
 
+int dm_fail_path(const char *name, const char *devt, const char *capture_dir)
+{
+	char msg[64], path[512];
+	struct dm_task *dmt;
+	FILE *f;
+	int rc = -EIO;
+
+	if (strchr(name, '/') || !devt[0] ||
+	    strspn(devt, "0123456789:") != strlen(devt) ||
+	    snprintf(msg, sizeof(msg), "fail_path %s", devt) >= (int)sizeof(msg))
+		return -EINVAL;
+	if (capture_dir) {
+		snprintf(path, sizeof(path), "%s/commands.log", capture_dir);
+		f = fopen(path, "a");
+		if (!f)
+			return -errno;
+		fprintf(f, "dm message %s 0 %s\n", name, msg);
+		return fclose(f) ? -EIO : 0;
+	}
+	dm_log_with_errno_init(dm_quiet);
+	dmt = dm_task_create(DM_DEVICE_TARGET_MSG);
+	if (!dmt)
+		return -ENOMEM;
+	if (dm_task_set_name(dmt, name) && dm_task_set_sector(dmt, 0) &&
+	    dm_task_set_message(dmt, msg) && dm_task_no_open_count(dmt) &&
+	    dm_task_run(dmt))
+		rc = 0;
+	dm_task_destroy(dmt);
+	return rc;
+}
+
 char *dm_status_with_next(const char *line, unsigned int group)
 {
 	struct dm_mpath_status st;

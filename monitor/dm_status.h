@@ -35,6 +35,17 @@ bool dm_status_parse(const char *line, struct dm_mpath_status *out,
  * malloc'ed line or NULL. */
 char *dm_status_get(const char *name, const char *capture_dir);
 
+/*
+ * Fail path @devt (major:minor) of map @name in the kernel, as an I/O
+ * error would: the "fail_path" message of the multipath target.  Not
+ * multipathd's "fail path", which also disables the path's checker until
+ * an operator reinstates it; a path the kernel failed is reinstated by
+ * multipathd as soon as its checker says up.  With @capture_dir the
+ * message is appended to @capture_dir/commands.log instead (tests).
+ * Returns 0 or -errno.
+ */
+int dm_fail_path(const char *name, const char *devt, const char *capture_dir);
+
 /* @line with its next group set to @group, as dm reports right after a
  * switchgroup (the captured source plays the kernel's part in tests). */
 char *dm_status_with_next(const char *line, unsigned int group);

@@ -8,9 +8,10 @@
  * it on another path.  multipathd learns of it at its next check of the
  * path, up to max_polling_interval (20 s) later: thousands of failed
  * reads in the lab.  The daemon's RTPG after the unit attention knows at
- * once, so it fails such a path in multipathd right away; multipathd's
- * own checker (rtpg) keeps it failed and reinstates it when the group
- * serves again.  Unavailable is treated alike: its NOT READY is a path
+ * once, so it fails such a path in dm right away (dm_fail_path: not
+ * multipathd's "fail path", which would disable the checker until an
+ * operator reinstates the path); multipathd's own checker (rtpg) keeps
+ * it failed and reinstates it when the group serves again.  Unavailable is treated alike: its NOT READY is a path
  * error, but only after an I/O has met it.
  */
 #ifndef PW_MONITOR_REFUSED_PATH_H

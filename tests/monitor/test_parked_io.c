@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "dm_status.h"
 #include "parked_io.h"
 #include "refused_path.h"
 
@@ -240,6 +241,28 @@ static void test_tracker(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The refused path's failure goes to dm, never to multipathd's checker. */
+static void test_dm_fail_path(void **state)
+{
+	char dir[] = "/tmp/pw-dmfail-XXXXXX", p[600], line[128] = "";
+	FILE *fp;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(dm_fail_path("mpatha", "8:16", dir), 0);
+	snprintf(p, sizeof(p), "%s/commands.log", dir);
+	fp = fopen(p, "r");
+	assert_non_null(fp);
+	assert_non_null(fgets(line, sizeof(line), fp));
+	fclose(fp);
+	assert_string_equal(line, "dm message mpatha 0 fail_path 8:16\n");
+	assert_int_equal(dm_fail_path("mpatha", "8:16 x", dir), -EINVAL);
+	assert_int_equal(dm_fail_path("../x", "8:16", dir), -EINVAL);
+	assert_int_equal(dm_fail_path("mpatha", "", dir), -EINVAL);
+	unlink(p);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_sysfs),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_tracker),
+		cmocka_unit_test(test_dm_fail_path),
 	};
 
 	return cmocka_run_group_tests_name("parked_io", tests, NULL, NULL);
