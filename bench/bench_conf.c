@@ -132,13 +132,14 @@ static bool do_config(struct parse_ctx *p, struct bench_conf *c, char *rest)
 
 static bool do_scenario(struct parse_ctx *p, struct bench_conf *c, char *rest)
 {
-	char *name = word(&rest), *kind = word(&rest);
+	char *name = word(&rest), *kind = word(&rest), *opt = word(&rest);
 	const struct bconf_scenario *old;
 	struct bconf_scenario *s;
 
-	if (!name || !kind || word(&rest))
-		return fail(p, "scenario takes a name and a kind (switch or "
-			    "path)");
+	if (!name || !kind || (opt && strcmp(opt, "target-errors")) ||
+	    word(&rest))
+		return fail(p, "scenario takes a name, a kind (switch or "
+			    "path) and optionally target-errors");
 	if (!good_name(name, BCONF_SCENARIO_MAX))
 		return fail(p, "scenario name must be letters, digits, '.', "
 			    "'_', '-' and shorter than %d", BCONF_SCENARIO_MAX);
@@ -157,6 +158,7 @@ static bool do_scenario(struct parse_ctx *p, struct bench_conf *c, char *rest)
 		return fail(p, "scenario kind must be switch (I/O moves to the "
 			    "peer) or path (a home path fails, I/O stays)");
 	str_copy(s->name, sizeof(s->name), name);
+	s->target_errors = opt != NULL;
 	s->line = p->line;
 	c->n_scenarios++;
 	return true;

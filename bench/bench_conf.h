@@ -36,6 +36,13 @@ struct bconf_config {
 struct bconf_scenario {
 	char name[BCONF_SCENARIO_MAX];
 	enum bench_kind kind;
+	/*
+	 * The fault makes the target itself fail commands in a way no
+	 * initiator can retry (LIO's offline: ILLEGAL REQUEST): I/O errors
+	 * are counted and reported, but do not fail the repetition.
+	 * Mismatches always do.
+	 */
+	bool target_errors;
 	struct bconf_hook inject, restore;
 	int line;
 };

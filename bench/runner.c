@@ -550,7 +550,7 @@ stop:
 	str_copy(rec.config, sizeof(rec.config), p->k->name);
 	rec.rep = (int)p->n;
 	bench_metrics(&t, &m, &rec);
-	if (rec.io_errors || rec.mismatches)
+	if ((rec.io_errors && !p->s->target_errors) || rec.mismatches)
 		rep_fail(p, "load: %u I/O errors, %u mismatches (first: %s)",
 			 rec.io_errors, rec.mismatches, r->load.first_problem);
 	if (rb.io_errors || rb.mismatches)

@@ -24,7 +24,9 @@ test-lun yes
 home hpms01
 load rate 100 blocks 1024
 hold 2
-deadline 60
+# A held transition keeps stock's I/O on the transitioning paths for up to
+# (retries + 1) x the command timeout, about 180 s: let it show.
+deadline 240
 settle 1
 
 config stock      $CTL lab_config stock
@@ -42,6 +44,18 @@ restore  standby $CTL lio_set_state hpms01 ao
 scenario unavailable switch
 inject   unavailable $CTL lio_set_state hpms01 unavailable
 restore  unavailable $CTL lio_set_state hpms01 ao
+
+# hpms01's group offline, LIO's way: every command on its ports refused
+# with ILLEGAL REQUEST, a target error dm-multipath cannot retry elsewhere:
+# the I/O errors are counted and reported, they do not fail the run.
+scenario offline switch target-errors
+inject   offline $CTL lio_set_state hpms01 offline
+restore  offline $CTL lio_set_state hpms01 ao
+# hpms01's group held in transition (an array stuck in one): I/O must go
+# to hpms02's group while it lasts.
+scenario transitioning-held switch
+inject   transitioning-held $CTL lio_set_state hpms01 transitioning
+restore  transitioning-held $CTL lio_set_state hpms01 ao
 
 # Silent loss of both of hpms01's portals (dropped, no RST), and back.
 scenario link-loss switch

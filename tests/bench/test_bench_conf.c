@@ -45,7 +45,7 @@ static const char good[] =
 	"scenario switchover switch\n"
 	"inject  switchover ssh hpms02 crm resource promote \"ms_drbd\"\n"
 	"restore switchover\tssh hpms01 crm resource promote ms_drbd   \n"
-	"scenario link-loss path\n"
+	"scenario link-loss path target-errors\n"
 	"restore link-loss nft delete table inet pwbench\n"
 	"inject link-loss nft -f /etc/pw/drop-one-portal.nft\n";
 
@@ -85,6 +85,8 @@ static void test_good(void **state)
 	assert_string_equal(C.scenarios[0].restore.cmd,
 			    "ssh hpms01 crm resource promote ms_drbd");
 	assert_int_equal(C.scenarios[1].kind, BENCH_KIND_PATH);
+	assert_true(C.scenarios[1].target_errors);
+	assert_false(C.scenarios[0].target_errors);
 	assert_int_equal(C.scenarios[1].restore.line, 17);
 	assert_int_equal(C.scenarios[1].inject.line, 18);
 	assert_ptr_equal(bconf_scenario(&C, "link-loss"), &C.scenarios[1]);
@@ -160,9 +162,14 @@ static const struct {
 	{ HEAD "scenario t fast\n", "test.conf:8: scenario kind must be switch (I/O "
 	  "moves to the peer) or path (a home path fails, I/O stays)" },
 	{ HEAD "scenario t\n",
-	  "test.conf:8: scenario takes a name and a kind (switch or path)" },
+	  "test.conf:8: scenario takes a name, a kind (switch or path) and "
+	  "optionally target-errors" },
 	{ HEAD "scenario t path extra\n",
-	  "test.conf:8: scenario takes a name and a kind (switch or path)" },
+	  "test.conf:8: scenario takes a name, a kind (switch or path) and "
+	  "optionally target-errors" },
+	{ HEAD "scenario t path target-errors extra\n",
+	  "test.conf:8: scenario takes a name, a kind (switch or path) and "
+	  "optionally target-errors" },
 	{ HEAD "scenario a/b path\n", "test.conf:8: scenario name must be letters, "
 	  "digits, '.', '_', '-' and shorter than 48" },
 	{ HEAD "inject t true\n", "test.conf:8: inject: no scenario t defined above" },
