@@ -374,13 +374,26 @@ static void refresh(struct daemon *d, uint64_t event_ns, bool alua)
 	for (size_t i = 0; i < d->view.n_maps; i++)
 		consider_switch(d, &d->view.maps[i], event_ns, now, alua);
 	/* What the RTPG answers say beyond the group to use. */
-	if (alua && d->c->alua_switch) {
+	if (alua && d->c->alua_switch)
 		for (size_t i = 0; i < d->view.n_maps; i++)
 			fail_refused(d, &d->view.maps[i]);
-		if (parked_io_review(&d->parked, &d->view, now / MS))
-			loop_timer_arm_before(&d->loop, d->t_parked,
-					      now + 200 * MS);
-	}
+}
+
+/*
+ * I/O parked on a group held in transition (parked_io.h), from sysfs
+ * alone and before anything asks multipathd, whose map reload may be
+ * waiting on that very I/O.
+ */
+static void review_parked(struct daemon *d, uint64_t now)
+{
+	struct sysfs_snapshot snap;
+
+	if (!d->c->alua_switch)
+		return;
+	if (sysfs_scan(d->o->root, &snap) == 0 &&
+	    parked_io_review(&d->parked, &snap, now / MS))
+		loop_timer_arm_before(&d->loop, d->t_parked, now + 200 * MS);
+	sysfs_snapshot_free(&snap);
 }
 
 static void on_resync(void *arg, uint64_t now)
@@ -414,6 +427,7 @@ static void on_alua(void *arg, uint64_t now)
 {
 	struct daemon *d = arg;
 
+	review_parked(d, now);
 	/* Switch records count from the uevent, also for the re-checks. */
 	refresh(d, d->last_alua_ns ? d->last_alua_ns : now, true);
 	if (d->alua_rechecks) {

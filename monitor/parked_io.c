@@ -11,32 +11,39 @@
 #include "parked_io.h"
 #include "strutil.h"
 
-static bool path_usable_state(const struct pw_path *p, bool *transitioning)
+/* scsi_dh_alua's spelling of the states that take I/O. */
+static bool kernel_state_usable(const char *st)
 {
-	enum alua_state st;
-	bool pref;
-
-	*transitioning = false;
-	if (!p->rtpg_done || !tpg_answer_state(&p->rtpg, &st, &pref))
-		return false;
-	*transitioning = st == ALUA_TRANSITIONING;
-	return alua_state_usable(st) && p->rtpg.result == TPG_OK;
+	return !strcmp(st, "active/optimized") ||
+	       !strcmp(st, "active/non-optimized") ||
+	       !strcmp(st, "lba_dependent");
 }
 
-bool parked_io_candidate(const struct pw_map *m, size_t i)
+static bool disk_serving(const struct sysfs_snapshot *s,
+			 const struct sd_dev *d)
 {
-	const struct pw_path *p = &m->paths[i];
-	bool trans, other_trans;
+	const struct iscsi_sess *sess;
 
-	if (!p->sd || path_usable_state(p, &trans) || !trans)
+	if (strcmp(d->state, "running") || !kernel_state_usable(d->access_state))
 		return false;
-	for (size_t j = 0; j < m->mp->n_paths; j++) {
-		const struct pw_path *q = &m->paths[j];
+	if (d->sid < 0)
+		return true;
+	sess = sysfs_find_sess(s, d->sid);
+	return sess && !strcmp(sess->state, "LOGGED_IN");
+}
 
-		if (j == i || !q->sd || strcmp(q->mp->dm_st, "active") ||
-		    (q->sess && strcmp(q->sess->state, "LOGGED_IN")))
-			continue;
-		if (path_usable_state(q, &other_trans))
+bool parked_io_candidate(const struct sysfs_snapshot *s, size_t i)
+{
+	const struct sd_dev *d = &s->sd[i];
+
+	if (strcmp(d->access_state, "transitioning") || !d->holder[0] ||
+	    !d->wwid[0])
+		return false;
+	for (size_t j = 0; j < s->n_sd; j++) {
+		const struct sd_dev *o = &s->sd[j];
+
+		if (j != i && !strcmp(o->holder, d->holder) &&
+		    !strcmp(o->wwid, d->wwid) && disk_serving(s, o))
 			return true;
 	}
 	return false;
@@ -127,46 +134,41 @@ static void prune(struct parked_io *pk, uint64_t now_ms)
 	}
 }
 
-bool parked_io_review(struct parked_io *pk, const struct pw_view *v,
+bool parked_io_review(struct parked_io *pk, const struct sysfs_snapshot *s,
 		      uint64_t now_ms)
 {
-	for (size_t i = 0; i < v->n_maps; i++) {
-		const struct pw_map *m = &v->maps[i];
+	for (size_t i = 0; i < s->n_sd; i++) {
+		const char *dev = s->sd[i].name;
+		struct parked_dev *pd;
+		int n, rc;
 
-		for (size_t j = 0; j < m->mp->n_paths; j++) {
-			const char *dev = m->paths[j].mp->dev;
-			struct parked_dev *pd;
-			int n, rc;
-
-			if (!parked_io_candidate(m, j))
-				continue;
-			pd = find(pk, dev, true);
-			if (!pd)
-				continue;
-			if (!pd->seen_ms || !pd->trans_since_ms)
-				pd->trans_since_ms = now_ms;
-			pd->seen_ms = now_ms;
-			if (pd->offline_since_ms ||
-			    now_ms - pd->trans_since_ms < PARKED_GRACE_MS)
-				continue;
-			n = parked_io_inflight(pk->root, dev);
-			if (n <= 0)
-				continue;
-			rc = parked_io_set_state(pk->root, dev, false);
-			if (rc) {
-				log_warn("%s: %s: cannot take %s offline to move "
-					 "its parked I/O: %s", m->mp->name, dev,
-					 dev, strerror(-rc));
-				continue;
-			}
-			pd->offline_since_ms = now_ms;
-			log_info("%s: %s: group in transition for %llu ms with "
-				 "%d requests parked on it while another group "
-				 "serves: disk offline until they have moved",
-				 m->mp->name, dev,
-				 (unsigned long long)(now_ms -
-						      pd->trans_since_ms), n);
+		if (!parked_io_candidate(s, i))
+			continue;
+		pd = find(pk, dev, true);
+		if (!pd)
+			continue;
+		if (!pd->seen_ms || !pd->trans_since_ms)
+			pd->trans_since_ms = now_ms;
+		pd->seen_ms = now_ms;
+		if (pd->offline_since_ms ||
+		    now_ms - pd->trans_since_ms < PARKED_GRACE_MS)
+			continue;
+		n = parked_io_inflight(pk->root, dev);
+		if (n <= 0)
+			continue;
+		rc = parked_io_set_state(pk->root, dev, false);
+		if (rc) {
+			log_warn("%s (%s): cannot take it offline to move its "
+				 "parked I/O: %s", dev, s->sd[i].holder,
+				 strerror(-rc));
+			continue;
 		}
+		pd->offline_since_ms = now_ms;
+		log_info("%s (%s): group in transition for %llu ms with %d "
+			 "requests parked on it while another group serves: "
+			 "disk offline until they have moved", dev,
+			 s->sd[i].holder,
+			 (unsigned long long)(now_ms - pd->trans_since_ms), n);
 	}
 	prune(pk, now_ms);
 	return any_offline(pk);

@@ -18,6 +18,11 @@
  * ghost again and keeps it in the map for the moment the transition ends.
  * With no other usable group nothing is done: I/O waits for the
  * transition, as SPC intends.
+ *
+ * It is decided from sysfs alone (scsi_dh_alua's access_state, which the
+ * 04/0A sense of the parked command itself set, the disks' inflight
+ * counts, the sessions): multipathd cannot be asked then, its reload of
+ * the map waits on the very command that is parked.
  */
 #ifndef PW_MONITOR_PARKED_IO_H
 #define PW_MONITOR_PARKED_IO_H
@@ -26,7 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "topology.h"
+#include "sysfs_scan.h"
 
 /* A transition shorter than this (a planned switchover passes through one)
  * is left alone. */
@@ -34,9 +39,10 @@
 /* Longest a disk is kept offline. */
 #define PARKED_OFFLINE_MAX_MS 3000
 
-/* Path @i of @m is in a transitioning group while another group of the
- * map has a usable path (up in multipathd, its group AO, ANO or LBD). */
-bool parked_io_candidate(const struct pw_map *m, size_t i);
+/* Disk @i of @s is in a transitioning group while another disk of the
+ * same multipath map (same holder, same WWID) is running, logged in and
+ * in a usable state (AO, ANO or LBA-dependent), by scsi_dh_alua. */
+bool parked_io_candidate(const struct sysfs_snapshot *s, size_t i);
 
 /* Requests in flight on disk @dev (/sys/block/DEV/inflight under @root),
  * or -errno. */
@@ -61,11 +67,11 @@ struct parked_io {
 };
 
 /*
- * After a view with RTPG answers: a disk that has been a candidate for
+ * After a fresh sysfs snapshot: a disk that has been a candidate for
  * PARKED_GRACE_MS and has requests in flight is taken offline.  Returns
  * true while any disk is offline (call parked_io_tick soon).
  */
-bool parked_io_review(struct parked_io *pk, const struct pw_view *v,
+bool parked_io_review(struct parked_io *pk, const struct sysfs_snapshot *s,
 		      uint64_t now_ms);
 /*
  * Sets running again each offline disk with nothing in flight, or offline

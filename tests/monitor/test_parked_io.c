@@ -48,52 +48,87 @@ static void fake(struct fake_map *f, enum alua_state g1, enum alua_state g2)
 	}
 }
 
+/* A host's sysfs: hpms01's disks sda, sdb; hpms02's sdc, sdd; one map. */
+struct fake_sys {
+	struct sd_dev sd[4];
+	struct iscsi_sess sess[4];
+	struct sysfs_snapshot s;
+};
+
+static const char *kname(enum alua_state st)
+{
+	switch (st) {
+	case ALUA_ACTIVE_OPTIMIZED: return "active/optimized";
+	case ALUA_ACTIVE_NONOPTIMIZED: return "active/non-optimized";
+	case ALUA_LBA_DEPENDENT: return "lba_dependent";
+	case ALUA_STANDBY: return "standby";
+	case ALUA_UNAVAILABLE: return "unavailable";
+	case ALUA_OFFLINE: return "offline";
+	case ALUA_TRANSITIONING: return "transitioning";
+	}
+	return "";
+}
+
+static void fake_sys(struct fake_sys *f, enum alua_state g1,
+		     enum alua_state g2)
+{
+	memset(f, 0, sizeof(*f));
+	f->s.sd = f->sd;
+	f->s.n_sd = 4;
+	f->s.sess = f->sess;
+	f->s.n_sess = 4;
+	for (int i = 0; i < 4; i++) {
+		snprintf(f->sd[i].name, sizeof(f->sd[i].name), "sd%c", 'a' + i);
+		snprintf(f->sd[i].state, sizeof(f->sd[i].state), "running");
+		snprintf(f->sd[i].holder, sizeof(f->sd[i].holder), "dm-0");
+		snprintf(f->sd[i].wwid, sizeof(f->sd[i].wwid), "naa.6001405");
+		snprintf(f->sd[i].access_state, sizeof(f->sd[i].access_state),
+			 "%s", kname(i < 2 ? g1 : g2));
+		f->sd[i].sid = i + 1;
+		f->sess[i].sid = i + 1;
+		snprintf(f->sess[i].state, sizeof(f->sess[i].state),
+			 "LOGGED_IN");
+	}
+}
+
 static void test_candidate(void **state)
 {
-	struct fake_map f;
+	struct fake_sys f;
 	(void)state;
 
 	/* hpms01 in transition, hpms02 non-optimized: move hpms01's I/O */
-	fake(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_NONOPTIMIZED);
-	assert_true(parked_io_candidate(&f.m, 0));
-	assert_true(parked_io_candidate(&f.m, 1));
-	assert_false(parked_io_candidate(&f.m, 2));
+	fake_sys(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_NONOPTIMIZED);
+	assert_true(parked_io_candidate(&f.s, 0));
+	assert_true(parked_io_candidate(&f.s, 1));
+	assert_false(parked_io_candidate(&f.s, 2));
 
 	/* no other usable group: I/O waits for the transition */
-	fake(&f, ALUA_TRANSITIONING, ALUA_STANDBY);
-	assert_false(parked_io_candidate(&f.m, 0));
-	fake(&f, ALUA_TRANSITIONING, ALUA_TRANSITIONING);
-	assert_false(parked_io_candidate(&f.m, 0));
+	fake_sys(&f, ALUA_TRANSITIONING, ALUA_STANDBY);
+	assert_false(parked_io_candidate(&f.s, 0));
+	fake_sys(&f, ALUA_TRANSITIONING, ALUA_TRANSITIONING);
+	assert_false(parked_io_candidate(&f.s, 0));
 
-	/* the usable paths failed in dm, or their sessions down: none */
-	fake(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_OPTIMIZED);
-	snprintf(f.mpp[2].dm_st, sizeof(f.mpp[2].dm_st), "failed");
-	assert_true(parked_io_candidate(&f.m, 0));	/* sdd still there */
-	snprintf(f.mpp[3].dm_st, sizeof(f.mpp[3].dm_st), "failed");
-	assert_false(parked_io_candidate(&f.m, 0));
+	/* the usable disks offline, or their sessions down: none */
+	fake_sys(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_OPTIMIZED);
+	snprintf(f.sd[2].state, sizeof(f.sd[2].state), "offline");
+	assert_true(parked_io_candidate(&f.s, 0));	/* sdd still serves */
+	snprintf(f.sess[3].state, sizeof(f.sess[3].state), "FAILED");
+	assert_false(parked_io_candidate(&f.s, 0));
 
-	/* a usable state known only from a peer does not count as usable */
-	fake(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_OPTIMIZED);
-	for (int i = 2; i < 4; i++) {
-		f.p[i].rtpg.result = TPG_REJECTED;
-		f.p[i].rtpg.from_peer = true;
-	}
-	assert_false(parked_io_candidate(&f.m, 0));
+	/* another map's, or another LU's, usable disk does not count */
+	fake_sys(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_OPTIMIZED);
+	snprintf(f.sd[2].holder, sizeof(f.sd[2].holder), "dm-1");
+	snprintf(f.sd[3].wwid, sizeof(f.sd[3].wwid), "naa.6001406");
+	assert_false(parked_io_candidate(&f.s, 0));
 
-	/* a path refused while a peer says transitioning is a candidate */
-	fake(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_NONOPTIMIZED);
-	f.p[0].rtpg.result = TPG_REJECTED;
-	f.p[0].rtpg.from_peer = true;
-	assert_true(parked_io_candidate(&f.m, 0));
-
-	/* not transitioning, or gone from sysfs: never */
-	fake(&f, ALUA_STANDBY, ALUA_ACTIVE_OPTIMIZED);
-	assert_false(parked_io_candidate(&f.m, 0));
-	fake(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_OPTIMIZED);
-	f.p[0].sd = NULL;
-	assert_false(parked_io_candidate(&f.m, 0));
-	f.p[1].rtpg_done = false;
-	assert_false(parked_io_candidate(&f.m, 1));
+	/* a disk in no map, not transitioning: never */
+	fake_sys(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_OPTIMIZED);
+	f.sd[0].holder[0] = '\0';
+	assert_false(parked_io_candidate(&f.s, 0));
+	fake_sys(&f, ALUA_STANDBY, ALUA_ACTIVE_OPTIMIZED);
+	assert_false(parked_io_candidate(&f.s, 0));
+	fake_sys(&f, ALUA_TRANSITIONING, ALUA_LBA_DEPENDENT);
+	assert_true(parked_io_candidate(&f.s, 0));
 }
 
 static void put(const char *path, const char *text)
@@ -184,8 +219,7 @@ static void test_tracker(void **state)
 {
 	char root[] = "/tmp/pw-parked-XXXXXX", p[600], cmd[700], buf[32];
 	struct parked_io pk = { 0 };
-	struct fake_map f;
-	struct pw_view v = { 0 };
+	struct fake_sys f;
 	FILE *fp;
 	(void)state;
 
@@ -198,14 +232,12 @@ static void test_tracker(void **state)
 		assert_int_equal(system(cmd), 0);
 	}
 	pk.root = root;
-	fake(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_NONOPTIMIZED);
-	v.maps = &f.m;
-	v.n_maps = 1;
+	fake_sys(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_NONOPTIMIZED);
 	/* first sight: within the grace, nothing happens */
-	assert_false(parked_io_review(&pk, &v, 1000));
-	assert_false(parked_io_review(&pk, &v, 1000 + PARKED_GRACE_MS - 1));
+	assert_false(parked_io_review(&pk, &f.s, 1000));
+	assert_false(parked_io_review(&pk, &f.s, 1000 + PARKED_GRACE_MS - 1));
 	/* past it, with a request in flight: offline */
-	assert_true(parked_io_review(&pk, &v, 1000 + PARKED_GRACE_MS));
+	assert_true(parked_io_review(&pk, &f.s, 1000 + PARKED_GRACE_MS));
 	snprintf(p, sizeof(p), "%s/sys/block/sda/device/state", root);
 	fp = fopen(p, "r");
 	assert_non_null(fgets(buf, sizeof(buf), fp));
@@ -226,17 +258,17 @@ static void test_tracker(void **state)
 	snprintf(cmd, sizeof(cmd), "echo '1 0' > '%s/sys/block/sda/inflight'",
 		 root);
 	assert_int_equal(system(cmd), 0);
-	assert_false(parked_io_review(&pk, &v, 10000));	/* grace anew */
-	assert_true(parked_io_review(&pk, &v, 10000 + PARKED_GRACE_MS));
+	assert_false(parked_io_review(&pk, &f.s, 10000));	/* grace anew */
+	assert_true(parked_io_review(&pk, &f.s, 10000 + PARKED_GRACE_MS));
 	assert_true(parked_io_tick(&pk, 10000 + PARKED_GRACE_MS +
 				      PARKED_OFFLINE_MAX_MS - 1));
 	assert_false(parked_io_tick(&pk, 10000 + PARKED_GRACE_MS +
 				       PARKED_OFFLINE_MAX_MS));
 	/* no other usable group: never */
 	parked_io_release(&pk);
-	fake(&f, ALUA_TRANSITIONING, ALUA_STANDBY);
-	assert_false(parked_io_review(&pk, &v, 20000));
-	assert_false(parked_io_review(&pk, &v, 30000));
+	fake_sys(&f, ALUA_TRANSITIONING, ALUA_STANDBY);
+	assert_false(parked_io_review(&pk, &f.s, 20000));
+	assert_false(parked_io_review(&pk, &f.s, 30000));
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	assert_int_equal(system(cmd), 0);
 }
