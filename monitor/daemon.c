@@ -74,6 +74,10 @@ struct map_track {
 	bool verifying;
 	unsigned int group;
 	uint64_t event_ns, requested_ns;
+	/* an ALUA group in transition: since when, and whether we said so */
+	int trans_group;		/* -1 none */
+	uint64_t trans_since;
+	bool trans_warned;
 };
 
 struct sess_track {
@@ -145,6 +149,7 @@ static struct map_track *track(struct daemon *d, const char *name)
 	struct map_track *t = &d->tracks[d->n_tracks++];
 
 	memset(t, 0, sizeof(*t));
+	t->trans_group = -1;
 	str_copy(t->name, sizeof(t->name), name);
 	return t;
 }
@@ -310,6 +315,59 @@ static void on_parked(void *arg, uint64_t now)
 /* ---- the view ----------------------------------------------------------- */
 
 /*
+ * A transition is meant to end within the group's implicit transition time
+ * (RTPG's extended header; 0 means unknown, and the kernel then waits
+ * 60 s): one held longer is an array stuck in it.  Said once per episode.
+ */
+#define TRANSITION_DEFAULT_S 60
+static void watch_transition(struct daemon *d, const struct pw_map *m,
+			     uint64_t now)
+{
+	struct map_track *t = track(d, m->mp->name);
+	int group = -1;
+	unsigned int limit_s = TRANSITION_DEFAULT_S;
+
+	if (!t)
+		return;
+	for (size_t i = 0; i < m->mp->n_paths && group < 0; i++) {
+		const struct pw_path *p = &m->paths[i];
+		enum alua_state st;
+		bool pref;
+
+		if (!path_alua_state(p, &st, &pref) ||
+		    st != ALUA_TRANSITIONING)
+			continue;
+		group = p->rtpg_done && p->rtpg.group_known ?
+			p->rtpg.own.group_id : 0;
+		if (p->rtpg_done && p->rtpg.implicit_transition_s)
+			limit_s = p->rtpg.implicit_transition_s;
+	}
+	if (group < 0) {
+		if (t->trans_group >= 0 && t->trans_warned)
+			log_info("%s: the transition of ALUA group %d ended "
+				 "after %llu s", m->mp->name, t->trans_group,
+				 (unsigned long long)((now - t->trans_since) /
+						      S));
+		t->trans_group = -1;
+		t->trans_warned = false;
+		return;
+	}
+	if (t->trans_group < 0) {
+		t->trans_group = group;
+		t->trans_since = now;
+	}
+	if (!t->trans_warned && now - t->trans_since > limit_s * S) {
+		log_warn("%s: ALUA group %d has been transitioning for %llu s, "
+			 "past its implicit transition time (%u s): the target "
+			 "is stuck in it", m->mp->name, t->trans_group,
+			 (unsigned long long)((now - t->trans_since) / S),
+			 limit_s);
+		t->trans_warned = true;
+	}
+}
+
+
+/*
  * A fresh view of every map; with @alua, every path's group state from its
  * own RTPG answer.  After an ALUA change only the paths that carried the
  * unit attention have told the kernel, and a node's RTPG answer for the
@@ -371,8 +429,10 @@ static void refresh(struct daemon *d, uint64_t event_ns, bool alua)
 		view_free(&d->view);
 	d->view = nv;
 	d->have_view = true;
-	for (size_t i = 0; i < d->view.n_maps; i++)
+	for (size_t i = 0; i < d->view.n_maps; i++) {
 		consider_switch(d, &d->view.maps[i], event_ns, now, alua);
+		watch_transition(d, &d->view.maps[i], now);
+	}
 	/* What the RTPG answers say beyond the group to use. */
 	if (alua && d->c->alua_switch)
 		for (size_t i = 0; i < d->view.n_maps; i++)
