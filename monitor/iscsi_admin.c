@@ -290,13 +290,15 @@ static void portal_arg(const struct conf_portal *p, char *buf, size_t len)
 #define DISCOVERY_RETRY_MIN_MS 500
 
 /* SendTargets on the portals of @r[0..n) (node and portal set), all at
- * once, within iscsi-timeout in all. */
+ * once, within iscsi-timeout in all.  @only_new: add records for what is
+ * offered, never touch existing ones (iscsiadm's default updates them,
+ * resetting the timeouts another portal's login has just written). */
 static int discover_portals(const struct pw_conf *c, struct disc_result *r,
-			    size_t n)
+			    size_t n, bool only_new)
 {
 	struct cmd_result *cr = calloc(n ? n : 1, sizeof(*cr));
 	char (*pa)[80] = calloc(n ? n : 1, sizeof(*pa));
-	char *(*argv)[8] = calloc(n ? n : 1, sizeof(*argv));
+	char *(*argv)[10] = calloc(n ? n : 1, sizeof(*argv));
 	char ***argvs = calloc(n ? n : 1, sizeof(*argvs));
 	size_t *idx = calloc(n ? n : 1, sizeof(*idx));
 	uint64_t t0 = mono_ns();
@@ -317,7 +319,9 @@ static int discover_portals(const struct pw_conf *c, struct disc_result *r,
 		argv[k][4] = "sendtargets";
 		argv[k][5] = "-p";
 		argv[k][6] = pa[k];
-		argv[k][7] = NULL;
+		argv[k][7] = only_new ? "-o" : NULL;
+		argv[k][8] = only_new ? "new" : NULL;
+		argv[k][9] = NULL;
 	}
 	for (int attempt = 0; attempt < DISCOVERY_ATTEMPTS && rc == 0;
 	     attempt++) {
@@ -394,7 +398,7 @@ int iscsi_discover(const struct pw_conf *c, struct disc_result **out,
 			r[k].portal = &c->nodes[i].portals[j];
 			r[k].status = -1;
 		}
-	rc = discover_portals(c, r, n);
+	rc = discover_portals(c, r, n, false);
 	if (rc) {
 		disc_results_free(r, n);
 		return rc;
@@ -413,7 +417,8 @@ int iscsi_discover_portal(const struct pw_conf *c, const struct conf_node *node,
 	out->status = -1;
 	out->node = node;
 	out->portal = p;
-	rc = discover_portals(c, out, 1);
+	/* the daemon, while the node's other portal may be logging in */
+	rc = discover_portals(c, out, 1, true);
 	if (rc) {
 		free(out->targets);
 		out->targets = NULL;

@@ -55,7 +55,8 @@ bool parse_sendtargets(const char *text, struct disc_result *r);
 /* SendTargets on every configured portal; @out has one per portal. */
 int iscsi_discover(const struct pw_conf *c, struct disc_result **out,
 		   size_t *n);
-/* SendTargets on @p of @node alone, bounded the same way; free
+/* SendTargets on @p of @node alone, bounded the same way, adding new
+ * node records only (existing ones keep their settings); free
  * out->targets after.  0, or -errno when it could not run at all. */
 int iscsi_discover_portal(const struct pw_conf *c, const struct conf_node *node,
 			  const struct conf_portal *p, struct disc_result *out);

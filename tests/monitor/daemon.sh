@@ -331,10 +331,11 @@ ops() {
 for pp in $p1 $p2; do
 	check "node back: 127.0.0.1:$pp: no record, SendTargets once, settings, login ($(ops 127.0.0.1:$pp))" \
 		"[ \"\$(ops 127.0.0.1:$pp)\" = UDUUUL ]"
-	check "node back: 127.0.0.1:$pp: SendTargets on that portal" \
-		"grep -qx -- '-m discovery -t sendtargets -p 127.0.0.1:$pp' $tmp/calls.back"
+	# -o new: existing records (the other portal's, just set) untouched
+	check "node back: 127.0.0.1:$pp: SendTargets on that portal, new records only" \
+		"grep -qx -- '-m discovery -t sendtargets -p 127.0.0.1:$pp -o new' $tmp/calls.back"
 	# the calls from the portal's SendTargets on
-	sed -n "/^-m discovery -t sendtargets -p 127.0.0.1:$pp\$/,\$p" \
+	sed -n "/^-m discovery -t sendtargets -p 127.0.0.1:$pp -o new\$/,\$p" \
 		"$tmp/calls.back" > "$tmp/calls.after"
 	check "node back: 127.0.0.1:$pp: the configured timeouts written to the new record" \
 		"grep -qx -- '-m node -T $tgt -p 127.0.0.1:$pp -o update -n node.session.timeo.replacement_timeout -v 7' $tmp/calls.after &&
