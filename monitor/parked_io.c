@@ -3,6 +3,9 @@
  * sysfs files that move it.  See parked_io.h for why. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -60,29 +63,6 @@ static int sysfs_path(char *buf, size_t len, const char *root,
 	return 0;
 }
 
-int parked_io_inflight(const char *root, const char *dev)
-{
-	char path[512], buf[64];
-	unsigned long r, w;
-	ssize_t n;
-	int fd, rc = sysfs_path(path, sizeof(path), root, dev, "inflight");
-
-	if (rc)
-		return rc;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	rc = n < 0 ? -errno : 0;
-	close(fd);
-	if (rc)
-		return rc;
-	buf[n] = '\0';
-	if (sscanf(buf, "%lu %lu", &r, &w) != 2 || r + w > 1000000)
-		return -EINVAL;
-	return (int)(r + w);
-}
-
 int parked_io_set_state(const char *root, const char *dev, bool running)
 {
 	const char *word = running ? "running\n" : "offline\n";
@@ -99,6 +79,61 @@ int parked_io_set_state(const char *root, const char *dev, bool running)
 	rc = n < 0 ? -errno : (size_t)n == strlen(word) ? 0 : -EIO;
 	close(fd);
 	return rc;
+}
+
+/*
+ * Setting a disk running again makes the kernel rescan it (store_state_field
+ * -> scsi_rescan_device), and the rescan's READ CAPACITY meets the same
+ * NOT READY 04/0A: the write returns only when the transition ends.  The
+ * state itself is set before the rescan, so the write runs in a thread of
+ * its own and the loop goes on (in the lab it held the loop for 67 s).
+ */
+struct state_job {
+	char root[256];
+	char dev[32];
+	bool running;
+	int rc;
+};
+
+static void *state_worker(void *arg)
+{
+	struct state_job *j = arg;
+
+	j->rc = parked_io_set_state(j->root, j->dev, j->running);
+	if (j->rc)
+		log_warn("%s: cannot set it %s: %s", j->dev,
+			 j->running ? "running" : "offline", strerror(-j->rc));
+	free(j);
+	return NULL;
+}
+
+/* 0, or -errno when no thread could be started (the write is then made
+ * here, and may wait). */
+static int set_state_off_loop(const char *root, const char *dev, bool running,
+			      pthread_t *tid)
+{
+	struct state_job *j = calloc(1, sizeof(*j));
+	pthread_attr_t attr;
+	pthread_t t;
+	int rc;
+
+	if (!j)
+		return parked_io_set_state(root, dev, running);
+	str_copy(j->root, sizeof(j->root), root ? root : "");
+	str_copy(j->dev, sizeof(j->dev), dev);
+	j->running = running;
+	pthread_attr_init(&attr);
+	if (!tid)
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&t, &attr, state_worker, j);
+	pthread_attr_destroy(&attr);
+	if (rc) {
+		free(j);
+		return parked_io_set_state(root, dev, running);
+	}
+	if (tid)
+		*tid = t;
+	return 0;
 }
 
 static struct parked_dev *find(struct parked_io *pk, const char *dev,
@@ -140,35 +175,39 @@ bool parked_io_review(struct parked_io *pk, const struct sysfs_snapshot *s,
 	for (size_t i = 0; i < s->n_sd; i++) {
 		const char *dev = s->sd[i].name;
 		struct parked_dev *pd;
-		int n, rc;
+		int rc;
 
-		if (!parked_io_candidate(s, i))
+		if (!parked_io_candidate(s, i)) {
+			if (!strcmp(s->sd[i].access_state, "transitioning"))
+				log_debug("%s: transitioning; no other group "
+					  "of %s serves", dev,
+					  s->sd[i].holder[0] ? s->sd[i].holder
+							     : "its map");
 			continue;
+		}
 		pd = find(pk, dev, true);
 		if (!pd)
 			continue;
-		if (!pd->seen_ms || !pd->trans_since_ms)
+		if (!pd->seen_ms)
 			pd->trans_since_ms = now_ms;
 		pd->seen_ms = now_ms;
-		if (pd->offline_since_ms ||
-		    now_ms - pd->trans_since_ms < PARKED_GRACE_MS)
+		if (pd->bounced || now_ms - pd->trans_since_ms < PARKED_GRACE_MS)
 			continue;
-		n = parked_io_inflight(pk->root, dev);
-		if (n <= 0)
-			continue;
+		pd->bounced = true;
 		rc = parked_io_set_state(pk->root, dev, false);
 		if (rc) {
-			log_warn("%s (%s): cannot take it offline to move its "
-				 "parked I/O: %s", dev, s->sd[i].holder,
+			log_warn("%s (%s): cannot take it offline to move I/O "
+				 "parked on it: %s", dev, s->sd[i].holder,
 				 strerror(-rc));
 			continue;
 		}
 		pd->offline_since_ms = now_ms;
-		log_info("%s (%s): group in transition for %llu ms with %d "
-			 "requests parked on it while another group serves: "
-			 "disk offline until they have moved", dev,
+		log_info("%s (%s): its group has been in transition for %llu "
+			 "ms while another group serves: disk offline for %u ms "
+			 "so that I/O parked on it fails over", dev,
 			 s->sd[i].holder,
-			 (unsigned long long)(now_ms - pd->trans_since_ms), n);
+			 (unsigned long long)(now_ms - pd->trans_since_ms),
+			 PARKED_OFFLINE_MS);
 	}
 	prune(pk, now_ms);
 	return any_offline(pk);
@@ -178,39 +217,44 @@ bool parked_io_tick(struct parked_io *pk, uint64_t now_ms)
 {
 	for (size_t i = 0; i < pk->n; i++) {
 		struct parked_dev *pd = &pk->d[i];
-		int n, rc;
+		int rc;
 
-		if (!pd->offline_since_ms)
+		if (!pd->offline_since_ms ||
+		    now_ms - pd->offline_since_ms < PARKED_OFFLINE_MS)
 			continue;
-		n = parked_io_inflight(pk->root, pd->dev);
-		if (n > 0 &&
-		    now_ms - pd->offline_since_ms < PARKED_OFFLINE_MAX_MS)
-			continue;
-		rc = parked_io_set_state(pk->root, pd->dev, true);
+		rc = set_state_off_loop(pk->root, pd->dev, true, NULL);
 		if (rc) {
 			log_warn("%s: cannot set it running again: %s",
 				 pd->dev, strerror(-rc));
 			if (now_ms - pd->offline_since_ms <
-			    10 * PARKED_OFFLINE_MAX_MS)
+			    10 * PARKED_OFFLINE_MS)
 				continue;	/* try again, then give up */
 		} else {
-			log_info("%s: running again after %llu ms (%s)",
-				 pd->dev,
-				 (unsigned long long)(now_ms -
-						      pd->offline_since_ms),
-				 n > 0 ? "requests still in flight"
-				       : "its parked requests moved");
+			log_info("%s: running again", pd->dev);
 		}
 		pd->offline_since_ms = 0;
-		pd->trans_since_ms = 0;
 	}
 	return any_offline(pk);
 }
 
 void parked_io_release(struct parked_io *pk)
 {
+	pthread_t tid[PARKED_MAX];
+	size_t n = 0;
+
 	for (size_t i = 0; i < pk->n; i++)
-		if (pk->d[i].offline_since_ms)
-			parked_io_set_state(pk->root, pk->d[i].dev, true);
+		if (pk->d[i].offline_since_ms &&
+		    !set_state_off_loop(pk->root, pk->d[i].dev, true, &tid[n]))
+			n++;
+	/* The state is set before the rescan that may hold the write: two
+	 * seconds is plenty, and exiting does not wait for the rescan. */
+	for (size_t i = 0; i < n; i++) {
+		struct timespec until;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 2;
+		if (pthread_timedjoin_np(tid[i], NULL, &until))
+			pthread_detach(tid[i]);
+	}
 	pk->n = 0;
 }
