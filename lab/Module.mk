@@ -52,4 +52,11 @@ lab-integration: all lab-tools
 	@scripts/run-test.sh $(RES) lab-integration lab/run integration --timeout 2100
 LAB_TESTS += lab-integration
 
-.PHONY: lab-tools lab-stage lab-vm lab-shell lab-e2e lab-integration
+# Every ALUA state under load, stock and pathwarden in one boot, then a
+# node down at the host's start coming back (issues alua-states,
+# node-return).  About 20 minutes here.
+lab-states: all lab-tools
+	@scripts/run-test.sh $(RES) lab-states lab/run alua-states --timeout 2400
+LAB_TESTS += lab-states
+
+.PHONY: lab-tools lab-stage lab-vm lab-shell lab-e2e lab-integration lab-states
