@@ -11,17 +11,20 @@
  * but leaves the parked command hanging, and the application with it.
  *
  * While another group of the map can serve, taking the disk offline for a
- * moment fails the parked requests at their next dispatch (within a second)
- * with a path error; dm-multipath retries them on the group in use.  The
- * disk is set running again as soon as nothing is in flight on it (or
- * after PARKED_OFFLINE_MAX_MS): multipathd's next check finds the path
+ * moment fails the parked requests at their next dispatch (within a second:
+ * the SCSI layer re-dispatches them every second) with a path error;
+ * dm-multipath retries them on the group in use.  The disk is set running
+ * again after PARKED_OFFLINE_MS, long enough for every parked request to
+ * have been re-dispatched once: multipathd's next check finds the path
  * ghost again and keeps it in the map for the moment the transition ends.
- * With no other usable group nothing is done: I/O waits for the
- * transition, as SPC intends.
+ * Once per transition: the disk's own inflight count cannot tell whether
+ * requests are parked (a requeued request is not counted), so the disk is
+ * bounced once whether or not any are.  With no other usable group
+ * nothing is done: I/O waits for the transition, as SPC intends.
  *
  * It is decided from sysfs alone (scsi_dh_alua's access_state, which the
- * 04/0A sense of the parked command itself set, the disks' inflight
- * counts, the sessions): multipathd cannot be asked then, its reload of
+ * 04/0A sense of the parked command itself set, the disks' state and
+ * holder, the sessions): multipathd cannot be asked then, its reload of
  * the map waits on the very command that is parked.
  */
 #ifndef PW_MONITOR_PARKED_IO_H
@@ -33,20 +36,17 @@
 
 #include "sysfs_scan.h"
 
-/* A transition shorter than this (a planned switchover passes through one)
- * is left alone. */
-#define PARKED_GRACE_MS 1500
-/* Longest a disk is kept offline. */
-#define PARKED_OFFLINE_MAX_MS 3000
+/* A transition shorter than this (a planned switchover passes through one
+ * of some 300 ms) is left alone. */
+#define PARKED_GRACE_MS 600
+/* How long a disk is kept offline: the SCSI layer re-dispatches a request
+ * that met 04/0A every 1000 ms (ALUA_TRANSITION_REPREP_DELAY). */
+#define PARKED_OFFLINE_MS 1200
 
 /* Disk @i of @s is in a transitioning group while another disk of the
  * same multipath map (same holder, same WWID) is running, logged in and
  * in a usable state (AO, ANO or LBA-dependent), by scsi_dh_alua. */
 bool parked_io_candidate(const struct sysfs_snapshot *s, size_t i);
-
-/* Requests in flight on disk @dev (/sys/block/DEV/inflight under @root),
- * or -errno. */
-int parked_io_inflight(const char *root, const char *dev);
 
 /* Write "offline" or "running" to @dev's device/state; 0 or -errno. */
 int parked_io_set_state(const char *root, const char *dev, bool running);
@@ -58,6 +58,7 @@ struct parked_dev {
 	uint64_t trans_since_ms;	/* first seen a candidate */
 	uint64_t offline_since_ms;	/* 0: running */
 	uint64_t seen_ms;		/* last view that named it */
+	bool bounced;			/* done for this transition */
 };
 
 struct parked_io {
@@ -68,14 +69,14 @@ struct parked_io {
 
 /*
  * After a fresh sysfs snapshot: a disk that has been a candidate for
- * PARKED_GRACE_MS and has requests in flight is taken offline.  Returns
- * true while any disk is offline (call parked_io_tick soon).
+ * PARKED_GRACE_MS is taken offline, once per transition.  Returns true
+ * while any disk is offline (call parked_io_tick soon).
  */
 bool parked_io_review(struct parked_io *pk, const struct sysfs_snapshot *s,
 		      uint64_t now_ms);
 /*
- * Sets running again each offline disk with nothing in flight, or offline
- * for PARKED_OFFLINE_MAX_MS.  True while any is still offline.
+ * Sets running again each disk offline for PARKED_OFFLINE_MS.  True while
+ * any is still offline.
  */
 bool parked_io_tick(struct parked_io *pk, uint64_t now_ms);
 /* Leave nothing offline (the daemon stops). */
