@@ -50,13 +50,17 @@ else
 	nok "address families: unix, netlink, inet, inet6 (got: $fams)"
 fi
 
-# The file system: read-only but for the iSCSI node db, locks and state.
+# The file system: read-only but for the iSCSI node db, locks and state,
+# and the devices' sysfs (a disk's state file, for I/O parked on a group
+# held in transition); the kernel's other tunables stay read-only.
+rw=$(sed -n 's/^ReadWritePaths=//p' "$unit" | tr '\n' ' ')
 if grep -qx 'ProtectSystem=strict' "$unit" && grep -qx 'ProtectHome=yes' "$unit" &&
    grep -qx 'StateDirectory=pathwarden' "$unit" &&
-   [ "$(sed -n 's/^ReadWritePaths=//p' "$unit")" = "/etc/iscsi /run/lock" ]; then
-	ok "file system strict, writable: /etc/iscsi /run/lock and the state dir"
+   grep -qx 'ProtectKernelTunables=yes' "$unit" &&
+   [ "$rw" = "/etc/iscsi /run/lock /sys/devices " ]; then
+	ok "file system strict, writable: /etc/iscsi /run/lock /sys/devices and the state dir"
 else
-	nok "file system strict, writable: /etc/iscsi /run/lock and the state dir"
+	nok "file system strict, writable: /etc/iscsi /run/lock /sys/devices and the state dir (got: $rw)"
 fi
 
 # Devices: a closed policy with sd read-only and sg for the RTPGs (the
