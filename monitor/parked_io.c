@@ -63,6 +63,29 @@ static int sysfs_path(char *buf, size_t len, const char *root,
 	return 0;
 }
 
+int parked_io_inflight(const char *root, const char *dev)
+{
+	char path[512], buf[64];
+	unsigned long r, w;
+	ssize_t n;
+	int fd, rc = sysfs_path(path, sizeof(path), root, dev, "inflight");
+
+	if (rc)
+		return rc;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	rc = n < 0 ? -errno : 0;
+	close(fd);
+	if (rc)
+		return rc;
+	buf[n] = '\0';
+	if (sscanf(buf, "%lu %lu", &r, &w) != 2 || r + w > 1000000)
+		return -EINVAL;
+	return (int)(r + w);
+}
+
 int parked_io_set_state(const char *root, const char *dev, bool running)
 {
 	const char *word = running ? "running\n" : "offline\n";
@@ -192,6 +215,9 @@ bool parked_io_review(struct parked_io *pk, const struct sysfs_snapshot *s,
 			pd->trans_since_ms = now_ms;
 		pd->seen_ms = now_ms;
 		if (pd->bounced || now_ms - pd->trans_since_ms < PARKED_GRACE_MS)
+			continue;
+		/* Nothing in flight on the map: nothing can be parked. */
+		if (parked_io_inflight(pk->root, s->sd[i].holder) <= 0)
 			continue;
 		pd->bounced = true;
 		rc = parked_io_set_state(pk->root, dev, false);

@@ -17,10 +17,12 @@
  * again after PARKED_OFFLINE_MS, long enough for every parked request to
  * have been re-dispatched once: multipathd's next check finds the path
  * ghost again and keeps it in the map for the moment the transition ends.
- * Once per transition: the disk's own inflight count cannot tell whether
- * requests are parked (a requeued request is not counted), so the disk is
- * bounced once whether or not any are.  With no other usable group
- * nothing is done: I/O waits for the transition, as SPC intends.
+ * Once per transition, and only while the map has requests in flight: the
+ * disk's own inflight count cannot tell whether requests are parked on it
+ * (a requeued request is not counted), the map's can tell that none are.
+ * A group that flaps in and out of transition with no I/O is left alone.
+ * With no other usable group nothing is done: I/O waits for the
+ * transition, as SPC intends.
  *
  * It is decided from sysfs alone (scsi_dh_alua's access_state, which the
  * 04/0A sense of the parked command itself set, the disks' state and
@@ -48,6 +50,13 @@
  * in a usable state (AO, ANO or LBA-dependent), by scsi_dh_alua. */
 bool parked_io_candidate(const struct sysfs_snapshot *s, size_t i);
 
+/*
+ * Requests in flight on block device @dev (/sys/block/DEV/inflight under
+ * @root), or -errno.  Of the multipath map, not the disk: a parked request
+ * is in flight on the map, while on the disk it sits requeued, uncounted.
+ */
+int parked_io_inflight(const char *root, const char *dev);
+
 /* Write "offline" or "running" to @dev's device/state; 0 or -errno. */
 int parked_io_set_state(const char *root, const char *dev, bool running);
 
@@ -69,8 +78,9 @@ struct parked_io {
 
 /*
  * After a fresh sysfs snapshot: a disk that has been a candidate for
- * PARKED_GRACE_MS is taken offline, once per transition.  Returns true
- * while any disk is offline (call parked_io_tick soon).
+ * PARKED_GRACE_MS, while its map has requests in flight, is taken offline,
+ * once per transition.  Returns true while any disk is offline (call
+ * parked_io_tick soon).
  */
 bool parked_io_review(struct parked_io *pk, const struct sysfs_snapshot *s,
 		      uint64_t now_ms);

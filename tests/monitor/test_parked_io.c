@@ -164,6 +164,13 @@ static void test_sysfs(void **state)
 	fclose(fp);
 	assert_string_equal(buf, "running\n");
 	assert_true(parked_io_set_state(root, "sdz", true) < 0);
+	snprintf(p, sizeof(p), "%s/sys/block/sdb/inflight", root);
+	put(p, "       2        1\n");
+	assert_int_equal(parked_io_inflight(root, "sdb"), 3);
+	put(p, "garbage\n");
+	assert_int_equal(parked_io_inflight(root, "sdb"), -EINVAL);
+	assert_true(parked_io_inflight(root, "sdz") < 0);
+	assert_int_equal(parked_io_inflight(root, ""), -EINVAL);
 	assert_int_equal(parked_io_set_state(root, "../sdb", true), -EINVAL);
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
@@ -240,8 +247,20 @@ static void test_tracker(void **state)
 			 root, 'a' + i, root, 'a' + i);
 		assert_int_equal(system(cmd), 0);
 	}
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/sys/block/dm-0' && echo "
+		 "'       0        0' > '%s/sys/block/dm-0/inflight'", root, root);
+	assert_int_equal(system(cmd), 0);
 	pk.root = root;
 	fake_sys(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_NONOPTIMIZED);
+	/* nothing in flight on the map: a transition with no I/O is left
+	 * alone, however long */
+	assert_false(parked_io_review(&pk, &f.s, 500));
+	assert_false(parked_io_review(&pk, &f.s, 500 + 10 * PARKED_GRACE_MS));
+	assert_string_equal(state_of(root, "sda"), "running\n");
+	parked_io_release(&pk);
+	snprintf(cmd, sizeof(cmd), "echo '       1        0' > "
+		 "'%s/sys/block/dm-0/inflight'", root);
+	assert_int_equal(system(cmd), 0);
 	/* first sight: within the grace, nothing happens */
 	assert_false(parked_io_review(&pk, &f.s, 1000));
 	assert_false(parked_io_review(&pk, &f.s, 1000 + PARKED_GRACE_MS - 1));
