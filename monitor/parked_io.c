@@ -52,34 +52,36 @@ bool parked_io_candidate(const struct sysfs_snapshot *s, size_t i)
 	return false;
 }
 
-static int sysfs_path(char *buf, size_t len, const char *root,
-		      const char *dev, const char *file)
+/* Open /sys/block/DEV/FILE under @root; the fd, or -errno. */
+static int sysfs_open(const char *root, const char *dev, const char *file,
+		      int flags)
 {
+	char path[512];
+	int fd;
+
 	if (!dev[0] || strchr(dev, '/') || dev[0] == '.')
 		return -EINVAL;
-	if (snprintf(buf, len, "%s/sys/block/%s/%s", root, dev, file) >=
-	    (int)len)
+	if (snprintf(path, sizeof(path), "%s/sys/block/%s/%s", root, dev,
+		     file) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
-	return 0;
+	fd = open(path, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
 int parked_io_inflight(const char *root, const char *dev)
 {
-	char path[512], buf[64];
+	char buf[64];
 	unsigned long r, w;
 	ssize_t n;
-	int fd, rc = sysfs_path(path, sizeof(path), root, dev, "inflight");
+	int fd = sysfs_open(root, dev, "inflight", O_RDONLY);
 
-	if (rc)
-		return rc;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	n = read(fd, buf, sizeof(buf) - 1);
-	rc = n < 0 ? -errno : 0;
+	n = n < 0 ? -errno : n;
 	close(fd);
-	if (rc)
-		return rc;
+	if (n < 0)
+		return (int)n;
 	buf[n] = '\0';
 	if (sscanf(buf, "%lu %lu", &r, &w) != 2 || r + w > 1000000)
 		return -EINVAL;
@@ -89,15 +91,11 @@ int parked_io_inflight(const char *root, const char *dev)
 int parked_io_set_state(const char *root, const char *dev, bool running)
 {
 	const char *word = running ? "running\n" : "offline\n";
-	char path[512];
 	ssize_t n;
-	int fd, rc = sysfs_path(path, sizeof(path), root, dev, "device/state");
+	int rc, fd = sysfs_open(root, dev, "device/state", O_WRONLY);
 
-	if (rc)
-		return rc;
-	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	n = write(fd, word, strlen(word));
 	rc = n < 0 ? -errno : (size_t)n == strlen(word) ? 0 : -EIO;
 	close(fd);

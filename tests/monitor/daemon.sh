@@ -240,7 +240,15 @@ stop
 # A portal that answers again and has no session: logged in at once
 # (through a fake iscsiadm), on loopback so no network is touched.
 src=$(cd "$(dirname "$0")" && pwd)
-pport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# run_with_fake_iscsiadm: the daemon on $tmp/c.conf with no sysfs, its
+# iscsiadm the fake one keeping its state in $tmp/iscsi; sets $pid.
+run_with_fake_iscsiadm() {
+	PATHWARDEN_ISCSIADM="$src/fake-iscsiadm.sh" FAKE_ISCSI_DIR="$tmp/iscsi" \
+	"$pw" -d -v -c "$tmp/c.conf" --root "$tmp/empty" --capture "$tmp/cap" \
+		run --no-udev > "$tmp/log" 2>&1 &
+	pid=$!
+}
+pport=$(free_port)
 mkdir -p "$tmp/iscsi" "$tmp/empty"
 rm -rf "$tmp/cap"; cp -r "$fx/good/capture" "$tmp/cap"
 cat > "$tmp/c.conf" <<CONF
@@ -250,10 +258,7 @@ records $tmp/rec.jsonl
 portal-check-ms 200
 portal-connect-ms 100
 CONF
-PATHWARDEN_ISCSIADM="$src/fake-iscsiadm.sh" FAKE_ISCSI_DIR="$tmp/iscsi" \
-"$pw" -d -v -c "$tmp/c.conf" --root "$tmp/empty" --capture "$tmp/cap" \
-	run --no-udev > "$tmp/log" 2>&1 &
-pid=$!
+run_with_fake_iscsiadm
 # The portal must be seen down first: a first answer is no come-back.
 check "portal back: seen down first" \
 	"wait_for $DL \"grep -q 'portal_down back 127.0.0.1:$pport' $tmp/log\""
@@ -294,10 +299,7 @@ records $tmp/rec.jsonl
 portal-check-ms 200
 portal-connect-ms 100
 CONF
-PATHWARDEN_ISCSIADM="$src/fake-iscsiadm.sh" FAKE_ISCSI_DIR="$tmp/iscsi" \
-"$pw" -d -v -c "$tmp/c.conf" --root "$tmp/empty" --capture "$tmp/cap" \
-	run --no-udev > "$tmp/log" 2>&1 &
-pid=$!
+run_with_fake_iscsiadm
 wait_for $DL "[ \$(grep -c 'portal_down ' $tmp/log) -eq 3 ]"
 check "node back: no iscsiadm call while its portals are down" \
 	"[ ! -s $tmp/iscsi/calls ]"
