@@ -12,7 +12,6 @@ BUILD    ?= build
 DESTDIR  ?=
 PREFIX   ?= /usr
 SBINDIR  ?= /usr/sbin
-PLUGINDIR ?= /lib/multipath
 PWLIBDIR ?= /usr/lib/pathwarden
 MANDIR   ?= $(PREFIX)/share/man
 CONFDIR  ?= /etc
@@ -36,7 +35,6 @@ endif
 
 SETUP    := $(BUILD)/.setup-done
 TEST_WRAPPER ?=
-MPT_SRC  := $(BUILD)/mpt/src
 RES      := $(BUILD)/test-results
 
 # Keep every intermediate file: deleting objects after the tests would
@@ -47,13 +45,14 @@ RES      := $(BUILD)/test-results
         valgrind fuzz clean setup
 all:
 
-# Dependencies and the multipath-tools headers of the installed version.
-# Re-run whenever the installed multipath-tools version changes.
+# Dependencies, and the multipath-tools series of the installed version
+# (scripts/setup-deps.sh).  Re-run whenever that version changes.
 MPT_INSTALLED := $(shell dpkg-query -W -f '$${Version}' multipath-tools 2>/dev/null)
 $(SETUP): scripts/setup-deps.sh scripts/install-packages.sh scripts/packages.txt
 	@mkdir -p $(BUILD)
 	@scripts/setup-deps.sh $(BUILD)
 	@echo "$(MPT_INSTALLED)" > $@
+
 ifneq ($(MAKECMDGOALS),clean)
 ifneq ($(MPT_INSTALLED),$(shell cat $(SETUP) 2>/dev/null))
 .PHONY: $(SETUP)
@@ -72,12 +71,21 @@ $(BUILD)/%.o: %.c | $(SETUP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-# multipath-tools headers and libraries of the installed version.
-MPT_CPPFLAGS := -I$(MPT_SRC)/libmultipath -I$(MPT_SRC)/libmpathutil \
-                -I$(MPT_SRC)/libmpathcmd
-# libmultipath is unversioned ABI: the plugins link the installed one and
-# carry its symbol versions, so a mismatch fails dlopen() instead of memory.
-MPT_LIBS     := -L/lib -lmultipath -lmpathutil
+# The plugin ABI of the installed multipath-tools' series, as mpt/ declares
+# it, and its libraries by soname (Debian ships no development links).
+# Set by the set-up, so read when a recipe runs, after it: a fresh machine
+# installs multipath-tools in the same make run.
+MPT_SERIES    = $(shell cat $(BUILD)/mpt/series 2>/dev/null)
+MPT_CPPFLAGS  = -Impt -DMPT_SERIES=$(MPT_SERIES)
+# The plugins carry libmultipath's symbol versions, so a plugin of another
+# series fails dlopen() instead of memory; -z nodelete keeps one loaded
+# while a 0.15 runner may still be in it.
+MPT_LIBS      = -L/lib -L/usr/lib -l:libmultipath.so.0 -l:libmpathutil.so.0 \
+                -Wl,-z,nodelete
+MPATHCMD_LIBS = -L/lib -L/usr/lib -l:libmpathcmd.so.0
+# Where that multipath-tools loads plugins from and keeps its units.
+PLUGINDIR    ?= $(shell cat $(BUILD)/mpt/plugindir 2>/dev/null)
+UNITDIR      ?= $(shell cat $(BUILD)/mpt/unitdir 2>/dev/null)
 
 # The core first: other modules name its outputs in their prerequisites.
 include lib/Module.mk

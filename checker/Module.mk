@@ -1,15 +1,23 @@
-# checker/: multipathd path checker "rtpg" (/lib/multipath/libcheckrtpg.so).
+# checker/: multipathd path checker "rtpg" (libcheckrtpg.so in PLUGINDIR).
+# rtpg_checker.c is the same for every series; the entry points are in
+# checker_thread.c (0.9, 0.11: the plugin starts its worker threads) and
+# checker_async.c (0.15: libmultipath's runners call it), each empty when
+# built for the other kind of series.
 PLUGIN_LDFLAGS = -shared -Wl,-z,defs -Wl,-rpath,$(PWLIBDIR) -L$(BUILD)/lib
 
 CHECKER_SO := $(BUILD)/checker/libcheckrtpg.so
 all: $(CHECKER_SO)
 
-$(BUILD)/checker/%.o: checker/%.c | $(SETUP)
+CHECKER_OBJS := $(addprefix $(BUILD)/checker/,rtpg_checker.o \
+	checker_thread.o checker_async.o)
+
+# The series is a build input: another series rebuilds every plugin object.
+$(BUILD)/checker/%.o: checker/%.c $(SETUP) | $(SETUP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(MPT_CPPFLAGS) $(CFLAGS) -fvisibility=hidden -c -o $@ $<
 
-$(CHECKER_SO): $(BUILD)/checker/rtpg_checker.o $(LIBPW_SO)
-	$(CC) $(PLUGIN_LDFLAGS) $(LDFLAGS) -o $@ $< \
+$(CHECKER_SO): $(CHECKER_OBJS) $(LIBPW_SO)
+	$(CC) $(PLUGIN_LDFLAGS) $(LDFLAGS) -o $@ $(CHECKER_OBJS) \
 		-l:libpathwarden.so.0 $(MPT_LIBS) -lpthread
 
 install-checker: $(CHECKER_SO)

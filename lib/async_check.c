@@ -252,15 +252,40 @@ static void identity_from_kernel(const struct dev_key *key,
 		*id = (struct tpg_identity){ 0 };	/* ask the device */
 }
 
+/*
+ * One RTPG and what follows from it: the identity read first when it is
+ * not known, a good report shared with the LU's other paths, a failed one
+ * judged by what the others last said of its group.
+ */
+static void query_and_share(struct scsi_dev *dev, unsigned int timeout_ms,
+			    const struct dev_key *key, bool have_key,
+			    struct tpg_identity *id, struct tpg_answer *ans)
+{
+	struct rtpg_report rep;
+	uint64_t now;
+
+	if (!id->valid && have_key)
+		identity_from_kernel(key, id);
+	tpg_query(dev, timeout_ms, id, ans, &rep);
+	if (have_key) {
+		now = tpg_cache_now_ms();
+		if (ans->result == TPG_OK && rep.n_groups) {
+			tpg_peers_store(id, key, &rep, now);
+		} else if (ans->result != TPG_OK) {
+			tpg_peers_forget(key);
+			tpg_peers_fill(id, key, now, TPG_PEERS_MAX_AGE_MS,
+				       ans);
+		}
+	}
+}
+
 static void run_query(struct async_check *ac, struct tpg_answer *ans)
 {
 	struct scsi_dev dev;
 	struct tpg_identity id;
-	struct rtpg_report rep;
 	struct dev_key key;
 	bool have_key;
 	unsigned int timeout_ms;
-	uint64_t now;
 
 	pthread_mutex_lock(&ac->lock);
 	dev.backend = ac->backend;
@@ -272,28 +297,37 @@ static void run_query(struct async_check *ac, struct tpg_answer *ans)
 	key = ac->key;
 	pthread_mutex_unlock(&ac->lock);
 
-	if (!id.valid && have_key)
-		identity_from_kernel(&key, &id);
-	tpg_query(&dev, timeout_ms, &id, ans, &rep);
-	/*
-	 * Share a good report with the LU's other paths; a path whose own
-	 * query failed has nothing current to share, and is judged by what
-	 * the others last said of its group.
-	 */
-	if (have_key) {
-		now = tpg_cache_now_ms();
-		if (ans->result == TPG_OK && rep.n_groups) {
-			tpg_peers_store(&id, &key, &rep, now);
-		} else if (ans->result != TPG_OK) {
-			tpg_peers_forget(&key);
-			tpg_peers_fill(&id, &key, now, TPG_PEERS_MAX_AGE_MS,
-				       ans);
-		}
-	}
+	query_and_share(&dev, timeout_ms, &key, have_key, &id, ans);
 
 	pthread_mutex_lock(&ac->lock);
 	ac->id = id;
 	pthread_mutex_unlock(&ac->lock);
+}
+
+void path_check_once(struct path_check_state *st, int fd,
+		     unsigned int timeout_ms, struct tpg_answer *ans)
+{
+	struct dev_key key;
+	bool have_key = dev_key_from_fd(fd, &key);
+	struct scsi_dev dev;
+
+	if (!have_key || !st->have_key || memcmp(&key, &st->key, sizeof(key)))
+		st->id.valid = false;	/* another device: re-read */
+	st->have_key = have_key;
+	st->key = key;
+	/*
+	 * multipath-tools 0.15 starts a new runner after a timed-out one
+	 * without waiting for it: against a target that never answers,
+	 * one RTPG blocked in SG_IO is enough.
+	 */
+	if (have_key && !tpg_cache_claim(&key, tpg_cache_now_ms())) {
+		timeout_answer(ans);
+		return;
+	}
+	scsi_dev_init_fd(&dev, fd);
+	query_and_share(&dev, timeout_ms, &key, have_key, &st->id, ans);
+	if (have_key)
+		tpg_cache_store(&key, ans, tpg_cache_now_ms());
 }
 
 void async_check_work(struct async_check *ac)

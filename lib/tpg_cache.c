@@ -114,6 +114,22 @@ void tpg_cache_set_busy(const struct dev_key *key, bool busy, uint64_t now_ms)
 	pthread_mutex_unlock(&cache_lock);
 }
 
+bool tpg_cache_claim(const struct dev_key *key, uint64_t now_ms)
+{
+	struct cache_entry *e;
+	bool claimed = false;
+
+	pthread_mutex_lock(&cache_lock);
+	e = find_or_add(key);
+	if (e && !e->busy) {
+		e->busy = true;
+		e->busy_ms = now_ms;
+		claimed = true;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return claimed;
+}
+
 bool tpg_cache_stuck(const struct dev_key *key, uint64_t now_ms,
 		     unsigned int after_ms)
 {

@@ -2,10 +2,13 @@
 MON_SRCS    := $(filter-out monitor/main.c,$(sort $(wildcard monitor/*.c)))
 MON_OBJS    := $(MON_SRCS:%.c=$(BUILD)/%.o)
 MON_LIB     := $(BUILD)/monitor/libmonitor.a
-MON_LIBS    := -ljson-c -ludev -lmpathcmd -ldevmapper
+MON_LIBS    := -ljson-c -ludev $(MPATHCMD_LIBS) -ldevmapper
 PATHWARDEN  := $(BUILD)/monitor/pathwarden
 
 all: $(PATHWARDEN)
+
+# libmpathcmd's calls are declared in mpt/ (Debian 13 ships no header).
+$(BUILD)/monitor/mpath_client.o: CPPFLAGS += -Impt
 
 $(MON_LIB): $(MON_OBJS)
 	@rm -f $@
@@ -22,7 +25,7 @@ install-monitor: $(PATHWARDEN)
 	install -D -m 0644 etc/pathwarden.conf \
 		$(DESTDIR)$(CONFDIR)/pathwarden/pathwarden.conf.example
 	install -D -m 0644 monitor/pathwarden.service \
-		$(DESTDIR)/lib/systemd/system/pathwarden.service
+		$(DESTDIR)$(UNITDIR)/pathwarden.service
 INSTALL_TARGETS += install-monitor
 .PHONY: install-monitor
 

@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include <mpath_cmd.h>
+#include "mpathcmd.h"	/* mpt/: libmpathcmd, declared */
 
 #include "dm_status.h"
 #include "mpath_client.h"

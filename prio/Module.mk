@@ -1,8 +1,8 @@
-# prio/: multipathd prioritizer "rtpg" (/lib/multipath/libpriortpg.so).
+# prio/: multipathd prioritizer "rtpg" (libpriortpg.so in PLUGINDIR).
 PRIO_SO := $(BUILD)/prio/libpriortpg.so
 all: $(PRIO_SO)
 
-$(BUILD)/prio/%.o: prio/%.c | $(SETUP)
+$(BUILD)/prio/%.o: prio/%.c $(SETUP) | $(SETUP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(MPT_CPPFLAGS) $(CFLAGS) -fvisibility=hidden -c -o $@ $<
 

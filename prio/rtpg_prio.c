@@ -6,30 +6,16 @@
  * TUR, VPD 0x83 and RTPG), and from its own bounded RTPG otherwise.
  *
  * Paper-thin shim: it copies fd, dev and the timeout out of multipathd's
- * structs and calls the core.  Of struct path it reads fd and dev only.
+ * structs and calls the core.  Of struct path it reads fd and dev only,
+ * through the series' declared ABI (mpt/).
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "debug.h"
-#include "prio.h"
-#include "structs.h"
-#include "version.h"
+#include "abi.h"
 
 #include "pathwarden/tpg_cache.h"
 #include "pathwarden/tpg_query.h"
-
-/*
- * getprio() lost its timeout argument in 0.9.6 (get_prio_timeout_ms()
- * gives it); 0.9.4 is tested, 0.11.x written for and compiled only.
- */
-#if VERSION_CODE == 0x000904
-#define PRIO_HAS_TIMEOUT_ARG 1
-#elif VERSION_CODE >= 0x000b00 && VERSION_CODE < 0x000c00
-#define PRIO_HAS_TIMEOUT_ARG 0
-#else
-#error "the rtpg prio is not written for this multipath-tools version"
-#endif
 
 #define PLUGIN_API __attribute__((visibility("default")))
 /* multipathd passes 0 when checker_timeout is unset; stock then waits 60 s */
@@ -39,21 +25,23 @@
 
 static int rtpg_getprio(struct path *pp, char *args, unsigned int timeout)
 {
+	int fd = mpt_path_fd(pp);
+	const char *name = mpt_path_dev(pp);
 	struct prio_weights w;
 	struct tpg_answer ans;
 	struct dev_key key;
 	bool have_key, fresh;
 	char err[96];
 
-	if (pp->fd < 0)
+	if (fd < 0)
 		return -1;
 	prio_weights_default(&w);
 	if (!prio_weights_parse(args, &w, err, sizeof(err))) {
-		condlog(0, "%s: rtpg prio: %s; using the defaults", pp->dev, err);
+		condlog(0, "%s: rtpg prio: %s; using the defaults", name, err);
 		prio_weights_default(&w);
 	}
 
-	have_key = dev_key_from_fd(pp->fd, &key);
+	have_key = dev_key_from_fd(fd, &key);
 	fresh = have_key &&
 		tpg_cache_take(&key, w.max_age_ms, tpg_cache_now_ms(), &ans);
 	if (!fresh && have_key &&
@@ -65,7 +53,7 @@ static int rtpg_getprio(struct path *pp, char *args, unsigned int timeout)
 		 * One just sent (a path being added) is waited for as before.
 		 */
 		condlog(3, "%s: rtpg prio: the checker's RTPG is still out; "
-			"keeping the prio", pp->dev);
+			"keeping the prio", name);
 		return -1;
 	}
 	if (!fresh) {
@@ -83,24 +71,25 @@ static int rtpg_getprio(struct path *pp, char *args, unsigned int timeout)
 		 * holds, as the stock prio reads it through udev; only
 		 * without sysfs does it cost INQUIRY and VPD 0x83 as well.
 		 */
-		snprintf(devdir, sizeof(devdir), "/sys/block/%s/device", pp->dev);
+		snprintf(devdir, sizeof(devdir), "/sys/block/%s/device", name);
 		tpg_identity_from_sysfs(devdir, &id);
-		scsi_dev_init_fd(&dev, pp->fd);
+		scsi_dev_init_fd(&dev, fd);
 		tpg_query(&dev, timeout ? timeout : DEFAULT_TIMEOUT_MS, &id,
 			  &ans, NULL);
 	}
 	if (ans.result != TPG_OK && !ans.from_peer) {
-		condlog(2, "%s: rtpg prio: %s", pp->dev,
+		condlog(2, "%s: rtpg prio: %s", name,
 			tpg_result_name(ans.result));
 		return -1;
 	}
-	condlog(4, "%s: rtpg prio: tpg %u %s%s", pp->dev, ans.own.group_id,
+	condlog(4, "%s: rtpg prio: tpg %u %s%s", name, ans.own.group_id,
 		alua_state_name(ans.own.state),
 		ans.own.preferred ? " preferred" : "");
 	return tpg_prio(&ans.own, &w);
 }
 
-#if PRIO_HAS_TIMEOUT_ARG
+/* getprio() lost its timeout argument in 0.9.6 */
+#if MPT_GETPRIO_TIMEOUT_ARG
 PLUGIN_API int getprio(struct path *pp, char *args, unsigned int timeout);
 
 PLUGIN_API int getprio(struct path *pp, char *args, unsigned int timeout)

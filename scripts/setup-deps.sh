@@ -1,11 +1,15 @@
 #!/bin/sh
-# Install what pathwarden needs to build and test, and fetch the Debian
-# source of the *installed* multipath-tools so the plugins compile against
-# exactly the headers of the libmultipath they will be loaded into.
+# Install what pathwarden needs to build and test, and work out which
+# multipath-tools series the plugins are built for.  Nothing is downloaded
+# but Debian binary packages, and the host's apt configuration is never
+# touched: the plugin ABI of each series is declared by mpt/ itself.
 #
 # Usage: setup-deps.sh BUILD_DIR
-# Idempotent and quiet when everything is already there.  Writes
-# BUILD_DIR/mpt/VERSION and BUILD_DIR/mpt/src (the unpacked source tree).
+# Idempotent and quiet when everything is already there.  Writes, under
+# BUILD_DIR/mpt/: VERSION (the installed multipath-tools), series (9, 11
+# or 15: the mpt/abi-0.N.h to build with), plugindir (where that
+# multipath-tools loads plugins from) and unitdir (where its systemd units
+# live, /lib or /usr/lib as the suite has it).
 set -eu
 
 build=${1:?usage: setup-deps.sh BUILD_DIR}
@@ -24,50 +28,44 @@ if [ -z "$mpt_ver" ]; then
 	exit 1
 fi
 
+# 0.9.0-0.9.5, 0.11.x, 0.15.x: the series mpt/ declares.  getprio() lost
+# its timeout argument in 0.9.6, so later 0.9 releases are another ABI.
+upstream=${mpt_ver#*:}
+upstream=${upstream%%-*}
+case "$upstream" in
+0.9.[0-5]|0.9.[0-5][+~]*)	series=9 ;;
+0.11.*)			series=11 ;;
+0.15.*)			series=15 ;;
+*)
+	echo "setup: multipath-tools $mpt_ver is installed; pathwarden's" \
+	     "plugins support the series 0.9 (up to 0.9.5), 0.11 and 0.15" \
+	     "(Debian 12, 13 and forky) and are never built blind" >&2
+	exit 1 ;;
+esac
+
+# Where this multipath-tools loads plugins from (compiled into it) and
+# keeps its units: where its own files are.
+tur=$(dpkg-query -L multipath-tools libmultipath0 2>/dev/null |
+	grep '/multipath/libchecktur\.so$' | head -n1)
+unit=$(dpkg-query -L multipath-tools 2>/dev/null |
+	grep '/systemd/system/multipathd\.service$' | head -n1)
+if [ -z "$tur" ] || [ -z "$unit" ]; then
+	echo "setup: cannot find multipath-tools' plugin directory or" \
+	     "multipathd.service in its file list (dpkg -L multipath-tools)" >&2
+	exit 1
+fi
+
 dst="$build/mpt"
-if [ -f "$dst/VERSION" ] && [ "$(cat "$dst/VERSION")" = "$mpt_ver" ] &&
-   [ -f "$dst/src/libmultipath/checkers.h" ]; then
-	exit 0
-fi
-
-# apt-get source needs a deb-src entry for the running suite.  The host's
-# apt configuration is never touched: where it has none, a private one
-# under the build directory (its own source list and package lists, the
-# host's keyring) serves this one download.
-apt_opts=""
-if ! apt-get source --print-uris multipath-tools="$mpt_ver" >/dev/null 2>&1; then
-	. /etc/os-release
-	private="$(cd "$build" && pwd)/apt-src"
-	mkdir -p "$private/lists/partial"
-	cat > "$private/sources.list" <<SRC
-deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $VERSION_CODENAME main
-deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $VERSION_CODENAME-updates main
-deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security $VERSION_CODENAME-security main
-SRC
-	apt_opts="-o Dir::Etc::SourceList=$private/sources.list -o Dir::Etc::SourceParts=/nonexistent -o Dir::State::Lists=$private/lists"
-	# shellcheck disable=SC2086
-	apt-get $apt_opts update -qq >/dev/null 2>&1 || {
-		echo "setup: cannot read the package mirror's source index" \
-		     "for $VERSION_CODENAME" >&2
-		exit 1
-	}
-fi
-
-rm -rf "$dst"
-mkdir -p "$dst/dl"
-# shellcheck disable=SC2086
-(cd "$dst/dl" && apt-get $apt_opts source -qq --download-only \
-	multipath-tools="$mpt_ver" >/dev/null 2>&1) || {
-	echo "setup: cannot download the source of multipath-tools $mpt_ver;" \
-	     "the plugins must be built against the installed version's headers" >&2
-	exit 1
-}
-dpkg-source -x "$dst"/dl/multipath-tools_*.dsc "$dst/src" >/dev/null 2>&1
-got=$(dpkg-parsechangelog -l "$dst/src/debian/changelog" -S Version)
-if [ "$got" != "$mpt_ver" ]; then
-	echo "setup: fetched multipath-tools source $got but $mpt_ver is" \
-	     "installed; refusing to build plugins against other headers" >&2
-	exit 1
-fi
-echo "$mpt_ver" > "$dst/VERSION"
-echo "setup: multipath-tools $mpt_ver headers in $dst/src" >&2
+mkdir -p "$dst"
+rm -rf "$dst/src" "$dst/dl" "$build/apt-src"	# what older set-ups fetched
+printf '%s\n' "$mpt_ver" > "$dst/VERSION.new"
+printf '%s\n' "$series" > "$dst/series.new"
+dirname "$tur" > "$dst/plugindir.new"
+dirname "$unit" > "$dst/unitdir.new"
+for f in VERSION series plugindir unitdir; do
+	if ! cmp -s "$dst/$f.new" "$dst/$f"; then
+		mv "$dst/$f.new" "$dst/$f"
+	else
+		rm -f "$dst/$f.new"
+	fi
+done

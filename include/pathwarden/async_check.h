@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "pathwarden/tpg_cache.h"
 #include "pathwarden/tpg_query.h"
 
 struct async_check;
@@ -61,6 +62,20 @@ void async_check_work(struct async_check *ac);
 /* Synchronous check (multipath(8) runs checkers in sync mode). */
 void async_check_sync(struct async_check *ac, int fd, unsigned int timeout_ms,
 		      struct tpg_answer *ans);
+
+/*
+ * One check start to end on the caller's thread, for a caller whose own
+ * framework runs it off the checker loop and bounds it (multipath-tools
+ * 0.15's runners).  @st keeps the path's identity between checks; a zeroed
+ * one reads it afresh.  Plain data: the caller may copy it around.
+ */
+struct path_check_state {
+	bool have_key;
+	struct dev_key key;
+	struct tpg_identity id;
+};
+void path_check_once(struct path_check_state *st, int fd,
+		     unsigned int timeout_ms, struct tpg_answer *ans);
 
 /* The backend the worker uses; tests substitute the replay backend. */
 void async_check_set_backend(struct async_check *ac,

@@ -43,6 +43,11 @@ void tpg_cache_forget(const struct dev_key *key);
  */
 void tpg_cache_set_busy(const struct dev_key *key, bool busy, uint64_t now_ms);
 /*
+ * Mark the checker's RTPG on the device as out, unless one already is:
+ * false then (a check still blocked on a dead target), and nothing sent.
+ */
+bool tpg_cache_claim(const struct dev_key *key, uint64_t now_ms);
+/*
  * The checker's RTPG has been out for @after_ms or more: stuck in the
  * kernel behind a hung target, most likely.  The prioritizer then sends
  * none of its own; a synchronous one would hold multipathd's checker loop

@@ -82,10 +82,10 @@ MONFUZZ_SRCS := tests/monitor/fuzz_monitor.c monitor/config.c \
 MONFUZZ_RUNS ?= 50000
 $(MONFUZZ_BIN): $(MONFUZZ_SRCS) $(wildcard monitor/*.h) | $(SETUP)
 	@mkdir -p build-fuzz
-	clang -std=gnu11 -g -O1 -Iinclude -Imonitor -D_GNU_SOURCE \
+	clang -std=gnu11 -g -O1 -Iinclude -Imonitor -Impt -D_GNU_SOURCE \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-Wall -Wextra -Werror -o $@ $(MONFUZZ_SRCS) \
-		-ljson-c -ldevmapper -lmpathcmd -lpthread
+		-ljson-c -ldevmapper $(MPATHCMD_LIBS) -lpthread
 
 build-fuzz/monitor-seeds/.done: tests/monitor/make-seeds.sh $(MONT_FX_STAMPS)
 	@rm -rf build-fuzz/monitor-seeds

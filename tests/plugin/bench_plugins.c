@@ -11,8 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "checkers.h"
-#include "structs.h"
 
 #include "fake_sg.h"
 #include "mp_loader.h"
@@ -58,8 +56,8 @@ int main(int argc, char **argv)
 		checker_so = PLUGIN_DIR "/libcheckrtpg.so";
 		prio_so = PRIO_DIR "/libpriortpg.so";
 	} else {
-		checker_so = "/lib/multipath/libchecktur.so";
-		prio_so = "/lib/multipath/libprioalua.so";
+		checker_so = MPT_PLUGIN_DIR "/libchecktur.so";
+		prio_so = MPT_PLUGIN_DIR "/libprioalua.so";
 	}
 	if (mp_checker_load(checker_so, &mc, err, sizeof(err)) ||
 	    mp_prio_load(prio_so, &mp, err, sizeof(err))) {
@@ -73,13 +71,13 @@ int main(int argc, char **argv)
 		return 1;
 	/* warm-up: the rtpg checker reads the path's identity once */
 	check_settled(&mc);
-	mp.getprio(pp, "", 5000);
+	mp_prio_get(&mp, pp, "", 5000);
 	for (int k = 0; k < 4; k++)
 		before[k] = fake_sg_count(fd, kinds[k]);
 
 	for (long i = 0; i < cycles; i++) {
 		st = check_settled(&mc);
-		prio = mp.getprio(pp, "", 5000);
+		prio = mp_prio_get(&mp, pp, "", 5000);
 	}
 
 	printf("config=%s cycles=%ld state=%d prio=%d", argv[1], cycles, st,

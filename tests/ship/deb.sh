@@ -12,7 +12,15 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/pw-deb.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 
-echo "1..12"
+# Where this suite's multipath-tools keeps plugins and units (/lib on
+# Debian 12, /usr/lib from 13 on): the packages must use the same.
+plugdir=$(dpkg-query -L multipath-tools libmultipath0 2>/dev/null |
+	sed -n 's|/libchecktur\.so$||p' | head -n1)
+unitdir=$(dpkg-query -L multipath-tools 2>/dev/null |
+	sed -n 's|/multipathd\.service$||p' | head -n1)
+echo "# this suite: plugins in ${plugdir:-?}, units in ${unitdir:-?}"
+
+echo "1..14"
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
@@ -60,11 +68,11 @@ files_have() {
 }
 check "pathwarden has plugins, private lib, program, conf, unit, man pages" \
 	files_have "$pw" \
-	/lib/multipath/libcheckrtpg.so /lib/multipath/libpriortpg.so \
+	"$plugdir/libcheckrtpg.so" "$plugdir/libpriortpg.so" \
 	/usr/lib/pathwarden/libpathwarden.so.0 /usr/sbin/pathwarden \
 	/etc/multipath/conf.d/pathwarden.conf \
 	/etc/pathwarden/pathwarden.conf.example \
-	/lib/systemd/system/pathwarden.service \
+	"$unitdir/pathwarden.service" \
 	/usr/share/man/man8/pathwarden.8.gz /usr/share/man/man5/pathwarden.conf.5.gz \
 	/usr/share/man/man5/pathwarden-bench.conf.5.gz \
 	/usr/share/man/man7/pathwarden-rtpg.7.gz
@@ -80,20 +88,53 @@ else
 	ok "no stray files in either package"
 fi
 
-# The plugins only load into the libmultipath they were built against.
+# Debian 13 on: every file under /usr (merged /usr), none in /lib, /bin,
+# /sbin.  Debian 12's multipath-tools itself still uses /lib.
+case "$plugdir" in
+/usr/*)
+	if dpkg-deb -c "$pw" "$ag" 2>/dev/null | awk '{print $NF}' |
+	   grep -E '^\./(lib|bin|sbin)/'; then
+		nok "every file under /usr (merged /usr suite)"
+	else
+		ok "every file under /usr (merged /usr suite)"
+	fi ;;
+*)	ok "files under /lib as this suite's multipath-tools has them ($plugdir)" ;;
+esac
+
+# The plugins fit one multipath-tools series: the package pins it.
 mpt=$(dpkg-query -W -f '${Version}' multipath-tools)
+series=$(echo "$mpt" | sed -E 's/^([0-9]+:)?([0-9]+)\.([0-9]+)\..*/\2.\3/')
+next=$(echo "$series" | awk -F. '{ print $1 "." $2 + 1 }')
 dep=$(dpkg-deb -f "$pw" Depends)
 echo "# Depends: $dep"
+# (dpkg-shlibdeps may raise the lower bound to the exact version built
+# against: still within the series.)
 case ", $dep," in
-*", multipath-tools (= $mpt),"*) ok "Depends pins multipath-tools (= $mpt)" ;;
-*) nok "Depends pins multipath-tools (= $mpt)" ;;
+*", multipath-tools (>= $series"[.~]*"), multipath-tools (<< $next~),"*)
+	ok "Depends pins the multipath-tools series $series (installed: $mpt)" ;;
+*)	nok "Depends pins the multipath-tools series $series (installed: $mpt)" ;;
 esac
 
 # The plugins find the private library through their RUNPATH.
 mkdir -p "$T/x" && dpkg-deb -x "$pw" "$T/x"
-rp=$(readelf -d "$T/x/lib/multipath/libcheckrtpg.so" 2>/dev/null | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p')
+rp=$(readelf -d "$T/x$plugdir/libcheckrtpg.so" 2>/dev/null | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p')
 check "checker RUNPATH is /usr/lib/pathwarden (got: ${rp:-none})" \
 	test "$rp" = /usr/lib/pathwarden
+
+# The packaged plugins load as multipathd loads them (RTLD_NOW) into this
+# suite's own libmultipath, every symbol resolved.
+if LD_LIBRARY_PATH="$T/x/usr/lib/pathwarden" python3 -c '
+import ctypes, os, sys
+ctypes.CDLL("libmultipath.so.0", mode=os.RTLD_NOW | os.RTLD_GLOBAL)
+ctypes.CDLL("libmpathutil.so.0", mode=os.RTLD_NOW | os.RTLD_GLOBAL)
+for so in sys.argv[1:]:
+    ctypes.CDLL(so, mode=os.RTLD_NOW)
+' "$T/x$plugdir/libcheckrtpg.so" "$T/x$plugdir/libpriortpg.so" > "$T/load" 2>&1; then
+	ok "packaged plugins load with RTLD_NOW into this suite's libmultipath"
+else
+	nok "packaged plugins load with RTLD_NOW into this suite's libmultipath"
+	sed 's/^/# /' "$T/load"
+fi
 
 # The packaged programs run with the libraries their Depends name: the
 # daemon parses the packaged example configuration, the agent answers.
@@ -115,7 +156,7 @@ fi
 # The unit as packaged parses, and its programs are the packaged ones:
 # verify a copy whose /usr/sbin/pathwarden points into the extracted tree
 # (the rest, /bin/kill and the targets, is this host's).
-u="$T/x/lib/systemd/system/pathwarden.service"
+u="$T/x$unitdir/pathwarden.service"
 if [ -f "$u" ] && [ -x "$T/x/usr/sbin/pathwarden" ] &&
    grep -q '^ExecStart=/usr/sbin/pathwarden ' "$u"; then
 	mkdir -p "$T/unit"
