@@ -1,9 +1,14 @@
 #!/bin/sh
 # Run one test program and record its result for scripts/test-summary.
 # Usage: run-test.sh RESULTS_DIR NAME COMMAND [ARGS...]
-# The program prints TAP ("ok N", "not ok N"); cmocka does with
-# CMOCKA_MESSAGE_OUTPUT=TAP.  A program that dies or prints no test at all
-# counts as one failure, so a crash cannot pass silently.
+# The program prints TAP ("ok N", "not ok N") with its plan ("1..N"; one per
+# group, cmocka prints them with CMOCKA_MESSAGE_OUTPUT=TAP).  A program that
+# dies or prints no test at all counts as one failure, so a crash cannot
+# pass silently; a missing plan is one failure, and a short run (fewer
+# results than planned: a test that stopped half way) fails the rest.
+# A run of a whole tier (check-sanitize, valgrind) prints no plan of its
+# own: it ends with the tier's "N passed, N failed" line, and each of its
+# tests had its plan checked by this script.
 res=$1; name=$2; shift 2
 mkdir -p "$res"
 log="$res/$name.log"
@@ -16,6 +21,17 @@ if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
 fi
 if [ "$pass" -eq 0 ] && [ "$fail" -eq 0 ]; then
 	fail=1
+fi
+plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' "$log" |
+	awk '{ n += $1 } END { print n + 0 }')
+if grep -q '^1\.\.[0-9]' "$log"; then
+	if [ $((pass + fail)) -lt "$plan" ]; then
+		echo "# short run: $((pass + fail)) results, $plan planned" >> "$log"
+		fail=$((fail + plan - pass - fail))
+	fi
+elif ! tail -n 3 "$log" | grep -qE '^[0-9]+ passed, [0-9]+ failed$'; then
+	echo "# no TAP plan (1..N)" >> "$log"
+	fail=$((fail + 1))
 fi
 echo "$pass $fail" > "$res/$name.res"
 if [ "$fail" -ne 0 ]; then
