@@ -3,6 +3,8 @@
 #   make              build everything (installs build dependencies first)
 #   make check        every test: unit tier, plugin harness, and the lab
 #   make check-unit   the fast tier only (no VM)
+#   make check-platforms  the set-up and check-unit in bare roots of
+#                     bookworm, trixie and forky (tests/platforms/)
 #   make install      DESTDIR-aware install
 #   make bench-check  SCSI commands and instructions per check cycle vs stock
 #
@@ -64,6 +66,7 @@ setup: $(SETUP)
 UNIT_TESTS :=        # fast, no device, no privileges
 HOST_TESTS :=        # fast, but need root (namespaces) or extra tools
 LAB_TESTS  :=
+PLATFORM_TESTS :=   # bare roots of each suite (tests/platforms/)
 INSTALL_TARGETS :=
 BENCHES    :=
 
@@ -112,7 +115,8 @@ check-build: all
 	$(call run_tests,$(UNIT_TESTS))
 
 check: all
-	$(call run_tests,$(UNIT_TESTS) $(HOST_TESTS) $(SAN_TESTS) $(LAB_TESTS))
+	$(call run_tests,$(UNIT_TESTS) $(HOST_TESTS) $(SAN_TESTS) $(PLATFORM_TESTS) \
+		$(LAB_TESTS))
 
 check-lab: all
 	$(call run_tests,$(LAB_TESTS))

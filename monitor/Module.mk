@@ -9,6 +9,9 @@ all: $(PATHWARDEN)
 
 # libmpathcmd's calls are declared in mpt/ (Debian 13 ships no header).
 $(BUILD)/monitor/mpath_client.o: CPPFLAGS += -Impt
+# The doctor looks for the plugins where this multipath-tools loads them.
+$(BUILD)/monitor/doctor.o: CPPFLAGS += -DPW_PLUGINDIR='"$(PLUGINDIR)"'
+$(BUILD)/monitor/doctor.o: $(SETUP)
 
 $(MON_LIB): $(MON_OBJS)
 	@rm -f $@

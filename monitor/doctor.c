@@ -94,13 +94,13 @@ static void check_config(const struct pw_view *v, const struct pw_map *m,
 		    "multipathd forces tur for ALUA devices, which fails "
 		    "transitioning paths", dchk ? dchk : "yes (default)");
 	if (!strcmp(chk, "rtpg")) {
-		snprintf(path, sizeof(path), "%s/lib/multipath/libcheckrtpg.so",
+		snprintf(path, sizeof(path), "%s" PW_PLUGINDIR "/libcheckrtpg.so",
 			 root);
 		if (access(path, R_OK))
 			add(fs, SEV_HAZARD, "plugin-missing", name,
 			    "install pathwarden's plugins (make install)",
 			    "path_checker rtpg is configured but "
-			    "/lib/multipath/libcheckrtpg.so is not there");
+			    PW_PLUGINDIR "/libcheckrtpg.so is not there");
 		if (is_no(dchk))
 			for (size_t i = 0; i < m->mp->n_paths; i++) {
 				const struct mp_path *p = &m->mp->paths[i];
@@ -117,13 +117,13 @@ static void check_config(const struct pw_view *v, const struct pw_map *m,
 			}
 	}
 	if (prio && !strcmp(prio, "rtpg")) {
-		snprintf(path, sizeof(path), "%s/lib/multipath/libpriortpg.so",
+		snprintf(path, sizeof(path), "%s" PW_PLUGINDIR "/libpriortpg.so",
 			 root);
 		if (access(path, R_OK))
 			add(fs, SEV_HAZARD, "plugin-missing", name,
 			    "install pathwarden's plugins (make install)",
 			    "prio rtpg is configured but "
-			    "/lib/multipath/libpriortpg.so is not there");
+			    PW_PLUGINDIR "/libpriortpg.so is not there");
 	}
 	if (pgp && (!strcmp(pgp, "multibus") || !strcmp(pgp, "group_by_serial")
 		    || !strcmp(pgp, "group_by_node_name")))

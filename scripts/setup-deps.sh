@@ -43,25 +43,16 @@ case "$upstream" in
 	exit 1 ;;
 esac
 
-# Where this multipath-tools loads plugins from (compiled into it) and
-# keeps its units: where its own files are.
-tur=$(dpkg-query -L multipath-tools libmultipath0 2>/dev/null |
-	grep '/multipath/libchecktur\.so$' | head -n1)
-unit=$(dpkg-query -L multipath-tools 2>/dev/null |
-	grep '/systemd/system/multipathd\.service$' | head -n1)
-if [ -z "$tur" ] || [ -z "$unit" ]; then
-	echo "setup: cannot find multipath-tools' plugin directory or" \
-	     "multipathd.service in its file list (dpkg -L multipath-tools)" >&2
-	exit 1
-fi
+plugindir=$("$here/mpt-dirs.sh" plugindir)
+unitdir=$("$here/mpt-dirs.sh" unitdir)
 
 dst="$build/mpt"
 mkdir -p "$dst"
 rm -rf "$dst/src" "$dst/dl" "$build/apt-src"	# what older set-ups fetched
 printf '%s\n' "$mpt_ver" > "$dst/VERSION.new"
 printf '%s\n' "$series" > "$dst/series.new"
-dirname "$tur" > "$dst/plugindir.new"
-dirname "$unit" > "$dst/unitdir.new"
+printf '%s\n' "$plugindir" > "$dst/plugindir.new"
+printf '%s\n' "$unitdir" > "$dst/unitdir.new"
 for f in VERSION series plugindir unitdir; do
 	if ! cmp -s "$dst/$f.new" "$dst/$f"; then
 		mv "$dst/$f.new" "$dst/$f"

@@ -222,10 +222,12 @@ def main():
              "../../devices/platform/host%d/session%d/%s/iscsi_connection/%s"
              % (s["host"], s["sid"], cname, cname))
     os.makedirs(os.path.join(root, "sys/block"), exist_ok=True)
-    os.makedirs(os.path.join(root, "lib/multipath"), exist_ok=True)
-    if not a.no_plugins:
-        for so in ("libcheckrtpg.so", "libpriortpg.so"):
-            write(os.path.join(root, "lib/multipath", so), "")
+    # where Debian 12 (/lib) and 13 on (/usr/lib) load plugins from
+    for pdir in ("lib/multipath", "usr/lib/multipath"):
+        os.makedirs(os.path.join(root, pdir), exist_ok=True)
+        if not a.no_plugins:
+            for so in ("libcheckrtpg.so", "libpriortpg.so"):
+                write(os.path.join(root, pdir, so), "")
 
     # multipathd 0.9.4 "show maps json" (PRINT_JSON_* templates)
     out = {"major_version": 0, "minor_version": 1, "maps": []}

@@ -45,6 +45,8 @@ echo "in-root: $suite ($(cat "$root/etc/debian_version")): $*"
 unshare --mount --propagation private sh -eu -c '
 root=$1 archives=$2
 shift 2
+# / a mount point of its own, as on a machine: unshare -m inside works
+mount --bind "$root" "$root"
 mount -t proc proc "$root/proc"
 mount --rbind /sys "$root/sys"
 mount --rbind /dev "$root/dev"

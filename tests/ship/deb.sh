@@ -14,10 +14,8 @@ trap 'rm -rf "$T"' EXIT
 
 # Where this suite's multipath-tools keeps plugins and units (/lib on
 # Debian 12, /usr/lib from 13 on): the packages must use the same.
-plugdir=$(dpkg-query -L multipath-tools libmultipath0 2>/dev/null |
-	sed -n 's|/libchecktur\.so$||p' | head -n1)
-unitdir=$(dpkg-query -L multipath-tools 2>/dev/null |
-	sed -n 's|/multipathd\.service$||p' | head -n1)
+plugdir=$("$top/scripts/mpt-dirs.sh" plugindir)
+unitdir=$("$top/scripts/mpt-dirs.sh" unitdir)
 echo "# this suite: plugins in ${plugdir:-?}, units in ${unitdir:-?}"
 
 echo "1..14"

@@ -1,0 +1,25 @@
+# tests/platforms/: the set-up from bare roots of each supported suite
+# (tests/platforms/suite.sh).  Root, network to the Debian mirror and
+# mmdebstrap; the roots are cached outside the clone (PW_ROOT_CACHE,
+# /var/cache/pathwarden/roots), about 4 minutes a suite once cached.
+#
+#   make check-platforms   bookworm, trixie and forky
+# `make check` runs bookworm and trixie (Debian 12 and 13, the supported
+# hosts); forky, where the plugin ABI moves next, runs in check-platforms.
+PLATFORM_SUITES_CHECK := bookworm trixie
+PLATFORM_SUITES_ALL   := bookworm trixie forky
+
+platform-deps:
+	@scripts/install-packages.sh platforms scripts/packages-platforms.txt
+.PHONY: platform-deps
+
+run-platform-%: platform-deps
+	@scripts/run-test.sh $(RES) platform-$* tests/platforms/suite.sh $* \
+		$(RES)
+
+PLATFORM_TESTS := $(PLATFORM_SUITES_CHECK:%=run-platform-%)
+.PHONY: $(PLATFORM_SUITES_ALL:%=run-platform-%)
+
+check-platforms:
+	$(call run_tests,$(PLATFORM_SUITES_ALL:%=run-platform-%))
+.PHONY: check-platforms

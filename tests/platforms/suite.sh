@@ -1,0 +1,56 @@
+#!/bin/sh
+# The README's set-up proven from a bare root of one Debian suite: a fresh
+# copy of the cached root (mmdebstrap's apt variant + build-essential, git,
+# ca-certificates), this tree copied in, `make check-unit` there.  That run
+# installs everything else from the project's own lists, builds the plugins
+# for the suite's multipath-tools series, checks mpt/'s layouts against the
+# suite's libmultipath, drives the plugins in the harness, and builds,
+# lintian-checks and load-tests the packages (ship-deb).  Prints TAP.
+# Usage: suite.sh SUITE LOGDIR
+set -eu
+suite=${1:?usage: suite.sh SUITE LOGDIR}
+logdir=${2:?usage: suite.sh SUITE LOGDIR}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$logdir"
+log="$logdir/platform-$suite.full.log"
+
+echo "1..4"
+start=$(date +%s)
+if tarball=$("$top/scripts/bare-root.sh" "$suite" 2>"$log.root"); then
+	echo "ok 1 - bare $suite root ($(du -m "$tarball" | cut -f1) MB, cached)"
+else
+	echo "not ok 1 - bare $suite root"
+	sed 's/^/# /' "$log.root"
+	echo "not ok 2 - make check-unit in the $suite root (no root)"
+	echo "not ok 3 - plugins built for the $suite series (no root)"
+	echo "not ok 4 - ship-deb in the $suite root (no root)"
+	exit 0
+fi
+
+rc=0
+"$top/tests/platforms/in-root.sh" "$suite" sh -c \
+	'make check-unit; rc=$?; echo "series: $(cat build/mpt/series 2>/dev/null) $(cat build/mpt/VERSION 2>/dev/null)"; exit $rc' \
+	> "$log" 2>&1 || rc=$?
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n1)
+secs=$(( $(date +%s) - start ))
+if [ "$rc" -eq 0 ] && [ -n "$summary" ] &&
+   [ "${summary#*passed, }" = "0 failed" ]; then
+	echo "ok 2 - make check-unit in a bare $suite root: $summary ($secs s)"
+else
+	echo "not ok 2 - make check-unit in a bare $suite root: ${summary:-no summary} (exit $rc); log: $log"
+	grep -E '^FAIL|^not ok|^setup:|^install-packages|rror' "$log" |
+		head -40 | sed 's/^/# /'
+fi
+series=$(sed -n 's/^series: //p' "$log" | tail -n1)
+case "$suite:$series" in
+bookworm:"9 "*|trixie:"11 "*|forky:"15 "*)
+	echo "ok 3 - plugins built for multipath-tools series $series" ;;
+*)	echo "not ok 3 - plugins built for the $suite series (got: ${series:-none})" ;;
+esac
+if grep -qE '^ok +ship-deb \(14 passed\)' "$log"; then
+	echo "ok 4 - packages built, lintian clean, plugins load with RTLD_NOW (ship-deb)"
+else
+	echo "not ok 4 - ship-deb in the $suite root"
+	grep -A40 -E '^FAIL ship-deb' "$log" | grep -E '^not ok|^# ' | head -20 |
+		sed 's/^/# /'
+fi
