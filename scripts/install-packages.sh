@@ -22,6 +22,18 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "$label: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! apt-get update -qq > "$log" 2>&1 || grep -q '^[EW]: Failed to fetch' "$log"; then
+	echo "$label: the package mirror does not answer (apt-get update" \
+	     "failed: $(grep -m1 '^[EW]:' "$log" | cut -c1-120)); check the" \
+	     "network and /etc/apt/sources.list*, then run make again" >&2
+	exit 1
+fi
+# One transaction: apt installs all of them or, on an error, none.
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if ! apt-get install -y -qq --no-install-recommends $missing > "$log" 2>&1; then
+	echo "$label: apt-get install failed: $(grep -m1 '^E:' "$log" |
+		cut -c1-160); nothing was installed by this step" >&2
+	exit 1
+fi

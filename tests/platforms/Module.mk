@@ -23,3 +23,11 @@ PLATFORM_TESTS := $(PLATFORM_SUITES_CHECK:%=run-platform-%)
 check-platforms:
 	$(call run_tests,$(PLATFORM_SUITES_ALL:%=run-platform-%))
 .PHONY: check-platforms
+
+# The set-up's one-line answers to an unsupported series, a missing
+# multipath-tools and a dead mirror.
+run-platform-setup-errors: platform-deps
+	@scripts/run-test.sh $(RES) platform-setup-errors \
+		tests/platforms/setup-errors.sh
+HOST_TESTS += run-platform-setup-errors
+.PHONY: run-platform-setup-errors
