@@ -126,6 +126,25 @@ int cmd_login(struct cli_ctx *c, int argc, char **argv)
 	return iscsi_cmd_login(&c->conf, c->root, stdout, wait);
 }
 
+bool cli_number(const char *cmd, const char *opt, const char *text,
+		double lo, double hi, bool integer, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(text, &end);
+	if (end == text || *end || errno || v != v || v < lo || v > hi ||
+	    (integer && v != (double)(long long)v)) {
+		fprintf(stderr, "pathwarden %s: %s '%s': want %s from %.10g to %.10g\n",
+			cmd, opt, text, integer ? "a whole number" : "a number",
+			lo, hi);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
 int cmd_run(struct cli_ctx *c, int argc, char **argv)
 {
 	struct daemon_opts o = { .conf = &c->conf, .conf_path = c->conf_path,
@@ -136,7 +155,9 @@ int cmd_run(struct cli_ctx *c, int argc, char **argv)
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--for") && i + 1 < argc) {
-			o.run_for_s = atof(argv[++i]);
+			if (!cli_number("run", "--for", argv[++i], 0,
+					365 * 24 * 3600, false, &o.run_for_s))
+				return 2;
 		} else if (!strcmp(argv[i], "--probe-dir") && i + 1 < argc) {
 			o.probe_dir = argv[++i];
 		} else if (!strcmp(argv[i], "--no-udev")) {
@@ -244,23 +265,28 @@ static void watch_diff(const struct watch_key *a, size_t na,
 int cmd_watch(struct cli_ctx *c, int argc, char **argv)
 {
 	unsigned int interval_ms = 1000, count = 0;
+	double num;
 	struct watch_key *prev = NULL;
 	size_t n_prev = 0;
 	bool tty = isatty(STDOUT_FILENO);
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--interval") && i + 1 < argc) {
-			interval_ms = (unsigned int)atoi(argv[++i]);
+			if (!cli_number("watch", "--interval", argv[++i], 100,
+					3600000, true, &num))
+				return 2;
+			interval_ms = (unsigned int)num;
 		} else if (!strcmp(argv[i], "--count") && i + 1 < argc) {
-			count = (unsigned int)atoi(argv[++i]);
+			if (!cli_number("watch", "--count", argv[++i], 0,
+					1000000000, true, &num))
+				return 2;
+			count = (unsigned int)num;
 		} else {
 			fprintf(stderr, "watch: unknown argument '%s'\n",
 				argv[i]);
 			return 2;
 		}
 	}
-	if (interval_ms < 100)
-		interval_ms = 100;
 	for (unsigned int round = 0; !count || round < count; round++) {
 		struct mpath_source mp;
 		struct rtpg_source rt, *rtp;
@@ -389,16 +415,50 @@ int cmd_capture(struct cli_ctx *c, int argc, char **argv)
 static const struct {
 	const char *name;
 	int (*fn)(struct cli_ctx *, int, char **);
+	const char *usage;
 } commands[] = {
-	{ "status", cmd_status },
-	{ "doctor", cmd_doctor },
-	{ "discover", cmd_discover },
-	{ "login", cmd_login },
-	{ "run", cmd_run },
-	{ "watch", cmd_watch },
-	{ "capture", cmd_capture },
-	{ "bench", cmd_bench },
+	{ "status", cmd_status, "status [--json]\n"
+	  "  every path of every map: session, disk, ALUA group and state,\n"
+	  "  multipathd's and the checker's verdicts" },
+	{ "doctor", cmd_doctor, "doctor [--json]\n"
+	  "  configuration mistakes, each with its fix; exit 1 if any" },
+	{ "discover", cmd_discover, "discover\n"
+	  "  SendTargets discovery on every configured portal" },
+	{ "login", cmd_login, "login [--no-wait]\n"
+	  "  log in to every target on every portal, then wait for the maps" },
+	{ "run", cmd_run, "run [--for SECONDS] [--probe-dir DIR] [--no-udev] "
+	  "[--uevents FIFO]\n"
+	  "  the monitor daemon (-d: in the foreground); --for stops it after\n"
+	  "  SECONDS (0 to 31536000, fractions allowed)" },
+	{ "watch", cmd_watch, "watch [--interval MS] [--count N]\n"
+	  "  the status table, then every change; MS from 100 to 3600000\n"
+	  "  (default 1000), N rounds (default 0: until interrupted)" },
+	{ "capture", cmd_capture, "capture DIR\n"
+	  "  save multipathd's answers and dm status for --capture" },
+	{ "bench", cmd_bench, "bench -B BENCHCONF [-n REPS] [-o OUTDIR] "
+	  "[-s SCEN,...] [-k CONFIG,...]\n"
+	  "  failover benchmark under a verified load (WRITES to its test LUN);\n"
+	  "  see pathwarden-bench.conf(5)" },
 };
+
+bool cli_known(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(name, commands[i].name))
+			return true;
+	return false;
+}
+
+int cli_help(const char *name, FILE *out)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(name, commands[i].name)) {
+			fprintf(out, "usage: pathwarden [-c FILE] [-v] %s\n",
+				commands[i].usage);
+			return 0;
+		}
+	return -1;
+}
 
 int cli_dispatch(struct cli_ctx *c, int argc, char **argv)
 {

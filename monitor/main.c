@@ -42,7 +42,7 @@ static void usage(FILE *out)
 		"hooks under\n"
 		"                    a verified load (WRITES to its test LUN)\n"
 		"test and offline options (before COMMAND):\n"
-		"  --root DIR        read sysfs and /lib under DIR\n"
+		"  --root DIR        read sysfs and the plugin directory under DIR\n"
 		"  --capture DIR     multipathd answers from DIR/maps.json and "
 		"DIR/config.txt\n"
 		"  --replay DIR      RTPG answers from DIR/<dev>.replay\n"
@@ -79,6 +79,18 @@ int main(int argc, char **argv)
 		}
 	}
 	log_init(verbose, 0);
+	/*
+	 * A command's --help and an unknown command are answered before the
+	 * configuration is read: help must work on a host not set up yet.
+	 */
+	if (optind < argc && !cli_known(argv[optind])) {
+		fprintf(stderr, "pathwarden: unknown command '%s' "
+			"(pathwarden --help lists them)\n", argv[optind]);
+		return 2;
+	}
+	for (int i = optind + 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return cli_help(argv[optind], stdout) ? 2 : 0;
 	if (!conf_load(ctx.conf_path, &ctx.conf, err, sizeof(err))) {
 		/* ExecStartPre=pathwarden -n: an error in the journal. */
 		if (log_to_journal())

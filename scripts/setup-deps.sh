@@ -48,7 +48,7 @@ unitdir=$("$here/mpt-dirs.sh" unitdir)
 
 dst="$build/mpt"
 mkdir -p "$dst"
-rm -rf "$dst/src" "$dst/dl" "$build/apt-src"	# what older set-ups fetched
+rm -rf "$dst/src" "$dst/dl" "$build/apt-src" "$dst"/multipath-tools_*	# what older set-ups fetched
 printf '%s\n' "$mpt_ver" > "$dst/VERSION.new"
 printf '%s\n' "$series" > "$dst/series.new"
 printf '%s\n' "$plugindir" > "$dst/plugindir.new"

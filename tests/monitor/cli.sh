@@ -207,5 +207,31 @@ check "1024 paths: status exit 0 with 256 maps" \
 	"[ $rc -eq 0 ] && python3 -c 'import json,sys; d=json.load(open(\"$tmp/json\")); sys.exit(len(d[\"maps\"])!=256 or sum(len(m[\"paths\"]) for m in d[\"maps\"])!=1024)'"
 check "1024 paths: status under $max_ms ms (regression guard; typical 400 ms)" "[ $ms -lt $max_ms ]"
 
+# Help without a configuration; bad numbers refused in one line, exit 2.
+for c in status doctor discover login run watch capture bench; do
+	"$pw" -c /nonexistent/pw.conf "$c" --help > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	check "$c --help answers without a configuration" \
+		"[ $rc -eq 0 ] && grep -q '^usage: pathwarden .* $c' $tmp/out && [ ! -s $tmp/err ]"
+done
+"$pw" -c /nonexistent/pw.conf frobnicate > "$tmp/out" 2> "$tmp/err"; rc=$?
+check "an unknown command is named, before any configuration (exit 2)" \
+	"[ $rc -eq 2 ] && grep -q \"unknown command 'frobnicate'\" $tmp/err && ! grep -q nonexistent $tmp/err"
+while read -r cmd opt val; do
+	run good "$cmd" "$opt" "$val" > "$tmp/out" 2> "$tmp/err"; rc=$?
+	check "$cmd $opt '$val' refused in one line (exit 2)" \
+		"[ $rc -eq 2 ] && [ \$(wc -l < $tmp/err) -eq 1 ] && grep -q -- \"$opt '$val': want\" $tmp/err"
+done <<BAD
+watch --interval 5x
+watch --interval 99
+watch --interval 1e99
+watch --count -1
+watch --count 1.5
+watch --count nan
+run --for abc
+run --for -1
+run --for inf
+BAD
+
 echo "1..$n"
 exit $failed
