@@ -133,13 +133,27 @@ is "graceful promote ends active, exit 0" "$rc:$(st local)" "0:active"
 
 # ---- scst: writers take turns -----------------------------------------
 scst set-state local nonoptimized
-flock -x "$S" sleep 1.5 &
+rm -f "$T/released"
+# The holder marks its release just before it lets go of the lock.
+flock -x "$S" sh -c 'sleep 1.5; : > "$1"' sh "$T/released" &
 holder=$!
-sleep 0.3
+i=0	# until the holder has the lock
+while flock -n "$S" true && [ $i -lt 100 ]; do sleep 0.02; i=$((i + 1)); done
 pwa -r "$S" -g esos -l local -R remote -q promote &
 pid=$!
-sleep 0.5
-mid=$(st local)
+# Every state read while the holder still holds the lock must be the old
+# one (a read counts only if the release mark was not there after it).
+mid=nonoptimized
+i=0
+while [ ! -e "$T/released" ] && [ $i -lt 200 ]; do
+	i=$((i + 1))
+	s=$(st local)
+	if [ ! -e "$T/released" ] && [ "$s" != nonoptimized ]; then
+		mid=$s
+		break
+	fi
+	sleep 0.05
+done
 wait $pid
 rc=$?
 wait $holder

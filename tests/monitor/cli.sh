@@ -137,7 +137,11 @@ cp -r "$fx/misrouted/capture" "$tmp/wcap"
 	--capture "$tmp/wcap" --replay "$fx/misrouted/replay" \
 	watch --count 2 --interval 600 > "$tmp/out" 2>&1 &
 wpid=$!
-sleep 0.3
+# the first round's table is out: change dm before the second round
+i=0
+while ! grep -q 'verdict misrouted' "$tmp/out" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.05; i=$((i + 1))
+done
 sed -i 's/^\(2 0 0 0 2\) 1 /\1 2 /' "$tmp/wcap/dmstatus/mpatha"
 wait $wpid; rc=$?
 check "watch: exit 0 after --count rounds" "[ $rc -eq 0 ]"
