@@ -61,6 +61,27 @@ static struct cache_entry *find(const struct dev_key *key)
 	return NULL;
 }
 
+/*
+ * Entries of devices not checked for this long go when room is needed:
+ * multipath-tools 0.15 has no free hook for an async checker, so removed
+ * paths are never forgotten one by one.  Busy ones stay (a check is out).
+ */
+#define IDLE_DROP_MS (10 * 60 * 1000)
+
+static void drop_idle(uint64_t now_ms)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < cache_len; i++) {
+		const struct cache_entry *e = &cache[i];
+		uint64_t last = e->when_ms > e->busy_ms ? e->when_ms : e->busy_ms;
+
+		if (e->busy || now_ms - last <= IDLE_DROP_MS)
+			cache[kept++] = *e;
+	}
+	cache_len = kept;
+}
+
 /* Called with the lock held; NULL when there is no room. */
 static struct cache_entry *find_or_add(const struct dev_key *key)
 {
@@ -68,6 +89,8 @@ static struct cache_entry *find_or_add(const struct dev_key *key)
 
 	if (e)
 		return e;
+	if (cache_len == cache_cap)
+		drop_idle(tpg_cache_now_ms());
 	if (cache_len == cache_cap) {
 		size_t ncap = cache_cap ? cache_cap * 2 : 64;
 		struct cache_entry *n = realloc(cache, ncap * sizeof(*n));

@@ -45,6 +45,20 @@ void tpg_peers_store(const struct tpg_identity *id, const struct dev_key *from,
 		if (key_eq(&peers[i].from, from))
 			e = &peers[i];
 	if (!e && peers_len == peers_cap) {
+		/*
+		 * Reports too old to be used go first: where paths come and
+		 * go without the checker being freed (multipath-tools 0.15
+		 * has no free hook for an async checker), the board stays
+		 * the size of the paths alive in the last minute.
+		 */
+		size_t kept = 0;
+
+		for (size_t i = 0; i < peers_len; i++)
+			if (now_ms - peers[i].when_ms <= TPG_PEERS_MAX_AGE_MS)
+				peers[kept++] = peers[i];
+		peers_len = kept;
+	}
+	if (!e && peers_len == peers_cap) {
 		size_t ncap = peers_cap ? peers_cap * 2 : 16;
 		struct peer_entry *n = realloc(peers, ncap * sizeof(*n));
 

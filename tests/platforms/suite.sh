@@ -29,7 +29,14 @@ fi
 
 rc=0
 "$top/tests/platforms/in-root.sh" "$suite" sh -c \
-	'make check-unit; rc=$?; echo "series: $(cat build/mpt/series 2>/dev/null) $(cat build/mpt/VERSION 2>/dev/null)"; exit $rc' \
+	'make check-unit; rc=$?
+	echo "series: $(cat build/mpt/series 2>/dev/null) $(cat build/mpt/VERSION 2>/dev/null)"
+	for r in build/test-results/*.res; do	# the root goes: keep the why
+		read -r p f < "$r"
+		[ "$f" = 0 ] || grep -v "^ok " "${r%.res}.log" | tail -n 30 |
+			sed "s|^|why ${r##*/}: |"
+	done
+	exit $rc' \
 	> "$log" 2>&1 || rc=$?
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n1)
 secs=$(( $(date +%s) - start ))
@@ -38,8 +45,8 @@ if [ "$rc" -eq 0 ] && [ -n "$summary" ] &&
 	echo "ok 2 - make check-unit in a bare $suite root: $summary ($secs s)"
 else
 	echo "not ok 2 - make check-unit in a bare $suite root: ${summary:-no summary} (exit $rc); log: $log"
-	grep -E '^FAIL|^not ok|^setup:|^install-packages|rror' "$log" |
-		head -40 | sed 's/^/# /'
+	grep -E '^FAIL|^not ok|^setup:|^install-packages|^why ' "$log" |
+		head -80 | sed 's/^/# /'
 fi
 series=$(sed -n 's/^series: //p' "$log" | tail -n1)
 case "$suite:$series" in
