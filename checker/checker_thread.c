@@ -32,6 +32,26 @@ static int judge(struct checker *c, const struct tpg_answer *ans)
 	return rtpg_judge(ans, &c->msgid);
 }
 
+/* A poll that collected something: its path state in *state. */
+static bool collected(struct checker *c, enum async_poll r,
+		      const struct tpg_answer *ans, int *state)
+{
+	switch (r) {
+	case ASYNC_DONE:
+	case ASYNC_TIMED_OUT:
+		*state = judge(c, ans);
+		return true;
+	case ASYNC_RUNNING:
+		c->msgid = MSG_RUNNING;
+		*state = PATH_PENDING;
+		return true;
+	case ASYNC_IDLE:	/* nothing out: a poll then starts one */
+	case ASYNC_START:
+		break;
+	}
+	return false;
+}
+
 PLUGIN_API int libcheck_init(struct checker *c)
 {
 	struct async_check *ac;
@@ -78,6 +98,7 @@ PLUGIN_API int libcheck_check(struct checker *c)
 	struct async_check *ac = c->context;
 	unsigned int timeout_ms = c->timeout * 1000;
 	struct tpg_answer ans;
+	int state;
 
 	if (!ac)
 		return PATH_UNCHECKED;
@@ -86,17 +107,9 @@ PLUGIN_API int libcheck_check(struct checker *c)
 		return judge(c, &ans);
 	}
 
-	switch (async_check_poll(ac, c->fd, timeout_ms, &ans)) {
-	case ASYNC_DONE:
-	case ASYNC_TIMED_OUT:
-		return judge(c, &ans);
-	case ASYNC_RUNNING:
-		c->msgid = MSG_RUNNING;
-		return PATH_PENDING;
-	case ASYNC_IDLE:	/* never returned by a poll: it starts one */
-	case ASYNC_START:
-		break;
-	}
+	if (collected(c, async_check_poll(ac, c->fd, timeout_ms, &ans), &ans,
+		      &state))
+		return state;
 	if (start_worker(ac) != 0) {
 		async_check_start_failed(ac);
 		condlog(3, "rtpg: cannot start a worker thread, checking in sync mode");
@@ -118,20 +131,12 @@ PLUGIN_API int libcheck_pending(struct checker *c)
 {
 	struct async_check *ac = c->context;
 	struct tpg_answer ans;
+	int state;
 
 	if (!ac)
 		return PATH_UNCHECKED;
-	switch (async_check_collect(ac, &ans)) {
-	case ASYNC_DONE:
-	case ASYNC_TIMED_OUT:
-		return judge(c, &ans);
-	case ASYNC_RUNNING:
-		c->msgid = MSG_RUNNING;
-		return PATH_PENDING;
-	case ASYNC_IDLE:
-	case ASYNC_START:
-		break;
-	}
+	if (collected(c, async_check_collect(ac, &ans), &ans, &state))
+		return state;
 	return c->path_state;
 }
 

@@ -76,21 +76,22 @@ static void drop_idle(uint64_t now_ms)
 		const struct cache_entry *e = &cache[i];
 		uint64_t last = e->when_ms > e->busy_ms ? e->when_ms : e->busy_ms;
 
-		if (e->busy || now_ms - last <= IDLE_DROP_MS)
+		if (e->busy || last >= now_ms || now_ms - last <= IDLE_DROP_MS)
 			cache[kept++] = *e;
 	}
 	cache_len = kept;
 }
 
 /* Called with the lock held; NULL when there is no room. */
-static struct cache_entry *find_or_add(const struct dev_key *key)
+static struct cache_entry *find_or_add(const struct dev_key *key,
+				       uint64_t now_ms)
 {
 	struct cache_entry *e = find(key);
 
 	if (e)
 		return e;
 	if (cache_len == cache_cap)
-		drop_idle(tpg_cache_now_ms());
+		drop_idle(now_ms);
 	if (cache_len == cache_cap) {
 		size_t ncap = cache_cap ? cache_cap * 2 : 64;
 		struct cache_entry *n = realloc(cache, ncap * sizeof(*n));
@@ -113,7 +114,7 @@ void tpg_cache_store(const struct dev_key *key, const struct tpg_answer *ans,
 	struct cache_entry *e;
 
 	pthread_mutex_lock(&cache_lock);
-	e = find_or_add(key);
+	e = find_or_add(key, when_ms);
 	if (e) {		/* no room: the prio sends its own RTPG */
 		e->when_ms = when_ms;
 		e->taken = false;
@@ -129,7 +130,7 @@ void tpg_cache_set_busy(const struct dev_key *key, bool busy, uint64_t now_ms)
 
 	pthread_mutex_lock(&cache_lock);
 	/* clearing never adds: the entry may have been forgotten since */
-	e = busy ? find_or_add(key) : find(key);
+	e = busy ? find_or_add(key, now_ms) : find(key);
 	if (e) {
 		e->busy = busy;
 		e->busy_ms = now_ms;
@@ -143,7 +144,7 @@ bool tpg_cache_claim(const struct dev_key *key, uint64_t now_ms)
 	bool claimed = false;
 
 	pthread_mutex_lock(&cache_lock);
-	e = find_or_add(key);
+	e = find_or_add(key, now_ms);
 	if (e && !e->busy) {
 		e->busy = true;
 		e->busy_ms = now_ms;

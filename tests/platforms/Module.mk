@@ -13,7 +13,8 @@ platform-deps:
 	@scripts/install-packages.sh platforms scripts/packages-platforms.txt
 .PHONY: platform-deps
 
-run-platform-%: platform-deps
+# (a static pattern: make applies no implicit rule to a phony target)
+$(PLATFORM_SUITES_ALL:%=run-platform-%): run-platform-%: platform-deps
 	@scripts/run-test.sh $(RES) platform-$* tests/platforms/suite.sh $* \
 		$(RES)
 

@@ -3,6 +3,7 @@
  * The per-path query, its verdict and the prio values, each on a replayed
  * device (the .replay scripts in tests/fixtures).
  */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -364,6 +365,28 @@ static void test_cache_take(void **state)
 		struct dev_key k = { 9, 150, 150 };
 
 		assert_true(tpg_cache_take(&k, 10, 5000, &out));
+	}
+	/*
+	 * Full again ten minutes later: the idle entries make room (0.15
+	 * never forgets a removed path one by one), a busy one stays.
+	 */
+	{
+		struct dev_key busy = { 9, 7, 7 }, idle = { 9, 8, 8 };
+		uint64_t later = 5000 + 10 * 60 * 1000 + 1;
+
+		tpg_cache_set_busy(&busy, true, 5000);
+		for (unsigned int i = 200; i < 600; i++) {
+			struct dev_key k = { 9, i, i };
+
+			tpg_cache_store(&k, &a, later);
+		}
+		assert_true(tpg_cache_stuck(&busy, later, 1000));
+		assert_false(tpg_cache_take(&idle, UINT_MAX, later, &out));
+		{
+			struct dev_key k = { 9, 599, 599 };
+
+			assert_true(tpg_cache_take(&k, 10, later, &out));
+		}
 	}
 	tpg_cache_clear();
 }
