@@ -136,10 +136,10 @@ valgrind:
 # or results directory, so the main run's results stay.
 SAN_TESTS := run-check-sanitize run-valgrind
 run-check-sanitize:
-	@scripts/run-test.sh $(RES) check-sanitize \
+	@scripts/run-test.sh --tier $(RES) check-sanitize \
 		$(MAKE) --no-print-directory SANITIZE=1 check-build
 run-valgrind: all
-	@scripts/run-test.sh $(RES) valgrind $(MAKE) --no-print-directory \
+	@scripts/run-test.sh --tier $(RES) valgrind $(MAKE) --no-print-directory \
 		RES=$(BUILD)/test-results-valgrind \
 		TEST_WRAPPER="$(VALGRIND_CMD)" check-build
 .PHONY: $(SAN_TESTS)

@@ -16,6 +16,11 @@ $(BUILD)/checker/%.o: checker/%.c $(SETUP) | $(SETUP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(MPT_CPPFLAGS) $(CFLAGS) -fvisibility=hidden -c -o $@ $<
 
+# 16 KiB runner stacks on 0.15 (see lib/Module.mk)
+ifneq ($(SANITIZE),1)
+$(CHECKER_OBJS): CFLAGS += -Wstack-usage=2048
+endif
+
 $(CHECKER_SO): $(CHECKER_OBJS) $(LIBPW_SO)
 	$(CC) $(PLUGIN_LDFLAGS) $(LDFLAGS) -o $@ $(CHECKER_OBJS) \
 		-l:libpathwarden.so.0 $(MPT_LIBS) -lpthread

@@ -14,6 +14,7 @@
  */
 #include <pthread.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 #include "rtpg_checker.h"
 
@@ -33,7 +34,24 @@ PLUGIN_API const int libcheck_async_context_size =
 PLUGIN_API int libcheck_async_init(struct runner_data *rd)
 {
 	memset(rd->checker_ctx, 0, sizeof(struct path_check_state));
+	/* (binds a LIBMULTIPATH_34 symbol: another series fails dlopen) */
+	condlog(4, "rtpg: %u:%u: async checker, %d bytes of context, %s",
+		major(rd->devt), minor(rd->devt), libcheck_async_context_size,
+		checker_state_name(rd->state));
 	return 0;
+}
+
+/*
+ * Our own commands end a second before libmultipath's runner deadline
+ * (the checker timeout), so a slow target is reported by our answer, with
+ * its reason and the LU's other paths' word, rather than by the runner's
+ * bare PATH_TIMEOUT.
+ */
+static unsigned int command_timeout_ms(unsigned int timeout_s)
+{
+	unsigned int ms = timeout_s * 1000;
+
+	return ms > 2000 ? ms - 1000 : ms / 2;
 }
 
 PLUGIN_API int libcheck_async_func(struct runner_data *rd)
@@ -43,13 +61,17 @@ PLUGIN_API int libcheck_async_func(struct runner_data *rd)
 	int old, state;
 
 	/*
-	 * A runner past the timeout is cancelled.  Let the check finish
-	 * instead (the SG_IO timeout bounds it): cancelled in the middle it
-	 * would leave the core's path board locked.  libmultipath reports
-	 * the timeout meanwhile and takes the late answer as a zombie's.
+	 * libmultipath cancels a runner past the checker timeout.  Cancelled
+	 * at a cancellation point inside the core (a sysfs read, the
+	 * identity's open and close), the check would leak its buffers and
+	 * file descriptors and leave the device marked as having an RTPG out
+	 * (tpg_cache_claim), so that every later check reported a timeout
+	 * without asking.  So the check runs to its end: its commands are
+	 * bounded by command_timeout_ms(), and libmultipath has reported the
+	 * timeout meanwhile.
 	 */
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
-	path_check_once(st, rd->fd, rd->timeout * 1000, &ans);
+	path_check_once(st, rd->fd, command_timeout_ms(rd->timeout), &ans);
 	state = rtpg_judge(&ans, &rd->msgid);
 	pthread_setcancelstate(old, NULL);
 	return state;

@@ -261,22 +261,29 @@ static void query_and_share(struct scsi_dev *dev, unsigned int timeout_ms,
 			    const struct dev_key *key, bool have_key,
 			    struct tpg_identity *id, struct tpg_answer *ans)
 {
-	struct rtpg_report rep;
+	/* on the heap: 0.15's runner stacks are 16 KiB */
+	struct rtpg_report *rep = malloc(sizeof(*rep));
 	uint64_t now;
 
+	if (!rep) {
+		memset(ans, 0, sizeof(*ans));
+		ans->result = TPG_NO_MEMORY;
+		return;
+	}
 	if (!id->valid && have_key)
 		identity_from_kernel(key, id);
-	tpg_query(dev, timeout_ms, id, ans, &rep);
+	tpg_query(dev, timeout_ms, id, ans, rep);
 	if (have_key) {
 		now = tpg_cache_now_ms();
-		if (ans->result == TPG_OK && rep.n_groups) {
-			tpg_peers_store(id, key, &rep, now);
+		if (ans->result == TPG_OK && rep->n_groups) {
+			tpg_peers_store(id, key, rep, now);
 		} else if (ans->result != TPG_OK) {
 			tpg_peers_forget(key);
 			tpg_peers_fill(id, key, now, TPG_PEERS_MAX_AGE_MS,
 				       ans);
 		}
 	}
+	free(rep);
 }
 
 static void run_query(struct async_check *ac, struct tpg_answer *ans)
@@ -310,6 +317,7 @@ void path_check_once(struct path_check_state *st, int fd,
 	struct dev_key key;
 	bool have_key = dev_key_from_fd(fd, &key);
 	struct scsi_dev dev;
+	uint64_t start, now;
 
 	if (!have_key || !st->have_key || memcmp(&key, &st->key, sizeof(key)))
 		st->id.valid = false;	/* another device: re-read */
@@ -324,10 +332,17 @@ void path_check_once(struct path_check_state *st, int fd,
 		timeout_answer(ans);
 		return;
 	}
+	start = tpg_cache_now_ms();
 	scsi_dev_init_fd(&dev, fd);
 	query_and_share(&dev, timeout_ms, &key, have_key, &st->id, ans);
-	if (have_key)
-		tpg_cache_store(&key, ans, tpg_cache_now_ms());
+	if (!have_key)
+		return;
+	/* as async_check_work(): a late answer serves no prio */
+	now = tpg_cache_now_ms();
+	if (now - start <= timeout_ms + DEADLINE_SLACK_MS)
+		tpg_cache_store(&key, ans, now);
+	else
+		tpg_cache_set_busy(&key, false, now);
 }
 
 void async_check_work(struct async_check *ac)

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "pathwarden/tpg_query.h"
@@ -39,15 +40,18 @@ static ssize_t read_attr(const char *dir, const char *name, uint8_t *buf,
 	return got < 0 ? -1 : total;
 }
 
-enum tpg_result tpg_identity_from_sysfs(const char *device_dir,
-					struct tpg_identity *id)
+/*
+ * The page buffer is the caller's: this runs on multipath-tools 0.15's
+ * runner threads, whose stacks are 16 KiB.
+ */
+static enum tpg_result identity_from(const char *device_dir, uint8_t *vpd,
+				     struct tpg_identity *id)
 {
-	uint8_t inq[256], vpd[SYSFS_VPD_MAX];
+	uint8_t inq[256];
 	struct std_inquiry std;
 	struct vpd83_ids ids;
 	ssize_t n;
 
-	*id = (struct tpg_identity){ 0 };
 	n = read_attr(device_dir, "inquiry", inq, sizeof(inq));
 	if (n < 6)
 		return TPG_OS_ERROR;
@@ -55,7 +59,7 @@ enum tpg_result tpg_identity_from_sysfs(const char *device_dir,
 		return TPG_BAD_RESPONSE;
 	if (std.tpgs == ALUA_TPGS_NONE)
 		return TPG_NOT_ALUA;
-	n = read_attr(device_dir, "vpd_pg83", vpd, sizeof(vpd));
+	n = read_attr(device_dir, "vpd_pg83", vpd, SYSFS_VPD_MAX);
 	if (n < 4)
 		return TPG_OS_ERROR;
 	if (vpd83_parse(vpd, (size_t)n, &ids) != PARSE_OK)
@@ -69,4 +73,18 @@ enum tpg_result tpg_identity_from_sysfs(const char *device_dir,
 	id->rel_port = ids.rel_port;
 	tpg_identity_set_lu(id, &ids);
 	return TPG_OK;
+}
+
+enum tpg_result tpg_identity_from_sysfs(const char *device_dir,
+					struct tpg_identity *id)
+{
+	uint8_t *vpd = malloc(SYSFS_VPD_MAX);
+	enum tpg_result res;
+
+	*id = (struct tpg_identity){ 0 };
+	if (!vpd)
+		return TPG_NO_MEMORY;
+	res = identity_from(device_dir, vpd, id);
+	free(vpd);
+	return res;
 }

@@ -54,7 +54,8 @@ void tpg_peers_store(const struct tpg_identity *id, const struct dev_key *from,
 		size_t kept = 0;
 
 		for (size_t i = 0; i < peers_len; i++)
-			if (now_ms - peers[i].when_ms <= TPG_PEERS_MAX_AGE_MS)
+			if (peers[i].when_ms >= now_ms ||
+			    now_ms - peers[i].when_ms <= TPG_PEERS_MAX_AGE_MS)
 				peers[kept++] = peers[i];
 		peers_len = kept;
 	}

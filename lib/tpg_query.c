@@ -303,12 +303,23 @@ enum tpg_result tpg_query(struct scsi_dev *dev, unsigned int timeout_ms,
 			  struct tpg_identity *id, struct tpg_answer *ans,
 			  struct rtpg_report *report)
 {
-	struct rtpg_report local;
-	struct rtpg_report *rep = report ? report : &local;
+	struct rtpg_report *rep = report;
 	bool changed;
 	enum tpg_result res;
 
 	memset(ans, 0, sizeof(*ans));
+	if (!rep) {
+		/*
+		 * The caller wants no report: one on the heap (1.5 KB that
+		 * 0.15's 16 KiB runner stacks need for other things).
+		 */
+		rep = malloc(sizeof(*rep));
+		if (!rep)
+			return ans->result = TPG_NO_MEMORY;
+		res = tpg_query(dev, timeout_ms, id, ans, rep);
+		free(rep);
+		return res;
+	}
 	rep->n_groups = 0;	/* a state from sense fills no report */
 	if (!id->valid) {
 		res = tpg_read_identity(dev, timeout_ms, id, ans);

@@ -88,7 +88,7 @@ int main(int argc, char **argv)
 			"(pathwarden --help lists them)\n", argv[optind]);
 		return 2;
 	}
-	for (int i = optind + 1; i < argc; i++)
+	for (int i = optind + 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return cli_help(argv[optind], stdout) ? 2 : 0;
 	if (!conf_load(ctx.conf_path, &ctx.conf, err, sizeof(err))) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * multipath-tools 0.9.x up to 0.9.5 (Debian 12: 0.9.4, LIBMULTIPATH_17.0.0),
+ * multipath-tools 0.9.4 (Debian 12, LIBMULTIPATH_17.0.0; the only 0.9 accepted),
  * from upstream tag 0.9.4 (libmultipath/checkers.h, structs.h, prio.h).
  * Included through abi.h only.
  */
@@ -29,7 +29,7 @@ int start_checker_thread(pthread_t *thread, const pthread_attr_t *attr,
 /* struct path: int fd after the embedded prio and checker (x86_64). */
 #define MPT_PATH_FD_OFFSET 1344
 
-/* getprio() takes the timeout up to 0.9.5 */
+/* getprio() takes the timeout (up to 0.9.5) */
 #define MPT_GETPRIO_TIMEOUT_ARG 1
 #define MPT_THREAD_CHECKER 1
 #define MPT_PENDING_API 0

@@ -7,10 +7,12 @@
  * few types, fields and prototypes the plugins use are written down here,
  * one file per series, from upstream's code at the named tag.  Nothing
  * else of multipath-tools is declared.  The Makefile picks the series from
- * the installed multipath-tools (MPT_SERIES = 9, 11 or 15) and refuses any
- * other; tests/plugin/test_abi.c checks these layouts against the real
- * libmultipath of the series, and the plugins link its versioned symbols,
- * so a plugin of the wrong series fails dlopen() instead of memory.
+ * the installed multipath-tools (MPT_SERIES = 9, 11 or 15;
+ * scripts/mpt-series.sh) and refuses any other; tests/plugin/test_abi.c
+ * checks the fields the library's exported functions touch against the
+ * real libmultipath of the series, and the plugins bind its versioned
+ * symbols, so a plugin of the wrong series fails dlopen() instead of
+ * corrupting memory.
  *
  * Only checker/ and prio/ shims and the plugin harness include this.
  */
@@ -93,5 +95,6 @@ void checker_enable(struct checker *c);
 void checker_clear_message(struct checker *c);
 const char *checker_message(const struct checker *c);
 int checker_is_sync(const struct checker *c);
+const char *checker_state_name(int state);
 
 #endif

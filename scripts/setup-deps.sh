@@ -22,27 +22,8 @@ if [ "${PW_DEPS_FROM_BUILD_DEPENDS:-0}" != 1 ]; then
 fi
 
 mpt_ver=$(dpkg-query -W -f '${Version}' multipath-tools 2>/dev/null || true)
-if [ -z "$mpt_ver" ]; then
-	echo "setup: multipath-tools is not installed; install it first" \
-	     "(apt-get install multipath-tools)" >&2
-	exit 1
-fi
-
-# 0.9.0-0.9.5, 0.11.x, 0.15.x: the series mpt/ declares.  getprio() lost
-# its timeout argument in 0.9.6, so later 0.9 releases are another ABI.
-upstream=${mpt_ver#*:}
-upstream=${upstream%%-*}
-case "$upstream" in
-0.9.[0-5]|0.9.[0-5][+~]*)	series=9 ;;
-0.11.*)			series=11 ;;
-0.15.*)			series=15 ;;
-*)
-	echo "setup: multipath-tools $mpt_ver is installed; pathwarden's" \
-	     "plugins support the series 0.9 (up to 0.9.5), 0.11 and 0.15" \
-	     "(Debian 12, 13 and forky) and are never built blind" >&2
-	exit 1 ;;
-esac
-
+series=$("$here/mpt-series.sh" "$mpt_ver" | cut -d' ' -f1)
+[ -n "$series" ] || exit 1	# mpt-series.sh said why
 plugindir=$("$here/mpt-dirs.sh" plugindir)
 unitdir=$("$here/mpt-dirs.sh" unitdir)
 

@@ -30,15 +30,15 @@ setup() {	# VERSION -> exit status in $rc, stderr in $T/err
 		rc=$?
 }
 
-echo "1..12"
-for v in 0.13.0-1 0.9.6-1 1:0.16.0-1; do
+echo "1..18"
+for v in 0.13.0-1 0.9.6-1 1:0.16.0-1 0.9.3-1; do
 	setup "$v"
 	check "multipath-tools $v refused" test "$rc" -ne 0
 	check "  in one line naming the supported series" \
 		sh -c "[ \$(wc -l < '$T/err') -eq 1 ] &&
-		       grep -q '0.9 (up to 0.9.5), 0.11 and 0.15' '$T/err'"
+		       grep -q 'support 0.9.4, 0.11 and 0.15' '$T/err'"
+	check "  and no series written" test ! -e "$T/build/mpt/series"
 done
-check "  and no series written" test ! -e "$T/build/mpt/series"
 
 setup ""
 check "no multipath-tools: one line saying to install it" \
@@ -47,6 +47,7 @@ check "no multipath-tools: one line saying to install it" \
 
 setup 0.11.1-2
 is "0.11.1-2: series 11" "$(cat "$T/build/mpt/series" 2>/dev/null)" 11
+is "  the package range" "$("$top/scripts/mpt-series.sh" 0.11.1-2)" "11 0.11.1 0.12"
 is "  plugins where its multipath-tools keeps them" \
 	"$(cat "$T/build/mpt/plugindir" 2>/dev/null)" /usr/lib/multipath
 

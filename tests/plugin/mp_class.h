@@ -15,6 +15,13 @@
 
 #define MP_CHECKER_NAME_LEN 16
 
+/* Where struct path embeds its struct checker (structs.h, x86_64). */
+#if MPT_SERIES == 11
+#define MP_PATH_CHECKER_OFFSET 1304
+#else
+#define MP_PATH_CHECKER_OFFSET 1296
+#endif
+
 struct mp_list_head {
 	struct mp_list_head *next, *prev;
 };

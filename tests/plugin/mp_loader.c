@@ -27,6 +27,11 @@ int mp_checker_load(const char *so, struct mp_checker *mc, char *err,
 	c->refcount = 1;
 #endif
 	base = base ? base + 1 : so;
+	if (strlen(base) <= strlen("libcheck.so")) {
+		snprintf(err, errlen, "%s: not a libcheckNAME.so", so);
+		free(c);
+		return -1;
+	}
 	/* libcheckNAME.so -> NAME */
 	snprintf(c->name, MP_CHECKER_NAME_LEN, "%.*s",
 		 (int)(strlen(base) - strlen("libcheck") - strlen(".so")),
@@ -94,11 +99,15 @@ int mp_checker_init(struct mp_checker *mc, int fd, unsigned int timeout_s)
 	return mc->cls->init(&mc->c);
 }
 
-/* What libmultipath's checker_check() and multipathd's loop do. */
+/*
+ * One tick of multipathd's checker loop for this path: checker_check()
+ * calls the plugin's check; on 0.11 the loop then sleeps 5 ms if any
+ * checker needs waiting for, and get_state() collects a pending path
+ * through the plugin's pending (checker_get_state()).
+ */
 int mp_checker_check(struct mp_checker *mc, int oldstate)
 {
 	struct checker *c = &mc->c;
-	int st;
 
 	(void)oldstate;
 	c->msgid = CHECKER_MSGID_NONE;
@@ -107,24 +116,17 @@ int mp_checker_check(struct mp_checker *mc, int oldstate)
 		return PATH_WILD;
 	}
 #if MPT_PENDING_API
-	/* 0.11: a pending check is collected, not started again */
-	if (c->path_state == PATH_PENDING && mc->cls->pending)
-		st = mc->cls->pending(c);
-	else
-		st = mc->cls->check(c);
-	c->path_state = st;
-	/* then, if the checker says so, 5 ms and collect on the same tick */
+	c->path_state = mc->cls->check(c);
 	if (mc->cls->need_wait && mc->cls->need_wait(c)) {
 		struct timespec ts = { 0, 5 * 1000000L };
 
 		nanosleep(&ts, NULL);
-		if (c->path_state == PATH_PENDING && mc->cls->pending)
-			c->path_state = mc->cls->pending(c);
 	}
+	if (c->path_state == PATH_PENDING && mc->cls->pending)
+		c->path_state = mc->cls->pending(c);
 	return c->path_state;
 #else
-	st = mc->cls->check(c);
-	return st;
+	return mc->cls->check(c);
 #endif
 }
 
@@ -244,7 +246,11 @@ static int start(struct mp_checker *mc)
 	return rd->state;
 }
 
-/* multipathd 0.15's check_path: start, and collect 5 ms later if out. */
+/*
+ * One tick, as 0.9-0.11 above: checker_check() calls async_check_check()
+ * (it collects a runner still out, or starts one), the loop sleeps 5 ms if
+ * a runner is out, and get_state() collects a pending path.
+ */
 int mp_checker_check(struct mp_checker *mc, int oldstate)
 {
 	struct checker *c = &mc->c;
@@ -255,16 +261,14 @@ int mp_checker_check(struct mp_checker *mc, int oldstate)
 		c->msgid = CHECKER_MSGID_NO_FD;
 		return PATH_WILD;
 	}
-	if (c->path_state == PATH_PENDING && mc->rtx)
-		c->path_state = collect(mc);
-	else
-		c->path_state = start(mc);
+	c->path_state = start(mc);
 	if (mc->rtx) {
 		struct timespec ts = { 0, 5 * 1000000L };
 
 		nanosleep(&ts, NULL);
-		c->path_state = collect(mc);
 	}
+	if (c->path_state == PATH_PENDING && mc->rtx)
+		c->path_state = collect(mc);
 	return c->path_state;
 }
 

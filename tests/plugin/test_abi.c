@@ -8,7 +8,8 @@
  *     checker_clear_message() write disable, msgid (and on 0.11 and 0.15
  *     path_state) and nothing else; checker_message() reads msgid and the
  *     class's message table; checker_is_sync() reads the class's sync.
- *   struct path: alloc_path() sets fd to -1 where we read it, free_path()
+ *   struct path: alloc_path() sets fd to -1 where we read it (its own and
+ *     its embedded checker's: the checker's fd field), free_path()
  *     closes the fd it finds there, find_path_by_dev() finds a path by the
  *     name where we write it.
  * A field the library touches elsewhere, or one it does not touch where
@@ -130,6 +131,16 @@ static void test_path_fd_and_dev(void **state)
 
 	assert_non_null(pp);
 	assert_int_equal(mpt_path_fd(pp), -1);	/* alloc_path()'s "no fd" */
+	{
+		/* its checker, cleared: no class, and -1 where we read fd */
+		const struct checker *c = (const struct checker *)
+			((const char *)pp + MP_PATH_CHECKER_OFFSET);
+
+		assert_null(c->cls);
+		assert_int_equal(c->fd, -1);
+		assert_int_equal(c->timeout, 0);
+		assert_null(c->context);
+	}
 	for (size_t i = 0; i < MPT_PATH_DEV_SIZE; i++)
 		assert_int_equal(mpt_path_dev(pp)[i], 0);
 	snprintf((char *)pp, MPT_PATH_DEV_SIZE, "sdzz");

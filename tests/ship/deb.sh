@@ -90,27 +90,36 @@ fi
 # /sbin.  Debian 12's multipath-tools itself still uses /lib.
 case "$plugdir" in
 /usr/*)
-	if dpkg-deb -c "$pw" "$ag" 2>/dev/null | awk '{print $NF}' |
+	if { dpkg-deb -c "$pw" && dpkg-deb -c "$ag"; } > "$T/all" &&
+	   [ -s "$T/all" ] && ! awk '{print $NF}' "$T/all" |
 	   grep -E '^\./(lib|bin|sbin)/'; then
-		nok "every file under /usr (merged /usr suite)"
-	else
 		ok "every file under /usr (merged /usr suite)"
+	else
+		nok "every file under /usr (merged /usr suite)"
 	fi ;;
-*)	ok "files under /lib as this suite's multipath-tools has them ($plugdir)" ;;
+*)	# Debian 12: plugins and unit where its multipath-tools has its own
+	if { dpkg-deb -c "$pw" && dpkg-deb -c "$ag"; } > "$T/all" &&
+	   [ -s "$T/all" ] && ! awk '{print $NF}' "$T/all" |
+	   grep -E '^\./usr/lib/(multipath|systemd)/'; then
+		ok "plugins and unit under /lib, as this suite's multipath-tools ($plugdir)"
+	else
+		nok "plugins and unit under /lib, as this suite's multipath-tools ($plugdir)"
+	fi ;;
 esac
 
 # The plugins fit one multipath-tools series: the package pins it.
 mpt=$(dpkg-query -W -f '${Version}' multipath-tools)
-series=$(echo "$mpt" | sed -E 's/^([0-9]+:)?([0-9]+)\.([0-9]+)\..*/\2.\3/')
-next=$(echo "$series" | awk -F. '{ print $1 "." $2 + 1 }')
+range=$("$top/scripts/mpt-series.sh" "$mpt")
+min=$(echo "$range" | cut -d' ' -f2)
+end=$(echo "$range" | cut -d' ' -f3)
 dep=$(dpkg-deb -f "$pw" Depends)
 echo "# Depends: $dep"
 # (dpkg-shlibdeps may raise the lower bound to the exact version built
-# against: still within the series.)
+# against: still within the range.)
 case ", $dep," in
-*", multipath-tools (>= $series"[.~]*"), multipath-tools (<< $next~),"*)
-	ok "Depends pins the multipath-tools series $series (installed: $mpt)" ;;
-*)	nok "Depends pins the multipath-tools series $series (installed: $mpt)" ;;
+*", multipath-tools (>= $min"*"), multipath-tools (<< $end~),"*)
+	ok "Depends pins multipath-tools to [$min, $end) (installed: $mpt)" ;;
+*)	nok "Depends pins multipath-tools to [$min, $end) (installed: $mpt)" ;;
 esac
 
 # The plugins find the private library through their RUNPATH.

@@ -624,6 +624,23 @@ static void test_peers_board(void **state)
 	ans.own.group_id = 1;
 	assert_true(tpg_peers_fill(&lu_a, &p1, 8000, 60000, &ans));
 	assert_int_equal(ans.own.state, ALUA_UNAVAILABLE);
+	/*
+	 * A minute on, another LU's paths fill the board: LU a's reports,
+	 * too old to be used, make room (paths gone without a free hook on
+	 * 0.15 never forget theirs); the fresh ones stay.
+	 */
+	for (unsigned int i = 0; i < 40; i++) {
+		struct dev_key k = { 10, i, i };
+
+		peer_report(&rep, ALUA_STANDBY, false);
+		tpg_peers_store(&lu_b, &k, &rep, 67100);
+	}
+	ans = (struct tpg_answer){ .result = TPG_SENSE, .group_known = true };
+	ans.own.group_id = 1;
+	assert_false(tpg_peers_fill(&lu_a, &p1, 67100, UINT_MAX, &ans));
+	ans = (struct tpg_answer){ .result = TPG_SENSE, .group_known = true };
+	ans.own.group_id = 1;
+	assert_true(tpg_peers_fill(&lu_b, &p1, 67100, 60000, &ans));
 	tpg_peers_clear();
 }
 
