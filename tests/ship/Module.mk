@@ -2,9 +2,11 @@
 #
 #   make deb      build pathwarden and pathwarden-agent .debs into
 #                 $(DEB_OUT) from a clean copy of the tracked tree
+# Like every other target it installs what it needs first (the set-up):
+# on a fresh machine dpkg-buildpackage would stop at unmet Build-Depends.
 DEB_OUT := $(BUILD)/deb
 
-deb:
+deb: $(SETUP)
 	@scripts/build-deb.sh $(DEB_OUT)
 .PHONY: deb
 
