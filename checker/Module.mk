@@ -12,7 +12,7 @@ CHECKER_OBJS := $(addprefix $(BUILD)/checker/,rtpg_checker.o \
 	checker_thread.o checker_async.o)
 
 # The series is a build input: another series rebuilds every plugin object.
-$(BUILD)/checker/%.o: checker/%.c $(SETUP) | $(SETUP)
+$(BUILD)/checker/%.o: checker/%.c $(SETUP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(MPT_CPPFLAGS) $(CFLAGS) -fvisibility=hidden -c -o $@ $<
 

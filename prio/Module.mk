@@ -2,7 +2,7 @@
 PRIO_SO := $(BUILD)/prio/libpriortpg.so
 all: $(PRIO_SO)
 
-$(BUILD)/prio/%.o: prio/%.c $(SETUP) | $(SETUP)
+$(BUILD)/prio/%.o: prio/%.c $(SETUP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(MPT_CPPFLAGS) $(CFLAGS) -fvisibility=hidden -c -o $@ $<
 

@@ -40,9 +40,7 @@ src="$out/src/pathwarden-$ver"
 
 # Tracked files only: build trees, fuzz corpora being written and editor
 # droppings stay behind.
-(cd "$top" && git ls-files -z --cached | \
-	xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh | \
-	tar --null -T - -cf -) | tar -xf - -C "$src"
+"$top/scripts/copy-tree.sh" "$src"
 
 start=$(date +%s)
 # A make above us (make check, make valgrind) must not hand its flags and

@@ -26,10 +26,8 @@ cleanup() {
 trap cleanup EXIT INT TERM
 tar -xf "$tarball" -C "$root"
 
-mkdir -p "$root/src/pathwarden" "$cache/apt-$suite"
-(cd "$top" && git ls-files -z --cached | \
-	xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh | \
-	tar --null -T - -cf -) | tar -xf - -C "$root/src/pathwarden"
+mkdir -p "$cache/apt-$suite"
+"$top/scripts/copy-tree.sh" "$root/src/pathwarden"
 # A clone, as the README's user has: git works in it.
 (cd "$root/src/pathwarden" && git init -q && git add -A &&
 	git -c user.name=pw -c user.email=pw@localhost commit -qm tree) >/dev/null

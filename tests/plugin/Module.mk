@@ -14,7 +14,7 @@ HARNESS_LIBS = -L$(BUILD)/lib -l:libpathwarden.so.0 \
 	-Wl,--export-dynamic-symbol=ioctl
 
 HARNESS_OBJS := $(HARNESS_DIR)/fake_sg.o $(HARNESS_DIR)/mp_loader.o
-$(HARNESS_DIR)/%.o: tests/plugin/%.c $(SETUP) | $(SETUP)
+$(HARNESS_DIR)/%.o: tests/plugin/%.c $(SETUP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(HARNESS_CPPFLAGS) $(CFLAGS) -c -o $@ $<
 

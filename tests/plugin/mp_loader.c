@@ -100,21 +100,15 @@ int mp_checker_init(struct mp_checker *mc, int fd, unsigned int timeout_s)
 }
 
 /*
- * One tick of multipathd's checker loop for this path: checker_check()
- * calls the plugin's check; on 0.11 the loop then sleeps 5 ms if any
- * checker needs waiting for, and get_state() collects a pending path
- * through the plugin's pending (checker_get_state()).
+ * The series' part of one tick, after checker_check()'s own guards (below):
+ * the plugin's check; on 0.11 the loop then sleeps 5 ms if any checker
+ * needs waiting for, and get_state() collects a pending path through the
+ * plugin's pending (checker_get_state()).
  */
-int mp_checker_check(struct mp_checker *mc, int oldstate)
+static int series_tick(struct mp_checker *mc)
 {
 	struct checker *c = &mc->c;
 
-	(void)oldstate;
-	c->msgid = CHECKER_MSGID_NONE;
-	if (c->fd < 0) {
-		c->msgid = CHECKER_MSGID_NO_FD;
-		return PATH_WILD;
-	}
 #if MPT_PENDING_API
 	c->path_state = mc->cls->check(c);
 	if (mc->cls->need_wait && mc->cls->need_wait(c)) {
@@ -251,16 +245,10 @@ static int start(struct mp_checker *mc)
  * (it collects a runner still out, or starts one), the loop sleeps 5 ms if
  * a runner is out, and get_state() collects a pending path.
  */
-int mp_checker_check(struct mp_checker *mc, int oldstate)
+static int series_tick(struct mp_checker *mc)
 {
 	struct checker *c = &mc->c;
 
-	(void)oldstate;
-	c->msgid = CHECKER_MSGID_NONE;
-	if (c->fd < 0) {
-		c->msgid = CHECKER_MSGID_NO_FD;
-		return PATH_WILD;
-	}
 	c->path_state = start(mc);
 	if (mc->rtx) {
 		struct timespec ts = { 0, 5 * 1000000L };
@@ -292,6 +280,18 @@ void mp_checker_unload(struct mp_checker *mc)
 }
 
 #endif
+
+/* One tick of multipathd's checker loop for this path (checker_check()). */
+int mp_checker_check(struct mp_checker *mc, int oldstate)
+{
+	(void)oldstate;
+	mc->c.msgid = CHECKER_MSGID_NONE;
+	if (mc->c.fd < 0) {
+		mc->c.msgid = CHECKER_MSGID_NO_FD;
+		return PATH_WILD;
+	}
+	return series_tick(mc);
+}
 
 int mp_prio_load(const char *so, struct mp_prio *mp, char *err, size_t errlen)
 {

@@ -87,25 +87,20 @@ else
 fi
 
 # Debian 13 on: every file under /usr (merged /usr), none in /lib, /bin,
-# /sbin.  Debian 12's multipath-tools itself still uses /lib.
+# /sbin.  Debian 12: plugins and unit in /lib, where its multipath-tools
+# keeps its own.
 case "$plugdir" in
-/usr/*)
-	if { dpkg-deb -c "$pw" && dpkg-deb -c "$ag"; } > "$T/all" &&
-	   [ -s "$T/all" ] && ! awk '{print $NF}' "$T/all" |
-	   grep -E '^\./(lib|bin|sbin)/'; then
-		ok "every file under /usr (merged /usr suite)"
-	else
-		nok "every file under /usr (merged /usr suite)"
-	fi ;;
-*)	# Debian 12: plugins and unit where its multipath-tools has its own
-	if { dpkg-deb -c "$pw" && dpkg-deb -c "$ag"; } > "$T/all" &&
-	   [ -s "$T/all" ] && ! awk '{print $NF}' "$T/all" |
-	   grep -E '^\./usr/lib/(multipath|systemd)/'; then
-		ok "plugins and unit under /lib, as this suite's multipath-tools ($plugdir)"
-	else
-		nok "plugins and unit under /lib, as this suite's multipath-tools ($plugdir)"
-	fi ;;
+/usr/*)	stray='^\./(lib|bin|sbin)/'
+	what="every file under /usr (merged /usr suite)" ;;
+*)	stray='^\./usr/lib/(multipath|systemd)/'
+	what="plugins and unit under /lib, as this suite's multipath-tools ($plugdir)" ;;
 esac
+if { dpkg-deb -c "$pw" && dpkg-deb -c "$ag"; } > "$T/all" && [ -s "$T/all" ] &&
+   ! awk '{print $NF}' "$T/all" | grep -E "$stray"; then
+	ok "$what"
+else
+	nok "$what"
+fi
 
 # The plugins fit one multipath-tools series: the package pins it.
 mpt=$(dpkg-query -W -f '${Version}' multipath-tools)
