@@ -90,9 +90,11 @@ MPATHCMD_LIBS = -L/lib -L/usr/lib -l:libmpathcmd.so.0
 PLUGINDIR    ?= $(shell cat $(BUILD)/mpt/plugindir 2>/dev/null)
 UNITDIR      ?= $(shell cat $(BUILD)/mpt/unitdir 2>/dev/null)
 
-# The core first: other modules name its outputs in their prerequisites.
-include lib/Module.mk
-include $(filter-out lib/Module.mk,$(sort $(wildcard */Module.mk */*/Module.mk)))
+# The core and the host layer first: other modules name their outputs in
+# their prerequisites.
+include lib/Module.mk host/Module.mk
+include $(filter-out lib/Module.mk host/Module.mk,\
+	$(sort $(wildcard */Module.mk */*/Module.mk)))
 
 # A test records pass/fail counts under $(RES); scripts/test-summary prints
 # the closing "N passed, N failed" line and fails the run if anything failed.

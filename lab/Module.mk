@@ -6,10 +6,10 @@
 #   lab/run NAME     run lab/scenarios/NAME.sh in a booted lab
 LAB_IO := $(BUILD)/lab/pwlab-io
 
-# The block content is bench/io_block.c, shared with `pathwarden bench`.
-$(LAB_IO): $(BUILD)/lab/tools/pwlab-io.o $(BUILD)/bench/io_block.o
+# The block content is host/io_block.c, shared with `pathwarden bench`.
+$(LAB_IO): $(BUILD)/lab/tools/pwlab-io.o $(BUILD)/host/io_block.o
 	$(CC) $(LDFLAGS) -o $@ $^
-$(BUILD)/lab/tools/pwlab-io.o: CPPFLAGS += -Ibench
+$(BUILD)/lab/tools/pwlab-io.o: CPPFLAGS += -Ihost
 
 # The hostile target's TCMU handler (lab/guest/hostile.sh).
 LAB_TCMU := $(BUILD)/lab/pwlab-tcmu

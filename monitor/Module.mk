@@ -2,13 +2,15 @@
 MON_SRCS    := $(filter-out monitor/main.c,$(sort $(wildcard monitor/*.c)))
 MON_OBJS    := $(MON_SRCS:%.c=$(BUILD)/%.o)
 MON_LIB     := $(BUILD)/monitor/libmonitor.a
-MON_LIBS    := -ljson-c -ludev $(MPATHCMD_LIBS) -ldevmapper
+MON_LIBS    := -ludev $(HOST_LIBS)
 PATHWARDEN  := $(BUILD)/monitor/pathwarden
 
 all: $(PATHWARDEN)
 
-# libmpathcmd's calls are declared in mpt/ (Debian 13 ships no header).
-$(BUILD)/monitor/mpath_client.o: CPPFLAGS += -Impt
+# The monitor stands on the host layer (host/Module.mk); of the benchmark
+# it knows one entry point, bench_run, called by cli_bench.c.
+$(BUILD)/monitor/%.o: CPPFLAGS += -Ihost
+$(BUILD)/monitor/cli_bench.o: CPPFLAGS += -Ibench
 # The doctor looks for the plugins where this multipath-tools loads them.
 $(BUILD)/monitor/doctor.o: CPPFLAGS += -DPW_PLUGINDIR='"$(PLUGINDIR)"'
 $(BUILD)/monitor/doctor.o: $(SETUP)
@@ -17,9 +19,8 @@ $(MON_LIB): $(MON_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-# `pathwarden bench` lives in bench/ (bench/Module.mk, included before
-# this file); its objects go in whole, ahead of the library they use.
-$(PATHWARDEN): $(BUILD)/monitor/main.o $(BENCH_RUN_OBJS) $(MON_LIB) $(LIBPW_A)
+$(PATHWARDEN): $(BUILD)/monitor/main.o $(MON_LIB) $(BENCH_LIB) $(HOST_LIB) \
+		$(LIBPW_A)
 	$(CC) $(LDFLAGS) -o $@ $^ $(MON_LIBS) $(LIBPW_LIBS) -lm
 
 

@@ -42,7 +42,7 @@ int cmd_login(struct cli_ctx *c, int argc, char **argv);
 int cmd_run(struct cli_ctx *c, int argc, char **argv);
 int cmd_watch(struct cli_ctx *c, int argc, char **argv);
 int cmd_capture(struct cli_ctx *c, int argc, char **argv);
-/* bench/cli_bench.c */
+/* cli_bench.c: the benchmark's one entry point */
 int cmd_bench(struct cli_ctx *c, int argc, char **argv);
 
 #endif

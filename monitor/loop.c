@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "loop.h"
-#include "prober.h"	/* mono_ns */
+#include "clock.h"
 
 void loop_init(struct loop *l)
 {

@@ -18,14 +18,6 @@
  * test LUN's scratch data in one place. */
 #define PROBE_AREA (64ull << 20)
 
-uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 int prober_open(struct prober *p, const struct conf_probe *cp,
 		const char *path, bool allow_buffered)
 {

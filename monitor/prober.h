@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "clock.h"
 #include "config.h"
 
 #define PROBE_RING 1024
@@ -64,6 +65,5 @@ unsigned int prober_drain(struct prober *p, struct probe_sample *out,
 			  unsigned int max);
 uint64_t prober_inflight_since(struct prober *p);
 
-uint64_t mono_ns(void);
 
 #endif

@@ -1,5 +1,5 @@
-# tests/bench/: the benchmark runner's tests.  Included after
-# monitor/Module.mk (sorted order): they link the monitor's library.
+# tests/bench/: the benchmark runner's tests.  They link the host layer,
+# never the monitor.
 BENCHT_DIR := $(BUILD)/tests/bench
 BENCHT_TMP := $(CURDIR)/$(BENCHT_DIR)/tmp
 # The fixture host is the monitor tests' "good" one (tests/monitor/Module.mk).
@@ -7,6 +7,7 @@ BENCHT_FX  := $(BUILD)/tests/monitor/fx
 BENCHT_HOST := $(BENCHT_FX)/good
 
 $(BENCHT_DIR)/test_metrics: $(BENCHT_DIR)/test_metrics.o $(BENCH_CORE_OBJS) \
+		$(BUILD)/host/io_block.o \
 		$(BENCH_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka -ljson-c -lm
 tests-build: $(BENCHT_DIR)/test_metrics
@@ -18,8 +19,8 @@ UNIT_TESTS += run-bench-metrics
 
 $(BENCHT_DIR)/test_bench_conf: $(BENCHT_DIR)/test_bench_conf.o \
 		$(BUILD)/bench/bench_conf.o $(BENCH_CORE_OBJS) $(BENCH_OBJS) \
-		$(MON_LIB) $(LIBPW_A)
-	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(MON_LIBS) $(LIBPW_LIBS) -lm
+		$(HOST_LIB) $(LIBPW_A)
+	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(HOST_LIBS) $(LIBPW_LIBS) -lm
 $(BENCHT_DIR)/test_bench_conf.o: CPPFLAGS += -DBENCH_TMP=\"$(BENCHT_TMP)\"
 tests-build: $(BENCHT_DIR)/test_bench_conf
 
@@ -31,9 +32,9 @@ UNIT_TESTS += run-bench-conf
 
 # The observer's devt -> node mapping and group naming.
 $(BENCHT_DIR)/test_observer: $(BENCHT_DIR)/test_observer.o \
-		$(BUILD)/bench/observer.o $(BUILD)/bench/samples.o $(MON_LIB) \
+		$(BUILD)/bench/observer.o $(BUILD)/bench/samples.o $(HOST_LIB) \
 		$(LIBPW_A)
-	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(MON_LIBS) $(LIBPW_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(HOST_LIBS) $(LIBPW_LIBS)
 $(BENCHT_DIR)/test_observer.o: CPPFLAGS += \
 	-DMON_FX_DIR=\"$(CURDIR)/$(BENCHT_FX)\"
 tests-build: $(BENCHT_DIR)/test_observer

@@ -240,7 +240,7 @@ check "a map multipathd does not have" \
 bench -n 1 > /dev/null 2>&1; rc=$?
 check "no -B: usage, exit 2" "[ $rc -eq 2 ]"
 
-# pwlab-io shares the block content (bench/io_block.c): still clean.
+# pwlab-io shares the block content (host/io_block.c): still clean.
 rm -f "$w/stop"
 (sleep 1; touch "$w/stop") &
 "$pwlab_io" -d "$w/lun.img" -s "$w/stop" -n 64 -r 200 > "$w/pwlab.out" 2>&1

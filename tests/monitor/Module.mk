@@ -2,7 +2,7 @@
 # Included by the top Makefile after monitor/Module.mk (sorted order).
 MONT_DIR  := $(BUILD)/tests/monitor
 MONT_FX   := $(MONT_DIR)/fx
-MONT_CPPFLAGS := -Imonitor -DMON_FX_DIR=\"$(CURDIR)/$(MONT_FX)\" \
+MONT_CPPFLAGS := -Imonitor -Ihost -DMON_FX_DIR=\"$(CURDIR)/$(MONT_FX)\" \
                  -DMON_SRC_DIR=\"$(CURDIR)/tests/monitor\" \
                  -DPATHWARDEN_BIN=\"$(CURDIR)/$(PATHWARDEN)\"
 
@@ -32,7 +32,7 @@ $(MONT_DIR)/%.o: tests/monitor/%.c | $(SETUP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(MONT_CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(MONT_DIR)/test_%: $(MONT_DIR)/test_%.o $(MON_LIB) $(LIBPW_A)
+$(MONT_DIR)/test_%: $(MONT_DIR)/test_%.o $(MON_LIB) $(HOST_LIB) $(LIBPW_A)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(MON_LIBS) $(LIBPW_LIBS)
 
 monitor-tests-build: $(MONT_BINS) $(MONT_FX_STAMPS)
@@ -75,14 +75,11 @@ BENCHES += bench-monitor
 # libFuzzer over the monitor's text parsers (ASan + UBSan); a bounded pass
 # with the host tests, `make fuzz-monitor` for longer.
 MONFUZZ_BIN  := build-fuzz/fuzz_monitor
-MONFUZZ_SRCS := tests/monitor/fuzz_monitor.c monitor/config.c \
-	monitor/dm_status.c monitor/mpath_parse.c monitor/mpath_client.c \
-	monitor/iscsi_admin.c monitor/log.c monitor/sysfs_scan.c \
-	monitor/prober.c
+MONFUZZ_SRCS := tests/monitor/fuzz_monitor.c $(HOST_SRCS)
 MONFUZZ_RUNS ?= 50000
-$(MONFUZZ_BIN): $(MONFUZZ_SRCS) $(wildcard monitor/*.h) | $(SETUP)
+$(MONFUZZ_BIN): $(MONFUZZ_SRCS) $(wildcard host/*.h) | $(SETUP)
 	@mkdir -p build-fuzz
-	clang -std=gnu11 -g -O1 -Iinclude -Imonitor -Impt -D_GNU_SOURCE \
+	clang -std=gnu11 -g -O1 -Iinclude -Ihost -Impt -D_GNU_SOURCE \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-Wall -Wextra -Werror -o $@ $(MONFUZZ_SRCS) \
 		-ljson-c -ldevmapper $(MPATHCMD_LIBS) -lpthread

@@ -5,9 +5,9 @@ REL_DIR  := $(BUILD)/tests/reliability
 
 $(REL_DIR)/%.o: tests/reliability/%.c | $(SETUP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Imonitor $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) -Imonitor -Ihost $(CFLAGS) -c -o $@ $<
 
-$(REL_DIR)/test_file_trust: $(REL_DIR)/test_file_trust.o $(MON_LIB) $(LIBPW_A)
+$(REL_DIR)/test_file_trust: $(REL_DIR)/test_file_trust.o $(MON_LIB) $(HOST_LIB) $(LIBPW_A)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(MON_LIBS) $(LIBPW_LIBS)
 
 all: $(REL_DIR)/test_file_trust
@@ -26,7 +26,7 @@ UNIT_TESTS += run-rel-no-secrets
 .PHONY: run-rel-no-secrets
 
 # The metrics endpoint against hostile clients (no root needed).
-$(REL_DIR)/test_http_hostile: $(REL_DIR)/test_http_hostile.o $(MON_LIB) $(LIBPW_A)
+$(REL_DIR)/test_http_hostile: $(REL_DIR)/test_http_hostile.o $(MON_LIB) $(HOST_LIB) $(LIBPW_A)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(MON_LIBS) $(LIBPW_LIBS)
 all: $(REL_DIR)/test_http_hostile
 run-rel-http-hostile: $(REL_DIR)/test_http_hostile

@@ -14,7 +14,7 @@
 #include "log.h"
 #include "mpath_client.h"
 #include "mpath_parse.h"
-#include "prober.h"	/* mono_ns */
+#include "clock.h"
 #include "strutil.h"
 #include "sysfs_scan.h"
 

@@ -4,8 +4,8 @@
  * One directive per line; every error names file:line.  The format is
  * described in pathwarden.conf(5).
  */
-#ifndef PW_MONITOR_CONFIG_H
-#define PW_MONITOR_CONFIG_H
+#ifndef PW_HOST_CONFIG_H
+#define PW_HOST_CONFIG_H
 
 #include <stdarg.h>
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef PW_MONITOR_STRUTIL_H
-#define PW_MONITOR_STRUTIL_H
+#ifndef PW_HOST_STRUTIL_H
+#define PW_HOST_STRUTIL_H
 
 #include <string.h>
 

@@ -5,8 +5,8 @@
  * iscsi-timeout seconds and does not hold up the others, which run in
  * parallel.  Only non-secret node settings are ever passed or printed.
  */
-#ifndef PW_MONITOR_ISCSI_ADMIN_H
-#define PW_MONITOR_ISCSI_ADMIN_H
+#ifndef PW_HOST_ISCSI_ADMIN_H
+#define PW_HOST_ISCSI_ADMIN_H
 
 #include <stdbool.h>
 #include <stddef.h>

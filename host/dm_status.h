@@ -5,8 +5,8 @@
  * "show maps" answers from its cache, which a switchgroup does not update
  * until the next path check; the kernel's status is the truth.
  */
-#ifndef PW_MONITOR_DM_STATUS_H
-#define PW_MONITOR_DM_STATUS_H
+#ifndef PW_HOST_DM_STATUS_H
+#define PW_HOST_DM_STATUS_H
 
 #include <stdbool.h>
 #include <stddef.h>

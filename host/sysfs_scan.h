@@ -4,8 +4,8 @@
  * sysfs under a root prefix ("" on a host, a generated tree in tests).
  * CHAP attributes of a session are never read.
  */
-#ifndef PW_MONITOR_SYSFS_SCAN_H
-#define PW_MONITOR_SYSFS_SCAN_H
+#ifndef PW_HOST_SYSFS_SCAN_H
+#define PW_HOST_SYSFS_SCAN_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,8 +3,8 @@
  * the daemon.  Measurements never go here; they go to the records file.
  * When stderr is systemd's journal stream (JOURNAL_STREAM names fd 2),
  * each line starts with its syslog priority, "<3>" for an error. */
-#ifndef PW_MONITOR_LOG_H
-#define PW_MONITOR_LOG_H
+#ifndef PW_HOST_LOG_H
+#define PW_HOST_LOG_H
 
 #include <stdbool.h>
 #include <syslog.h>

@@ -4,8 +4,8 @@
  * path groups) and "show config" (the merged configuration).  Kept apart
  * from the socket so tests feed captured outputs.
  */
-#ifndef PW_MONITOR_MPATH_PARSE_H
-#define PW_MONITOR_MPATH_PARSE_H
+#ifndef PW_HOST_MPATH_PARSE_H
+#define PW_HOST_MPATH_PARSE_H
 
 #include <stdbool.h>
 #include <stddef.h>

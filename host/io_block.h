@@ -6,8 +6,8 @@
  * a mismatch, never as a pass.  The lab's pwlab-io and `pathwarden bench`
  * share it so that both judge a block the same way.
  */
-#ifndef PW_BENCH_IO_BLOCK_H
-#define PW_BENCH_IO_BLOCK_H
+#ifndef PW_HOST_IO_BLOCK_H
+#define PW_HOST_IO_BLOCK_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -4,8 +4,8 @@
  * libmpathcmd's socket with a bounded timeout, the captured one from files
  * in a directory (tests, bug reports: "pathwarden status --capture DIR").
  */
-#ifndef PW_MONITOR_MPATH_CLIENT_H
-#define PW_MONITOR_MPATH_CLIENT_H
+#ifndef PW_HOST_MPATH_CLIENT_H
+#define PW_HOST_MPATH_CLIENT_H
 
 #include <stdbool.h>
 #include <stddef.h>

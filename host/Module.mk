@@ -1,0 +1,15 @@
+# host/: what the daemon and the benchmark read and drive on an initiator
+# host, beneath both: pathwarden.conf, multipathd's socket and answers, dm
+# status, the sysfs scan, iscsiadm, the diagnostic log.  Nothing here
+# decides; the monitor and the benchmark do.
+HOST_SRCS := $(sort $(wildcard host/*.c))
+HOST_OBJS := $(HOST_SRCS:%.c=$(BUILD)/%.o)
+HOST_LIB  := $(BUILD)/host/libpwhost.a
+HOST_LIBS := -ljson-c -ldevmapper $(MPATHCMD_LIBS)
+
+# libmpathcmd's calls are declared in mpt/ (Debian 13 ships no header).
+$(BUILD)/host/mpath_client.o: CPPFLAGS += -Impt
+
+$(HOST_LIB): $(HOST_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
