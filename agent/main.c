@@ -21,7 +21,7 @@
 
 #include "agent.h"
 #include "change_plan.h"
-#include "report.h"
+#include "group_report.h"
 
 #ifndef PATHWARDEN_VERSION
 #define PATHWARDEN_VERSION "0.1"

@@ -1,7 +1,7 @@
 # bench/: the failover benchmark: its report (tables, Markdown, SVG,
 # pw-benchreport) and its runner (libpwbench.a; the pathwarden CLI's
 # `bench` command, monitor/cli_bench.c, is its one caller).
-BENCH_SRCS := bench/records.c bench/report.c bench/svg.c
+BENCH_SRCS := bench/bench_records.c bench/summary.c bench/svg.c
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
 BENCHREPORT := $(BUILD)/bench/pw-benchreport
 all: $(BENCHREPORT)

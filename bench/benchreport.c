@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "report.h"
+#include "summary.h"
 
 #define MAX_RECORDS 4096
 

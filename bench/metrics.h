@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * From one repetition's recorded I/Os and dm observations to the states
- * the runner waits for and the metrics bench/records.h defines.
+ * the runner waits for and the metrics bench/bench_records.h defines.
  *
  * No clock is read here: the marks carry every time, so the tests replay
  * synthetic sequences with exact times.  "Completed" means an I/O that
@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "records.h"
+#include "bench_records.h"
 #include "samples.h"
 
 /* What a scenario's fault is expected to do. */

@@ -38,7 +38,7 @@
 #include "metrics.h"
 #include "mpath_parse.h"
 #include "observer.h"
-#include "report.h"
+#include "summary.h"
 #include "runner.h"
 #include "strutil.h"
 #include "timeline.h"

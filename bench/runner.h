@@ -2,7 +2,7 @@
 /*
  * `pathwarden bench`: every scenario of bench.conf, in every selected
  * configuration, N times, under a verified load, with dm watched; one
- * record per repetition, then the report (bench/report.h).
+ * record per repetition, then the report (bench/summary.h).
  */
 #ifndef PW_BENCH_RUNNER_H
 #define PW_BENCH_RUNNER_H

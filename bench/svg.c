@@ -10,7 +10,7 @@
 
 #include <json-c/json.h>
 
-#include "report.h"
+#include "summary.h"
 
 #define W 960
 #define PANEL_H 230

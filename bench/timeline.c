@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "records.h"
+#include "bench_records.h"
 #include "timeline.h"
 
 static double rel_s(const struct bench_marks *m, int64_t t_ns)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* One repetition's timeline file, in the format bench/records.h gives
+/* One repetition's timeline file, in the format bench/bench_records.h gives
  * and bench_svg() draws. */
 #ifndef PW_BENCH_TIMELINE_H
 #define PW_BENCH_TIMELINE_H

@@ -39,7 +39,7 @@
 #include "portal_login.h"
 #include "portal_probe.h"
 #include "prober.h"
-#include "records.h"
+#include "record_file.h"
 #include "refused_path.h"
 #include "strutil.h"
 #include "switcher.h"

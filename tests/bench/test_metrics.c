@@ -19,8 +19,8 @@
 
 #include "io_block.h"
 #include "metrics.h"
-#include "records.h"
-#include "report.h"
+#include "bench_records.h"
+#include "summary.h"
 #include "timeline.h"
 
 #define MS(x) ((int64_t)((x) * 1000000.0))

@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "records.h"
-#include "report.h"
+#include "bench_records.h"
+#include "summary.h"
 
 static void test_parse(void **state)
 {

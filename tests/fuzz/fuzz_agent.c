@@ -27,7 +27,7 @@
 #include "agent.h"
 #include "change_plan.h"
 #include "fake_tree.h"
-#include "report.h"
+#include "group_report.h"
 #include "sysfs_attr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -15,7 +15,7 @@
 #include <json-c/json.h>
 
 #include "failover_window.h"
-#include "records.h"
+#include "record_file.h"
 
 #define MS 1000000ull
 

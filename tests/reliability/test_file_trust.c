@@ -20,7 +20,7 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "records.h"
+#include "record_file.h"
 
 static char dir[64];
 

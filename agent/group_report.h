@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef PATHWARDEN_AGENT_REPORT_H
-#define PATHWARDEN_AGENT_REPORT_H
+#ifndef PATHWARDEN_AGENT_GROUP_REPORT_H
+#define PATHWARDEN_AGENT_GROUP_REPORT_H
 
 #include <stdio.h>
 

@@ -5,7 +5,7 @@
 
 #include <json-c/json.h>
 
-#include "records.h"
+#include "bench_records.h"
 
 static const char *const metric_keys[BM_N] = {
 	[BM_STALL] = "stall_ms",

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "summary.h"
 
 #define STOCK "stock"
 #define PATHWARDEN "pathwarden"

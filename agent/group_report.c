@@ -5,7 +5,7 @@
 
 #include <json-c/json.h>
 
-#include "report.h"
+#include "group_report.h"
 
 static const char *role_of(const struct alua_unit *u, size_t i)
 {

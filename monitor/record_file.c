@@ -11,7 +11,7 @@
 #include <json-c/json.h>
 
 #include "config.h"
-#include "records.h"
+#include "record_file.h"
 #include "strutil.h"
 
 static int64_t ts_ns(clockid_t id)

@@ -3,8 +3,8 @@
  * The measurement record: one JSON object per line in its own file, apart
  * from the log (chrony's measurements/statistics logs are the model).
  */
-#ifndef PW_MONITOR_RECORDS_H
-#define PW_MONITOR_RECORDS_H
+#ifndef PW_MONITOR_RECORD_FILE_H
+#define PW_MONITOR_RECORD_FILE_H
 
 #include <stdint.h>
 

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Aggregating benchmark records into tables, and timelines into SVG. */
-#ifndef PW_BENCH_REPORT_H
-#define PW_BENCH_REPORT_H
+#ifndef PW_BENCH_SUMMARY_H
+#define PW_BENCH_SUMMARY_H
 
 #include <stdio.h>
 
-#include "records.h"
+#include "bench_records.h"
 
 struct bench_cell {
 	char scenario[48];
