@@ -46,8 +46,4 @@ char *dm_status_get(const char *name, const char *capture_dir);
  */
 int dm_fail_path(const char *name, const char *devt, const char *capture_dir);
 
-/* @line with its next group set to @group, as dm reports right after a
- * switchgroup (the captured source plays the kernel's part in tests). */
-char *dm_status_with_next(const char *line, unsigned int group);
-
 #endif

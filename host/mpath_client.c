@@ -9,7 +9,6 @@
 
 #include "mpathcmd.h"	/* mpt/: libmpathcmd, declared */
 
-#include "dm_status.h"
 #include "mpath_client.h"
 #include "strutil.h"
 
@@ -105,70 +104,4 @@ void mpath_source_live(struct mpath_source *s, unsigned int timeout_ms)
 	s->close = live_close;
 	s->timeout_ms = timeout_ms;
 	s->fd = -1;
-}
-
-static int captured_cmd(struct mpath_source *s, const char *cmd, char **reply)
-{
-	char path[512];
-	const char *file = NULL;
-
-	*reply = NULL;
-	if (!strcmp(cmd, "show maps json"))
-		file = "maps.json";
-	else if (!strcmp(cmd, "show config"))
-		file = "config.txt";
-	if (file) {
-		snprintf(path, sizeof(path), "%s/%s", s->dir, file);
-		*reply = read_file(path, 64u << 20);
-		return *reply ? 0 : -errno;
-	}
-	if (!strncmp(cmd, "switchgroup ", 12) || !strncmp(cmd, "fail ", 5) ||
-	    !strncmp(cmd, "reinstate ", 10) || !strncmp(cmd, "reload ", 7)) {
-		size_t n = strlen(s->log);
-		FILE *f;
-
-		snprintf(s->log + n, sizeof(s->log) - n, "%s\n", cmd);
-		/* Tests read what the daemon decided from here. */
-		snprintf(path, sizeof(path), "%s/commands.log", s->dir);
-		f = fopen(path, "ae");
-		if (f) {
-			fprintf(f, "%s\n", cmd);
-			fclose(f);
-		}
-		{
-			char map[128];
-			unsigned int grp;
-
-			if (sscanf(cmd, "switchgroup map %127s group %u", map,
-				   &grp) == 2 && !strchr(map, '/')) {
-				char *old, *line;
-
-				snprintf(path, sizeof(path), "%s/dmstatus/%s",
-					 s->dir, map);
-				old = read_file(path, 1 << 20);
-				line = old ? dm_status_with_next(old, grp)
-					   : NULL;
-				if (line) {
-					f = fopen(path, "we");
-					if (f) {
-						fputs(line, f);
-						fclose(f);
-					}
-				}
-				free(old);
-				free(line);
-			}
-		}
-		*reply = strdup("ok\n");
-		return *reply ? 0 : -ENOMEM;
-	}
-	return -EOPNOTSUPP;
-}
-
-void mpath_source_captured(struct mpath_source *s, const char *dir)
-{
-	memset(s, 0, sizeof(*s));
-	s->cmd = captured_cmd;
-	s->fd = -1;
-	str_copy(s->dir, sizeof(s->dir), dir);
 }

@@ -28,6 +28,10 @@ void mpath_source_live(struct mpath_source *s, unsigned int timeout_ms);
  * DIR/config.txt; action commands answer "ok" and are logged, in ->log
  * and appended to DIR/commands.log when DIR is writable. */
 void mpath_source_captured(struct mpath_source *s, const char *dir);
+/* Called after a captured source recorded an action command: a no-op in
+ * the product; the tests' build plays dm with it (a switchgroup moves the
+ * map's next group in DIR/dmstatus/MAP). */
+void mpath_capture_applied(const char *dir, const char *cmd);
 
 static inline int mpath_cmd(struct mpath_source *s, const char *cmd,
 			    char **reply)

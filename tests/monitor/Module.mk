@@ -60,9 +60,18 @@ UNIT_TESTS += run-monitor-cli
 .PHONY: run-monitor-cli
 
 # The daemon on fixture hosts, metrics scraped and checked by promtool.
-run-monitor-daemon: $(PATHWARDEN) $(MONT_FX_STAMPS)
+# It runs pathwarden as built for tests: the same program with the tests'
+# dm behind its captured multipathd (capture_dm.c), so a switchgroup it
+# sends shows in the dm status it reads next.
+MONT_PW_DM := $(MONT_DIR)/pathwarden-dm
+$(MONT_PW_DM): $(BUILD)/monitor/main.o $(MONT_DIR)/capture_dm.o $(MON_LIB) \
+		$(BENCH_LIB) $(HOST_LIB) $(LIBPW_A)
+	$(CC) $(LDFLAGS) -o $@ $^ $(MON_LIBS) $(LIBPW_LIBS) -lm
+monitor-tests-build: $(MONT_PW_DM)
+
+run-monitor-daemon: $(MONT_PW_DM) $(MONT_FX_STAMPS)
 	@scripts/run-test.sh $(RES) monitor-daemon sh tests/monitor/daemon.sh \
-		$(PATHWARDEN) $(MONT_FX)
+		$(MONT_PW_DM) $(MONT_FX)
 UNIT_TESTS += run-monitor-daemon
 .PHONY: run-monitor-daemon
 
@@ -75,7 +84,8 @@ BENCHES += bench-monitor
 # libFuzzer over the monitor's text parsers (ASan + UBSan); a bounded pass
 # with the host tests, `make fuzz-monitor` for longer.
 MONFUZZ_BIN  := build-fuzz/fuzz_monitor
-MONFUZZ_SRCS := tests/monitor/fuzz_monitor.c $(HOST_SRCS)
+MONFUZZ_SRCS := tests/monitor/fuzz_monitor.c tests/monitor/capture_dm.c \
+	$(HOST_SRCS)
 MONFUZZ_RUNS ?= 50000
 $(MONFUZZ_BIN): $(MONFUZZ_SRCS) $(wildcard host/*.h) | $(SETUP)
 	@mkdir -p build-fuzz

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "capture_dm.h"
 #include "dm_status.h"
 #include "iscsi_admin.h"
 #include "mpath_parse.h"
