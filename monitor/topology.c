@@ -5,18 +5,12 @@
  * configured node and portal, and RTPG says what the storage node itself
  * reports now, which multipathd 0.9.4 only learns at its next prio refresh.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "pathwarden/replay.h"
 
 #include "dm_status.h"
 #include "log.h"
@@ -50,124 +44,6 @@ const char *path_word_name(enum path_word w)
 const char *map_word_name(enum map_word w)
 {
 	return w <= PW_MAP_DOWN ? map_words[w] : "?";
-}
-
-/* ---- RTPG sources ----------------------------------------------------- */
-
-/* /dev/sgN for disk @dev (from /sys/block/DEV/device/scsi_generic/), in
- * @dir; false when it has none (sg not loaded) or the name is odd. */
-static bool sg_node(const char *dir, const char *dev, char *path, size_t len)
-{
-	char sys[300];
-	struct dirent *e;
-	DIR *d;
-	bool found = false;
-
-	if (strchr(dev, '/') || dev[0] == '.')
-		return false;
-	if (snprintf(sys, sizeof(sys), "/sys/block/%s/device/scsi_generic",
-		     dev) >= (int)sizeof(sys))
-		return false;
-	d = opendir(sys);
-	if (!d)
-		return false;
-	while (!found && (e = readdir(d)))
-		if (!strncmp(e->d_name, "sg", 2) && e->d_name[2] &&
-		    strspn(e->d_name + 2, "0123456789") == strlen(e->d_name + 2)) {
-			found = snprintf(path, len, "%s/%s", dir,
-					 e->d_name) < (int)len;
-		}
-	closedir(d);
-	return found;
-}
-
-static enum tpg_result dev_query(struct rtpg_source *src, const char *dev,
-				 unsigned int timeout_ms,
-				 struct tpg_answer *ans,
-				 struct rtpg_report *rep)
-{
-	char path[300];
-	struct scsi_dev sd;
-	struct tpg_identity id = { 0 };
-	enum tpg_result r;
-	int fd;
-
-	/*
-	 * The group id from what the kernel read at scan time, as the prio
-	 * reads it: one command per path, and a group known even for a
-	 * port that refuses INQUIRY (LIO while offline), which its peers'
-	 * reports then judge.
-	 */
-	if (!strchr(dev, '/') && dev[0] != '.') {
-		snprintf(path, sizeof(path), "/sys/block/%s/device", dev);
-		if (tpg_identity_from_sysfs(path, &id) != TPG_OK)
-			id = (struct tpg_identity){ 0 };
-	}
-
-	/*
-	 * Through the disk's sg node when it has one: its asynchronous
-	 * interface lets us stop waiting at the timeout, where SG_IO on the
-	 * disk waits out the kernel's error handling of a hung target.
-	 * O_NONBLOCK: opening must not wait for a dead path's queue.
-	 */
-	fd = sg_node(src->dir, dev, path, sizeof(path)) ?
-	     open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC) : -1;
-	if (fd >= 0) {
-		scsi_dev_init_sg(&sd, fd);
-	} else {
-		snprintf(path, sizeof(path), "%s/%s", src->dir, dev);
-		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-		if (fd < 0) {
-			memset(ans, 0, sizeof(*ans));
-			ans->result = TPG_OS_ERROR;
-			return ans->result;
-		}
-		scsi_dev_init_fd(&sd, fd);
-	}
-	r = tpg_query(&sd, timeout_ms, &id, ans, rep);
-	close(fd);
-	return r;
-}
-
-static enum tpg_result replay_query(struct rtpg_source *src, const char *dev,
-				    unsigned int timeout_ms,
-				    struct tpg_answer *ans,
-				    struct rtpg_report *rep)
-{
-	char path[300], err[128];
-	struct scsi_dev sd = { 0 };
-	struct tpg_identity id = { 0 };
-	struct replay_dev *rd;
-	enum tpg_result r;
-
-	snprintf(path, sizeof(path), "%s/%s.replay", src->dir, dev);
-	rd = replay_load(path, err, sizeof(err));
-	if (!rd) {
-		memset(ans, 0, sizeof(*ans));
-		ans->result = TPG_OS_ERROR;
-		if (errno != ENOENT)
-			log_warn("%s: %s", path, err);
-		return ans->result;
-	}
-	sd.fd = -1;
-	replay_attach(&sd, rd);
-	r = tpg_query(&sd, timeout_ms, &id, ans, rep);
-	replay_free(rd);
-	return r;
-}
-
-void rtpg_source_dev(struct rtpg_source *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->query = dev_query;
-	snprintf(s->dir, sizeof(s->dir), "/dev");
-}
-
-void rtpg_source_replay(struct rtpg_source *s, const char *dir)
-{
-	memset(s, 0, sizeof(*s));
-	s->query = replay_query;
-	str_copy(s->dir, sizeof(s->dir), dir);
 }
 
 /* ---- judging ---------------------------------------------------------- */
@@ -358,116 +234,50 @@ static bool wants_rtpg(const struct pw_path *p)
 	return p->sd && (!p->sess || !strcmp(p->sess->state, "LOGGED_IN"));
 }
 
-/*
- * Every path's RTPG at once, from up to RTPG_THREADS threads: a hung path
- * costs its timeout once per view, not once per hung path (status behind
- * a dead node's portals, the daemon's refresh after an ALUA change).  The
- * sources allow it: each query opens its own node or replay script and
- * keeps nothing between calls.
- */
-#define RTPG_THREADS 16
-
-struct rtpg_batch {
-	struct rtpg_source *src;
-	unsigned int timeout_ms;
-	struct pw_path **paths;
-	struct rtpg_report *reps;	/* one per path, same order */
-	size_t *map_of;			/* the path's map, same order */
-	size_t n;
-	size_t next;		/* the next path to take; atomic */
-};
-
-static void *rtpg_worker(void *arg)
+/* The paths of @v worth an RTPG, as a batch to ask; false on OOM. */
+bool view_rtpg_batch(const struct pw_view *v, struct rtpg_batch *b)
 {
-	struct rtpg_batch *b = arg;
-	size_t i;
-
-	while ((i = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED)) < b->n) {
-		struct pw_path *p = b->paths[i];
-
-		b->src->query(b->src, p->mp->dev, b->timeout_ms, &p->rtpg,
-			      &b->reps[i]);
-		p->rtpg_done = true;
-	}
-	return NULL;
-}
-
-/*
- * A path whose own RTPG failed is judged by what another path of the same
- * map (one LU) reported of its group in the same batch: both storage
- * nodes report both groups, so the truth is one path away.
- */
-static void rtpg_batch_peers(struct rtpg_batch *b)
-{
-	for (size_t i = 0; i < b->n; i++) {
-		struct pw_path *p = b->paths[i];
-
-		for (size_t j = 0; j < b->n && tpg_answer_wants_peer(&p->rtpg);
-		     j++) {
-			const struct pw_path *q = b->paths[j];
-
-			if (j != i && b->map_of[j] == b->map_of[i] &&
-			    q->rtpg.result == TPG_OK &&
-			    tpg_answer_from_peer(&p->rtpg, &b->reps[j], 0))
-				break;
-		}
-	}
-}
-
-static void rtpg_batch_run(struct rtpg_batch *b)
-{
-	pthread_t t[RTPG_THREADS - 1];
-	sigset_t all, old;
-	size_t nt = 0;
-
-	/* The workers take no signal: the daemon reads its own through a
-	 * signalfd, and a CLI's SIGINT must reach the main thread. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	while (nt < RTPG_THREADS - 1 && nt + 1 < b->n &&
-	       !pthread_create(&t[nt], NULL, rtpg_worker, b))
-		nt++;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	/* The caller works too, alone when no thread could be started. */
-	rtpg_worker(b);
-	while (nt)
-		pthread_join(t[--nt], NULL);
-}
-
-/* RTPG on every path of @v worth one; false on out-of-memory. */
-static bool view_query(struct pw_view *v, const struct view_opts *o)
-{
-	struct rtpg_batch b = { .src = o->rtpg,
-				.timeout_ms = o->conf->rtpg_timeout_ms };
-	size_t n = 0;
-
+	memset(b, 0, sizeof(*b));
 	for (size_t i = 0; i < v->n_maps; i++)
-		n += v->maps[i].mp->n_paths;
-	b.paths = calloc(n ? n : 1, sizeof(*b.paths));
-	b.reps = calloc(n ? n : 1, sizeof(*b.reps));
-	b.map_of = calloc(n ? n : 1, sizeof(*b.map_of));
-	if (!b.paths || !b.reps || !b.map_of) {
-		free(b.paths);
-		free(b.reps);
-		free(b.map_of);
-		return false;
-	}
-	for (size_t i = 0; i < v->n_maps; i++)
-		for (size_t j = 0; j < v->maps[i].mp->n_paths; j++)
-			if (wants_rtpg(&v->maps[i].paths[j])) {
-				b.map_of[b.n] = i;
-				b.paths[b.n++] = &v->maps[i].paths[j];
+		for (size_t j = 0; j < v->maps[i].mp->n_paths; j++) {
+			const struct pw_path *p = &v->maps[i].paths[j];
+
+			if (wants_rtpg(p) &&
+			    !rtpg_batch_add(b, v->maps[i].mp->name,
+					    p->mp->dev)) {
+				rtpg_batch_free(b);
+				return false;
 			}
-	if (b.n) {
-		rtpg_batch_run(&b);
-		rtpg_batch_peers(&b);
-	}
-	free(b.paths);
-	free(b.reps);
-	free(b.map_of);
+		}
 	return true;
 }
 
+/* A batch's answers into the paths of the same map and disk that are
+ * still worth one (a session that went down since is the kernel's word). */
+static void view_put_answers(struct pw_view *v, const struct rtpg_batch *b)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < v->n_maps; i++)
+		for (size_t j = 0; j < v->maps[i].mp->n_paths; j++) {
+			struct pw_path *p = &v->maps[i].paths[j];
+			const char *map = v->maps[i].mp->name;
+			const struct rtpg_item *it;
+
+			if (!wants_rtpg(p))
+				continue;
+			/* in view order when the batch came from this view */
+			if (k < b->n && !strcmp(b->items[k].dev, p->mp->dev) &&
+			    !strcmp(b->items[k].map, map))
+				it = &b->items[k++];
+			else
+				it = rtpg_batch_find(b, map, p->mp->dev);
+			if (it && it->done) {
+				p->rtpg = it->ans;
+				p->rtpg_done = true;
+			}
+		}
+}
 /*
  * The prio multipathd should compute from a path's ALUA state: rtpg,
  * alua and sysfs all use the stock weights unless prio_args changes them
@@ -496,6 +306,25 @@ static bool map_weights(const struct pw_view *v, const struct mp_map *m,
 		return false;
 	}
 	return true;
+}
+
+/* The prio multipathd should give each path that answered. */
+static void view_expect(struct pw_view *v)
+{
+	for (size_t i = 0; i < v->n_maps; i++) {
+		struct pw_map *m = &v->maps[i];
+		struct prio_weights w;
+
+		if (!map_weights(v, m->mp, &w))
+			continue;
+		for (size_t j = 0; j < m->mp->n_paths; j++) {
+			struct pw_path *p = &m->paths[j];
+
+			if (p->rtpg_done && (p->rtpg.result == TPG_OK ||
+					     p->rtpg.from_peer))
+				p->expected_pri = tpg_prio(&p->rtpg.own, &w);
+		}
+	}
 }
 
 bool view_build(struct pw_view *v, const struct view_opts *o)
@@ -543,38 +372,41 @@ bool view_build(struct pw_view *v, const struct view_opts *o)
 		for (size_t j = 0; j < m->mp->n_paths; j++)
 			join_path(&m->paths[j], &m->mp->paths[j], o, v);
 	}
-	if (o->rtpg && !view_query(v, o))
-		return false;
+	if (o->rtpg) {
+		struct rtpg_batch b;
+
+		if (!view_rtpg_batch(v, &b))
+			return false;
+		rtpg_batch_ask(&b, o->rtpg, o->conf->rtpg_timeout_ms);
+		view_put_answers(v, &b);
+		rtpg_batch_free(&b);
+	}
+	view_expect(v);
 	/* The kernel's group after the RTPGs, which may have taken a while:
 	 * the freshest word on where I/O goes is the last one read. */
-	for (size_t i = 0; i < v->n_maps; i++) {
+	for (size_t i = 0; i < v->n_maps && o->dm_status; i++) {
 		struct pw_map *m = &v->maps[i];
-		struct prio_weights w;
+		char *line = dm_status_get(m->mp->name, o->dm_capture_dir);
+		struct dm_mpath_status st;
 
-		if (map_weights(v, m->mp, &w))
-			for (size_t j = 0; j < m->mp->n_paths; j++)
-				if (m->paths[j].rtpg_done &&
-				    (m->paths[j].rtpg.result == TPG_OK ||
-				     m->paths[j].rtpg.from_peer))
-					m->paths[j].expected_pri = tpg_prio(
-						&m->paths[j].rtpg.own, &w);
-		if (o->dm_status) {
-			char *line = dm_status_get(m->mp->name,
-						   o->dm_capture_dir);
-			struct dm_mpath_status st;
-
-			if (line && dm_status_parse(line, &st, err,
-						    sizeof(err)) &&
-			    st.n_groups == m->mp->n_groups)
-				m->dm_group = st.next_group;
-			else if (line)
-				log_debug("%s: dm status not usable: %s",
-					  m->mp->name, err);
-			free(line);
-		}
+		if (line && dm_status_parse(line, &st, err, sizeof(err)) &&
+		    st.n_groups == m->mp->n_groups)
+			m->dm_group = st.next_group;
+		else if (line)
+			log_debug("%s: dm status not usable: %s", m->mp->name,
+				  err);
+		free(line);
 	}
 	view_judge(v, o->conf);
 	return true;
+}
+
+void view_take_rtpg(struct pw_view *v, const struct rtpg_batch *b,
+		    const struct pw_conf *conf)
+{
+	view_put_answers(v, b);
+	view_expect(v);
+	view_judge(v, conf);
 }
 
 void view_free(struct pw_view *v)

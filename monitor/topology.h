@@ -14,18 +14,8 @@
 
 #include "config.h"
 #include "mpath_parse.h"
+#include "rtpg_batch.h"
 #include "sysfs_scan.h"
-
-/* How RTPG reaches a path: the real disks, or replay scripts in tests. */
-struct rtpg_source {
-	enum tpg_result (*query)(struct rtpg_source *src, const char *dev,
-				 unsigned int timeout_ms, struct tpg_answer *ans,
-				 struct rtpg_report *rep);
-	char dir[256];		/* /dev, or the replay script directory */
-};
-
-void rtpg_source_dev(struct rtpg_source *s);
-void rtpg_source_replay(struct rtpg_source *s, const char *dir);
 
 enum path_word {
 	PW_PATH_ACTIVE,		/* carries I/O, AO */
@@ -95,6 +85,12 @@ struct view_opts {
  * or sysfs gives an empty view with mp_error set. */
 bool view_build(struct pw_view *v, const struct view_opts *o);
 void view_free(struct pw_view *v);
+/* The paths of @v worth an RTPG, as a batch to ask elsewhere (the
+ * daemon, off its loop); false on out-of-memory. */
+bool view_rtpg_batch(const struct pw_view *v, struct rtpg_batch *b);
+/* A batch's answers into @v (built without RTPG), then judged again. */
+void view_take_rtpg(struct pw_view *v, const struct rtpg_batch *b,
+		    const struct pw_conf *conf);
 /* Judge again after the parts changed (daemon). */
 void view_judge(struct pw_view *v, const struct pw_conf *conf);
 

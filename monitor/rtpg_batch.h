@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * RTPG on many paths at once, apart from any view: which devices to ask
+ * (by map and disk name), how to reach them (the real disks, or replay
+ * scripts in tests), and their answers.  A batch holds no pointer into a
+ * view, so it can be asked on another thread while the view it came from
+ * is replaced (the daemon: rtpg_job.h).
+ */
+#ifndef PW_MONITOR_RTPG_BATCH_H
+#define PW_MONITOR_RTPG_BATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pathwarden/rtpg.h"
+#include "pathwarden/tpg_query.h"
+
+/* How RTPG reaches a path: the real disks, or replay scripts in tests.
+ * query() is called from several threads at once: it keeps nothing. */
+struct rtpg_source {
+	enum tpg_result (*query)(struct rtpg_source *src, const char *dev,
+				 unsigned int timeout_ms, struct tpg_answer *ans,
+				 struct rtpg_report *rep);
+	char dir[256];		/* /dev, or the replay script directory */
+};
+
+void rtpg_source_dev(struct rtpg_source *s);
+void rtpg_source_replay(struct rtpg_source *s, const char *dir);
+
+/* One path to ask: its disk and its map (one LU), and what it answered. */
+struct rtpg_item {
+	char dev[32];
+	char map[128];
+	struct tpg_answer ans;
+	struct rtpg_report rep;
+	bool done;
+};
+
+struct rtpg_batch {
+	struct rtpg_item *items;
+	size_t n, cap;
+};
+
+/* Add a path to ask; false on out-of-memory. */
+bool rtpg_batch_add(struct rtpg_batch *b, const char *map, const char *dev);
+/*
+ * Ask every path, up to 16 at a time, each bounded by @timeout_ms: a hung
+ * path costs its timeout once per batch, not once per hung path.  Then a
+ * path whose own query failed is judged by what another path of the same
+ * map reported of its group (both storage nodes report both groups).
+ */
+void rtpg_batch_ask(struct rtpg_batch *b, struct rtpg_source *src,
+		    unsigned int timeout_ms);
+/* The answer for @dev in @map, NULL when the batch did not ask it. */
+const struct rtpg_item *rtpg_batch_find(const struct rtpg_batch *b,
+					const char *map, const char *dev);
+void rtpg_batch_free(struct rtpg_batch *b);
+
+#endif
