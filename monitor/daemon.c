@@ -8,10 +8,13 @@
  *   - the probers' eventfds and the portal probes' sockets,
  *   - timers: resync, ALUA re-evaluation, portal rounds, window ticks,
  *     switch verification.
- * Nothing in the loop sends SCSI commands: the ALUA state comes from
- * scsi_dh_alua's access_state, which the kernel refreshes by RTPG on the
- * unit attention that also raises the uevent.  multipathd commands are
- * bounded by libmpathcmd's timeout; logins run in a child process.
+ * Nothing in the loop sends SCSI commands or waits on a target: the ALUA
+ * state comes from scsi_dh_alua's access_state, which the kernel refreshes
+ * by RTPG on the unit attention that also raises the uevent, and the
+ * daemon's own RTPG batch after an ALUA change runs on a thread of its own
+ * (rtpg_job.h) whose answers come back through an eventfd.  multipathd
+ * commands are bounded by libmpathcmd's timeout; logins run in a child
+ * process.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +44,7 @@
 #include "prober.h"
 #include "record_file.h"
 #include "refused_path.h"
+#include "rtpg_job.h"
 #include "strutil.h"
 #include "switcher.h"
 #include "topology.h"
@@ -133,6 +137,8 @@ struct daemon {
 	uint64_t last_alua_ns;		/* the latest ALUA uevent */
 	bool early_done[CONF_MAX_NODES];	/* until a portal answers */
 	struct parked_io parked;	/* disks offline to move parked I/O */
+	struct rtpg_job rtpg_job;	/* the RTPG batch off the loop */
+	bool rtpg_again;		/* asked while a batch ran */
 	int t_resync, t_refresh, t_alua, t_portal, t_fw, t_verify, t_stop;
 	int t_parked;
 };
@@ -367,40 +373,38 @@ static void watch_transition(struct daemon *d, const struct pw_map *m,
 }
 
 
-/*
- * A fresh view of every map; with @alua, every path's group state from its
- * own RTPG answer.  After an ALUA change only the paths that carried the
- * unit attention have told the kernel, and a node's RTPG answer for the
- * peer's group may be stale (SCST and LIO raise no unit attention for a
- * change of a group with no local port): each path's answer for its own
- * group is the one to trust, and the RTPG also delivers any unit attention
- * still pending on an idle path.  A path whose session is down is skipped;
- * a hung one costs at most rtpg-timeout-ms, and only in the seconds after
- * an ALUA change.
- */
-static void refresh(struct daemon *d, uint64_t event_ns, bool alua)
+/* A fresh view of every map, built with @rtpg (NULL: none); false on
+ * out-of-memory. */
+static bool view_now(struct daemon *d, struct pw_view *nv,
+		     struct rtpg_source *rtpg)
 {
 	struct view_opts o = { .conf = d->c, .sysfs_root = d->o->root,
-			       .mpath = d->o->mpath,
-			       .rtpg = alua ? d->o->rtpg : NULL,
+			       .mpath = d->o->mpath, .rtpg = rtpg,
 			       .dm_status = true,
 			       .dm_capture_dir = d->o->dm_capture_dir };
-	struct pw_view nv;
+
+	if (view_build(nv, &o))
+		return true;
+	log_err("out of memory building the view");
+	view_free(nv);
+	return false;
+}
+
+/* @nv becomes the daemon's view (taken over), and what it shows is acted
+ * on: group switches, switches to make, transitions, refused paths. */
+static void apply_view(struct daemon *d, struct pw_view *nv,
+		       uint64_t event_ns, bool alua)
+{
 	uint64_t now;
 
-	if (!view_build(&nv, &o)) {
-		log_err("out of memory building the view");
-		view_free(&nv);
-		return;
-	}
 	now = d->loop.now();
-	if (nv.mp_error[0] && d->multipathd_up != 0)
-		log_warn("%s", nv.mp_error);
-	else if (!nv.mp_error[0] && d->multipathd_up == 0)
+	if (nv->mp_error[0] && d->multipathd_up != 0)
+		log_warn("%s", nv->mp_error);
+	else if (!nv->mp_error[0] && d->multipathd_up == 0)
 		log_info("multipathd answers again");
-	d->multipathd_up = !nv.mp_error[0];
-	for (size_t i = 0; i < nv.n_maps; i++) {
-		const struct pw_map *m = &nv.maps[i];
+	d->multipathd_up = !nv->mp_error[0];
+	for (size_t i = 0; i < nv->n_maps; i++) {
+		const struct pw_map *m = &nv->maps[i];
 		struct map_track *t = track(d, m->mp->name);
 
 		if (!t)
@@ -427,7 +431,8 @@ static void refresh(struct daemon *d, uint64_t event_ns, bool alua)
 	}
 	if (d->have_view)
 		view_free(&d->view);
-	d->view = nv;
+	d->view = *nv;
+	memset(nv, 0, sizeof(*nv));
 	d->have_view = true;
 	for (size_t i = 0; i < d->view.n_maps; i++) {
 		consider_switch(d, &d->view.maps[i], event_ns, now, alua);
@@ -437,6 +442,85 @@ static void refresh(struct daemon *d, uint64_t event_ns, bool alua)
 	if (alua && d->c->alua_switch)
 		for (size_t i = 0; i < d->view.n_maps; i++)
 			fail_refused(d, &d->view.maps[i]);
+}
+
+/*
+ * After an ALUA change, every path's group state from its own RTPG
+ * answer.  Only the paths that carried the unit attention have told the
+ * kernel, and a node's RTPG answer for the peer's group may be stale
+ * (SCST and LIO raise no unit attention for a change of a group with no
+ * local port): each path's answer for its own group is the one to trust,
+ * and the RTPG also delivers any unit attention still pending on an idle
+ * path.  A path whose session is down is skipped.  The batch runs on the
+ * RTPG job's thread: a hung target costs rtpg-timeout-ms there, never on
+ * the loop.  One batch at a time; a change while one runs asks again
+ * when it is back (on_rtpg_done).
+ */
+static void refresh(struct daemon *d, uint64_t event_ns, bool alua);
+
+static void ask_rtpg(struct daemon *d, uint64_t event_ns)
+{
+	struct rtpg_batch b;
+	struct pw_view nv;
+	size_t n;
+
+	if (d->rtpg_job.running) {
+		d->rtpg_again = true;
+		return;
+	}
+	if (!d->have_view)
+		refresh(d, 0, false);
+	if (!d->have_view || !view_rtpg_batch(&d->view, &b)) {
+		log_err("out of memory starting an RTPG batch");
+		return;
+	}
+	n = b.n;
+	if (rtpg_job_start(&d->rtpg_job, &b, d->o->rtpg,
+			   d->c->rtpg_timeout_ms, event_ns)) {
+		log_debug("RTPG batch: %zu paths asked off the loop", n);
+		return;
+	}
+	/* No thread: ask on the loop, as the view does for a command. */
+	log_warn("cannot start the RTPG thread: asking on the loop");
+	if (view_now(d, &nv, d->o->rtpg))
+		apply_view(d, &nv, event_ns, true);
+}
+
+static void on_rtpg_done(void *arg, int fd, short revents)
+{
+	struct daemon *d = arg;
+	uint64_t event_ns = d->rtpg_job.event_ns;
+	struct rtpg_batch b;
+	struct pw_view nv;
+
+	(void)fd;
+	(void)revents;
+	if (!rtpg_job_collect(&d->rtpg_job, &b))
+		return;
+	log_debug("RTPG batch back: %zu paths in %llu ms", b.n,
+		  (unsigned long long)((mono_ns() - d->rtpg_job.started_ns) /
+				       MS));
+	/* multipathd, sysfs and dm as they are now, with the answers */
+	if (view_now(d, &nv, NULL)) {
+		view_take_rtpg(&nv, &b, d->c);
+		apply_view(d, &nv, event_ns, true);
+	}
+	rtpg_batch_free(&b);
+	if (d->rtpg_again) {
+		d->rtpg_again = false;
+		ask_rtpg(d, d->last_alua_ns ? d->last_alua_ns : d->loop.now());
+	}
+}
+
+/* A fresh view; with @alua, by RTPG (off the loop) when we may send it. */
+static void refresh(struct daemon *d, uint64_t event_ns, bool alua)
+{
+	struct pw_view nv;
+
+	if (alua && d->o->rtpg)
+		ask_rtpg(d, event_ns);
+	else if (view_now(d, &nv, NULL))
+		apply_view(d, &nv, event_ns, alua);
 }
 
 /*
@@ -1577,6 +1661,7 @@ int daemon_run(const struct daemon_opts *o)
 		d->login[i].fd = -1;
 	d->multipathd_up = -1;		/* not asked yet */
 	d->fifo_fd = -1;
+	d->rtpg_job.efd = -1;
 	loop_init(&d->loop);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -1588,6 +1673,12 @@ int daemon_run(const struct daemon_opts *o)
 	if (d->sigfd < 0 ||
 	    loop_add_fd(&d->loop, d->sigfd, POLLIN, on_signal, d)) {
 		log_err("signalfd: %s", strerror(errno));
+		rc = 3;
+		goto out;
+	}
+	if ((rc = rtpg_job_init(&d->rtpg_job)) ||
+	    loop_add_fd(&d->loop, d->rtpg_job.efd, POLLIN, on_rtpg_done, d)) {
+		log_err("eventfd: %s", strerror(rc ? -rc : errno));
 		rc = 3;
 		goto out;
 	}
@@ -1668,6 +1759,7 @@ int daemon_run(const struct daemon_opts *o)
 			break;
 		}
 out:
+	rtpg_job_fini(&d->rtpg_job);
 	for (unsigned int i = 0; i < d->n_probes; i++)
 		probe_slot_free(d, d->probes[i]);
 	for (unsigned int i = 0; i < CONF_MAX_NODES * CONF_MAX_PORTALS; i++)

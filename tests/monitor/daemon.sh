@@ -215,6 +215,44 @@ stop
 check "switch record written, confirmed by dm" \
 	"grep -q '\"type\":\"switch\".*\"outcome\":\"confirmed\"' $tmp/rec.jsonl"
 
+# A target that never answers.  After an ALUA change the daemon asks
+# every path by RTPG; here each one hangs until rtpg-timeout-ms.  That
+# batch runs on a thread of its own: meanwhile the loop answers metrics
+# scrapes and handles uevents at once (bound 100 ms; idle, a scrape takes
+# about 2 ms), and the answers are taken when the batch is back.
+rm -rf "$tmp/root" "$tmp/cap" "$tmp/hang" "$tmp/rec.jsonl"
+cp -a "$fx/good/root" "$tmp/root"
+cp -r "$fx/good/capture" "$tmp/cap"
+mkdir "$tmp/hang"
+for d in sda sdb sdc sdd; do
+	printf 'rtpg delay=3000 timeout\nany delay=3000 timeout\n' \
+		> "$tmp/hang/$d.replay"
+done
+sed -e "s#^metrics .*#metrics 127.0.0.1:$port#" \
+    -e "s#^records .*#records $tmp/rec.jsonl#" \
+    "$fx/good/pathwarden.conf" > "$tmp/c.conf"
+printf 'portal-check-ms 0\nrtpg-timeout-ms 3000\n' >> "$tmp/c.conf"
+"$pw" -d -v -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
+	--replay "$tmp/hang" run --no-udev --uevents "$tmp/ev" \
+	--probe-dir "$tmp" > "$tmp/log" 2>&1 &
+pid=$!
+wait_ready
+echo "scsi change 2:0:0:0 SDEV_UA=ASYMMETRIC_ACCESS_STATE_CHANGED" > "$tmp/ev"
+check "hung target: the RTPG batch is asked off the loop" \
+	"wait_for $DL 'grep -q \"RTPG batch: 4 paths asked off the loop\" $tmp/log'"
+set -- $(python3 "$(dirname "$0")/loop_latency.py" $port "$tmp/ev" "$tmp/log" \
+	"block change dm-0 DM_ACTION=PATH_FAILED DM_NAME=mpatha DM_PATH=8:16" \
+	"mpatha: path_failed 8:16")
+back=$(grep -c 'RTPG batch back' "$tmp/log")
+check "hung target: 5 scrapes answered while it hangs (max $1 ms, median $2 ms; bound 100 ms)" \
+	"[ ${1:-9999} -lt 100 ] && [ $back -eq 0 ]"
+check "hung target: a uevent handled while it hangs ($3 ms; bound 100 ms)" \
+	"[ ${3:--1} -ge 0 ] && [ ${3:-9999} -lt 100 ] && [ $back -eq 0 ]"
+check "hung target: the batch comes back after rtpg-timeout-ms (3 s)" \
+	"wait_for $DL 'grep -Eq \"RTPG batch back: 4 paths in 3[0-9]{3} ms\" $tmp/log'"
+stop
+check "hung target: clean exit 0" "[ $rc -eq 0 ]"
+
 # A session that comes back: its failed path is reinstated in multipathd
 # at once, not at multipathd's next path check.
 rm -rf "$tmp/root" "$tmp/cap" "$tmp/rec.jsonl"
