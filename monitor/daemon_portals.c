@@ -1,0 +1,497 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Portals, sessions and re-login: portal probe rounds, logins in child
+ * processes (one per portal at a time), sessions reinstated in
+ * multipathd when they come back, and the portal set on reload.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libudev.h>
+
+#include "daemon.h"
+#include "dm_status.h"
+#include "early_failover.h"
+#include "exposition.h"
+#include "failover_window.h"
+#include "http_metrics.h"
+#include "iscsi_admin.h"
+#include "log.h"
+#include "loop.h"
+#include "parked_io.h"
+#include "portal_login.h"
+#include "portal_probe.h"
+#include "prober.h"
+#include "record_file.h"
+#include "refused_path.h"
+#include "rtpg_job.h"
+#include "strutil.h"
+#include "switcher.h"
+#include "topology.h"
+
+#include "daemon_priv.h"
+
+static struct portal_stats *pstat(struct daemon *d, struct portal_probe *p)
+{
+	return &d->pstats[p - d->portals.p];
+}
+
+static const struct iscsi_sess *session_for(const struct sysfs_snapshot *s,
+					    const struct portal_probe *p)
+{
+	for (size_t i = 0; i < s->n_sess; i++)
+		if (s->sess[i].port == p->portal->port &&
+		    !strcmp(s->sess[i].address, p->portal->host) &&
+		    (!p->node->target[0] ||
+		     !strcmp(s->sess[i].target, p->node->target)))
+			return &s->sess[i];
+	return NULL;
+}
+
+static void relogin_next(struct daemon *d);
+
+/* The portal a login job was for, by name: a reload may have rebuilt the
+ * set since it started.  -1 when it is gone. */
+static int job_portal(const struct daemon *d, const struct login_job *j)
+{
+	for (unsigned int i = 0; i < d->portals.n; i++) {
+		const struct portal_probe *p = &d->portals.p[i];
+
+		if (!strcmp(p->node->name, j->node) &&
+		    !strcmp(p->portal->host, j->host) &&
+		    p->portal->port == j->port)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* What portal_login keeps about a portal's logins, for the metrics. */
+static void pstat_login(struct daemon *d, unsigned int i)
+{
+	struct portal_stats *ps = &d->pstats[i];
+
+	ps->login_failure = plogin_failure(&d->plogin[i], &ps->login_status,
+					   &ps->login_failed);
+}
+
+static void say_login(const char *node, const char *host, unsigned int port,
+		      enum plogin_say say, const char *line)
+{
+	if (say == PLOGIN_SAY_WARN)
+		log_warn("re-login %s %s:%u: %s", node, host, port, line);
+	else if (say == PLOGIN_SAY_INFO)
+		log_info("re-login %s %s:%u: %s", node, host, port, line);
+}
+
+static void on_login_done(void *arg, int fd, short revents)
+{
+	struct daemon *d = arg;
+	struct login_job *j = NULL;
+	char line[512];
+	ssize_t n;
+	int st, i;
+
+	(void)revents;
+	for (unsigned int k = 0;
+	     k < CONF_MAX_NODES * CONF_MAX_PORTALS && !j; k++)
+		if (d->login[k].pid > 0 && d->login[k].fd == fd)
+			j = &d->login[k];
+	if (!j) {
+		loop_del_fd(&d->loop, fd);
+		close(fd);
+		return;
+	}
+	n = read(fd, (char *)&j->rep + j->len, sizeof(j->rep) - j->len);
+	if (n > 0) {
+		j->len += (size_t)n;
+		if (j->len < sizeof(j->rep))
+			return;
+	}
+	loop_del_fd(&d->loop, fd);
+	close(fd);
+	waitpid(j->pid, &st, 0);
+	/* A report cut short is no report: the child died on the way. */
+	if (j->len != sizeof(j->rep) ||
+	    (unsigned int)j->rep.result >= ISCSI_LOGIN_RESULTS) {
+		memset(&j->rep, 0, sizeof(j->rep));
+		j->rep.result = ISCSI_LOGIN_NOT_RUN;
+		j->rep.status = -1;
+		snprintf(j->rep.msg, sizeof(j->rep.msg), "the login process "
+			 "ended without a word (%s %d)", WIFSIGNALED(st) ?
+			 "signal" : "exit", WIFSIGNALED(st) ? WTERMSIG(st) :
+			 WEXITSTATUS(st));
+	}
+	j->rep.msg[sizeof(j->rep.msg) - 1] = '\0';
+	i = job_portal(d, j);
+	if (i >= 0) {
+		enum plogin_say say = plogin_done(&d->plogin[i], &j->rep,
+						  d->loop.now(), line,
+						  sizeof(line));
+
+		say_login(j->node, j->host, j->port, say, line);
+		pstat_login(d, (unsigned int)i);
+	} else {
+		log_info("re-login %s %s:%u: %s (portal no longer configured)",
+			 j->node, j->host, j->port, j->rep.msg);
+	}
+	j->pid = 0;
+	j->fd = -1;
+	loop_timer_arm_before(&d->loop, d->t_refresh, d->loop.now() + 50 * MS);
+	relogin_next(d);
+}
+
+static bool session_still_free(struct daemon *d, int sid)
+{
+	struct sysfs_snapshot s;
+	bool is_free = false;
+
+	if (sysfs_scan_sessions(d->o->root, &s))
+		return false;
+	for (size_t i = 0; i < s.n_sess; i++)
+		if (s.sess[i].sid == sid)
+			is_free = !strcmp(s.sess[i].state, "FREE");
+	sysfs_snapshot_free(&s);
+	return is_free;
+}
+
+/* The child's work: the stale session out, then iscsi_portal_login. */
+static void login_child(struct daemon *d, const struct portal_probe *p,
+			int stale_sid, bool discover,
+			struct iscsi_login_report *r)
+{
+	char lo[200] = "";
+
+	memset(r, 0, sizeof(*r));
+	r->status = -1;
+	/* iscsid may have brought the session back since it was seen
+	 * FREE: never log out a session that works again. */
+	if (stale_sid > 0 && !session_still_free(d, stale_sid)) {
+		r->result = ISCSI_LOGIN_OK;
+		snprintf(r->msg, sizeof(r->msg), "session %d recovered by "
+			 "iscsid; nothing to do", stale_sid);
+		return;
+	}
+	if (stale_sid > 0 &&
+	    iscsi_logout_session(d->c, stale_sid, lo, sizeof(lo))) {
+		r->result = ISCSI_LOGIN_LOGOUT_FAILED;
+		snprintf(r->msg, sizeof(r->msg), "%s", lo);
+		return;
+	}
+	iscsi_portal_login(d->c, p->node, p->portal, discover, r);
+	if (lo[0]) {
+		char m[sizeof(lo) + 2 + sizeof(r->msg)];
+
+		snprintf(m, sizeof(m), "%s; %s", lo, r->msg);
+		str_copy(r->msg, sizeof(r->msg), m);
+	}
+}
+
+/* iscsiadm takes a while: the child runs it and reports through a pipe,
+ * so the loop keeps serving events.  One login per portal at a time; a
+ * portal that needs another when one ends is taken then (relogin_next). */
+static void start_login(struct daemon *d, struct portal_probe *p,
+			int stale_sid)
+{
+	unsigned int i = (unsigned int)(p - d->portals.p);
+	struct login_job *j = &d->login[i];
+	bool discover = plogin_wants_discovery(&d->plogin[i]);
+	int pfd[2];
+	pid_t pid;
+
+	if (j->pid > 0 || !p->node->target[0])
+		return;
+	if (pipe2(pfd, O_CLOEXEC))
+		return;
+	pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return;
+	}
+	if (pid == 0) {
+		struct iscsi_login_report r;
+
+		close(pfd[0]);
+		login_child(d, p, stale_sid, discover, &r);
+		/* One write well under PIPE_BUF: it arrives whole. */
+		_Static_assert(sizeof(r) <= 4096, "report fits PIPE_BUF");
+		_exit(write(pfd[1], &r, sizeof(r)) != (ssize_t)sizeof(r));
+	}
+	close(pfd[1]);
+	*j = (struct login_job){ .pid = pid, .fd = pfd[0],
+				 .stale_sid = stale_sid,
+				 .port = p->portal->port };
+	str_copy(j->node, sizeof(j->node), p->node->name);
+	str_copy(j->host, sizeof(j->host), p->portal->host);
+	pstat(d, p)->relogins++;
+	loop_add_fd(&d->loop, pfd[0], POLLIN, on_login_done, d);
+}
+
+/*
+ * Does portal @p, which answers, need a login from us?  No session: yes.
+ * A FREE session (its recovery timed out: multipathd has failed its paths
+ * already, nothing is queued on it) is logged out and in again: iscsid
+ * retries it on its own, but an attempt started while the portal was
+ * unreachable waits out its login timeout plus a 3 s pause, 5 to 18 s in
+ * the lab.  A FAILED session is still recovering with I/O queued: iscsid's.
+ * Returns false when nothing is to be done; sets *stale_sid.
+ */
+static bool needs_login(const struct sysfs_snapshot *s,
+			const struct portal_probe *p, int *stale_sid)
+{
+	const struct iscsi_sess *sess;
+
+	*stale_sid = 0;
+	if (p->state != PORTAL_UP || !p->node->target[0])
+		return false;
+	sess = session_for(s, p);
+	if (!sess)
+		return true;
+	if (!strcmp(sess->state, "FREE")) {
+		*stale_sid = sess->sid;
+		return true;
+	}
+	return false;
+}
+
+/* Start a login for every portal that answers and needs one, when its
+ * portal_login state lets it (backoff).  Called when a portal comes
+ * back, when a login ends and at every portal round. */
+static void relogin_next(struct daemon *d)
+{
+	struct sysfs_snapshot s;
+	uint64_t now = d->loop.now();
+	bool want = false;
+	int sid;
+
+	if (!d->c->relogin)
+		return;
+	for (unsigned int i = 0; i < d->portals.n; i++)
+		want |= d->portals.p[i].state == PORTAL_UP &&
+			d->login[i].pid <= 0 && plogin_due(&d->plogin[i], now);
+	if (!want || sysfs_scan_sessions(d->o->root, &s))
+		return;
+	for (unsigned int i = 0; i < d->portals.n; i++) {
+		struct portal_probe *p = &d->portals.p[i];
+		char line[512];
+
+		if (d->login[i].pid > 0 || !plogin_due(&d->plogin[i], now))
+			continue;
+		if (needs_login(&s, p, &sid)) {
+			start_login(d, p, sid);
+			continue;
+		}
+		/* Someone else's session: a failure we kept is over. */
+		if (p->state == PORTAL_UP && session_for(&s, p)) {
+			say_login(p->node->name, p->portal->host,
+				  p->portal->port,
+				  plogin_not_needed(&d->plogin[i], line,
+						    sizeof(line)), line);
+			pstat_login(d, i);
+		}
+	}
+	sysfs_snapshot_free(&s);
+}
+
+void portal_changed(void *arg, struct portal_probe *p,
+		    enum portal_state old, uint64_t now)
+{
+	struct daemon *d = arg;
+	char det[128];
+
+	pstat(d, p)->up = p->state;
+	snprintf(det, sizeof(det), "%s %s:%u", p->node->name, p->portal->host,
+		 p->portal->port);
+	if (p->state == PORTAL_DOWN) {
+		plogin_portal_down(&d->plogin[p - d->portals.p]);
+		event(d, NULL, now, FW_EV_PORTAL_DOWN, det);
+		check_early(d, now);
+		return;
+	}
+	d->early_done[p->node - d->c->nodes] = false;
+	if (old == PORTAL_UNKNOWN)
+		return;
+	event(d, NULL, now, FW_EV_PORTAL_UP, det);
+	relogin_next(d);
+}
+
+/* Back to LOGGED_IN: reinstate its paths in dm now, instead of waiting
+ * for multipathd's next check, then let the switch logic decide. */
+static void reinstate_session(struct daemon *d, int sid, uint64_t now)
+{
+	bool any = false;
+
+	if (!d->have_view)
+		return;
+	for (size_t i = 0; i < d->view.n_maps; i++)
+		for (size_t j = 0; j < d->view.maps[i].mp->n_paths; j++) {
+			const struct pw_path *p = &d->view.maps[i].paths[j];
+			char cmd[96], *reply = NULL;
+			struct sd_dev sd;
+
+			if (!p->sess || p->sess->sid != sid ||
+			    strcmp(p->mp->dm_st, "failed"))
+				continue;
+			/* The disk must be running again. */
+			if (!sysfs_read_sd(d->o->root, p->mp->dev, &sd) ||
+			    strcmp(sd.state, "running"))
+				continue;
+			snprintf(cmd, sizeof(cmd), "reinstate path %s",
+				 p->mp->dev);
+			if (mpath_cmd(d->o->mpath, cmd, &reply) == 0)
+				any = true;
+			free(reply);
+			event(d, d->view.maps[i].mp->name, now,
+			      FW_EV_PATH_REINSTATED, p->mp->dev);
+		}
+	if (any)
+		loop_timer_arm_before(&d->loop, d->t_refresh, now + 20 * MS);
+}
+
+static void check_sessions(struct daemon *d, uint64_t now)
+{
+	struct sysfs_snapshot s;
+
+	if (sysfs_scan_sessions(d->o->root, &s))
+		return;
+	for (size_t i = 0; i < s.n_sess; i++) {
+		struct sess_track *t = NULL;
+
+		for (unsigned int k = 0; k < d->n_sess; k++)
+			if (d->sess[k].sid == s.sess[i].sid)
+				t = &d->sess[k];
+		if (!t) {
+			if (d->n_sess == MAX_SESS)
+				continue;
+			t = &d->sess[d->n_sess++];
+			t->sid = s.sess[i].sid;
+			str_copy(t->state, sizeof(t->state), s.sess[i].state);
+			continue;
+		}
+		if (!strcmp(t->state, s.sess[i].state))
+			continue;
+		{
+			char det[96];
+
+			snprintf(det, sizeof(det), "session %d %s -> %s",
+				 t->sid, t->state, s.sess[i].state);
+			event(d, NULL, now, FW_EV_SESSION_STATE, det);
+		}
+		str_copy(t->state, sizeof(t->state), s.sess[i].state);
+		if (!strcmp(s.sess[i].state, "LOGGED_IN"))
+			reinstate_session(d, t->sid, now);
+	}
+	sysfs_snapshot_free(&s);
+}
+
+void on_portal_round(void *arg, uint64_t now)
+{
+	struct daemon *d = arg;
+
+	check_sessions(d, now);
+	relogin_next(d);
+	if (d->c->portal_check_ms) {
+		portal_set_round(&d->portals, now);
+		loop_timer_arm(&d->loop, d->t_portal,
+			       now + d->c->portal_check_ms * MS);
+	} else {
+		loop_timer_arm(&d->loop, d->t_portal, now + 1 * S);
+	}
+	open_probes(d, now);
+}
+
+/* ---- reloading the configuration ------------------------------------- */
+
+static bool nodes_same(const struct pw_conf *a, const struct pw_conf *b)
+{
+	if (a->n_nodes != b->n_nodes)
+		return false;
+	for (unsigned int i = 0; i < a->n_nodes; i++) {
+		const struct conf_node *x = &a->nodes[i], *y = &b->nodes[i];
+
+		if (strcmp(x->name, y->name) || strcmp(x->target, y->target) ||
+		    x->n_portals != y->n_portals)
+			return false;
+		for (unsigned int j = 0; j < x->n_portals; j++)
+			if (strcmp(x->portals[j].host, y->portals[j].host) ||
+			    x->portals[j].port != y->portals[j].port)
+				return false;
+	}
+	return true;
+}
+
+void pstats_fill(struct daemon *d)
+{
+	for (unsigned int i = 0; i < d->portals.n; i++) {
+		memset(&d->pstats[i], 0, sizeof(d->pstats[i]));
+		str_copy(d->pstats[i].node, sizeof(d->pstats[i].node),
+			 d->portals.p[i].node->name);
+		snprintf(d->pstats[i].portal, sizeof(d->pstats[i].portal),
+			 "%s:%u", d->portals.p[i].portal->host,
+			 d->portals.p[i].portal->port);
+		d->pstats[i].up = -1;
+		d->pstats[i].login_status = -1;
+	}
+}
+
+/* Every portal's logins start afresh; the first pause after a failure is
+ * the probe interval. */
+void plogin_fill(struct daemon *d, const struct pw_conf *c)
+{
+	for (unsigned int i = 0; i < CONF_MAX_NODES * CONF_MAX_PORTALS; i++)
+		plogin_init(&d->plogin[i], (uint64_t)c->portal_check_ms * MS);
+}
+
+/*
+ * The portal probes point into the configuration.  Same nodes: point
+ * them at the new copy and keep what they know (up or down).  Otherwise
+ * start a new set: every portal unknown again, resolved again, re-login
+ * counts kept for the portals that stay.
+ */
+void portals_reload(struct daemon *d, const struct pw_conf *nc)
+{
+	struct portal_stats old[CONF_MAX_NODES * CONF_MAX_PORTALS];
+	struct plogin old_pl[CONF_MAX_NODES * CONF_MAX_PORTALS];
+	unsigned int n_old = d->portals.n;
+
+	d->portals.connect_ns = (uint64_t)nc->portal_connect_ms * MS;
+	for (unsigned int i = 0; i < CONF_MAX_NODES * CONF_MAX_PORTALS; i++)
+		plogin_set_base(&d->plogin[i],
+				(uint64_t)nc->portal_check_ms * MS);
+	if (nodes_same(d->c, nc)) {
+		for (unsigned int i = 0; i < d->portals.n; i++) {
+			struct portal_probe *p = &d->portals.p[i];
+			size_t ni = (size_t)(p->node - d->c->nodes);
+			size_t pi = (size_t)(p->portal - p->node->portals);
+
+			p->node = &nc->nodes[ni];
+			p->portal = &nc->nodes[ni].portals[pi];
+		}
+		return;
+	}
+	memcpy(old, d->pstats, sizeof(old));
+	memcpy(old_pl, d->plogin, sizeof(old_pl));
+	portal_set_stop(&d->portals);
+	memset(d->early_done, 0, sizeof(d->early_done));
+	if (portal_set_init(&d->portals, nc, &d->loop, portal_changed, d))
+		log_err("SIGHUP: no timer left for the portal probes");
+	pstats_fill(d);
+	plogin_fill(d, nc);
+	for (unsigned int i = 0; i < d->portals.n; i++)
+		for (unsigned int j = 0; j < n_old; j++)
+			if (!strcmp(old[j].node, d->pstats[i].node) &&
+			    !strcmp(old[j].portal, d->pstats[i].portal)) {
+				d->pstats[i].relogins = old[j].relogins;
+				/* what its logins met, and their pause */
+				d->plogin[i] = old_pl[j];
+				pstat_login(d, i);
+			}
+}

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The daemon's state, shared by its event sources (daemon_*.c): each
+ * source keeps its part of struct daemon and is started and stopped by
+ * daemon.c.  Private to monitor/daemon*.c.
+ */
+#ifndef PW_MONITOR_DAEMON_PRIV_H
+#define PW_MONITOR_DAEMON_PRIV_H
+
+#include <libudev.h>
+#include "daemon.h"
+#include "dm_status.h"
+#include "early_failover.h"
+#include "exposition.h"
+#include "failover_window.h"
+#include "http_metrics.h"
+#include "iscsi_admin.h"
+#include "log.h"
+#include "loop.h"
+#include "parked_io.h"
+#include "portal_login.h"
+#include "portal_probe.h"
+#include "prober.h"
+#include "record_file.h"
+#include "refused_path.h"
+#include "rtpg_job.h"
+#include "strutil.h"
+#include "switcher.h"
+#include "topology.h"
+
+#define MS 1000000ull
+#define S 1000000000ull
+#define MAX_MAPS 256
+#define MAX_SESS 128
+
+/* Allocated one by one: the prober's thread and the window's callback
+ * hold its address, and a reload keeps the unchanged ones running. */
+struct probe_slot {
+	struct conf_probe cp;		/* its own copy: outlives a reload */
+	struct prober pr;
+	bool open;
+	struct fw_tracker fw;
+	struct map_stats *stats;
+	struct daemon *d;
+	char map[CONF_MAP_MAX];
+	uint64_t last_open_try;
+	unsigned int gone_errors;	/* consecutive "no such device" */
+	int open_err;			/* last open failure, logged once */
+};
+
+struct map_track {
+	char name[128];
+	struct switch_guard guard;
+	bool held_logged;
+	unsigned int last_active;	/* for GROUP_SWITCHED events */
+	/* a switch we sent and wait to see in dm's status */
+	bool verifying;
+	unsigned int group;
+	uint64_t event_ns, requested_ns;
+	/* an ALUA group in transition: since when, and whether we said so */
+	int trans_group;		/* -1 none */
+	uint64_t trans_since;
+	bool trans_warned;
+};
+
+struct sess_track {
+	int sid;
+	char state[24];
+};
+
+struct login_job {
+	pid_t pid;
+	int fd;
+	/* names, not the probe: a reload may rebuild the portal set */
+	char node[CONF_NAME_MAX], host[CONF_HOST_MAX];
+	uint16_t port;
+	int stale_sid;			/* logged out first; 0 none */
+	struct iscsi_login_report rep;	/* the child's, as it arrives */
+	size_t len;
+};
+
+struct daemon {
+	const struct daemon_opts *o;
+	const struct pw_conf *c;	/* == conf; read-only to the rest */
+	struct pw_conf *conf;		/* ours: SIGHUP replaces it */
+	struct loop loop;
+	bool stop;
+	int sigfd;
+	int fifo_fd;			/* test uevents, -1 none */
+	struct udev *udev;
+	struct udev_monitor *mon;
+	struct pw_view view;
+	bool have_view;
+	int multipathd_up;
+	struct records rec;
+	bool have_rec;
+	unsigned int n_probes;
+	struct probe_slot *probes[CONF_MAX_PROBES];
+	struct map_stats stats[CONF_MAX_PROBES];	/* probes[i]->stats */
+	unsigned int n_tracks;
+	struct map_track tracks[MAX_MAPS];
+	unsigned int n_sess;
+	struct sess_track sess[MAX_SESS];
+	struct portal_set portals;
+	struct portal_stats pstats[CONF_MAX_NODES * CONF_MAX_PORTALS];
+	/* One login at a time per portal, all portals at once: a node
+	 * coming back has its sessions restored together. */
+	struct login_job login[CONF_MAX_NODES * CONF_MAX_PORTALS];
+	/* when each portal's next login may start, and what it met */
+	struct plogin plogin[CONF_MAX_NODES * CONF_MAX_PORTALS];
+	struct http_server *http;	/* NULL: metrics off */
+	char http_addr[CONF_HOST_MAX];	/* where it listens */
+	uint16_t http_port;
+	uint64_t alua_events;
+	unsigned int alua_rechecks;	/* pending re-evaluations */
+	uint64_t last_alua_ns;		/* the latest ALUA uevent */
+	bool early_done[CONF_MAX_NODES];	/* until a portal answers */
+	struct parked_io parked;	/* disks offline to move parked I/O */
+	struct rtpg_job rtpg_job;	/* the RTPG batch off the loop */
+	bool rtpg_again;		/* asked while a batch ran */
+	int t_resync, t_refresh, t_alua, t_portal, t_fw, t_verify, t_stop;
+	int t_parked;
+};
+
+/* daemon.c */
+struct map_track *track(struct daemon *d, const char *name);
+struct probe_slot *probe_for(struct daemon *d, const char *map);
+void event(struct daemon *d, const char *map, uint64_t now,
+	   enum fw_event_kind k, const char *detail);
+const char *map_of_hctl(const struct daemon *d, const char *hctl);
+
+/* daemon_view.c */
+/* An ALUA change: act now, and again over the next seconds. */
+void alua_changed(struct daemon *d, uint64_t now);
+void on_parked(void *arg, uint64_t now);
+void on_rtpg_done(void *arg, int fd, short revents);
+void refresh(struct daemon *d, uint64_t event_ns, bool alua);
+void on_resync(void *arg, uint64_t now);
+void on_refresh(void *arg, uint64_t now);
+void on_alua(void *arg, uint64_t now);
+void verify_switch(void *arg, uint64_t now);
+
+/* daemon_udev.c */
+void on_uevent_fifo(void *arg, int fd, short revents);
+int udev_start(struct daemon *d);
+
+/* daemon_probes.c */
+void check_early(struct daemon *d, uint64_t now);
+void on_fw_tick(void *arg, uint64_t now);
+void open_probes(struct daemon *d, uint64_t now);
+void stats_init(struct map_stats *s, const char *map);
+struct probe_slot *probe_slot_new(struct daemon *d,
+				  const struct conf_probe *cp);
+void probe_slot_free(struct daemon *d, struct probe_slot *p);
+void probes_reload(struct daemon *d, const struct pw_conf *nc);
+
+/* daemon_portals.c */
+void portal_changed(void *arg, struct portal_probe *p,
+		    enum portal_state old, uint64_t now);
+void on_portal_round(void *arg, uint64_t now);
+void pstats_fill(struct daemon *d);
+void plogin_fill(struct daemon *d, const struct pw_conf *c);
+void portals_reload(struct daemon *d, const struct pw_conf *nc);
+
+/* daemon_metrics.c */
+struct http_server *metrics_start(struct daemon *d, const char *addr,
+				  uint16_t port, int *err);
+void metrics_stop(struct daemon *d);
+void metrics_reload(struct daemon *d, const struct pw_conf *nc);
+
+#endif

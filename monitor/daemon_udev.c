@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The udev event source: SCSI ALUA-change uevents, dm path uevents,
+ * sd/dm add and remove, from libudev or, in tests, from a FIFO.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libudev.h>
+
+#include "daemon.h"
+#include "dm_status.h"
+#include "early_failover.h"
+#include "exposition.h"
+#include "failover_window.h"
+#include "http_metrics.h"
+#include "iscsi_admin.h"
+#include "log.h"
+#include "loop.h"
+#include "parked_io.h"
+#include "portal_login.h"
+#include "portal_probe.h"
+#include "prober.h"
+#include "record_file.h"
+#include "refused_path.h"
+#include "rtpg_job.h"
+#include "strutil.h"
+#include "switcher.h"
+#include "topology.h"
+
+#include "daemon_priv.h"
+
+/* One uevent, from libudev or from the test FIFO. */
+static void uevent(struct daemon *d, const char *sub, const char *act,
+		   const char *name, const char *ua, const char *dma,
+		   const char *dm_name, const char *dm_path)
+{
+	uint64_t now = d->loop.now();
+
+	if (sub && !strcmp(sub, "scsi") && act && !strcmp(act, "change") &&
+	    ua && !strcmp(ua, "ASYMMETRIC_ACCESS_STATE_CHANGED")) {
+		d->alua_events++;
+		d->last_alua_ns = now;
+		event(d, map_of_hctl(d, name), now, FW_EV_ALUA_CHANGE,
+		      name ? name : "");
+		alua_changed(d, now);
+	} else if (sub && !strcmp(sub, "block") && dma &&
+		   (!strcmp(dma, "PATH_FAILED") ||
+		    !strcmp(dma, "PATH_REINSTATED"))) {
+		event(d, dm_name, now, dma[5] == 'F' ? FW_EV_PATH_FAILED :
+		      FW_EV_PATH_REINSTATED, dm_path ? dm_path : "");
+		loop_timer_arm_before(&d->loop, d->t_refresh, now + 50 * MS);
+	} else if (sub && !strcmp(sub, "block") && act &&
+		   (!strcmp(act, "add") || !strcmp(act, "remove") ||
+		    !strcmp(act, "change")) && name &&
+		   (!strncmp(name, "sd", 2) || !strncmp(name, "dm-", 3))) {
+		/* Coalesce: a login brings a burst of these. */
+		loop_timer_arm_before(&d->loop, d->t_refresh, now + 300 * MS);
+	}
+}
+
+static void on_udev(void *arg, int fd, short revents)
+{
+	struct daemon *d = arg;
+	struct udev_device *dev;
+
+	(void)fd;
+	(void)revents;
+	while ((dev = udev_monitor_receive_device(d->mon))) {
+		uevent(d, udev_device_get_subsystem(dev),
+		       udev_device_get_action(dev),
+		       udev_device_get_sysname(dev),
+		       udev_device_get_property_value(dev, "SDEV_UA"),
+		       udev_device_get_property_value(dev, "DM_ACTION"),
+		       udev_device_get_property_value(dev, "DM_NAME"),
+		       udev_device_get_property_value(dev, "DM_PATH"));
+		udev_device_unref(dev);
+	}
+}
+
+/*
+ * Tests feed uevents through a FIFO, one per line:
+ *   SUBSYSTEM ACTION SYSNAME [KEY=VALUE...]
+ * and they take the same path as libudev's.
+ */
+void on_uevent_fifo(void *arg, int fd, short revents)
+{
+	struct daemon *d = arg;
+	char buf[4096];
+	ssize_t n;
+
+	(void)revents;
+	while ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+		char *save = NULL, *line;
+
+		buf[n] = '\0';
+		for (line = strtok_r(buf, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			char *w[16], *s2 = NULL;
+			const char *ua = NULL, *dma = NULL, *dmn = NULL,
+				   *dmp = NULL;
+			int k = 0;
+
+			for (char *t = strtok_r(line, " ", &s2); t && k < 16;
+			     t = strtok_r(NULL, " ", &s2))
+				w[k++] = t;
+			if (k < 3)
+				continue;
+			for (int i = 3; i < k; i++) {
+				if (!strncmp(w[i], "SDEV_UA=", 8))
+					ua = w[i] + 8;
+				else if (!strncmp(w[i], "DM_ACTION=", 10))
+					dma = w[i] + 10;
+				else if (!strncmp(w[i], "DM_NAME=", 8))
+					dmn = w[i] + 8;
+				else if (!strncmp(w[i], "DM_PATH=", 8))
+					dmp = w[i] + 8;
+			}
+			uevent(d, w[0], w[1], w[2], ua, dma, dmn, dmp);
+		}
+	}
+}
+
+int udev_start(struct daemon *d)
+{
+	d->udev = udev_new();
+	if (!d->udev)
+		return -ENOMEM;
+	d->mon = udev_monitor_new_from_netlink(d->udev, "udev");
+	if (!d->mon)
+		return -EPERM;
+	udev_monitor_filter_add_match_subsystem_devtype(d->mon, "scsi",
+							"scsi_device");
+	udev_monitor_filter_add_match_subsystem_devtype(d->mon, "block",
+							"disk");
+	if (udev_monitor_enable_receiving(d->mon))
+		return -EPERM;
+	udev_monitor_set_receive_buffer_size(d->mon, 4 << 20);
+	return loop_add_fd(&d->loop, udev_monitor_get_fd(d->mon), POLLIN,
+			   on_udev, d);
+}

@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The view and what the daemon does with it: a fresh view on every
+ * resync and event, the RTPG batch after an ALUA change (off the loop,
+ * rtpg_job.h), group switches and their verification, transitions held
+ * too long, paths the target refuses, I/O parked on a transition.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libudev.h>
+
+#include "daemon.h"
+#include "dm_status.h"
+#include "early_failover.h"
+#include "exposition.h"
+#include "failover_window.h"
+#include "http_metrics.h"
+#include "iscsi_admin.h"
+#include "log.h"
+#include "loop.h"
+#include "parked_io.h"
+#include "portal_login.h"
+#include "portal_probe.h"
+#include "prober.h"
+#include "record_file.h"
+#include "refused_path.h"
+#include "rtpg_job.h"
+#include "strutil.h"
+#include "switcher.h"
+#include "topology.h"
+
+#include "daemon_priv.h"
+
+/* ---- switching ---------------------------------------------------------- */
+
+void verify_switch(void *arg, uint64_t now);
+
+static void consider_switch(struct daemon *d, const struct pw_map *m,
+			    uint64_t event_ns, uint64_t now, bool alua)
+{
+	struct map_track *t = track(d, m->mp->name);
+	unsigned int group;
+	char why[200], cmd[200], *reply = NULL;
+	enum switch_action a;
+	int rc;
+
+	if (!t || !d->c->alua_switch)
+		return;
+	a = switch_decide(m, &t->guard, now, &group, why, sizeof(why));
+	if (a == SW_NONE) {
+		if (alua)
+			log_debug("%s: after the ALUA change: %s", m->mp->name,
+				  why);
+		return;
+	}
+	if (a == SW_HELD) {
+		/* Say it once per hold, not at every resync. */
+		if (!t->held_logged)
+			log_warn("%s: not switching: %s", m->mp->name, why);
+		t->held_logged = true;
+		return;
+	}
+	t->held_logged = false;
+	snprintf(cmd, sizeof(cmd), "switchgroup map %s group %u", m->mp->name,
+		 group);
+	rc = mpath_cmd(d->o->mpath, cmd, &reply);
+	now = d->loop.now();
+	if (rc || !reply || strncmp(reply, "ok", 2)) {
+		log_warn("%s: '%s' failed: %s", m->mp->name, cmd,
+			 rc ? strerror(-rc) : reply ? reply : "no reply");
+		free(reply);
+		return;
+	}
+	free(reply);
+	log_info("%s: switched to group %u (%s)", m->mp->name, group, why);
+	switch_note_sent(&t->guard, group, now);
+	{
+		struct probe_slot *ps = probe_for(d, m->mp->name);
+
+		if (ps)
+			ps->stats->switches++;
+	}
+	{
+		char det[32];
+
+		snprintf(det, sizeof(det), "group %u", group);
+		event(d, m->mp->name, now, FW_EV_SWITCH_REQUESTED, det);
+	}
+	t->verifying = true;
+	t->group = group;
+	t->event_ns = event_ns ? event_ns : now;
+	t->requested_ns = now;
+	loop_timer_arm_before(&d->loop, d->t_verify, now + 100 * MS);
+}
+
+/*
+ * Paths the target refuses (LIO's offline) that dm still uses: failed in
+ * dm now rather than by multipathd at its next check, up to 20 s of
+ * EREMOTEIO later (refused_path.h).  multipathd's rtpg checker keeps them
+ * failed and reinstates them when the group serves again.
+ */
+static void fail_refused(struct daemon *d, const struct pw_map *m)
+{
+	for (size_t i = 0; i < m->mp->n_paths; i++) {
+		const struct pw_path *p = &m->paths[i];
+		int rc;
+
+		if (!refused_path_in_use(m, i))
+			continue;
+		rc = dm_fail_path(m->mp->name, p->mp->devt,
+				  d->o->dm_capture_dir);
+		if (rc)
+			log_warn("%s: cannot fail path %s (%s) in dm: %s",
+				 m->mp->name, p->mp->dev, p->mp->devt,
+				 strerror(-rc));
+		else
+			log_info("%s: %s failed in dm: the target refuses it "
+				 "(%s)", m->mp->name, p->mp->dev,
+				 tpg_result_name(p->rtpg.result));
+	}
+}
+
+void on_parked(void *arg, uint64_t now)
+{
+	struct daemon *d = arg;
+
+	if (parked_io_tick(&d->parked, now / MS))
+		loop_timer_arm(&d->loop, d->t_parked, now + 200 * MS);
+}
+
+/* ---- the view ----------------------------------------------------------- */
+
+/*
+ * A transition is meant to end within the group's implicit transition time
+ * (RTPG's extended header; 0 means unknown, and the kernel then waits
+ * 60 s): one held longer is an array stuck in it.  Said once per episode.
+ */
+#define TRANSITION_DEFAULT_S 60
+static void watch_transition(struct daemon *d, const struct pw_map *m,
+			     uint64_t now)
+{
+	struct map_track *t = track(d, m->mp->name);
+	int group = -1;
+	unsigned int limit_s = TRANSITION_DEFAULT_S;
+
+	if (!t)
+		return;
+	for (size_t i = 0; i < m->mp->n_paths && group < 0; i++) {
+		const struct pw_path *p = &m->paths[i];
+		enum alua_state st;
+		bool pref;
+
+		if (!path_alua_state(p, &st, &pref) ||
+		    st != ALUA_TRANSITIONING)
+			continue;
+		group = p->rtpg_done && p->rtpg.group_known ?
+			p->rtpg.own.group_id : 0;
+		if (p->rtpg_done && p->rtpg.implicit_transition_s)
+			limit_s = p->rtpg.implicit_transition_s;
+	}
+	if (group < 0) {
+		if (t->trans_group >= 0 && t->trans_warned)
+			log_info("%s: the transition of ALUA group %d ended "
+				 "after %llu s", m->mp->name, t->trans_group,
+				 (unsigned long long)((now - t->trans_since) /
+						      S));
+		t->trans_group = -1;
+		t->trans_warned = false;
+		return;
+	}
+	if (t->trans_group < 0) {
+		t->trans_group = group;
+		t->trans_since = now;
+	}
+	if (!t->trans_warned && now - t->trans_since > limit_s * S) {
+		log_warn("%s: ALUA group %d has been transitioning for %llu s, "
+			 "past its implicit transition time (%u s): the target "
+			 "is stuck in it", m->mp->name, t->trans_group,
+			 (unsigned long long)((now - t->trans_since) / S),
+			 limit_s);
+		t->trans_warned = true;
+	}
+}
+
+
+/* A fresh view of every map, built with @rtpg (NULL: none); false on
+ * out-of-memory. */
+static bool view_now(struct daemon *d, struct pw_view *nv,
+		     struct rtpg_source *rtpg)
+{
+	struct view_opts o = { .conf = d->c, .sysfs_root = d->o->root,
+			       .mpath = d->o->mpath, .rtpg = rtpg,
+			       .dm_status = true,
+			       .dm_capture_dir = d->o->dm_capture_dir };
+
+	if (view_build(nv, &o))
+		return true;
+	log_err("out of memory building the view");
+	view_free(nv);
+	return false;
+}
+
+/* @nv becomes the daemon's view (taken over), and what it shows is acted
+ * on: group switches, switches to make, transitions, refused paths. */
+static void apply_view(struct daemon *d, struct pw_view *nv,
+		       uint64_t event_ns, bool alua)
+{
+	uint64_t now;
+
+	now = d->loop.now();
+	if (nv->mp_error[0] && d->multipathd_up != 0)
+		log_warn("%s", nv->mp_error);
+	else if (!nv->mp_error[0] && d->multipathd_up == 0)
+		log_info("multipathd answers again");
+	d->multipathd_up = !nv->mp_error[0];
+	for (size_t i = 0; i < nv->n_maps; i++) {
+		const struct pw_map *m = &nv->maps[i];
+		struct map_track *t = track(d, m->mp->name);
+
+		if (!t)
+			continue;
+		if (t->last_active && m->active_group &&
+		    t->last_active != m->active_group) {
+			char det[48];
+
+			snprintf(det, sizeof(det), "group %u -> %u",
+				 t->last_active, m->active_group);
+			event(d, m->mp->name, now, FW_EV_GROUP_SWITCHED, det);
+		}
+		t->last_active = m->active_group;
+		if (switch_note_observed(&t->guard, m, now)) {
+			log_warn("%s: multipathd went back to group %u though "
+				 "group %u is optimized: its prios do not follow "
+				 "ALUA (run pathwarden doctor)", m->mp->name,
+				 m->active_group, m->ao_group);
+			struct probe_slot *ps = probe_for(d, m->mp->name);
+
+			if (ps)
+				ps->stats->switch_reverts++;
+		}
+	}
+	if (d->have_view)
+		view_free(&d->view);
+	d->view = *nv;
+	memset(nv, 0, sizeof(*nv));
+	d->have_view = true;
+	for (size_t i = 0; i < d->view.n_maps; i++) {
+		consider_switch(d, &d->view.maps[i], event_ns, now, alua);
+		watch_transition(d, &d->view.maps[i], now);
+	}
+	/* What the RTPG answers say beyond the group to use. */
+	if (alua && d->c->alua_switch)
+		for (size_t i = 0; i < d->view.n_maps; i++)
+			fail_refused(d, &d->view.maps[i]);
+}
+
+/*
+ * After an ALUA change, every path's group state from its own RTPG
+ * answer.  Only the paths that carried the unit attention have told the
+ * kernel, and a node's RTPG answer for the peer's group may be stale
+ * (SCST and LIO raise no unit attention for a change of a group with no
+ * local port): each path's answer for its own group is the one to trust,
+ * and the RTPG also delivers any unit attention still pending on an idle
+ * path.  A path whose session is down is skipped.  The batch runs on the
+ * RTPG job's thread: a hung target costs rtpg-timeout-ms there, never on
+ * the loop.  One batch at a time; a change while one runs asks again
+ * when it is back (on_rtpg_done).
+ */
+void refresh(struct daemon *d, uint64_t event_ns, bool alua);
+
+static void ask_rtpg(struct daemon *d, uint64_t event_ns)
+{
+	struct rtpg_batch b;
+	struct pw_view nv;
+	size_t n;
+
+	if (d->rtpg_job.running) {
+		d->rtpg_again = true;
+		return;
+	}
+	if (!d->have_view)
+		refresh(d, 0, false);
+	if (!d->have_view || !view_rtpg_batch(&d->view, &b)) {
+		log_err("out of memory starting an RTPG batch");
+		return;
+	}
+	n = b.n;
+	if (rtpg_job_start(&d->rtpg_job, &b, d->o->rtpg,
+			   d->c->rtpg_timeout_ms, event_ns)) {
+		log_debug("RTPG batch: %zu paths asked off the loop", n);
+		return;
+	}
+	/* No thread: ask on the loop, as the view does for a command. */
+	log_warn("cannot start the RTPG thread: asking on the loop");
+	if (view_now(d, &nv, d->o->rtpg))
+		apply_view(d, &nv, event_ns, true);
+}
+
+void on_rtpg_done(void *arg, int fd, short revents)
+{
+	struct daemon *d = arg;
+	uint64_t event_ns = d->rtpg_job.event_ns;
+	struct rtpg_batch b;
+	struct pw_view nv;
+
+	(void)fd;
+	(void)revents;
+	if (!rtpg_job_collect(&d->rtpg_job, &b))
+		return;
+	log_debug("RTPG batch back: %zu paths in %llu ms", b.n,
+		  (unsigned long long)((mono_ns() - d->rtpg_job.started_ns) /
+				       MS));
+	/* multipathd, sysfs and dm as they are now, with the answers */
+	if (view_now(d, &nv, NULL)) {
+		view_take_rtpg(&nv, &b, d->c);
+		apply_view(d, &nv, event_ns, true);
+	}
+	rtpg_batch_free(&b);
+	if (d->rtpg_again) {
+		d->rtpg_again = false;
+		ask_rtpg(d, d->last_alua_ns ? d->last_alua_ns : d->loop.now());
+	}
+}
+
+/* A fresh view; with @alua, by RTPG (off the loop) when we may send it. */
+void refresh(struct daemon *d, uint64_t event_ns, bool alua)
+{
+	struct pw_view nv;
+
+	if (alua && d->o->rtpg)
+		ask_rtpg(d, event_ns);
+	else if (view_now(d, &nv, NULL))
+		apply_view(d, &nv, event_ns, alua);
+}
+
+/*
+ * I/O parked on a group held in transition (parked_io.h), from sysfs
+ * alone and before anything asks multipathd, whose map reload may be
+ * waiting on that very I/O.
+ */
+static void review_parked(struct daemon *d, uint64_t now)
+{
+	struct sysfs_snapshot snap;
+
+	if (!d->c->alua_switch)
+		return;
+	if (sysfs_scan(d->o->root, &snap) == 0 &&
+	    parked_io_review(&d->parked, &snap, now / MS))
+		loop_timer_arm_before(&d->loop, d->t_parked, now + 200 * MS);
+	sysfs_snapshot_free(&snap);
+}
+
+void on_resync(void *arg, uint64_t now)
+{
+	struct daemon *d = arg;
+
+	refresh(d, 0, false);
+	loop_timer_arm(&d->loop, d->t_resync, now + d->c->resync_s * S);
+}
+
+void on_refresh(void *arg, uint64_t now)
+{
+	(void)now;
+	refresh(arg, 0, false);
+}
+
+/*
+ * An ALUA change: decide at once, and again over the next seconds.  A
+ * cluster manager changes the two nodes one after the other (Pacemaker:
+ * demote the old master, promote the new one, notify), so the first unit
+ * attention often comes from the demotion, before any group is optimized;
+ * the promotion follows within a second or two (about 0.5 s in the lab):
+ * look every 100-200 ms for the first second, then back off (7.5 s in all).
+ */
+static const unsigned int alua_again_ms[] = {
+	100, 100, 100, 100, 200, 200, 200, 500, 500, 1000, 1500, 3000
+};
+#define ALUA_RECHECKS (sizeof(alua_again_ms) / sizeof(alua_again_ms[0]))
+
+void alua_changed(struct daemon *d, uint64_t now)
+{
+	d->alua_rechecks = ALUA_RECHECKS;
+	loop_timer_arm(&d->loop, d->t_alua, now);
+}
+
+void on_alua(void *arg, uint64_t now)
+{
+	struct daemon *d = arg;
+
+	review_parked(d, now);
+	/* Switch records count from the uevent, also for the re-checks. */
+	refresh(d, d->last_alua_ns ? d->last_alua_ns : now, true);
+	if (d->alua_rechecks) {
+		unsigned int k = ALUA_RECHECKS - d->alua_rechecks--;
+
+		loop_timer_arm(&d->loop, d->t_alua,
+			       now + alua_again_ms[k] * MS);
+	}
+}
+
+void verify_switch(void *arg, uint64_t now)
+{
+	struct daemon *d = arg;
+	bool pending = false, early = false;
+
+	refresh(d, 0, false);
+	now = d->loop.now();
+	for (unsigned int i = 0; i < d->n_tracks; i++) {
+		struct map_track *t = &d->tracks[i];
+
+		if (!t->verifying)
+			continue;
+		if (t->last_active == t->group) {
+			if (d->have_rec)
+				records_write_switch(&d->rec, t->name,
+						     t->event_ns,
+						     t->requested_ns, now,
+						     t->group, "confirmed");
+			t->verifying = false;
+		} else if (now - t->requested_ns > 5 * S) {
+			if (d->have_rec)
+				records_write_switch(&d->rec, t->name,
+						     t->event_ns,
+						     t->requested_ns, 0,
+						     t->group, "not seen");
+			t->verifying = false;
+		} else {
+			pending = true;
+			early |= now - t->requested_ns < 1 * S;
+		}
+	}
+	/* Look often in the first second (that is the figure that
+	 * matters), then back off: each look re-reads everything. */
+	if (pending)
+		loop_timer_arm(&d->loop, d->t_verify,
+			       now + (early ? 100 : 500) * MS);
+}
