@@ -17,37 +17,13 @@
  * process.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include <libudev.h>
 
 #include "daemon.h"
-#include "dm_status.h"
-#include "early_failover.h"
-#include "exposition.h"
-#include "failover_window.h"
-#include "http_metrics.h"
-#include "iscsi_admin.h"
-#include "log.h"
-#include "loop.h"
-#include "parked_io.h"
-#include "portal_login.h"
-#include "portal_probe.h"
-#include "prober.h"
-#include "record_file.h"
-#include "refused_path.h"
-#include "rtpg_job.h"
-#include "strutil.h"
-#include "switcher.h"
-#include "topology.h"
 
 #include "daemon_priv.h"
 
@@ -244,79 +220,20 @@ int daemon_run(const struct daemon_opts *o)
 		rc = 3;
 		goto out;
 	}
-	if ((rc = rtpg_job_init(&d->rtpg_job)) ||
-	    loop_add_fd(&d->loop, d->rtpg_job.efd, POLLIN, on_rtpg_done, d)) {
-		log_err("eventfd: %s", strerror(rc ? -rc : errno));
-		rc = 3;
-		goto out;
-	}
-	d->t_resync = loop_timer_new(&d->loop, on_resync, d);
-	d->t_refresh = loop_timer_new(&d->loop, on_refresh, d);
-	d->t_alua = loop_timer_new(&d->loop, on_alua, d);
-	d->t_portal = loop_timer_new(&d->loop, on_portal_round, d);
-	d->t_fw = loop_timer_new(&d->loop, on_fw_tick, d);
-	d->t_verify = loop_timer_new(&d->loop, verify_switch, d);
-	d->t_stop = loop_timer_new(&d->loop, on_stop_timer, d);
-	d->t_parked = loop_timer_new(&d->loop, on_parked, d);
-	d->parked.root = o->root;
-
 	if (records_open(&d->rec, d->c->records_path))
 		log_warn("records file %s: %s; failover records are not kept",
 			 d->c->records_path, strerror(errno));
 	else
 		d->have_rec = true;
-	for (unsigned int i = 0; i < d->c->n_probes; i++) {
-		struct probe_slot *p = probe_slot_new(d, &d->c->probes[i]);
-
-		if (!p) {
-			rc = 3;
-			goto out;
-		}
-		d->probes[d->n_probes] = p;
-		stats_init(&d->stats[d->n_probes], p->map);
-		p->stats = &d->stats[d->n_probes++];
-	}
-	if (portal_set_init(&d->portals, d->c, &d->loop, portal_changed, d)) {
+	d->t_stop = loop_timer_new(&d->loop, on_stop_timer, d);
+	if (o->run_for_s > 0)
+		loop_timer_arm(&d->loop, d->t_stop, d->loop.now() +
+			       (uint64_t)(o->run_for_s * 1e9));
+	/* Each source registers its fds and timers with the loop. */
+	if (view_source_init(d) || probes_init(d) || portals_init(d) ||
+	    udev_source_init(d) || metrics_init(d)) {
 		rc = 3;
 		goto out;
-	}
-	pstats_fill(d);
-	plogin_fill(d, d->c);
-	if (o->uevent_fifo) {
-		int fd = open(o->uevent_fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-
-		d->fifo_fd = fd;
-		if (fd < 0 || loop_add_fd(&d->loop, fd, POLLIN, on_uevent_fifo,
-					  d)) {
-			log_err("%s: %s", o->uevent_fifo, strerror(errno));
-			rc = 3;
-			goto out;
-		}
-	}
-	if (!o->no_udev && (rc = udev_start(d))) {
-		log_err("cannot listen to udev events: %s", strerror(-rc));
-		rc = 3;
-		goto out;
-	}
-	if (d->c->metrics_enabled) {
-		d->http = metrics_start(d, d->c->metrics_addr,
-					d->c->metrics_port, &rc);
-		if (!d->http) {
-			log_err("metrics on %s:%u: %s", d->c->metrics_addr,
-				d->c->metrics_port, strerror(-rc));
-			rc = 3;
-			goto out;
-		}
-	}
-	rc = 0;
-	{
-		uint64_t now = d->loop.now();
-
-		loop_timer_arm(&d->loop, d->t_resync, now);
-		loop_timer_arm(&d->loop, d->t_portal, now);
-		if (o->run_for_s > 0)
-			loop_timer_arm(&d->loop, d->t_stop,
-				       now + (uint64_t)(o->run_for_s * 1e9));
 	}
 	log_info("running: %u nodes, %u probes, metrics %s", d->c->n_nodes,
 		 d->n_probes, d->http ? "on" : "off");
@@ -327,29 +244,15 @@ int daemon_run(const struct daemon_opts *o)
 			break;
 		}
 out:
-	rtpg_job_fini(&d->rtpg_job);
-	for (unsigned int i = 0; i < d->n_probes; i++)
-		probe_slot_free(d, d->probes[i]);
-	for (unsigned int i = 0; i < CONF_MAX_NODES * CONF_MAX_PORTALS; i++)
-		if (d->login[i].pid > 0) {
-			kill(d->login[i].pid, SIGKILL);
-			waitpid(d->login[i].pid, NULL, 0);
-		}
-	parked_io_release(&d->parked);
-	portal_set_stop(&d->portals);
-	metrics_stop(d);
-	if (d->mon)
-		udev_monitor_unref(d->mon);
-	if (d->udev)
-		udev_unref(d->udev);
+	metrics_fini(d);
+	udev_source_fini(d);
+	portals_fini(d);
+	probes_fini(d);
+	view_source_fini(d);
 	if (d->have_rec)
 		records_close(&d->rec);
-	if (d->have_view)
-		view_free(&d->view);
 	if (d->sigfd >= 0)
 		close(d->sigfd);
-	if (d->fifo_fd >= 0)
-		close(d->fifo_fd);
 	free(d->conf);
 	free(d);
 	return rc;

@@ -4,37 +4,9 @@
  * on reload.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/signalfd.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <libudev.h>
 
-#include "daemon.h"
-#include "dm_status.h"
-#include "early_failover.h"
-#include "exposition.h"
-#include "failover_window.h"
-#include "http_metrics.h"
-#include "iscsi_admin.h"
-#include "log.h"
-#include "loop.h"
-#include "parked_io.h"
-#include "portal_login.h"
-#include "portal_probe.h"
-#include "prober.h"
-#include "record_file.h"
-#include "refused_path.h"
-#include "rtpg_job.h"
-#include "strutil.h"
-#include "switcher.h"
-#include "topology.h"
 
 #include "daemon_priv.h"
 
@@ -52,8 +24,8 @@ static char *render(void *arg, size_t *len)
 	return exposition_render(&in, len);
 }
 
-struct http_server *metrics_start(struct daemon *d, const char *addr,
-				  uint16_t port, int *err)
+static struct http_server *metrics_start(struct daemon *d, const char *addr,
+					 uint16_t port, int *err)
 {
 	struct http_server *s = calloc(1, sizeof(*s));
 
@@ -68,7 +40,7 @@ struct http_server *metrics_start(struct daemon *d, const char *addr,
 	return s;
 }
 
-void metrics_stop(struct daemon *d)
+static void metrics_stop(struct daemon *d)
 {
 	if (d->http) {
 		http_server_stop(d->http);
@@ -121,4 +93,24 @@ void metrics_reload(struct daemon *d, const struct pw_conf *nc)
 	metrics_stop(d);
 	d->http = ns;
 	log_info("metrics on %s:%u", nc->metrics_addr, nc->metrics_port);
+}
+
+int metrics_init(struct daemon *d)
+{
+	int rc;
+
+	if (!d->c->metrics_enabled)
+		return 0;
+	d->http = metrics_start(d, d->c->metrics_addr, d->c->metrics_port,
+				&rc);
+	if (d->http)
+		return 0;
+	log_err("metrics on %s:%u: %s", d->c->metrics_addr,
+		d->c->metrics_port, strerror(-rc));
+	return -1;
+}
+
+void metrics_fini(struct daemon *d)
+{
+	metrics_stop(d);
 }

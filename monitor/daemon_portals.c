@@ -4,38 +4,12 @@
  * processes (one per portal at a time), sessions reinstated in
  * multipathd when they come back, and the portal set on reload.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/signalfd.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include <libudev.h>
 
-#include "daemon.h"
-#include "dm_status.h"
-#include "early_failover.h"
-#include "exposition.h"
-#include "failover_window.h"
-#include "http_metrics.h"
-#include "iscsi_admin.h"
-#include "log.h"
-#include "loop.h"
-#include "parked_io.h"
-#include "portal_login.h"
-#include "portal_probe.h"
-#include "prober.h"
-#include "record_file.h"
-#include "refused_path.h"
-#include "rtpg_job.h"
-#include "strutil.h"
-#include "switcher.h"
-#include "topology.h"
 
 #include "daemon_priv.h"
 
@@ -301,8 +275,8 @@ static void relogin_next(struct daemon *d)
 	sysfs_snapshot_free(&s);
 }
 
-void portal_changed(void *arg, struct portal_probe *p,
-		    enum portal_state old, uint64_t now)
+static void portal_changed(void *arg, struct portal_probe *p,
+			   enum portal_state old, uint64_t now)
 {
 	struct daemon *d = arg;
 	char det[128];
@@ -392,7 +366,7 @@ static void check_sessions(struct daemon *d, uint64_t now)
 	sysfs_snapshot_free(&s);
 }
 
-void on_portal_round(void *arg, uint64_t now)
+static void on_portal_round(void *arg, uint64_t now)
 {
 	struct daemon *d = arg;
 
@@ -428,7 +402,7 @@ static bool nodes_same(const struct pw_conf *a, const struct pw_conf *b)
 	return true;
 }
 
-void pstats_fill(struct daemon *d)
+static void pstats_fill(struct daemon *d)
 {
 	for (unsigned int i = 0; i < d->portals.n; i++) {
 		memset(&d->pstats[i], 0, sizeof(d->pstats[i]));
@@ -444,7 +418,7 @@ void pstats_fill(struct daemon *d)
 
 /* Every portal's logins start afresh; the first pause after a failure is
  * the probe interval. */
-void plogin_fill(struct daemon *d, const struct pw_conf *c)
+static void plogin_fill(struct daemon *d, const struct pw_conf *c)
 {
 	for (unsigned int i = 0; i < CONF_MAX_NODES * CONF_MAX_PORTALS; i++)
 		plogin_init(&d->plogin[i], (uint64_t)c->portal_check_ms * MS);
@@ -494,4 +468,31 @@ void portals_reload(struct daemon *d, const struct pw_conf *nc)
 				d->plogin[i] = old_pl[j];
 				pstat_login(d, i);
 			}
+}
+
+int portals_init(struct daemon *d)
+{
+	for (unsigned int i = 0; i < CONF_MAX_NODES * CONF_MAX_PORTALS; i++)
+		d->login[i].fd = -1;
+	d->t_portal = loop_timer_new(&d->loop, on_portal_round, d);
+	if (portal_set_init(&d->portals, d->c, &d->loop, portal_changed, d))
+		return -1;
+	d->have_portals = true;
+	pstats_fill(d);
+	plogin_fill(d, d->c);
+	loop_timer_arm(&d->loop, d->t_portal, d->loop.now());
+	return 0;
+}
+
+void portals_fini(struct daemon *d)
+{
+	for (unsigned int i = 0; i < CONF_MAX_NODES * CONF_MAX_PORTALS; i++)
+		if (d->login[i].pid > 0) {
+			kill(d->login[i].pid, SIGKILL);
+			waitpid(d->login[i].pid, NULL, 0);
+			d->login[i].pid = 0;
+		}
+	if (d->have_portals)
+		portal_set_stop(&d->portals);
+	d->have_portals = false;
 }

@@ -102,6 +102,7 @@ struct daemon {
 	unsigned int n_sess;
 	struct sess_track sess[MAX_SESS];
 	struct portal_set portals;
+	bool have_portals;
 	struct portal_stats pstats[CONF_MAX_NODES * CONF_MAX_PORTALS];
 	/* One login at a time per portal, all portals at once: a node
 	 * coming back has its sessions restored together. */
@@ -132,40 +133,35 @@ const char *map_of_hctl(const struct daemon *d, const char *hctl);
 /* daemon_view.c */
 /* An ALUA change: act now, and again over the next seconds. */
 void alua_changed(struct daemon *d, uint64_t now);
-void on_parked(void *arg, uint64_t now);
-void on_rtpg_done(void *arg, int fd, short revents);
 void refresh(struct daemon *d, uint64_t event_ns, bool alua);
-void on_resync(void *arg, uint64_t now);
-void on_refresh(void *arg, uint64_t now);
-void on_alua(void *arg, uint64_t now);
-void verify_switch(void *arg, uint64_t now);
 
 /* daemon_udev.c */
-void on_uevent_fifo(void *arg, int fd, short revents);
-int udev_start(struct daemon *d);
 
 /* daemon_probes.c */
 void check_early(struct daemon *d, uint64_t now);
-void on_fw_tick(void *arg, uint64_t now);
 void open_probes(struct daemon *d, uint64_t now);
-void stats_init(struct map_stats *s, const char *map);
-struct probe_slot *probe_slot_new(struct daemon *d,
-				  const struct conf_probe *cp);
-void probe_slot_free(struct daemon *d, struct probe_slot *p);
 void probes_reload(struct daemon *d, const struct pw_conf *nc);
 
 /* daemon_portals.c */
-void portal_changed(void *arg, struct portal_probe *p,
-		    enum portal_state old, uint64_t now);
-void on_portal_round(void *arg, uint64_t now);
-void pstats_fill(struct daemon *d);
-void plogin_fill(struct daemon *d, const struct pw_conf *c);
 void portals_reload(struct daemon *d, const struct pw_conf *nc);
 
 /* daemon_metrics.c */
-struct http_server *metrics_start(struct daemon *d, const char *addr,
-				  uint16_t port, int *err);
-void metrics_stop(struct daemon *d);
 void metrics_reload(struct daemon *d, const struct pw_conf *nc);
+
+/*
+ * The event sources, each registering its fds and timers with the loop:
+ * started in this order by daemon_run (0, or -1 after saying why on the
+ * log) and stopped in the reverse order, also after a failed start.
+ */
+int view_source_init(struct daemon *d);
+void view_source_fini(struct daemon *d);
+int probes_init(struct daemon *d);
+void probes_fini(struct daemon *d);
+int portals_init(struct daemon *d);
+void portals_fini(struct daemon *d);
+int udev_source_init(struct daemon *d);
+void udev_source_fini(struct daemon *d);
+int metrics_init(struct daemon *d);
+void metrics_fini(struct daemon *d);
 
 #endif

@@ -4,37 +4,10 @@
  * map, its samples through an eventfd, window ticks, early failover.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/signalfd.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <libudev.h>
 
-#include "daemon.h"
-#include "dm_status.h"
-#include "early_failover.h"
-#include "exposition.h"
-#include "failover_window.h"
-#include "http_metrics.h"
-#include "iscsi_admin.h"
-#include "log.h"
-#include "loop.h"
-#include "parked_io.h"
-#include "portal_login.h"
-#include "portal_probe.h"
-#include "prober.h"
-#include "record_file.h"
-#include "refused_path.h"
-#include "rtpg_job.h"
-#include "strutil.h"
-#include "switcher.h"
-#include "topology.h"
 
 #include "daemon_priv.h"
 
@@ -155,7 +128,7 @@ void check_early(struct daemon *d, uint64_t now)
 	}
 }
 
-void on_fw_tick(void *arg, uint64_t now)
+static void on_fw_tick(void *arg, uint64_t now)
 {
 	struct daemon *d = arg;
 
@@ -216,7 +189,7 @@ void open_probes(struct daemon *d, uint64_t now)
 	arm_fw(d);
 }
 
-void stats_init(struct map_stats *s, const char *map)
+static void stats_init(struct map_stats *s, const char *map)
 {
 	memset(s, 0, sizeof(*s));
 	str_copy(s->map, sizeof(s->map), map);
@@ -224,8 +197,8 @@ void stats_init(struct map_stats *s, const char *map)
 	hist_init(&s->probe_latency, probe_latency_bounds, probe_latency_n);
 }
 
-struct probe_slot *probe_slot_new(struct daemon *d,
-				  const struct conf_probe *cp)
+static struct probe_slot *probe_slot_new(struct daemon *d,
+					 const struct conf_probe *cp)
 {
 	struct probe_slot *p = calloc(1, sizeof(*p));
 
@@ -239,7 +212,7 @@ struct probe_slot *probe_slot_new(struct daemon *d,
 	return p;
 }
 
-void probe_slot_free(struct daemon *d, struct probe_slot *p)
+static void probe_slot_free(struct daemon *d, struct probe_slot *p)
 {
 	if (p->open) {
 		loop_del_fd(&d->loop, p->pr.efd);
@@ -316,4 +289,26 @@ void probes_reload(struct daemon *d, const struct pw_conf *nc)
 		}
 	d->n_probes = n;
 	free(old_stats);
+}
+
+int probes_init(struct daemon *d)
+{
+	d->t_fw = loop_timer_new(&d->loop, on_fw_tick, d);
+	for (unsigned int i = 0; i < d->c->n_probes; i++) {
+		struct probe_slot *p = probe_slot_new(d, &d->c->probes[i]);
+
+		if (!p)
+			return -1;
+		d->probes[d->n_probes] = p;
+		stats_init(&d->stats[d->n_probes], p->map);
+		p->stats = &d->stats[d->n_probes++];
+	}
+	return 0;
+}
+
+void probes_fini(struct daemon *d)
+{
+	for (unsigned int i = 0; i < d->n_probes; i++)
+		probe_slot_free(d, d->probes[i]);
+	d->n_probes = 0;
 }

@@ -6,35 +6,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/signalfd.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <libudev.h>
 
-#include "daemon.h"
-#include "dm_status.h"
-#include "early_failover.h"
-#include "exposition.h"
-#include "failover_window.h"
-#include "http_metrics.h"
-#include "iscsi_admin.h"
-#include "log.h"
-#include "loop.h"
-#include "parked_io.h"
-#include "portal_login.h"
-#include "portal_probe.h"
-#include "prober.h"
-#include "record_file.h"
-#include "refused_path.h"
-#include "rtpg_job.h"
-#include "strutil.h"
-#include "switcher.h"
-#include "topology.h"
 
 #include "daemon_priv.h"
 
@@ -91,7 +65,7 @@ static void on_udev(void *arg, int fd, short revents)
  *   SUBSYSTEM ACTION SYSNAME [KEY=VALUE...]
  * and they take the same path as libudev's.
  */
-void on_uevent_fifo(void *arg, int fd, short revents)
+static void on_uevent_fifo(void *arg, int fd, short revents)
 {
 	struct daemon *d = arg;
 	char buf[4096];
@@ -129,7 +103,7 @@ void on_uevent_fifo(void *arg, int fd, short revents)
 	}
 }
 
-int udev_start(struct daemon *d)
+static int udev_start(struct daemon *d)
 {
 	d->udev = udev_new();
 	if (!d->udev)
@@ -146,4 +120,38 @@ int udev_start(struct daemon *d)
 	udev_monitor_set_receive_buffer_size(d->mon, 4 << 20);
 	return loop_add_fd(&d->loop, udev_monitor_get_fd(d->mon), POLLIN,
 			   on_udev, d);
+}
+
+int udev_source_init(struct daemon *d)
+{
+	int rc;
+
+	if (d->o->uevent_fifo) {
+		d->fifo_fd = open(d->o->uevent_fifo,
+				  O_RDWR | O_NONBLOCK | O_CLOEXEC);
+		if (d->fifo_fd < 0 ||
+		    loop_add_fd(&d->loop, d->fifo_fd, POLLIN, on_uevent_fifo,
+				d)) {
+			log_err("%s: %s", d->o->uevent_fifo, strerror(errno));
+			return -1;
+		}
+	}
+	if (!d->o->no_udev && (rc = udev_start(d))) {
+		log_err("cannot listen to udev events: %s", strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+void udev_source_fini(struct daemon *d)
+{
+	if (d->mon)
+		udev_monitor_unref(d->mon);
+	if (d->udev)
+		udev_unref(d->udev);
+	d->mon = NULL;
+	d->udev = NULL;
+	if (d->fifo_fd >= 0)
+		close(d->fifo_fd);
+	d->fifo_fd = -1;
 }

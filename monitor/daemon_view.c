@@ -6,39 +6,14 @@
  * too long, paths the target refuses, I/O parked on a transition.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/signalfd.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <libudev.h>
 
-#include "daemon.h"
-#include "dm_status.h"
-#include "early_failover.h"
-#include "exposition.h"
-#include "failover_window.h"
-#include "http_metrics.h"
-#include "iscsi_admin.h"
-#include "log.h"
-#include "loop.h"
-#include "parked_io.h"
-#include "portal_login.h"
-#include "portal_probe.h"
-#include "prober.h"
-#include "record_file.h"
-#include "refused_path.h"
-#include "rtpg_job.h"
-#include "strutil.h"
-#include "switcher.h"
-#include "topology.h"
 
 #include "daemon_priv.h"
+
+static void verify_switch(void *arg, uint64_t now);
 
 /* ---- switching ---------------------------------------------------------- */
 
@@ -129,7 +104,7 @@ static void fail_refused(struct daemon *d, const struct pw_map *m)
 	}
 }
 
-void on_parked(void *arg, uint64_t now)
+static void on_parked(void *arg, uint64_t now)
 {
 	struct daemon *d = arg;
 
@@ -305,7 +280,7 @@ static void ask_rtpg(struct daemon *d, uint64_t event_ns)
 		apply_view(d, &nv, event_ns, true);
 }
 
-void on_rtpg_done(void *arg, int fd, short revents)
+static void on_rtpg_done(void *arg, int fd, short revents)
 {
 	struct daemon *d = arg;
 	uint64_t event_ns = d->rtpg_job.event_ns;
@@ -359,7 +334,7 @@ static void review_parked(struct daemon *d, uint64_t now)
 	sysfs_snapshot_free(&snap);
 }
 
-void on_resync(void *arg, uint64_t now)
+static void on_resync(void *arg, uint64_t now)
 {
 	struct daemon *d = arg;
 
@@ -367,7 +342,7 @@ void on_resync(void *arg, uint64_t now)
 	loop_timer_arm(&d->loop, d->t_resync, now + d->c->resync_s * S);
 }
 
-void on_refresh(void *arg, uint64_t now)
+static void on_refresh(void *arg, uint64_t now)
 {
 	(void)now;
 	refresh(arg, 0, false);
@@ -392,7 +367,7 @@ void alua_changed(struct daemon *d, uint64_t now)
 	loop_timer_arm(&d->loop, d->t_alua, now);
 }
 
-void on_alua(void *arg, uint64_t now)
+static void on_alua(void *arg, uint64_t now)
 {
 	struct daemon *d = arg;
 
@@ -407,7 +382,7 @@ void on_alua(void *arg, uint64_t now)
 	}
 }
 
-void verify_switch(void *arg, uint64_t now)
+static void verify_switch(void *arg, uint64_t now)
 {
 	struct daemon *d = arg;
 	bool pending = false, early = false;
@@ -443,4 +418,32 @@ void verify_switch(void *arg, uint64_t now)
 	if (pending)
 		loop_timer_arm(&d->loop, d->t_verify,
 			       now + (early ? 100 : 500) * MS);
+}
+
+int view_source_init(struct daemon *d)
+{
+	int rc = rtpg_job_init(&d->rtpg_job);
+
+	if (rc || loop_add_fd(&d->loop, d->rtpg_job.efd, POLLIN, on_rtpg_done,
+			      d)) {
+		log_err("eventfd: %s", strerror(rc ? -rc : errno));
+		return -1;
+	}
+	d->t_resync = loop_timer_new(&d->loop, on_resync, d);
+	d->t_refresh = loop_timer_new(&d->loop, on_refresh, d);
+	d->t_alua = loop_timer_new(&d->loop, on_alua, d);
+	d->t_verify = loop_timer_new(&d->loop, verify_switch, d);
+	d->t_parked = loop_timer_new(&d->loop, on_parked, d);
+	d->parked.root = d->o->root;
+	loop_timer_arm(&d->loop, d->t_resync, d->loop.now());
+	return 0;
+}
+
+void view_source_fini(struct daemon *d)
+{
+	rtpg_job_fini(&d->rtpg_job);
+	parked_io_release(&d->parked);
+	if (d->have_view)
+		view_free(&d->view);
+	d->have_view = false;
 }
