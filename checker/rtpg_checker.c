@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pathwarden/path_judge.h"
+
 #include "rtpg_checker.h"
 
 #define IDX(m) ((m) - CHECKER_FIRST_MSGID)
@@ -26,25 +28,30 @@ static char group_texts[10 * 7][40];
 static char state_texts[7][40];
 static char peer_texts[7][72];
 
-PLUGIN_API const char *libcheck_msgtable[IDX(MSG_END) + 1] = {
-	[IDX(MSG_RUNNING)] = " still running",
-	[IDX(MSG_TIMEOUT)] = " timed out",
-	[IDX(MSG_NOT_ALUA)] = " device does not support ALUA; use path_checker tur",
-	[IDX(MSG_NO_GROUP_ID)] = " no target port group in VPD page 0x83",
-	[IDX(MSG_GROUP_MISSING)] = " own target port group missing from RTPG",
-	[IDX(MSG_SENSE)] = " RTPG failed with sense data",
-	[IDX(MSG_REJECTED)] = " RTPG rejected by the target (illegal request)",
-	[IDX(MSG_BAD_STATUS)] = " RTPG got a busy status",
-	[IDX(MSG_BAD_RESPONSE)] = " malformed RTPG response",
-	[IDX(MSG_TRANSPORT)] = " transport error",
-	[IDX(MSG_NOT_SCSI)] = " not a SCSI device",
-	[IDX(MSG_OS_ERROR)] = " SG_IO failed",
-	[IDX(MSG_NO_MEMORY)] = " out of memory",
-	[IDX(MSG_END)] = NULL,
+/* Filled at load: the results' texts are the core's (tpg_result_name),
+ * the states' are built from the core's state names. */
+PLUGIN_API const char *libcheck_msgtable[IDX(MSG_END) + 1];
+
+static const enum tpg_result msg_results[] = {
+	TPG_NOT_ALUA, TPG_NO_GROUP_ID, TPG_GROUP_MISSING, TPG_SENSE,
+	TPG_REJECTED, TPG_BAD_STATUS, TPG_BAD_RESPONSE, TPG_TRANSPORT,
+	TPG_TIMEOUT, TPG_NOT_SCSI, TPG_OS_ERROR, TPG_NO_MEMORY,
 };
+#define N_RESULTS (sizeof(msg_results) / sizeof(msg_results[0]))
+static char result_texts[N_RESULTS][72];
+
+static short result_msgid(enum tpg_result r);
 
 __attribute__((constructor)) static void build_msgtable(void)
 {
+	libcheck_msgtable[IDX(MSG_RUNNING)] = " still running";
+	/* multipathd prints "<checker>: <dev>" before the text: a space */
+	for (size_t i = 0; i < N_RESULTS; i++) {
+		snprintf(result_texts[i], sizeof(result_texts[i]), " %s",
+			 tpg_result_name(msg_results[i]));
+		libcheck_msgtable[IDX(result_msgid(msg_results[i]))] =
+			result_texts[i];
+	}
 	for (int s = 0; s < 7; s++) {
 		snprintf(state_texts[s], sizeof(state_texts[s]), " tpg %s",
 			 alua_state_name(msg_states[s]));
@@ -114,11 +121,16 @@ static short result_msgid(enum tpg_result r)
 
 int rtpg_judge(const struct tpg_answer *ans, short *msgid)
 {
+	/* multipathd has its own view of the path: only the answer here */
+	struct path_facts f = { .rtpg = ans, .sysfs_preferred = -1 };
+	struct path_judgement j;
+
+	path_judge(&f, &j);
 	if (ans->result == TPG_OK || ans->from_peer)
 		*msgid = state_msgid(&ans->own, ans->from_peer);
 	else
 		*msgid = result_msgid(ans->result);
-	switch (tpg_verdict(ans)) {
+	switch (j.verdict) {
 	case PV_UP:
 		return PATH_UP;
 	case PV_GHOST:

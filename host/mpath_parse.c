@@ -138,6 +138,13 @@ static bool parse_map(json_object *jm, struct mp_map *m, char *err,
 			copy_str(jp, "checker", p->checker, sizeof(p->checker));
 			p->pri = get_int(jp, "pri", -1);
 			p->group = g->num;
+			p->dm_active = !strcmp(p->dm_st, "active");
+			p->dm_failed = !strcmp(p->dm_st, "failed");
+			p->chk_ghost = !strcmp(p->chk_st, "ghost");
+			p->chk_up = !strcmp(p->chk_st, "ready") ||
+				    p->chk_ghost ||
+				    !strcmp(p->chk_st, "i/o pending") ||
+				    !strcmp(p->chk_st, "delayed");
 		}
 	}
 	m->n_groups = ng;

@@ -19,6 +19,11 @@ struct mp_path {
 	char checker[32];
 	int pri;
 	unsigned int group;	/* 1-based, as switchgroup counts */
+	/* the states above, read once */
+	bool dm_active;		/* dm sends I/O to it */
+	bool dm_failed;		/* dm failed it */
+	bool chk_up;		/* its checker: ready, ghost, pending, delayed */
+	bool chk_ghost;		/* its checker: ghost */
 };
 
 struct mp_group {

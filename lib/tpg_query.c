@@ -24,17 +24,17 @@ const char *tpg_result_name(enum tpg_result r)
 	case TPG_OK:
 		return "ok";
 	case TPG_NOT_ALUA:
-		return "device does not support ALUA";
+		return "device does not support ALUA; use path_checker tur";
 	case TPG_NO_GROUP_ID:
-		return "no target port group in VPD 0x83";
+		return "no target port group in VPD page 0x83";
 	case TPG_GROUP_MISSING:
-		return "own group missing from RTPG";
+		return "own target port group missing from RTPG";
 	case TPG_SENSE:
-		return "check condition";
+		return "RTPG failed with sense data";
 	case TPG_REJECTED:
-		return "rejected by the target (illegal request)";
+		return "RTPG rejected by the target (illegal request)";
 	case TPG_BAD_STATUS:
-		return "bad SCSI status";
+		return "RTPG got a busy status";
 	case TPG_BAD_RESPONSE:
 		return "malformed RTPG response";
 	case TPG_TRANSPORT:
@@ -340,25 +340,6 @@ enum tpg_result tpg_query(struct scsi_dev *dev, unsigned int timeout_ms,
 		ans->own.group_id = id->group_id;	/* for a peer's word */
 	ans->group_known = id->valid;
 	return ans->result = res;
-}
-
-const char *path_verdict_name(enum path_verdict v)
-{
-	switch (v) {
-	case PV_UP:
-		return "up";
-	case PV_GHOST:
-		return "ghost";
-	case PV_PENDING:
-		return "pending";
-	case PV_DOWN:
-		return "down";
-	case PV_TIMEOUT:
-		return "timeout";
-	case PV_UNSUPPORTED:
-		return "unsupported";
-	}
-	return "unknown";
 }
 
 /* The verdict on a state the path's group is in. */

@@ -207,16 +207,14 @@ static size_t watch_snapshot(const struct pw_view *v, struct watch_key **out)
 	for (size_t i = 0; i < v->n_maps; i++)
 		for (size_t j = 0; j < v->maps[i].mp->n_paths; j++, k++) {
 			const struct pw_path *p = &v->maps[i].paths[j];
-			enum alua_state st;
-			bool pref;
 
 			str_copy(w[k].map, sizeof(w[k].map), v->maps[i].mp->name);
 			str_copy(w[k].dev, sizeof(w[k].dev), p->mp->dev);
 			str_copy(w[k].verdict, sizeof(w[k].verdict),
 				 path_word_name(p->verdict));
 			str_copy(w[k].alua, sizeof(w[k].alua),
-				 path_alua_state(p, &st, &pref) ?
-				 alua_state_abbrev(st) : "-");
+				 path_state_known(p) ?
+				 alua_state_abbrev(p->judge.state) : "-");
 			w[k].active_group = v->maps[i].active_group;
 		}
 	*out = w;

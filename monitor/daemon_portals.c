@@ -312,7 +312,7 @@ static void reinstate_session(struct daemon *d, int sid, uint64_t now)
 			struct sd_dev sd;
 
 			if (!p->sess || p->sess->sid != sid ||
-			    strcmp(p->mp->dm_st, "failed"))
+			    !p->mp->dm_failed)
 				continue;
 			/* The disk must be running again. */
 			if (!sysfs_read_sd(d->o->root, p->mp->dev, &sd) ||

@@ -115,7 +115,7 @@ void check_early(struct daemon *d, uint64_t now)
 			const struct pw_path *p = &m->paths[k];
 			char cmd[96], *reply = NULL;
 
-			if (p->node != node || !strcmp(p->mp->dm_st, "failed"))
+			if (p->node != node || p->mp->dm_failed)
 				continue;
 			snprintf(cmd, sizeof(cmd), "fail path %s", p->mp->dev);
 			if (mpath_cmd(d->o->mpath, cmd, &reply))

@@ -131,11 +131,9 @@ static void watch_transition(struct daemon *d, const struct pw_map *m,
 		return;
 	for (size_t i = 0; i < m->mp->n_paths && group < 0; i++) {
 		const struct pw_path *p = &m->paths[i];
-		enum alua_state st;
-		bool pref;
 
-		if (!path_alua_state(p, &st, &pref) ||
-		    st != ALUA_TRANSITIONING)
+		if (!path_state_known(p) ||
+		    p->judge.state != ALUA_TRANSITIONING)
 			continue;
 		group = p->rtpg_done && p->rtpg.group_known ?
 			p->rtpg.own.group_id : 0;

@@ -162,10 +162,11 @@ static void check_groups(const struct pw_map *m, struct findings *fs)
 
 	for (size_t i = 0; i < m->mp->n_paths; i++) {
 		const struct pw_path *p = &m->paths[i];
-		enum alua_state st;
-		bool pref, dup = false;
+		enum alua_state st = p->judge.state;
+		bool dup = false;
 
-		if (!p->rtpg_done || !tpg_answer_state(&p->rtpg, &st, &pref))
+		if (p->judge.source != PATH_STATE_RTPG &&
+		    p->judge.source != PATH_STATE_PEER)
 			continue;
 		for (unsigned int k = 0; k < n_seen; k++)
 			dup |= seen[k] == p->rtpg.own.group_id;
@@ -228,11 +229,10 @@ static void check_map(const struct pw_view *v, const struct pw_map *m,
 		    "group %u", m->active_group, m->ao_group);
 	for (size_t i = 0; i < mp->n_paths; i++) {
 		const struct pw_path *p = &m->paths[i];
-		enum alua_state st;
-		bool pref, dup = false;
+		bool dup = false;
 
-		if (!p->node || !path_alua_state(p, &st, &pref) ||
-		    st != ALUA_ACTIVE_OPTIMIZED)
+		if (!p->node || !path_state_known(p) ||
+		    p->judge.state != ALUA_ACTIVE_OPTIMIZED)
 			continue;
 		for (unsigned int k = 0; k < n_ao_nodes; k++)
 			dup |= ao_node[k] == p->node;

@@ -148,8 +148,8 @@ static void view_out(FILE *f, const struct pw_view *v)
 	for (size_t i = 0; i < v->n_maps; i++)
 		for (size_t j = 0; j < v->maps[i].mp->n_paths; j++) {
 			const struct pw_path *p = &v->maps[i].paths[j];
-			enum alua_state st;
-			bool pref, have = path_alua_state(p, &st, &pref);
+			enum alua_state st = p->judge.state;
+			bool have = path_state_known(p);
 
 			for (size_t k = 0; k < sizeof(all_states) /
 						sizeof(all_states[0]); k++) {
@@ -165,10 +165,8 @@ static void view_out(FILE *f, const struct pw_view *v)
 	for (size_t i = 0; i < v->n_maps; i++)
 		for (size_t j = 0; j < v->maps[i].mp->n_paths; j++) {
 			const struct pw_path *p = &v->maps[i].paths[j];
-			enum alua_state st;
-			bool pref = false;
+			bool pref = path_state_known(p) && p->judge.preferred;
 
-			path_alua_state(p, &st, &pref);
 			fputs("pathwarden_path_preferred", f);
 			path_labels(f, &v->maps[i], p);
 			fprintf(f, "} %d\n", pref);

@@ -7,13 +7,14 @@
 bool refused_path_in_use(const struct pw_map *m, size_t i)
 {
 	const struct pw_path *p = &m->paths[i];
-	enum alua_state st;
-	bool pref;
 
-	if (!p->rtpg_done || strcmp(p->mp->dm_st, "active"))
+	if (!p->rtpg_done || !p->mp->dm_active)
 		return false;
 	if (p->rtpg.result == TPG_REJECTED)
 		return true;
-	return tpg_answer_state(&p->rtpg, &st, &pref) &&
-	       (st == ALUA_OFFLINE || st == ALUA_UNAVAILABLE);
+	/* the device's word (its own or a peer's), not the kernel's */
+	return (p->judge.source == PATH_STATE_RTPG ||
+		p->judge.source == PATH_STATE_PEER) &&
+	       (p->judge.state == ALUA_OFFLINE ||
+		p->judge.state == ALUA_UNAVAILABLE);
 }

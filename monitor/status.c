@@ -10,17 +10,15 @@
 static void alua_text(const struct pw_path *p, char *grp, size_t gl,
 		      const char **state, const char **pref)
 {
-	enum alua_state st;
-	bool preferred;
-
 	snprintf(grp, gl, "-");
 	*state = "-";
 	*pref = "-";
 	if (p->rtpg_done && (p->rtpg.result == TPG_OK || p->rtpg.group_known))
 		snprintf(grp, gl, "%u", p->rtpg.own.group_id);
-	if (path_alua_state(p, &st, &preferred)) {
-		*state = alua_state_abbrev(st) ? alua_state_abbrev(st) : "?";
-		*pref = preferred ? "yes" : "no";
+	if (path_state_known(p)) {
+		*state = alua_state_abbrev(p->judge.state) ?
+			 alua_state_abbrev(p->judge.state) : "?";
+		*pref = p->judge.preferred ? "yes" : "no";
 	}
 }
 
@@ -77,8 +75,6 @@ static json_object *jstr(const char *s)
 static json_object *path_json(const struct pw_path *p)
 {
 	json_object *o = json_object_new_object();
-	enum alua_state st;
-	bool pref;
 
 	json_object_object_add(o, "dev", jstr(p->mp->dev));
 	json_object_object_add(o, "node", p->node ? jstr(p->node->name)
@@ -115,11 +111,11 @@ static json_object *path_json(const struct pw_path *p)
 			json_object_object_add(o, "alua_state_from",
 					       jstr("peer"));
 	}
-	if (path_alua_state(p, &st, &pref)) {
+	if (path_state_known(p)) {
 		json_object_object_add(o, "alua_state",
-				       jstr(alua_state_name(st)));
+				       jstr(alua_state_name(p->judge.state)));
 		json_object_object_add(o, "preferred",
-				       json_object_new_boolean(pref));
+				       json_object_new_boolean(p->judge.preferred));
 	}
 	json_object_object_add(o, "dm_state", jstr(p->mp->dm_st));
 	json_object_object_add(o, "checker", jstr(p->mp->checker));

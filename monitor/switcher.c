@@ -3,11 +3,6 @@
 
 #include "switcher.h"
 
-static bool path_usable(const struct pw_path *p)
-{
-	return p->verdict != PW_PATH_DOWN && p->verdict != PW_PATH_GONE &&
-	       p->verdict != PW_PATH_STANDBY;
-}
 
 enum switch_action switch_decide(const struct pw_map *m,
 				 const struct switch_guard *g, uint64_t now,
@@ -30,15 +25,13 @@ enum switch_action switch_decide(const struct pw_map *m,
 	 * cluster to settle, not for us to pick a side. */
 	for (size_t i = 0; i < mp->n_paths; i++) {
 		const struct pw_path *p = &m->paths[i];
-		enum alua_state st;
-		bool pref;
 
 		if (p->mp->group == m->ao_group) {
-			usable += path_usable(p);
+			usable += p->judge.class == PATH_CLASS_USABLE;
 			continue;
 		}
-		if (path_alua_state(p, &st, &pref) &&
-		    st == ALUA_ACTIVE_OPTIMIZED) {
+		if (path_state_known(p) &&
+		    p->judge.state == ALUA_ACTIVE_OPTIMIZED) {
 			snprintf(why, len, "paths outside group %u are "
 				 "optimized too (%s)", m->ao_group, p->mp->dev);
 			return SW_NONE;

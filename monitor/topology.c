@@ -48,72 +48,36 @@ const char *map_word_name(enum map_word w)
 
 /* ---- judging ---------------------------------------------------------- */
 
-/* The device told us something: not merely "we could not ask it". */
-static bool rtpg_heard(const struct pw_path *p)
+void view_judge_path(struct pw_path *p)
 {
-	if (!p->rtpg_done)
-		return false;
-	switch (p->rtpg.result) {
-	case TPG_OS_ERROR:	/* no node to open, SG_IO refused */
-	case TPG_NO_MEMORY:
-	case TPG_NOT_SCSI:
-		return false;
-	default:
-		return true;
-	}
+	struct path_facts f = {
+		.rtpg = p->rtpg_done ? &p->rtpg : NULL,
+		.access_state = p->sd ? p->sd->access_state : NULL,
+		.sysfs_preferred = p->sd ? p->sd->preferred : -1,
+		.gone = !p->sd,
+		.transport_down = (p->sd && !strcmp(p->sd->state, "offline")) ||
+				  (p->sess && strcmp(p->sess->state, "LOGGED_IN")),
+		.mp_down = p->mp->dm_failed || !p->mp->chk_up,
+		.mp_ghost = p->mp->chk_ghost,
+	};
+
+	path_judge(&f, &p->judge);
 }
 
-bool path_alua_state(const struct pw_path *p, enum alua_state *st,
-		     bool *preferred)
-{
-	if (p->rtpg_done && tpg_answer_state(&p->rtpg, st, preferred))
-		return true;
-	if (rtpg_heard(p) && p->rtpg.result != TPG_NOT_ALUA)
-		return false;	/* the kernel's word is older than the failure */
-	if (p->sd && alua_state_parse(p->sd->access_state, st)) {
-		*preferred = p->sd->preferred == 1;
-		return true;
-	}
-	return false;
-}
-
-static bool mp_path_up(const struct mp_path *m)
-{
-	return strcmp(m->dm_st, "failed") &&
-	       (!strcmp(m->chk_st, "ready") || !strcmp(m->chk_st, "ghost") ||
-		!strcmp(m->chk_st, "i/o pending") ||
-		!strcmp(m->chk_st, "delayed"));
-}
-
+/* The path within its map: a usable one is in use, spare, misrouted or
+ * waiting for multipathd to take a new prio. */
 static enum path_word judge_path(const struct pw_map *m, struct pw_path *p)
 {
-	enum alua_state st;
-	bool pref, have = path_alua_state(p, &st, &pref);
-
-	if (!p->sd)
+	switch (p->judge.class) {
+	case PATH_CLASS_GONE:
 		return PW_PATH_GONE;
-	if (!mp_path_up(p->mp) || !strcmp(p->sd->state, "offline") ||
-	    (p->sess && strcmp(p->sess->state, "LOGGED_IN")))
+	case PATH_CLASS_DOWN:
 		return PW_PATH_DOWN;
-	/* The core's verdict, as the checker makes it: one judge. */
-	if (rtpg_heard(p)) {
-		switch (tpg_verdict(&p->rtpg)) {
-		case PV_DOWN:
-		case PV_TIMEOUT:
-			return PW_PATH_DOWN;
-		case PV_GHOST:
-			return PW_PATH_STANDBY;
-		case PV_UP:
-		case PV_PENDING:
-		case PV_UNSUPPORTED:
-			break;
-		}
-	}
-	if (have && (st == ALUA_UNAVAILABLE || st == ALUA_OFFLINE))
-		return PW_PATH_DOWN;
-	if ((have && (st == ALUA_STANDBY || st == ALUA_TRANSITIONING)) ||
-	    !strcmp(p->mp->chk_st, "ghost"))
+	case PATH_CLASS_STANDBY:
 		return PW_PATH_STANDBY;
+	case PATH_CLASS_USABLE:
+		break;
+	}
 	/* Carrying I/O while another group is optimized says more than a
 	 * stale prio, which is its cause. */
 	if (p->mp->group == m->active_group && m->ao_group &&
@@ -137,13 +101,11 @@ static unsigned int find_ao_group(const struct pw_map *m)
 
 		for (size_t i = 0; i < grp->n_paths; i++) {
 			const struct pw_path *p = &m->paths[grp->first_path + i];
-			enum alua_state st;
-			bool pref;
 
-			if (!path_alua_state(p, &st, &pref))
+			if (!path_state_known(p))
 				continue;
 			usable++;
-			if (st == ALUA_ACTIVE_OPTIMIZED)
+			if (p->judge.state == ALUA_ACTIVE_OPTIMIZED)
 				ao++;
 		}
 		if (ao && ao == usable)
@@ -162,6 +124,8 @@ static void judge_map(struct pw_map *m, const struct pw_conf *conf)
 	/* The kernel's answer beats multipathd's cache, which a switchgroup
 	 * does not update until multipathd's next check of the map. */
 	m->active_group = m->dm_group ? m->dm_group : mp_active_group(mp);
+	for (size_t i = 0; i < mp->n_paths; i++)
+		view_judge_path(&m->paths[i]);
 	m->ao_group = find_ao_group(m);
 	m->n_usable = 0;
 	for (size_t i = 0; i < mp->n_paths; i++) {

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "pathwarden/path_judge.h"
 #include "pathwarden/tpg_query.h"
 
 #include "config.h"
@@ -47,7 +48,8 @@ struct pw_path {
 	struct tpg_answer rtpg;
 	bool rtpg_done;
 	int expected_pri;			/* from RTPG, -1 unknown */
-	enum path_word verdict;
+	struct path_judgement judge;		/* lib's, from all of the above */
+	enum path_word verdict;			/* ... and the path's map */
 };
 
 struct pw_map {
@@ -91,11 +93,16 @@ bool view_rtpg_batch(const struct pw_view *v, struct rtpg_batch *b);
 /* A batch's answers into @v (built without RTPG), then judged again. */
 void view_take_rtpg(struct pw_view *v, const struct rtpg_batch *b,
 		    const struct pw_conf *conf);
+/* Everything known of one path, to the one judge (lib/path_judge.c):
+ * p->judge.  view_judge does it for every path. */
+void view_judge_path(struct pw_path *p);
 /* Judge again after the parts changed (daemon). */
 void view_judge(struct pw_view *v, const struct pw_conf *conf);
 
-/* The ALUA state of a path: RTPG when it answered, else scsi_dh_alua's. */
-bool path_alua_state(const struct pw_path *p, enum alua_state *st,
-		     bool *preferred);
+/* The judge knows the state of the path's group (p->judge.state). */
+static inline bool path_state_known(const struct pw_path *p)
+{
+	return p->judge.source != PATH_STATE_NONE;
+}
 
 #endif

@@ -177,6 +177,19 @@ static void test_sysfs(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The map as the view leaves it: multipathd's states read, each path
+ * judged; then the question. */
+static bool refused(struct fake_map *f, size_t i)
+{
+	for (int k = 0; k < 4; k++) {
+		f->mpp[k].dm_active = !strcmp(f->mpp[k].dm_st, "active");
+		f->mpp[k].dm_failed = !strcmp(f->mpp[k].dm_st, "failed");
+		f->mpp[k].chk_up = true;
+		view_judge_path(&f->p[k]);
+	}
+	return refused_path_in_use(&f->m, i);
+}
+
 static void test_refused(void **state)
 {
 	struct fake_map f;
@@ -187,25 +200,25 @@ static void test_refused(void **state)
 	f.p[0].rtpg.result = TPG_REJECTED;
 	f.p[0].rtpg.from_peer = true;
 	f.p[1].rtpg.result = TPG_REJECTED;		/* no peer word */
-	assert_true(refused_path_in_use(&f.m, 0));
-	assert_true(refused_path_in_use(&f.m, 1));
-	assert_false(refused_path_in_use(&f.m, 2));
+	assert_true(refused(&f, 0));
+	assert_true(refused(&f, 1));
+	assert_false(refused(&f, 2));
 	/* already failed in dm: nothing to do */
 	snprintf(f.mpp[0].dm_st, sizeof(f.mpp[0].dm_st), "failed");
-	assert_false(refused_path_in_use(&f.m, 0));
+	assert_false(refused(&f, 0));
 	/* unavailable by its own answer */
 	fake(&f, ALUA_UNAVAILABLE, ALUA_ACTIVE_NONOPTIMIZED);
-	assert_true(refused_path_in_use(&f.m, 0));
+	assert_true(refused(&f, 0));
 	/* standby, transitioning, a timeout: the kernel's business */
 	fake(&f, ALUA_STANDBY, ALUA_ACTIVE_NONOPTIMIZED);
-	assert_false(refused_path_in_use(&f.m, 0));
+	assert_false(refused(&f, 0));
 	fake(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_NONOPTIMIZED);
-	assert_false(refused_path_in_use(&f.m, 0));
+	assert_false(refused(&f, 0));
 	fake(&f, ALUA_ACTIVE_OPTIMIZED, ALUA_ACTIVE_NONOPTIMIZED);
 	f.p[0].rtpg.result = TPG_TIMEOUT;
-	assert_false(refused_path_in_use(&f.m, 0));
+	assert_false(refused(&f, 0));
 	f.p[0].rtpg_done = false;
-	assert_false(refused_path_in_use(&f.m, 0));
+	assert_false(refused(&f, 0));
 }
 
 static const char *state_of(const char *root, const char *dev)

@@ -69,7 +69,7 @@ static void test_no_usable(void **state)
 	load("misrouted", &v, true);
 	for (size_t i = 0; i < v.maps[0].mp->n_paths; i++)
 		if (v.maps[0].paths[i].mp->group == 2)
-			v.maps[0].paths[i].verdict = PW_PATH_DOWN;
+			v.maps[0].paths[i].judge.class = PATH_CLASS_DOWN;
 	assert_int_equal(switch_decide(&v.maps[0], &g, S, &grp, why,
 				       sizeof(why)), SW_NONE);
 	assert_non_null(strstr(why, "no usable path"));
