@@ -1,0 +1,36 @@
+#!/bin/sh
+# The test runner (scripts/run-test.sh) against made-up test outputs: a
+# missing, short or overlong plan, a crash, a bare SKIP fail (a silent
+# program and a bad exit count twice: no test and no plan, a bad exit
+# and one result more than planned); a reasoned
+# SKIP and a clean run pass.  Prints TAP.
+set -eu
+runner=$(dirname "$0")/../../scripts/run-test.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+# case NAME WANT_PASS WANT_FAIL EXIT TAP_TEXT: the runner's .res must say
+# WANT_PASS WANT_FAIL for a program printing TAP_TEXT and exiting EXIT.
+case_() {
+	printf '%b' "$5" > "$tmp/$1.tap"
+	sh "$runner" "$tmp" "$1" sh -c "cat '$tmp/$1.tap'; exit $4" \
+		> /dev/null
+	n=$((n + 1))
+	got=$(cat "$tmp/$1.res")
+	if [ "$got" = "$2 $3" ]; then
+		echo "ok $n - $1: $got"
+	else
+		echo "not ok $n - $1: got '$got', want '$2 $3'"
+	fi
+}
+case_ clean 2 0 0 '1..2\nok 1 - a\nok 2 - b\n'
+case_ failed 1 1 1 '1..2\nok 1 - a\nnot ok 2 - b\n'
+case_ no-plan 2 1 0 'ok 1 - a\nok 2 - b\n'
+case_ short 1 2 0 '1..3\nok 1 - a\n'
+case_ overlong 2 1 0 '1..1\nok 1 - a\nok 2 - b\n'
+case_ crashed 1 1 139 '1..2\nok 1 - a\n'
+case_ silent 0 2 0 ''
+case_ exit-only 2 2 3 '1..2\nok 1 - a\nok 2 - b\n'
+case_ bare-skip 1 1 0 '1..2\nok 1 - a\nok 2 - b # SKIP\n'
+case_ reasoned-skip 2 0 0 '1..2\nok 1 - a\nok 2 - b # SKIP no sg device on this host\n'
+echo "1..$n"
