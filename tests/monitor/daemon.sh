@@ -1,8 +1,9 @@
 #!/bin/sh
 # pathwarden run on a fixture host: multipathd answers from a captured
-# directory (which also plays dm's part for switchgroup), a file stands in
-# for the map under the prober, no udev.  Prints TAP.
-# Usage: daemon.sh PATHWARDEN FIXTURE_DIR
+# directory, the tests' dm (capture_dm.c, linked into the test build of
+# pathwarden given here) takes its switchgroups, a file stands in for the
+# map under the prober, no udev.  Prints TAP.
+# Usage: daemon.sh PATHWARDEN-DM FIXTURE_DIR
 #
 # No fixed sleeps: it runs under the sanitizers on a loaded 2-core machine
 # (load above 5 next to a VM and fuzzers), where a daemon's round can take
@@ -56,17 +57,23 @@ wait_switched() {	# n
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
-start() {	# scenario
-	rm -rf "$tmp/cap" "$tmp/rec.jsonl"
+# A fresh copy of fixture host SCENARIO in $tmp (root, cap, c.conf with
+# this run's metrics port and records file), which the test may change.
+host() {	# scenario
+	rm -rf "$tmp/root" "$tmp/cap" "$tmp/rec.jsonl"
+	cp -a "$fx/$1/root" "$tmp/root"
 	cp -r "$fx/$1/capture" "$tmp/cap"
-	dd if=/dev/zero of="$tmp/mpatha" bs=1M count=4 2>/dev/null
 	sed -e "s#^metrics .*#metrics 127.0.0.1:$port#" \
 	    -e "s#^records .*#records $tmp/rec.jsonl#" \
 	    "$fx/$1/pathwarden.conf" > "$tmp/c.conf"
 	# Portal probes are tested on loopback in test_portal; keep this
 	# run off the network.
 	echo "portal-check-ms 0" >> "$tmp/c.conf"
-	"$pw" -d -v -c "$tmp/c.conf" --root "$fx/$1/root" --capture "$tmp/cap" \
+}
+start() {	# scenario
+	host "$1"
+	dd if=/dev/zero of="$tmp/mpatha" bs=1M count=4 2>/dev/null
+	"$pw" -d -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
 		run --no-udev --probe-dir "$tmp" > "$tmp/log" 2>&1 &
 	pid=$!
 }
@@ -178,15 +185,8 @@ check "reload: clean exit 0" "[ $rc -eq 0 ]"
 # An ALUA swap announced by the SCSI uevent: the daemon re-reads the
 # kernel's access_state and switches at once, not at the next resync
 # (30 s).  A copy of the host whose states the test flips.
-rm -rf "$tmp/root"
-cp -a "$fx/good/root" "$tmp/root"
+host good
 mkfifo "$tmp/ev"
-rm -rf "$tmp/cap"; cp -r "$fx/good/capture" "$tmp/cap"
-sed -e "s#^metrics .*#metrics 127.0.0.1:$port#" \
-    -e "s#^records .*#records $tmp/rec.jsonl#" \
-    "$fx/good/pathwarden.conf" > "$tmp/c.conf"
-echo "portal-check-ms 0" >> "$tmp/c.conf"
-rm -f "$tmp/rec.jsonl"
 "$pw" -d -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
 	run --no-udev --uevents "$tmp/ev" --probe-dir "$tmp" > "$tmp/log" 2>&1 &
 pid=$!
@@ -220,18 +220,14 @@ check "switch record written, confirmed by dm" \
 # batch runs on a thread of its own: meanwhile the loop answers metrics
 # scrapes and handles uevents at once (bound 100 ms; idle, a scrape takes
 # about 2 ms), and the answers are taken when the batch is back.
-rm -rf "$tmp/root" "$tmp/cap" "$tmp/hang" "$tmp/rec.jsonl"
-cp -a "$fx/good/root" "$tmp/root"
-cp -r "$fx/good/capture" "$tmp/cap"
+host good
+rm -rf "$tmp/hang"
 mkdir "$tmp/hang"
 for d in sda sdb sdc sdd; do
 	printf 'rtpg delay=3000 timeout\nany delay=3000 timeout\n' \
 		> "$tmp/hang/$d.replay"
 done
-sed -e "s#^metrics .*#metrics 127.0.0.1:$port#" \
-    -e "s#^records .*#records $tmp/rec.jsonl#" \
-    "$fx/good/pathwarden.conf" > "$tmp/c.conf"
-printf 'portal-check-ms 0\nrtpg-timeout-ms 3000\n' >> "$tmp/c.conf"
+echo "rtpg-timeout-ms 3000" >> "$tmp/c.conf"
 "$pw" -d -v -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
 	--replay "$tmp/hang" run --no-udev --uevents "$tmp/ev" \
 	--probe-dir "$tmp" > "$tmp/log" 2>&1 &
@@ -255,13 +251,7 @@ check "hung target: clean exit 0" "[ $rc -eq 0 ]"
 
 # A session that comes back: its failed path is reinstated in multipathd
 # at once, not at multipathd's next path check.
-rm -rf "$tmp/root" "$tmp/cap" "$tmp/rec.jsonl"
-cp -a "$fx/sessfail/root" "$tmp/root"
-cp -r "$fx/sessfail/capture" "$tmp/cap"
-sed -e "s#^metrics .*#metrics 127.0.0.1:$port#" \
-    -e "s#^records .*#records $tmp/rec.jsonl#" \
-    "$fx/sessfail/pathwarden.conf" > "$tmp/c.conf"
-echo "portal-check-ms 0" >> "$tmp/c.conf"
+host sessfail
 "$pw" -d -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
 	run --no-udev --probe-dir "$tmp" > "$tmp/log" 2>&1 &
 pid=$!
