@@ -155,7 +155,7 @@ static void find_holder(const char *root, const char *name, char *out,
 
 bool sysfs_read_sd(const char *root, const char *name, struct sd_dev *d)
 {
-	char p[128], link[PATH_MAX], buf[32];
+	char p[128], link[PATH_MAX];
 	const char *blk;
 
 	memset(d, 0, sizeof(*d));
@@ -184,8 +184,10 @@ bool sysfs_read_sd(const char *root, const char *name, struct sd_dev *d)
 	snprintf(p, sizeof(p), "/sys/block/%s/device/access_state", name);
 	sysfs_attr(root, p, d->access_state, sizeof(d->access_state));
 	snprintf(p, sizeof(p), "/sys/block/%s/device/preferred_path", name);
-	if (sysfs_attr(root, p, buf, sizeof(buf)) && buf[0])
-		d->preferred = buf[0] == '1';
+	/* the kernel writes 0 or 1; anything else is no answer */
+	d->preferred = attr_int(root, p, -1);
+	if (d->preferred != 0 && d->preferred != 1)
+		d->preferred = -1;
 	snprintf(p, sizeof(p), "/sys/block/%s/device/dh_state", name);
 	sysfs_attr(root, p, d->dh_state, sizeof(d->dh_state));
 	snprintf(p, sizeof(p), "/sys/block/%s/device/vendor", name);

@@ -26,8 +26,8 @@ static void uevent(struct daemon *d, const char *sub, const char *act,
 		event(d, map_of_hctl(d, name), now, FW_EV_ALUA_CHANGE,
 		      name ? name : "");
 		alua_changed(d, now);
-	} else if (sub && !strcmp(sub, "block") && dma &&
-		   (!strcmp(dma, "PATH_FAILED") ||
+	} else if (sub && !strcmp(sub, "block") && dma && dm_name &&
+		   *dm_name && (!strcmp(dma, "PATH_FAILED") ||
 		    !strcmp(dma, "PATH_REINSTATED"))) {
 		event(d, dm_name, now, dma[5] == 'F' ? FW_EV_PATH_FAILED :
 		      FW_EV_PATH_REINSTATED, dm_path ? dm_path : "");

@@ -246,6 +246,19 @@ check "hung target: a uevent handled while it hangs ($3 ms; bound 100 ms)" \
 	"[ ${3:--1} -ge 0 ] && [ ${3:-9999} -lt 100 ] && [ $back -eq 0 ]"
 check "hung target: the batch comes back after rtpg-timeout-ms (3 s)" \
 	"wait_for $DL 'grep -Eq \"RTPG batch back: 4 paths in 3[0-9]{3} ms\" $tmp/log'"
+# Uevents no kernel sends (the FIFO takes libudev's path): ignored; a dm
+# path event without a map name is no map's event.
+{
+	printf '\n\nx\nscsi\nscsi change\nscsi change 2:0:0:0 SDEV_UA=\n'
+	printf 'block change dm-0 DM_ACTION=PATH_FAILED\n'
+	printf 'block change dm-0 DM_ACTION=PATH_FAILED DM_NAME= DM_PATH=8:0\n'
+	printf 'block change \001\377 DM_ACTION=\377\n'
+	head -c 3000 /dev/zero | tr '\0' a; echo
+} > "$tmp/ev"
+check "garbage uevents: ignored, the daemon still answers" \
+	"wait_for $DL 'metrics > $tmp/m 2>/dev/null' && kill -0 $pid &&
+	 grep -qx 'pathwarden_alua_events_total 1' $tmp/m &&
+	 [ \$(grep -c path_failed $tmp/log) -eq 1 ]"
 stop
 check "hung target: clean exit 0" "[ $rc -eq 0 ]"
 

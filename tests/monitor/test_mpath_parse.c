@@ -271,6 +271,66 @@ static void test_dm_status(void **state)
 			fail_msg("accepted '%s'", bad[i]);
 }
 
+/*
+ * multipathd's answer cut short (a socket closed mid-reply, a timeout at
+ * the wrong moment): every prefix of a real answer is refused with a
+ * reason, none is half-read into a map list.
+ */
+static void test_truncated_answer(void **state)
+{
+	char *full = fixture("maps-0.9.4.json");
+	size_t len = strlen(full);
+	struct mp_topology t;
+	char err[256];
+
+	(void)state;
+	assert_true(mp_parse_maps_json(full, &t, err, sizeof(err)));
+	mp_topology_free(&t);
+	/* the trailing newline and spaces cut away still parse */
+	while (len && (full[len - 1] == '\n' || full[len - 1] == ' '))
+		len--;
+	for (size_t n = 0; n < len; n++) {
+		char c = full[n];
+
+		full[n] = '\0';
+		err[0] = '\0';
+		if (mp_parse_maps_json(full, &t, err, sizeof(err)))
+			fail_msg("answer cut at byte %zu of %zu accepted", n,
+				 len);
+		assert_true(err[0] != '\0');
+		assert_int_equal(t.n_maps, 0);
+		full[n] = c;
+	}
+	free(full);
+}
+
+/* An answer larger than we take: refused, not read without end. */
+static void test_oversized_answer(void **state)
+{
+	char path[] = "/tmp/pw-big-XXXXXX";
+	int fd = mkstemp(path);
+	char block[4096];
+
+	(void)state;
+	assert_true(fd >= 0);
+	memset(block, '[', sizeof(block));
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(write(fd, block, sizeof(block)),
+				 (ssize_t)sizeof(block));
+	close(fd);
+	errno = 0;
+	assert_null(read_file(path, 64 * 1024));
+	assert_int_equal(errno, EFBIG);
+	{
+		char *all = read_file(path, 1 << 20);	/* within: read */
+
+		assert_non_null(all);
+		assert_int_equal(strlen(all), 64 * sizeof(block));
+		free(all);
+	}
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +342,8 @@ int main(void)
 		cmocka_unit_test(test_show_config_bad),
 		cmocka_unit_test(test_captured_source),
 		cmocka_unit_test(test_dm_status),
+		cmocka_unit_test(test_truncated_answer),
+		cmocka_unit_test(test_oversized_answer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -84,6 +84,26 @@ static void disk(const char *name, int h, int s, int l, bool with_dev)
 	lnk(p, t);
 }
 
+static void put_bytes(const char *rel, const char *bytes, size_t n)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(bytes, 1, n, f), n);
+	fclose(f);
+}
+
+static void unlink_rel(const char *rel)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	unlink(p);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -177,11 +197,67 @@ static void test_empty_root(void **state)
 	sysfs_snapshot_free(&s);
 }
 
+/* What a disk's attributes may hold that no kernel writes: every one is
+ * read as "unknown" (-1, ""), never as a wrong number or past a buffer. */
+static void test_hostile_values(void **state)
+{
+	static const struct {
+		const char *text;
+		int want;
+	} pref[] = {
+		{ "1\n", 1 }, { "0\n", 0 }, { "", -1 }, { "\n", -1 },
+		{ "yes\n", -1 }, { "1x\n", -1 }, { "-5\n", -1 },
+		{ "99999999999999999999\n", -1 }, { "0x1\n", -1 },
+		{ "1 2\n", -1 },
+	};
+	const char *dir = "sys/devices/platform/host3/session2/target3:0:0/"
+			  "3:0:0:1";
+	char p[300], big[8192];
+	struct sysfs_snapshot s;
+	const struct sd_dev *d;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/preferred_path", dir);
+	for (size_t i = 0; i < sizeof(pref) / sizeof(pref[0]); i++) {
+		put(p, pref[i].text);
+		assert_int_equal(sysfs_scan(root, &s), 0);
+		d = sysfs_find_sd(&s, "sdaa");
+		assert_non_null(d);
+		if (d->preferred != pref[i].want)
+			fail_msg("preferred_path '%s': %d, want %d",
+				 pref[i].text, d->preferred, pref[i].want);
+		sysfs_snapshot_free(&s);
+	}
+	unlink_rel(p);
+	/* an access_state far past its buffer: cut, terminated */
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	snprintf(p, sizeof(p), "%s/access_state", dir);
+	put(p, big);
+	assert_int_equal(sysfs_scan(root, &s), 0);
+	d = sysfs_find_sd(&s, "sdaa");
+	assert_non_null(d);
+	assert_int_equal(strlen(d->access_state), sizeof(d->access_state) - 1);
+	sysfs_snapshot_free(&s);
+	/* binary junk, NULs included, in the disk's state */
+	snprintf(p, sizeof(p), "%s/state", dir);
+	put_bytes(p, "\x01\xff\0run\0ning", 12);
+	assert_int_equal(sysfs_scan(root, &s), 0);
+	d = sysfs_find_sd(&s, "sdaa");
+	assert_non_null(d);
+	assert_true(strcmp(d->state, "running") != 0);
+	sysfs_snapshot_free(&s);
+	put(p, "running\n");
+	snprintf(p, sizeof(p), "%s/access_state", dir);
+	put(p, "active/non-optimized\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scan),
 		cmocka_unit_test(test_empty_root),
+		cmocka_unit_test(test_hostile_values),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
