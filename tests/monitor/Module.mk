@@ -2,7 +2,7 @@
 # Included by the top Makefile after monitor/Module.mk (sorted order).
 MONT_DIR  := $(BUILD)/tests/monitor
 MONT_FX   := $(MONT_DIR)/fx
-MONT_CPPFLAGS := -Imonitor -Ihost -DMON_FX_DIR=\"$(CURDIR)/$(MONT_FX)\" \
+MONT_CPPFLAGS := -Imonitor -Ihost $(TEST_CPPFLAGS) -DMON_FX_DIR=\"$(CURDIR)/$(MONT_FX)\" \
                  -DMON_SRC_DIR=\"$(CURDIR)/tests/monitor\" \
                  -DPATHWARDEN_BIN=\"$(CURDIR)/$(PATHWARDEN)\"
 

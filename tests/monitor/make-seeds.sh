@@ -4,9 +4,9 @@
 src=$1; fx=$2; out=$3
 mkdir -p "$out"
 seed() { { printf "\\$(printf %03o "$1")"; cat; } > "$out/$2"; }
-seed 0 maps < "$src/fixtures/maps-0.9.4.json"
+seed 0 maps < "$src/../fixtures/multipathd/maps-0.9.4.json"
 seed 0 maps-gen < "$fx/misrouted/capture/maps.json"
-seed 1 config < "$src/fixtures/show-config-0.9.4.txt"
+seed 1 config < "$src/../fixtures/multipathd/show-config-0.9.4.txt"
 seed 1 config-gen < "$fx/good/capture/config.txt"
 seed 2 dm < "$fx/sessfail/capture/dmstatus/mpatha"
 echo "2 1 0 1 alua 2 2 E 0 1 1 8:0 A 0 1 E 0 1 1 8:16 A 0 1" | seed 2 dm-rr

@@ -22,7 +22,7 @@ static char *fixture(const char *name)
 	char path[512];
 	char *s;
 
-	snprintf(path, sizeof(path), "%s/fixtures/%s", MON_SRC_DIR, name);
+	snprintf(path, sizeof(path), "%s/multipathd/%s", FIXTURE_DIR, name);
 	s = read_file(path, 1 << 20);
 	assert_non_null(s);
 	return s;
