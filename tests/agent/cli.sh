@@ -3,7 +3,7 @@
 # Usage: cli.sh PATH/TO/pathwarden-agent       (prints TAP)
 A=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/tap.sh"
+. "$here/../tap.sh"
 . "$here/mktree.sh"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/pw-agent-cli.XXXXXX") || exit 1

@@ -7,7 +7,7 @@ abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 AGENT=$(abs "$1")
 RA=$(abs "$2")
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/tap.sh"
+. "$here/../tap.sh"
 . "$here/mktree.sh"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/pw-agent-ocf.XXXXXX") || exit 1

@@ -6,7 +6,7 @@
 # install step is left out (PW_DEPS_FROM_BUILD_DEPENDS=1).  Prints TAP.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/agent/tap.sh"
+. "$top/tests/tap.sh"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/bin"

@@ -18,18 +18,15 @@ plugdir=$("$top/scripts/mpt-dirs.sh" plugindir)
 unitdir=$("$top/scripts/mpt-dirs.sh" unitdir)
 echo "# this suite: plugins in ${plugdir:-?}, units in ${unitdir:-?}"
 
-echo "1..14"
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
+. "$top/tests/tap.sh"
+tap_plan 14
 
 start=$(date +%s)
 if DEB_BUILD_OPTIONS="nocheck${DEB_BUILD_OPTIONS:+ $DEB_BUILD_OPTIONS}" \
    DEB_BUILD_PROFILES=nocheck "$top/scripts/build-deb.sh" "$out" > "$T/build" 2>&1; then
 	ok "dpkg-buildpackage -us -uc -b ($(( $(date +%s) - start )) s)"
 else
-	nok "dpkg-buildpackage -us -uc -b"
+	not_ok "dpkg-buildpackage -us -uc -b"
 	sed 's/^/# /' "$T/build"
 fi
 
@@ -46,13 +43,13 @@ lintian --tag-display-limit 0 "$out"/*.changes > "$T/lintian" 2>&1
 lrc=$?
 sed 's/^/# lintian: /' "$T/lintian"
 if ! command -v lintian > /dev/null; then
-	nok "lintian: no errors (lintian is not installed: scripts/packages.txt)"
+	not_ok "lintian: no errors (lintian is not installed: scripts/packages.txt)"
 elif [ "$lrc" -eq 1 ] || [ "$lrc" -gt 2 ]; then
-	nok "lintian: no errors (lintian exit $lrc)"
+	not_ok "lintian: no errors (lintian exit $lrc)"
 elif [ -f "$out"/pathwarden_*.changes ] && ! grep -q '^E:' "$T/lintian"; then
 	ok "lintian: no errors ($(grep -c '^W:' "$T/lintian") warnings)"
 else
-	nok "lintian: no errors"
+	not_ok "lintian: no errors"
 fi
 
 # The file lists: each expected path, and no build tree leaking in.
@@ -81,7 +78,7 @@ check "pathwarden-agent has the agent, the OCF agent, its man page" \
 # Nothing of the other package's, nothing from the build tree.
 if dpkg-deb -c "$ag" | grep -q 'multipath\|sbin/pathwarden$' ||
    dpkg-deb -c "$pw" | grep -q 'pathwarden-agent\|/build/\|\.o$\|\.a$'; then
-	nok "no stray files in either package"
+	not_ok "no stray files in either package"
 else
 	ok "no stray files in either package"
 fi
@@ -99,7 +96,7 @@ if { dpkg-deb -c "$pw" && dpkg-deb -c "$ag"; } > "$T/all" && [ -s "$T/all" ] &&
    ! awk '{print $NF}' "$T/all" | grep -E "$stray"; then
 	ok "$what"
 else
-	nok "$what"
+	not_ok "$what"
 fi
 
 # The plugins fit one multipath-tools series: the package pins it.
@@ -114,7 +111,7 @@ echo "# Depends: $dep"
 case ", $dep," in
 *", multipath-tools (>= $min"*"), multipath-tools (<< $end~),"*)
 	ok "Depends pins multipath-tools to [$min, $end) (installed: $mpt)" ;;
-*)	nok "Depends pins multipath-tools to [$min, $end) (installed: $mpt)" ;;
+*)	not_ok "Depends pins multipath-tools to [$min, $end) (installed: $mpt)" ;;
 esac
 
 # The plugins find the private library through their RUNPATH.
@@ -134,7 +131,7 @@ for so in sys.argv[1:]:
 ' "$T/x$plugdir/libcheckrtpg.so" "$T/x$plugdir/libpriortpg.so" > "$T/load" 2>&1; then
 	ok "packaged plugins load with RTLD_NOW into this suite's libmultipath"
 else
-	nok "packaged plugins load with RTLD_NOW into this suite's libmultipath"
+	not_ok "packaged plugins load with RTLD_NOW into this suite's libmultipath"
 	sed 's/^/# /' "$T/load"
 fi
 
@@ -144,14 +141,14 @@ if "$T/x/usr/sbin/pathwarden" -n -c "$T/x/etc/pathwarden/pathwarden.conf.example
 	> "$T/n" 2>&1; then
 	ok "packaged pathwarden -n accepts the packaged example configuration"
 else
-	nok "packaged pathwarden -n accepts the packaged example configuration"
+	not_ok "packaged pathwarden -n accepts the packaged example configuration"
 	sed 's/^/# /' "$T/n"
 fi
 mkdir -p "$T/a" && dpkg-deb -x "$ag" "$T/a"
 if "$T/a/usr/sbin/pathwarden-agent" --help > "$T/h" 2>&1 && grep -qi usage "$T/h"; then
 	ok "packaged pathwarden-agent runs"
 else
-	nok "packaged pathwarden-agent runs"
+	not_ok "packaged pathwarden-agent runs"
 	sed 's/^/# /' "$T/h" | head -5
 fi
 
@@ -168,9 +165,10 @@ if [ -f "$u" ] && [ -x "$T/x/usr/sbin/pathwarden" ] &&
 		> "$T/verify" 2>&1 && ! grep -q . "$T/verify"; then
 		ok "systemd-analyze verify of the packaged unit"
 	else
-		nok "systemd-analyze verify of the packaged unit"
+		not_ok "systemd-analyze verify of the packaged unit"
 		sed 's/^/# /' "$T/verify"
 	fi
 else
-	nok "packaged unit runs the packaged /usr/sbin/pathwarden"
+	not_ok "packaged unit runs the packaged /usr/sbin/pathwarden"
 fi
+tap_done

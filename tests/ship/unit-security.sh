@@ -17,10 +17,8 @@ max=2.5
 T=$(mktemp -d "${TMPDIR:-/tmp}/pw-unit.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 
-echo "1..7"
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+. "$(dirname "$0")/../tap.sh"
+tap_plan 7
 
 # Offline: the unit file as written, not whatever is loaded on this host.
 systemd-analyze security --offline=yes --no-pager "$unit" > "$T/sec" 2>&1
@@ -30,7 +28,7 @@ grep '✗' "$T/sec" | sed 's/  */ /g; s/^/# /'
 if [ -n "$score" ] && awk -v s="$score" -v m="$max" 'BEGIN{exit !(s <= m)}'; then
 	ok "exposure $score <= $max"
 else
-	nok "exposure ${score:-unknown} <= $max"
+	not_ok "exposure ${score:-unknown} <= $max"
 	sed 's/^/# /' "$T/sec" | tail -5
 fi
 
@@ -39,7 +37,7 @@ caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$unit" | tr ' ' '\n' | sort | tr '
 if [ "$caps" = "CAP_SYS_ADMIN CAP_SYS_RAWIO " ]; then
 	ok "capabilities: SYS_ADMIN and SYS_RAWIO only"
 else
-	nok "capabilities: SYS_ADMIN and SYS_RAWIO only (got: $caps)"
+	not_ok "capabilities: SYS_ADMIN and SYS_RAWIO only (got: $caps)"
 fi
 
 # Address families: the four it uses.
@@ -47,7 +45,7 @@ fams=$(sed -n 's/^RestrictAddressFamilies=//p' "$unit" | tr ' ' '\n' | sort | tr
 if [ "$fams" = "AF_INET AF_INET6 AF_NETLINK AF_UNIX " ]; then
 	ok "address families: unix, netlink, inet, inet6"
 else
-	nok "address families: unix, netlink, inet, inet6 (got: $fams)"
+	not_ok "address families: unix, netlink, inet, inet6 (got: $fams)"
 fi
 
 # The file system: read-only but for the iSCSI node db, locks and state,
@@ -60,7 +58,7 @@ if grep -qx 'ProtectSystem=strict' "$unit" && grep -qx 'ProtectHome=yes' "$unit"
    [ "$rw" = "/etc/iscsi /run/lock /sys/devices " ]; then
 	ok "file system strict, writable: /etc/iscsi /run/lock /sys/devices and the state dir"
 else
-	nok "file system strict, writable: /etc/iscsi /run/lock /sys/devices and the state dir (got: $rw)"
+	not_ok "file system strict, writable: /etc/iscsi /run/lock /sys/devices and the state dir (got: $rw)"
 fi
 
 # Devices: a closed policy with sd read-only and sg for the RTPGs (the
@@ -70,7 +68,7 @@ if grep -qx 'DevicePolicy=closed' "$unit" && grep -qx 'DeviceAllow=block-sd r' "
    [ "$(grep -c '^DeviceAllow=char-' "$unit")" -eq 1 ]; then
 	ok "devices: closed policy, sd read-only, sg for RTPG"
 else
-	nok "devices: closed policy, sd read-only, sg for RTPG"
+	not_ok "devices: closed policy, sd read-only, sg for RTPG"
 fi
 
 # The records go where the unit lets the daemon write: the example
@@ -79,7 +77,7 @@ state=$(sed -n 's/^StateDirectory=//p' "$unit")
 rec=$(sed -n 's/^records[[:space:]]\{1,\}//p' "$conf")
 case "$rec" in
 /var/lib/"$state"/*) ok "records path $rec is in /var/lib/$state" ;;
-*) nok "records path ${rec:-none} is in /var/lib/${state:-none}" ;;
+*) not_ok "records path ${rec:-none} is in /var/lib/${state:-none}" ;;
 esac
 
 # The unit parses: systemd-analyze verify, with the program path and the
@@ -89,6 +87,7 @@ if (cd "$T" && systemd-analyze verify --man=no ./pathwarden.service) > "$T/verif
    ! grep -q . "$T/verify"; then
 	ok "systemd-analyze verify is silent"
 else
-	nok "systemd-analyze verify is silent"
+	not_ok "systemd-analyze verify is silent"
 	sed 's/^/# /' "$T/verify"
 fi
+tap_done

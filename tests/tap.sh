@@ -1,4 +1,7 @@
-# Minimal TAP for the agent's shell tests.  Sourced, not run.
+# TAP for the shell tests.  Sourced, not run:  . "$top/tests/tap.sh"
+# ok/not_ok/check/is/like print one result each; tap_end prints the plan
+# (a test that prints its plan first calls tap_plan N instead and ends
+# with tap_done) and fails when any result failed.
 tap_n=0
 tap_failed=0
 
@@ -52,5 +55,13 @@ run() {
 
 tap_end() {
 	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}
+
+tap_plan() {
+	echo "1..$1"
+}
+
+tap_done() {
 	[ "$tap_failed" -eq 0 ]
 }
