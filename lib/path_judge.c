@@ -33,62 +33,47 @@ static void judge_state(const struct path_facts *f, struct path_judgement *j)
 	}
 }
 
+/* Each layer can say no, from the lowest up; the device's own verdict
+ * comes before the state, as the checker makes it. */
+static enum path_class judge_class(const struct path_facts *f,
+				   const struct path_judgement *j)
+{
+	bool known = j->source != PATH_STATE_NONE;
+
+	if (f->gone)
+		return PATH_CLASS_GONE;
+	if (f->mp_down || f->transport_down)
+		return PATH_CLASS_DOWN;
+	if (j->heard && (j->verdict == PV_DOWN || j->verdict == PV_TIMEOUT))
+		return PATH_CLASS_DOWN;
+	if (j->heard && j->verdict == PV_GHOST)
+		return PATH_CLASS_STANDBY;
+	if (known && (j->state == ALUA_UNAVAILABLE ||
+		      j->state == ALUA_OFFLINE))
+		return PATH_CLASS_DOWN;
+	if ((known && !alua_state_usable(j->state)) || f->mp_ghost)
+		return PATH_CLASS_STANDBY;
+	return PATH_CLASS_USABLE;
+}
+
 void path_judge(const struct path_facts *f, struct path_judgement *j)
 {
-	bool known;
-
 	*j = (struct path_judgement){ 0 };
 	j->heard = heard(f->rtpg);
 	j->verdict = f->rtpg ? tpg_verdict(f->rtpg) : PV_UNSUPPORTED;
 	judge_state(f, j);
-	known = j->source != PATH_STATE_NONE;
-	if (f->gone) {
-		j->class = PATH_CLASS_GONE;
-		return;
-	}
-	if (f->mp_down || f->transport_down) {
-		j->class = PATH_CLASS_DOWN;
-		return;
-	}
-	/* The device's verdict first, as the checker makes it. */
-	if (j->heard) {
-		switch (j->verdict) {
-		case PV_DOWN:
-		case PV_TIMEOUT:
-			j->class = PATH_CLASS_DOWN;
-			return;
-		case PV_GHOST:
-			j->class = PATH_CLASS_STANDBY;
-			return;
-		case PV_UP:
-		case PV_PENDING:
-		case PV_UNSUPPORTED:
-			break;
-		}
-	}
-	if (known && (j->state == ALUA_UNAVAILABLE ||
-		      j->state == ALUA_OFFLINE)) {
-		j->class = PATH_CLASS_DOWN;
-		return;
-	}
-	if ((known && !alua_state_usable(j->state)) || f->mp_ghost) {
-		j->class = PATH_CLASS_STANDBY;
-		return;
-	}
-	j->class = PATH_CLASS_USABLE;
+	j->class = judge_class(f, j);
 }
+
+static const char *const class_names[] = {
+	[PATH_CLASS_USABLE] = "usable",
+	[PATH_CLASS_STANDBY] = "standby",
+	[PATH_CLASS_DOWN] = "down",
+	[PATH_CLASS_GONE] = "gone",
+};
 
 const char *path_class_name(enum path_class c)
 {
-	switch (c) {
-	case PATH_CLASS_USABLE:
-		return "usable";
-	case PATH_CLASS_STANDBY:
-		return "standby";
-	case PATH_CLASS_DOWN:
-		return "down";
-	case PATH_CLASS_GONE:
-		return "gone";
-	}
-	return "?";
+	return (unsigned int)c < sizeof(class_names) / sizeof(class_names[0])
+	       ? class_names[c] : "?";
 }
