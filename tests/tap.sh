@@ -23,6 +23,11 @@ check() {
 	if "$@"; then ok "$d"; else not_ok "$d"; fi
 }
 
+# not COMMAND...: succeeds when COMMAND fails (for check)
+not() {
+	! "$@"
+}
+
 # is DESC GOT WANT
 is() {
 	if [ "$2" = "$3" ]; then
