@@ -165,13 +165,15 @@ static void watch_transition(struct daemon *d, const struct pw_map *m,
 }
 
 
-/* A fresh view of every map, built with @rtpg (NULL: none); false on
- * out-of-memory. */
+/* A fresh view of every map, asking @rtpg (NULL: none) or taking the
+ * @answers a batch brought back (NULL: none); false on out-of-memory. */
 static bool view_now(struct daemon *d, struct pw_view *nv,
-		     struct rtpg_source *rtpg)
+		     struct rtpg_source *rtpg,
+		     const struct rtpg_batch *answers)
 {
 	struct view_opts o = { .conf = d->c, .sysfs_root = d->o->root,
 			       .mpath = d->o->mpath, .rtpg = rtpg,
+			       .answers = answers,
 			       .dm_status = true,
 			       .dm_capture_dir = d->o->dm_capture_dir };
 
@@ -274,7 +276,7 @@ static void ask_rtpg(struct daemon *d, uint64_t event_ns)
 	}
 	/* No thread: ask on the loop, as the view does for a command. */
 	log_warn("cannot start the RTPG thread: asking on the loop");
-	if (view_now(d, &nv, d->o->rtpg))
+	if (view_now(d, &nv, d->o->rtpg, NULL))
 		apply_view(d, &nv, event_ns, true);
 }
 
@@ -293,10 +295,8 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 		  (unsigned long long)((mono_ns() - d->rtpg_job.started_ns) /
 				       MS));
 	/* multipathd, sysfs and dm as they are now, with the answers */
-	if (view_now(d, &nv, NULL)) {
-		view_take_rtpg(&nv, &b, d->c);
+	if (view_now(d, &nv, NULL, &b))
 		apply_view(d, &nv, event_ns, true);
-	}
 	rtpg_batch_free(&b);
 	if (d->rtpg_again) {
 		d->rtpg_again = false;
@@ -311,7 +311,7 @@ void refresh(struct daemon *d, uint64_t event_ns, bool alua)
 
 	if (alua && d->o->rtpg)
 		ask_rtpg(d, event_ns);
-	else if (view_now(d, &nv, NULL))
+	else if (view_now(d, &nv, NULL, NULL))
 		apply_view(d, &nv, event_ns, alua);
 }
 

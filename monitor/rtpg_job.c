@@ -21,9 +21,10 @@ static void *job_main(void *arg)
 	uint64_t one = 1;
 
 	rtpg_batch_ask(&j->batch, j->src, j->timeout_ms);
-	/* An eventfd write of 1 cannot block or fail short of overflow. */
-	if (write(j->efd, &one, sizeof(one)) != sizeof(one))
-		return NULL;
+	/* Adding 1 to an eventfd the loop drains cannot overflow, and this
+	 * thread takes no signal: the write succeeds. */
+	while (write(j->efd, &one, sizeof(one)) < 0 && errno == EINTR)
+		;
 	return NULL;
 }
 

@@ -344,6 +344,8 @@ bool view_build(struct pw_view *v, const struct view_opts *o)
 		rtpg_batch_ask(&b, o->rtpg, o->conf->rtpg_timeout_ms);
 		view_put_answers(v, &b);
 		rtpg_batch_free(&b);
+	} else if (o->answers) {
+		view_put_answers(v, o->answers);
 	}
 	view_expect(v);
 	/* The kernel's group after the RTPGs, which may have taken a while:
@@ -363,14 +365,6 @@ bool view_build(struct pw_view *v, const struct view_opts *o)
 	}
 	view_judge(v, o->conf);
 	return true;
-}
-
-void view_take_rtpg(struct pw_view *v, const struct rtpg_batch *b,
-		    const struct pw_conf *conf)
-{
-	view_put_answers(v, b);
-	view_expect(v);
-	view_judge(v, conf);
 }
 
 void view_free(struct pw_view *v)

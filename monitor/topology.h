@@ -78,6 +78,9 @@ struct view_opts {
 	const char *sysfs_root;
 	struct mpath_source *mpath;
 	struct rtpg_source *rtpg;	/* NULL: no RTPG (sysfs only) */
+	/* answers asked elsewhere (the daemon's RTPG job), used when rtpg
+	 * is NULL for the paths they cover */
+	const struct rtpg_batch *answers;
 	bool want_config;		/* also "show config" (doctor) */
 	bool dm_status;			/* ask the kernel which group is used */
 	const char *dm_capture_dir;	/* DIR/dmstatus/<map> instead */
@@ -90,9 +93,6 @@ void view_free(struct pw_view *v);
 /* The paths of @v worth an RTPG, as a batch to ask elsewhere (the
  * daemon, off its loop); false on out-of-memory. */
 bool view_rtpg_batch(const struct pw_view *v, struct rtpg_batch *b);
-/* A batch's answers into @v (built without RTPG), then judged again. */
-void view_take_rtpg(struct pw_view *v, const struct rtpg_batch *b,
-		    const struct pw_conf *conf);
 /* Everything known of one path, to the one judge (lib/path_judge.c):
  * p->judge.  view_judge does it for every path. */
 void view_judge_path(struct pw_path *p);
