@@ -12,8 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pathwarden/path_judge.h"
-
 #include "rtpg_checker.h"
 
 #define IDX(m) ((m) - CHECKER_FIRST_MSGID)
@@ -121,16 +119,13 @@ static short result_msgid(enum tpg_result r)
 
 int rtpg_judge(const struct tpg_answer *ans, short *msgid)
 {
-	/* multipathd has its own view of the path: only the answer here */
-	struct path_facts f = { .rtpg = ans, .sysfs_preferred = -1 };
-	struct path_judgement j;
-
-	path_judge(&f, &j);
 	if (ans->result == TPG_OK || ans->from_peer)
 		*msgid = state_msgid(&ans->own, ans->from_peer);
 	else
 		*msgid = result_msgid(ans->result);
-	switch (j.verdict) {
+	/* the judge's verdict on the answer (path_judge's first step):
+	 * multipathd holds the rest of the path's picture */
+	switch (tpg_verdict(ans)) {
 	case PV_UP:
 		return PATH_UP;
 	case PV_GHOST:

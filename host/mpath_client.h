@@ -17,16 +17,13 @@ struct mpath_source {
 	unsigned int timeout_ms;
 	int fd;
 	char dir[256];
-	/* Commands sent: "switchgroup" and "fail path" in a captured source
-	 * are recorded here so tests can see what the daemon decided. */
-	char log[1024];
 };
 
 /* Live: connects lazily; a missing multipathd is an error per command. */
 void mpath_source_live(struct mpath_source *s, unsigned int timeout_ms);
 /* Captured: "show maps json" -> DIR/maps.json, "show config" ->
- * DIR/config.txt; action commands answer "ok" and are logged, in ->log
- * and appended to DIR/commands.log when DIR is writable. */
+ * DIR/config.txt; action commands answer "ok", are never sent and are
+ * appended to DIR/commands.log when DIR is writable. */
 void mpath_source_captured(struct mpath_source *s, const char *dir);
 /* Called after a captured source recorded an action command: a no-op in
  * the product; the tests' build plays dm with it (a switchgroup moves the

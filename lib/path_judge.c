@@ -64,16 +64,3 @@ void path_judge(const struct path_facts *f, struct path_judgement *j)
 	judge_state(f, j);
 	j->class = judge_class(f, j);
 }
-
-static const char *const class_names[] = {
-	[PATH_CLASS_USABLE] = "usable",
-	[PATH_CLASS_STANDBY] = "standby",
-	[PATH_CLASS_DOWN] = "down",
-	[PATH_CLASS_GONE] = "gone",
-};
-
-const char *path_class_name(enum path_class c)
-{
-	return (unsigned int)c < sizeof(class_names) / sizeof(class_names[0])
-	       ? class_names[c] : "?";
-}

@@ -3,9 +3,11 @@
  * The one judge of a path.  From the device's RTPG answer and, where the
  * caller has them, the kernel's word (scsi_dh_alua's access_state, the
  * disk's and the session's state) and multipathd's (the path failed in dm,
- * its checker's state), one judgement with one vocabulary: the checker
- * reads its verdict, the prio its state, the daemon's view, the switcher,
- * status and metrics all of it.
+ * its checker's state), one judgement with one vocabulary, read by the
+ * daemon's view, the switcher, status, doctor and metrics.  Inside
+ * multipathd, where multipathd holds the rest of the path's picture, the
+ * checker and the prio use the judge's first steps on the answer alone:
+ * its verdict (tpg_verdict) and its state (tpg_answer_state).
  */
 #ifndef PATHWARDEN_PATH_JUDGE_H
 #define PATHWARDEN_PATH_JUDGE_H
@@ -55,7 +57,5 @@ struct path_judgement {
 };
 
 void path_judge(const struct path_facts *f, struct path_judgement *j);
-
-const char *path_class_name(enum path_class c);
 
 #endif

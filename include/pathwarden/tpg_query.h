@@ -117,7 +117,6 @@ enum path_verdict {
 	PV_UNSUPPORTED,		/* not an ALUA device, not SCSI */
 };
 
-
 enum path_verdict tpg_verdict(const struct tpg_answer *ans);
 
 /*

@@ -143,8 +143,6 @@ static void test_layers(void **state)
 	assert_int_equal(judge(&f).class, PATH_CLASS_DOWN);
 	f.gone = true;
 	assert_int_equal(judge(&f).class, PATH_CLASS_GONE);
-	assert_string_equal(path_class_name(PATH_CLASS_GONE), "gone");
-	assert_string_equal(path_class_name(PATH_CLASS_USABLE), "usable");
 	/* BUSY: ask again; not a reason to take the path out */
 	f.gone = f.transport_down = false;
 	a.result = TPG_BAD_STATUS;
