@@ -19,14 +19,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 
+#include "clock.h"
+
+/* The host layer's clock (host/clock.h), signed for differences. */
 static inline int64_t bench_now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return (int64_t)mono_ns();
 }
 
 enum bench_io_op { BIO_WRITE, BIO_READ };

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "io_block.h"
 
 enum { BLOCK = IO_BLOCK_SIZE, LAG = IO_BLOCK_LAG };
@@ -41,10 +42,7 @@ struct load {
 
 static double now_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)mono_ns() / 1e9;
 }
 
 static void note_op(struct load *l, const char *op, uint64_t blk, double t, double dt)
