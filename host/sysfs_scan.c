@@ -89,20 +89,30 @@ static int component_int(const char *link, const char *prefix)
 	return -1;
 }
 
-static int read_session(const char *root, int sid, struct iscsi_sess *s)
+/* What libopeniscsiusr has no getter for: the session's SCSI host (from
+ * the device path the class link points to) and its state. */
+static void read_session_kernel(const char *root, struct iscsi_sess *s)
 {
 	char p[128], link[PATH_MAX];
 
-	memset(s, 0, sizeof(*s));
-	s->sid = sid;
-	snprintf(p, sizeof(p), "/sys/class/iscsi_session/session%d", sid);
+	snprintf(p, sizeof(p), "/sys/class/iscsi_session/session%d", s->sid);
 	link_of(root, p, link, sizeof(link));
 	s->host = component_int(link, "host");
+	snprintf(p, sizeof(p), "/sys/class/iscsi_session/session%d/state",
+		 s->sid);
+	sysfs_attr(root, p, s->state, sizeof(s->state));
+}
+
+/* The attributes libopeniscsiusr reads on a host, read under a prefix. */
+static void read_session(const char *root, int sid, struct iscsi_sess *s)
+{
+	char p[128];
+
+	memset(s, 0, sizeof(*s));
+	s->sid = sid;
 	snprintf(p, sizeof(p), "/sys/class/iscsi_session/session%d/targetname",
 		 sid);
 	sysfs_attr(root, p, s->target, sizeof(s->target));
-	snprintf(p, sizeof(p), "/sys/class/iscsi_session/session%d/state", sid);
-	sysfs_attr(root, p, s->state, sizeof(s->state));
 	snprintf(p, sizeof(p), "/sys/class/iscsi_session/session%d/tpgt", sid);
 	s->tpgt = attr_int(root, p, -1);
 	snprintf(p, sizeof(p),
@@ -130,7 +140,6 @@ static int read_session(const char *root, int sid, struct iscsi_sess *s)
 			 sid);
 		s->port = attr_int(root, p, -1);
 	}
-	return 0;
 }
 
 static void find_holder(const char *root, const char *name, char *out,
@@ -242,35 +251,50 @@ int sysfs_scan_sessions(const char *root, struct sysfs_snapshot *snap)
 	return scan(root, snap, false);
 }
 
+/* Sessions of a tree under a root prefix, read the way libopeniscsiusr
+ * reads them on a host. */
+static int list_sessions(const char *root, struct sysfs_snapshot *snap)
+{
+	char p[PATH_MAX];
+	size_t cap = 0;
+	struct dirent *e;
+	int rc = 0;
+	DIR *d;
+
+	snprintf(p, sizeof(p), "%s/sys/class/iscsi_session", root);
+	d = opendir(p);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((e = readdir(d))) {
+		int sid;
+		char tail;
+
+		if (sscanf(e->d_name, "session%d%c", &sid, &tail) != 1)
+			continue;
+		if ((rc = grow((void **)&snap->sess, &cap, snap->n_sess,
+			       sizeof(*snap->sess))))
+			break;
+		read_session(root, sid, &snap->sess[snap->n_sess++]);
+	}
+	closedir(d);
+	return rc;
+}
+
 static int scan(const char *root, struct sysfs_snapshot *snap, bool disks)
 {
 	char p[PATH_MAX];
-	size_t cap_sess = 0, cap_sd = 0;
+	size_t cap_sd = 0;
 	DIR *d;
 	struct dirent *e;
 	int rc = 0;
 
 	memset(snap, 0, sizeof(*snap));
-	snprintf(p, sizeof(p), "%s/sys/class/iscsi_session", root);
-	d = opendir(p);
-	if (d) {
-		while ((e = readdir(d))) {
-			int sid;
-			char tail;
-
-			if (sscanf(e->d_name, "session%d%c", &sid, &tail) != 1)
-				continue;
-			if ((rc = grow((void **)&snap->sess, &cap_sess,
-				       snap->n_sess, sizeof(*snap->sess))))
-				break;
-			read_session(root, sid, &snap->sess[snap->n_sess++]);
-		}
-		closedir(d);
-	} else if (errno != ENOENT) {
-		rc = -errno;
-	}
+	rc = root[0] ? list_sessions(root, snap)
+		     : iscsi_sessions_live(&snap->sess, &snap->n_sess);
 	if (rc)
 		goto fail;
+	for (size_t i = 0; i < snap->n_sess; i++)
+		read_session_kernel(root, &snap->sess[i]);
 
 	snprintf(p, sizeof(p), "%s/sys/block", root);
 	d = disks ? opendir(p) : NULL;

@@ -2,7 +2,9 @@
 /*
  * What the kernel says about iSCSI sessions and SCSI disks, read from
  * sysfs under a root prefix ("" on a host, a generated tree in tests).
- * CHAP attributes of a session are never read.
+ * On a host ("") sessions come through libopeniscsiusr
+ * (iscsi_sessions.c); under a prefix this file reads the same attributes
+ * itself.  pathwarden never asks for a session's CHAP attributes.
  */
 #ifndef PW_HOST_SYSFS_SCAN_H
 #define PW_HOST_SYSFS_SCAN_H
@@ -10,16 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct iscsi_sess {
-	int sid;
-	int host;		/* SCSI host number, -1 if unknown */
-	char target[224];
-	int tpgt;
-	char state[24];		/* LOGGED_IN, FAILED, FREE, "" unknown */
-	int recovery_tmo;	/* -1 unknown */
-	char address[64];	/* persistent (configured) portal */
-	int port;
-};
+#include "iscsi_sessions.h"
 
 struct sd_dev {
 	char name[32];		/* sdX */

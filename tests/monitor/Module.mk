@@ -92,7 +92,7 @@ $(MONFUZZ_BIN): $(MONFUZZ_SRCS) $(wildcard host/*.h) | $(SETUP)
 	clang -std=gnu11 -g -O1 -Iinclude -Ihost -Impt -D_GNU_SOURCE \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-Wall -Wextra -Werror -o $@ $(MONFUZZ_SRCS) \
-		-ljson-c -ldevmapper $(MPATHCMD_LIBS) -lpthread
+		-ljson-c -ldevmapper $(MPATHCMD_LIBS) $(OPENISCSIUSR_LIBS) -lpthread
 
 build-fuzz/monitor-seeds/.done: tests/monitor/make-seeds.sh $(MONT_FX_STAMPS)
 	@rm -rf build-fuzz/monitor-seeds

@@ -204,6 +204,9 @@ def main():
               + "\n")
         write(idir + "/tpgt", "1\n")
         write(idir + "/recovery_tmo", ("15" if a.slow else "5") + "\n")
+        # iscsi_tcp names its iface; libopeniscsiusr reads it (and would
+        # otherwise look in /etc/iscsi/ifaces).
+        write(idir + "/ifacename", "default\n")
         # CHAP attributes exist in real sysfs; pathwarden must never read
         # or print them.
         write(idir + "/username", "chapuser-SECRET\n")
@@ -221,6 +224,16 @@ def main():
         link(os.path.join(root, "sys/class/iscsi_connection", cname),
              "../../devices/platform/host%d/session%d/%s/iscsi_connection/%s"
              % (s["host"], s["sid"], cname, cname))
+    # The SCSI and iSCSI host of each session, as iscsi_tcp makes them:
+    # libopeniscsiusr finds a session's host through them.
+    for h in sorted(set(s["host"] for s in sessions)):
+        hdir = os.path.join(root, "sys/devices/platform/host%d" % h)
+        write(hdir + "/scsi_host/host%d/proc_name" % h, "iscsi_tcp\n")
+        write(hdir + "/iscsi_host/host%d/initiatorname" % h,
+              "iqn.1993-08.org.debian:01:fixture\n")
+        for cls in ("scsi_host", "iscsi_host"):
+            link(os.path.join(root, "sys/class", cls, "host%d" % h),
+                 "../../devices/platform/host%d/%s/host%d" % (h, cls, h))
     os.makedirs(os.path.join(root, "sys/block"), exist_ok=True)
     # where Debian 12 (/lib) and 13 on (/usr/lib) load plugins from
     for pdir in ("lib/multipath", "usr/lib/multipath"):
