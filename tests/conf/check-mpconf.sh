@@ -2,7 +2,7 @@
 # The shipped multipath.conf.d snippet, parsed by the installed multipath
 # itself (`multipath -t`), in a private mount namespace so the host's
 # /etc/multipath is never touched.  Prints TAP.
-set -u
+set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Run libFuzzer and report the outcome as one TAP line.
 # Usage: run-fuzz.sh BINARY WORKDIR [libFuzzer args and corpus dirs...]
+set -eu
 bin=$1; work=$2; shift 2
 name=${bin##*/}
 echo "1..1"

@@ -4,6 +4,7 @@
 # of 'status' over 1024 paths.  Prints the figures; fails only if the
 # daemon does not run.
 # Usage: bench.sh PATHWARDEN FIXTURE_DIR [SECONDS]
+set -eu
 pw=$1; fx=$2; secs=${3:-10}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cp -r "$fx/good/capture" "$tmp/cap"
@@ -23,7 +24,8 @@ sleep "$secs"
 t1=$(awk '{print $14 + $15}' /proc/$pid/stat)
 rss=$(awk '/^VmRSS/ {print $2}' /proc/$pid/status)
 threads=$(awk '/^Threads/ {print $2}' /proc/$pid/status)
-kill -TERM $pid; wait $pid || exit 1
+kill -TERM $pid
+wait $pid
 echo "daemon (1 map probed every 25 ms, metrics on, no udev): " \
      "CPU $(echo "$t0 $t1 $tck $secs" | awk '{printf "%.2f%%", ($2-$1)/$3/$4*100}')" \
      "over ${secs} s, RSS ${rss} KiB, ${threads} threads"
@@ -34,6 +36,6 @@ for i in 1 2 3 4 5; do
 		--capture "$fx/big/capture" --replay "$fx/big/replay" \
 		status --json > /dev/null || exit 1
 	ms=$(( ($(date +%s%N) - s) / 1000000 ))
-	[ $ms -lt $best ] && best=$ms
+	if [ $ms -lt $best ]; then best=$ms; fi
 done
 echo "status --json, 256 maps x 4 paths (RTPG replayed per path): best of 5 ${best} ms"

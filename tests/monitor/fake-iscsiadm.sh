@@ -12,6 +12,7 @@
 # it; one in "refuse" answers every login with a CHAP failure (exit 24).
 # With a "targets" file, discovery offers each IQN in it at the portal
 # asked.
+set -eu
 d=${FAKE_ISCSI_DIR:?}
 echo "$*" >> "$d/calls"
 echo "$(date +%s.%N) $*" >> "$d/times"
@@ -73,7 +74,7 @@ node/login)
 		exit 15
 	fi
 	echo "start $portal" >> "$d/logins"
-	[ -s "$d/login-delay" ] && sleep "$(cat "$d/login-delay")"
+	if [ -s "$d/login-delay" ]; then sleep "$(cat "$d/login-delay")"; fi
 	echo "end $portal" >> "$d/logins"
 	echo "$tgt $portal" >> "$d/sessions"
 	echo "Logging in to [iface: default, target: $tgt, portal: $portal]"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Seeds for fuzz_monitor: each input prefixed with its parser's byte.
 # Usage: make-seeds.sh SRC_DIR FIXTURE_DIR OUT
+set -eu
 src=$1; fx=$2; out=$3
 mkdir -p "$out"
 seed() { { printf "\\$(printf %03o "$1")"; cat; } > "$out/$2"; }

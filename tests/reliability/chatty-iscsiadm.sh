@@ -6,6 +6,7 @@
 # Then it answers as the monitor tests' fake (tests/monitor/
 # fake-iscsiadm.sh).  Whatever pathwarden relays must not carry these.
 # Needs CHATTY_SECRETS_FILE (the iscsid.conf lines) and FAKE_ISCSI_DIR.
+set -eu
 cat "${CHATTY_SECRETS_FILE:?}" >&2
-[ "$2" = node ] && cat "$CHATTY_SECRETS_FILE"
+if [ "${2:-}" = node ]; then cat "$CHATTY_SECRETS_FILE"; fi
 exec sh "$(dirname "$0")/../monitor/fake-iscsiadm.sh" "$@"
