@@ -29,9 +29,13 @@ lab_install_project() {
 	dpkg-query -W pathwarden pathwarden-agent
 }
 
+lab_modules() {
+	lio_modules && ini_modules && modprobe nf_tables
+}
+
 lab_bringup() {
 	log "bring-up: config ${PW_LAB_CONFIG:-pathwarden}, tree $PW_TREE"
-	step "modules" 60 eval 'lio_modules && ini_modules && modprobe nf_tables' || return 1
+	step "modules" 60 lab_modules || return 1
 	step "udev" 90 ini_udev || return 1
 	step "install the packages" 240 lab_install_project || return 1
 	step "LIO targets" 60 lio_setup || return 1

@@ -59,8 +59,8 @@ expect() {
 log "e2e: checker $CHECKER, prio $PRIO"
 tap_check "4 paths" test "$(mp_npaths)" -eq 4
 tap_check "1 map" test "$(multipathd show maps raw format '%n' | grep -c .)" -eq 1
-tap_check "hardware handler alua" sh -c \
-	'multipathd show maps raw format "%h" | grep -q alua'
+hwhandler_alua() { multipathd show maps raw format "%h" | grep -q alua; }
+tap_check "hardware handler alua" hwhandler_alua
 expect "hpms01 group active (prio 50), hpms02 group enabled (prio 10)" "$WAIT" baseline
 for d in $(mp_paths | awk '{ print $1 }'); do
 	c=$(multipathd show paths raw format "%d %c" | awk -v d="$d" '$1 == d { print $2 }')
@@ -74,18 +74,22 @@ tap_check "no plugin load error or fallback in the multipathd log" test -z "$loa
 
 # --- 2. Each ALUA state as the checker and prio report it -----------------
 log "ALUA states on the hpms01 group (idle)"
+standby_seen() { node_is hpms01 ghost 3 enabled && node_is hpms02 ready 10 active; }
 lio_set_state hpms01 standby
 expect "standby: hpms01 paths ghost, prio 3; hpms02 group active" "$WAIT" \
-	eval 'node_is hpms01 ghost 3 enabled && node_is hpms02 ready 10 active'
+	standby_seen
 lio_set_state hpms01 ao
 expect "AO again: hpms01 group active again (failback)" "$WAIT" baseline
 
 # dm picks a new path group on the next I/O, not when paths fail: with the
 # map idle, one direct read shows where I/O goes now.
 kick_io() { dd if="$(mp_dev)" of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null; }
+unavailable_seen() {
+	node_is hpms01 faulty - - failed && kick_io && node_is hpms02 ready 10 active
+}
 lio_set_state hpms01 unavailable
 expect "unavailable: hpms01 paths faulty; I/O goes to the hpms02 group" "$WAIT" \
-	eval 'node_is hpms01 faulty - - failed && kick_io && node_is hpms02 ready 10 active'
+	unavailable_seen
 lio_set_state hpms01 ao
 expect "AO again after unavailable: back to hpms01" "$WAIT" baseline
 
@@ -95,18 +99,21 @@ lio_set_state hpms01 transitioning
 # Held in transition: ghost, never down, never pending (multipathd keeps a
 # pending path's prio, so the group would keep the I/O); prio 1 puts the
 # hpms02 group first.
+transitioning_seen() { node_is hpms01 ghost 1 enabled && node_is hpms02 ready 10 active; }
 expect "transitioning: hpms01 paths ghost, prio 1; hpms02 group active" "$WAIT" \
-	eval 'node_is hpms01 ghost 1 enabled && node_is hpms02 ready 10 active'
+	transitioning_seen
 downs=$(log_since "$mark" | grep -cE "\| ($(echo $devs | tr ' ' '|')): $CHECKER state = down")
 tap_check "transitioning: no hpms01 path checked down ($downs)" test "$downs" -eq 0
+hpms01_not_failed() { node_is hpms01 - - - active && ! node_is hpms01 faulty - -; }
 tap_check "transitioning: no hpms01 path failed in the map" \
-	eval 'node_is hpms01 - - - active && ! node_is hpms01 faulty - -'
+	hpms01_not_failed
 lio_set_state hpms01 ao
 expect "AO again after transitioning: baseline" "$WAIT" baseline
 
+hpms02_promoted() { node_is hpms02 ready 50 active && node_is hpms01 ready 10 enabled; }
 fault_promote hpms02
 expect "hpms02 promoted: hpms02 paths prio 50 in the active group, hpms01 10" "$WAIT" \
-	eval 'node_is hpms02 ready 50 active && node_is hpms01 ready 10 enabled'
+	hpms02_promoted
 fault_promote hpms01
 expect "hpms01 promoted back: baseline" "$WAIT" baseline
 
@@ -127,29 +134,34 @@ tap_check "load running on $(mp_dev)" kill -0 "$io_pid"
 
 # under_load NAME INJECT DETECT RESTORE: inject a fault, wait until the map
 # shows it, hold 5 s, undo it, wait for the baseline; record the I/O stall.
+# INJECT, DETECT and RESTORE are functions.
 under_load() {
 	local name=$1 t0 t1
 	t0=$(uptime_s)
-	eval "$2"
-	expect "$name: detected" 90 eval "$3"
+	"$2"
+	expect "$name: detected" 90 "$3"
 	sleep 5
-	eval "$4"
+	"$4"
 	expect "$name: undone, back to the baseline" 120 baseline
 	t1=$(uptime_s)
 	log "$name: slowest I/O while it lasted: $(max_gap "$t0" "$t1") s"
 	tap_check "$name: load still running" kill -0 "$io_pid"
 }
-under_load "standby on hpms01 under load" "lio_set_state hpms01 standby" \
-	'node_is hpms01 ghost - enabled && node_is hpms02 ready - active' \
-	"lio_set_state hpms01 ao"
-under_load "silent link loss of hpms01 under load" "fault_link_drop hpms01" \
-	'node_is hpms01 faulty - - failed && node_is hpms02 ready - active' \
-	"fault_link_restore hpms01"
-under_load "hpms01 down and back under load" "fault_node_down hpms01" \
-	'node_is hpms01 faulty - - failed && node_is hpms02 ready - active' \
-	"fault_node_up hpms01"
+standby_on() { lio_set_state hpms01 standby; }
+ao_on() { lio_set_state hpms01 ao; }
+link_drop() { fault_link_drop hpms01; }
+link_back() { fault_link_restore hpms01; }
+node_down() { fault_node_down hpms01; }
+node_up() { fault_node_up hpms01; }
+standby_loaded() { node_is hpms01 ghost - enabled && node_is hpms02 ready - active; }
+hpms01_failed() { node_is hpms01 faulty - - failed && node_is hpms02 ready - active; }
+under_load "standby on hpms01 under load" standby_on standby_loaded ao_on
+under_load "silent link loss of hpms01 under load" link_drop hpms01_failed \
+	link_back
+under_load "hpms01 down and back under load" node_down hpms01_failed node_up
 : > "$io_stop"
-if wait_until 180 sh -c "! kill -0 $io_pid"; then
+io_ended() { ! kill -0 "$io_pid" 2>/dev/null; }
+if wait_until 180 io_ended; then
 	wait "$io_pid"
 	io_rc=$?
 else
@@ -188,7 +200,8 @@ log "switching to stock tur+alua (multipathd restart)"
 ini_multipathd_stop
 ini_config_stock
 ini_multipathd_start
-expect "stock config: map back with 4 paths" 90 eval 'ini_wait_map 5 && baseline'
+map_back() { ini_wait_map 5 && baseline; }
+expect "stock config: map back with 4 paths" 90 map_back
 measure_idle "tur+alua"
 stock_cmds=$IDLE_CMDS stock_checks=$IDLE_CHECKS stock=$IDLE_PER_CHECK
 tap_check "idle: tur checks seen ($stock_checks in 60 s)" test "$stock_checks" -gt 0
