@@ -1,6 +1,6 @@
 # End-to-end tests of the whole stack (issue 3), one boot.  Sourced by
-# lab/guest/run.sh after bring-up, with every lab function loaded; prints
-# TAP.  Needs the project's plugins installed by 'make install' (rtpg
+# lab/scenarios/e2e.sh after bring-up, with every lab function loaded;
+# prints TAP.  Needs the project's plugins installed by 'make install' (rtpg
 # checker and prio, multipath.conf.d); PW_E2E_CHECKER=tur runs the same
 # assertions against the stock stack (for developing the lab itself).
 
@@ -216,4 +216,3 @@ if [ "$CHECKER" = rtpg ]; then
 		awk -v x="$ours" 'BEGIN { exit !(x + 0 > 0 && x + 0 <= 1.05) }'
 fi
 log "e2e scenario took $((SECONDS - E2E_T0)) s after bring-up"
-tap_done
