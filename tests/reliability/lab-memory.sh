@@ -67,4 +67,3 @@ tap_check "memory: multipathd and the daemon the same processes throughout" \
 	test -n "$mpd" -a -n "$pwd_" -a "$(pidof multipathd)" = "$mpd" -a "$(lab_daemon_pid)" = "$pwd_"
 tap_check "memory: $((SECONDS_TOTAL / SAMPLE_S + 1)) samples taken" \
 	test "$(wc -l < "$OUT")" -ge "$((SECONDS_TOTAL / SAMPLE_S))"
-tap_done

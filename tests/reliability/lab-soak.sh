@@ -105,4 +105,3 @@ tap_check "multipathd alive, same process ($mpd)" test "$(pidof multipathd)" = "
 tap_check "pathwarden alive, same process ($pwd_)" test "$(lab_daemon_pid)" = "$pwd_"
 mp_rss1=$(rss_kib "$mpd") pw_rss1=$(rss_kib "$pwd_")
 echo "# memory: multipathd ${mp_rss0} -> ${mp_rss1} KiB, pathwarden ${pw_rss0} -> ${pw_rss1} KiB"
-tap_done
