@@ -164,13 +164,13 @@ demo: all
 	exit $$rc
 
 # Not in CI: 10 quiet minutes under load, then 100 faults in a seeded
-# random order (lab/scenarios/soak.sh); about 45 minutes.
+# random order (tests/reliability/lab-soak.sh); about 45 minutes.
 soak: all lab-tools
 	@lab/run soak --timeout 4800
 
 # Not in CI: the flap test's load for half an hour, multipathd's and the
 # daemon's memory sampled every minute and a slope fitted
-# (lab/scenarios/memory.sh; PW_MEM_SECONDS, PW_MEM_SAMPLE_S).
+# (tests/reliability/lab-memory.sh; PW_MEM_SECONDS, PW_MEM_SAMPLE_S).
 memory: all lab-tools
 	@lab/run memory --timeout 3000
 

@@ -3,7 +3,8 @@
 #   make lab-vm      build (or reuse) the VM: kernel, modules, initramfs
 #   make lab-shell   boot the lab, everything up, a shell on the console
 #   make lab-e2e     the end-to-end tests (TAP), one boot
-#   lab/run NAME     run lab/scenarios/NAME.sh in a booted lab
+#   lab/run NAME     run the suite lab/scenarios/NAME.sh in a booted lab
+#                    (the tests it sources live in tests/<area>/lab-*.sh)
 LAB_IO := $(BUILD)/lab/pwlab-io
 
 # The block content is host/io_block.c, shared with `pathwarden bench`.
