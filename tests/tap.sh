@@ -51,10 +51,11 @@ like() {
 	esac
 }
 
-# run COMMAND...: sets $out, $err, $rc
+# run COMMAND...: sets $out, $err, $rc (the caller sets $tap_tmp, a
+# scratch directory); safe under set -e
 run() {
-	out=$("$@" 2>"$tap_tmp/stderr")
-	rc=$?
+	rc=0
+	out=$("$@" 2>"${tap_tmp:?}/stderr") || rc=$?
 	err=$(cat "$tap_tmp/stderr")
 }
 

@@ -10,11 +10,10 @@
 # the way back.  The delays bound what the records may say.
 #
 # Usage: e2e.sh PATHWARDEN PW_BENCHREPORT PWLAB_IO FIXTURE_HOST WORKDIR
+set -eu
 pw=$1; report=$2; pwlab_io=$3; host=$4; w=$5
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+src=$(cd "$(dirname "$0")" && pwd)
+. "$src/../tap.sh"
 # running: listed and not a zombie waiting for init to reap it
 running() { s=$(ps -o stat= -p "$1" 2>/dev/null); [ -n "$s" ] && [ "${s#Z}" = "$s" ]; }
 
@@ -62,21 +61,27 @@ EOF
 chmod 644 "$w/bench.conf"
 
 t0=$(date +%s)
-bench -B "$w/bench.conf" -n 2 -o "$w/out" > "$w/stdout" 2> "$w/stderr"
-rc=$?
+rc=0; bench -B "$w/bench.conf" -n 2 -o "$w/out" > "$w/stdout" 2> "$w/stderr" || rc=$?
 check "two reps of two scenarios in two configs: exit 0 (took $(( $(date +%s) - t0 )) s)" \
-	"[ $rc -eq 0 ]"
+	[ "$rc" -eq 0 ]
 [ $rc -eq 0 ] || sed 's/^/# /' "$w/stderr"
+configs_alternate() {
+	[ "$(cut -d' ' -f1,2 "$w/configs.log" | tr '\n' ,)" = 'stock 1,pathwarden 1,stock 2,' ] &&
+		grep -q "rep 2 pathwarden config ($w/bench.conf:[0-9]*): still in place" "$w/out/hooks.log"
+}
 check "configs alternate: stock, pathwarden, then pathwarden (still in place, hook not run again), stock" \
-	"[ \"\$(cut -d' ' -f1,2 $w/configs.log | tr '\n' ,)\" = 'stock 1,pathwarden 1,stock 2,' ] && grep -q 'rep 2 pathwarden config ($w/bench.conf:[0-9]*): still in place' $w/out/hooks.log"
+	configs_alternate
 check "a hook sees its repetition in the environment" \
-	"grep -qx 'stock 1 hpms01 hpms02 mpatha config \[\]' $w/configs.log"
-check "hook output goes to hooks.log, kept private" \
-	"grep -qx 'injected one-path' $w/out/hooks.log && [ \$(stat -c %a $w/out/hooks.log) = 600 ]"
+	grep -qx 'stock 1 hpms01 hpms02 mpatha config \[\]' "$w/configs.log"
+hooks_log_private() {
+	grep -qx 'injected one-path' "$w/out/hooks.log" &&
+		[ "$(stat -c %a "$w/out/hooks.log")" = 600 ]
+}
+check "hook output goes to hooks.log, kept private" hooks_log_private
 check "a progress line per repetition" \
-	"[ \$(grep -c '^\[[1-8]/8\] ' $w/stderr) -eq 8 ]"
+	[ "$(grep -c '^\[[1-8]/8\] ' "$w/stderr")" -eq 8 ]
 check "progress line names scenario, config, rep and times" \
-	"grep -Eq '^\[1/8\] switchover stock rep 1: stall [0-9.]+ s, detect [0-9.]+ s, switch [0-9.]+ s, failback [0-9.]+ s$' $w/stderr"
+	grep -Eq '^\[1/8\] switchover stock rep 1: stall [0-9.]+ s, detect [0-9.]+ s, switch [0-9.]+ s, failback [0-9.]+ s$' "$w/stderr"
 
 # Each record against what the hooks did: the fault shows 0.3 s after
 # the inject (plus the 50 ms poll, plus a slow machine), the way back
@@ -132,13 +137,19 @@ for b in bad:
 sys.exit(1 if bad else 0)
 EOF
 check "records and timelines: every time present and within the hooks' bounds, switch null for a path fault, no error; SVGs well-formed with both panels" \
-	"python3 $w/check.py $w/out"
-check "the report's reader takes every record (pw-benchreport)" \
-	"$report $w/out/records.jsonl $w/report > /dev/null"
-check "summary.md with both scenarios" \
-	"grep -q '^### switchover' $w/out/summary.md && grep -q '^### one-path' $w/out/summary.md"
-check "tables on stdout, and the error count" \
-	"grep -q '^  pathwarden  *2 ' $w/stdout && grep -qx 'application I/O errors: 0, verify mismatches: 0' $w/stdout"
+	python3 "$w/check.py" "$w/out"
+report_reads() { "$report" "$w/out/records.jsonl" "$w/report" > /dev/null; }
+check "the report's reader takes every record (pw-benchreport)" report_reads
+summary_has_both() {
+	grep -q '^### switchover' "$w/out/summary.md" &&
+		grep -q '^### one-path' "$w/out/summary.md"
+}
+check "summary.md with both scenarios" summary_has_both
+tables_and_errors() {
+	grep -q '^  pathwarden  *2 ' "$w/stdout" &&
+		grep -qx 'application I/O errors: 0, verify mismatches: 0' "$w/stdout"
+}
+check "tables on stdout, and the error count" tables_and_errors
 
 # A hook that never produces the state, one that hangs, one that fails,
 # a restore that never restores, and then no baseline to start from.
@@ -157,32 +168,37 @@ scenario after switch
 inject after touch $w/after.injected
 restore after $w/put home
 EOF
-bench -B "$w/bad.conf" -n 1 -k stock -o "$w/bad" > "$w/bad.out" 2> "$w/bad.err"
-rc=$?
-check "a state never reached: exit 1" "[ $rc -eq 1 ]"
+rc=0; bench -B "$w/bad.conf" -n 1 -k stock -o "$w/bad" > "$w/bad.out" 2> "$w/bad.err" || rc=$?
+check "a state never reached: exit 1" [ "$rc" -eq 1 ]
 check "the reason is printed" \
-	"grep -q 'FAILED: never stock rep 1: no I/O completed on hpms02.s group within 1.0 s of the inject: dm sends I/O to hpms01 (group 1)' $w/bad.err"
+	grep -q 'FAILED: never stock rep 1: no I/O completed on hpms02.s group within 1.0 s of the inject: dm sends I/O to hpms01 (group 1)' "$w/bad.err"
 check "a failing restore hook is reported with its file:line" \
-	"grep -q 'restore hook ($w/bad.conf:14) exit 1 ' $w/bad.err"
-check "a hook past the deadline is killed, with what it started" \
-	"grep -q 'FAILED: hangs stock rep 1: inject hook ($w/bad.conf:16) still running after 1.0 s: killed' $w/bad.err && ! running \$(cat $w/hang.pid)"
+	grep -q "restore hook ($w/bad.conf:14) exit 1 " "$w/bad.err"
+hang_killed() {
+	grep -q "FAILED: hangs stock rep 1: inject hook ($w/bad.conf:16) still running after 1.0 s: killed" "$w/bad.err" &&
+		! running "$(cat "$w/hang.pid")"
+}
+check "a hook past the deadline is killed, with what it started" hang_killed
 check "never back: the reason is printed" \
-	"grep -q 'FAILED: stays stock rep 1: not back at the baseline (I/O completing on hpms01.s group, every path active) within 1.0 s of the restore: dm sends I/O to hpms02 (group 2), failed: sda sdb' $w/bad.err"
-check "no baseline: not injected, and why" \
-	"grep -q 'FAILED: after stock rep 1: no baseline (I/O on hpms01.s group, every path active, for 0.1 s) within 1.0 s: dm sends I/O to hpms02 (group 2), failed: sda sdb; not injected' $w/bad.err && [ ! -e $w/after.injected ]"
+	grep -q 'FAILED: stays stock rep 1: not back at the baseline (I/O completing on hpms01.s group, every path active) within 1.0 s of the restore: dm sends I/O to hpms02 (group 2), failed: sda sdb' "$w/bad.err"
+not_injected() {
+	grep -q 'FAILED: after stock rep 1: no baseline (I/O on hpms01.s group, every path active, for 0.1 s) within 1.0 s: dm sends I/O to hpms02 (group 2), failed: sda sdb; not injected' "$w/bad.err" &&
+		[ ! -e "$w/after.injected" ]
+}
+check "no baseline: not injected, and why" not_injected
 check "metrics never reached are null, not 0; nothing recorded without a fault" \
-	"python3 -c 'import json,sys; r=[json.loads(l) for l in open(\"$w/bad/records.jsonl\")]; sys.exit(not (len(r) == 3 and r[0][\"switch_ms\"] is None and r[0][\"detect_ms\"] is None and r[0][\"stall_ms\"] is not None and r[2][\"switch_ms\"] is not None and r[2][\"failback_ms\"] is None))'"
+	python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; sys.exit(not (len(r) == 3 and r[0]["switch_ms"] is None and r[0]["detect_ms"] is None and r[0]["stall_ms"] is not None and r[2]["switch_ms"] is not None and r[2]["failback_ms"] is None))' "$w/bad/records.jsonl"
 check "the failures are counted at the end" \
-	"grep -q '4 of 4 repetitions failed' $w/bad.err"
+	grep -q '4 of 4 repetitions failed' "$w/bad.err"
 
 # After a failed scenario the stack is in no known configuration: the
 # config hook runs again even though the configuration stays the same.
 sed -e 's/^deadline 3/deadline 1/' -e '/^scenario/,$d' "$w/bench.conf" > "$w/again.conf"
 printf 'scenario never switch\ninject never true\nrestore never true\n' >> "$w/again.conf"
 : > "$w/configs.log"
-bench -B "$w/again.conf" -n 2 -k stock -o "$w/again" > /dev/null 2>&1
-check "a failed scenario: the next repetition runs its config hook again" \
-	"[ \"\$(cut -d' ' -f1,2 $w/configs.log | tr '\n' ,)\" = 'stock 1,stock 2,' ]"
+bench -B "$w/again.conf" -n 2 -k stock -o "$w/again" > /dev/null 2>&1 || :
+is "a failed scenario: the next repetition runs its config hook again" \
+	"$(cut -d' ' -f1,2 "$w/configs.log" | tr '\n' ,)" 'stock 1,stock 2,'
 
 # Hooks that say when their change took effect (PW_BENCH_MARK): times
 # count from there; a mark that is not a time is said and not used.
@@ -196,8 +212,8 @@ inject badmark echo soon > "\$PW_BENCH_MARK"; $w/put peer
 restore badmark $w/put home
 EOF
 "$w/put" home	# the failing runs above left dm on hpms02
-bench -B "$w/mark.conf" -n 1 -k stock -o "$w/mark" > /dev/null 2> "$w/mark.err"; rc=$?
-check "hooks with marks: exit 0" "[ $rc -eq 0 ]"
+rc=0; bench -B "$w/mark.conf" -n 1 -k stock -o "$w/mark" > /dev/null 2> "$w/mark.err" || rc=$?
+check "hooks with marks: exit 0" [ "$rc" -eq 0 ]
 cat > "$w/mark.py" <<'EOF'
 import json, sys
 recs = {r["scenario"]: r for r in map(json.loads, open(sys.argv[1] + "/records.jsonl"))}
@@ -213,40 +229,43 @@ if not ok:
 sys.exit(0 if ok else 1)
 EOF
 check "times count from the moments the hooks gave; fault_ms/back_ms say how late; the timeline's zero is the fault" \
-	"python3 $w/mark.py $w/mark"
+	python3 "$w/mark.py" "$w/mark"
 check "a mark that is not a time: said, the hook's start counts" \
-	"grep -q 'badmark stock rep 1: the inject hook wrote .soon. to PW_BENCH_MARK, not a time: its start counts' $w/mark.err"
+	grep -q 'badmark stock rep 1: the inject hook wrote .soon. to PW_BENCH_MARK, not a time: its start counts' "$w/mark.err"
 
 # What must stop a run before it writes anything.
-bench -B "$w/bench.conf" -n 1 -o "$w/out" > /dev/null 2> "$w/err"; rc=$?
+# refused RC PATTERN: the last bench exited RC and said PATTERN in $w/err
+refused() { [ "$rc" -eq "$1" ] && grep -q -- "$2" "$w/err"; }
+rc=0; bench -B "$w/bench.conf" -n 1 -o "$w/out" > /dev/null 2> "$w/err" || rc=$?
 check "an output directory that holds a run is refused (exit 3)" \
-	"[ $rc -eq 3 ] && grep -q 'an earlier run' $w/err"
-bench -B "$w/bench.conf" -s one-path,nosuch -o "$w/x" > /dev/null 2> "$w/err"; rc=$?
+	refused 3 'an earlier run'
+rc=0; bench -B "$w/bench.conf" -s one-path,nosuch -o "$w/x" > /dev/null 2> "$w/err" || rc=$?
 check "an unknown scenario in -s: exit 2" \
-	"[ $rc -eq 2 ] && grep -q \"no scenario 'nosuch'\" $w/err"
+	refused 2 "no scenario 'nosuch'"
 chmod 666 "$w/bench.conf"
-bench -B "$w/bench.conf" -o "$w/x" > /dev/null 2> "$w/err"; rc=$?
+rc=0; bench -B "$w/bench.conf" -o "$w/x" > /dev/null 2> "$w/err" || rc=$?
 check "a bench.conf others may write is refused" \
-	"[ $rc -eq 1 ] && grep -q 'writable by others' $w/err"
+	refused 1 'writable by others'
 chmod 644 "$w/bench.conf"
 sed 's/^home hpms01/home hpms03/' "$w/bench.conf" > "$w/home.conf"
-bench -B "$w/home.conf" -o "$w/x" > /dev/null 2> "$w/err"; rc=$?
+rc=0; bench -B "$w/home.conf" -o "$w/x" > /dev/null 2> "$w/err" || rc=$?
 check "a home that is not a configured node: file:line" \
-	"[ $rc -eq 3 ] && grep -q '^$w/home.conf:4: home hpms03 is not a node' $w/err"
+	refused 3 "^$w/home.conf:4: home hpms03 is not a node"
 sed 's/^map auto/map mpathz/' "$w/bench.conf" > "$w/map.conf"
-bench -B "$w/map.conf" -o "$w/x" > /dev/null 2> "$w/err"; rc=$?
+rc=0; bench -B "$w/map.conf" -o "$w/x" > /dev/null 2> "$w/err" || rc=$?
 check "a map multipathd does not have" \
-	"[ $rc -eq 3 ] && grep -q 'multipathd has no map mpathz' $w/err"
-bench -n 1 > /dev/null 2>&1; rc=$?
-check "no -B: usage, exit 2" "[ $rc -eq 2 ]"
+	refused 3 'multipathd has no map mpathz'
+rc=0; bench -n 1 > /dev/null 2>&1 || rc=$?
+check "no -B: usage, exit 2" [ "$rc" -eq 2 ]
 
 # pwlab-io shares the block content (host/io_block.c): still clean.
 rm -f "$w/stop"
 (sleep 1; touch "$w/stop") &
-"$pwlab_io" -d "$w/lun.img" -s "$w/stop" -n 64 -r 200 > "$w/pwlab.out" 2>&1
-rc=$?
+rc=0; "$pwlab_io" -d "$w/lun.img" -s "$w/stop" -n 64 -r 200 > "$w/pwlab.out" 2>&1 || rc=$?
 wait
-check "pwlab-io still writes and verifies ($(cat $w/pwlab.out))" \
-	"[ $rc -eq 0 ] && grep -q 'io_errors=0 mismatches=0' $w/pwlab.out"
+pwlab_io_clean() {
+	[ "$rc" -eq 0 ] && grep -q 'io_errors=0 mismatches=0' "$w/pwlab.out"
+}
+check "pwlab-io still writes and verifies ($(cat "$w/pwlab.out"))" pwlab_io_clean
 
-echo "1..$n"
+tap_end
