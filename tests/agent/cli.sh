@@ -1,7 +1,9 @@
 #!/bin/sh
 # pathwarden-agent's command line against made-up SCST and LIO trees.
 # Usage: cli.sh PATH/TO/pathwarden-agent       (prints TAP)
-A=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+set -eu
+agent=${1:?usage: cli.sh PATH/TO/pathwarden-agent}
+A=$(cd "$(dirname "$agent")" && pwd)/$(basename "$agent")
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../tap.sh"
 . "$here/mktree.sh"
@@ -15,7 +17,7 @@ S=$T/scst
 L=$T/lio
 
 # AGENT_WRAPPER (make valgrind sets it) runs the agent under a checker.
-pwa() { $AGENT_WRAPPER "$A" "$@"; }
+pwa() { ${AGENT_WRAPPER:-} "$A" "$@"; }
 scst() { run pwa -r "$S" -g esos -l local -R remote "$@"; }
 lio() { run pwa -b lio -r "$L" -l hpms01 -R hpms02 "$@"; }
 st() { scst_state "$S" "$1"; }
@@ -31,6 +33,7 @@ like "status shows a remote member by rel_tgt_id" "$out" \
 
 scst status --json
 is "status --json exits 0" "$rc" 0
+# (A parse that fails leaves $got short: its check fails, not the script.)
 got=$(printf '%s' "$out" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
@@ -38,7 +41,7 @@ g = {x["role"]: x for x in d["units"][0]["groups"]}
 print(d["backend"], d["units"][0]["name"], g["local"]["name"],
       g["local"]["state"], g["local"]["group_id"], g["remote"]["state"],
       g["remote"]["members"][0]["rel_tgt_id"], g["local"]["members"][0]["local"])
-')
+') || :
 is "status --json carries groups, states, ids, members" "$got" \
 	"scst esos local nonoptimized 1 active 2 True"
 
@@ -52,7 +55,7 @@ got=$(printf '%s' "$out" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 print(" ".join(u["name"] + ":" + ",".join(g["name"] + "=" + g["state"]
-      for g in u["groups"]) for u in d["units"]))')
+      for g in u["groups"]) for u in d["units"]))') || :
 is "status without --device-group: every device group" "$got" \
 	"esos:local=nonoptimized,remote=active other:tg9=standby"
 run pwa -r "$S" set-state tg9 active
@@ -120,43 +123,73 @@ pwa -r "$S" -g esos -l local -R remote -G -t 2000 -q promote &
 pid=$!
 # The first state other than the old one must be transitioning.
 mid=nonoptimized
-i=0
-while [ "$mid" = nonoptimized ] && [ $i -lt 100 ]; do
-	sleep 0.1
+i=0	# up to 10 s
+while [ "$mid" = nonoptimized ] && [ $i -lt 200 ]; do
+	sleep 0.05
 	mid=$(st local)
 	i=$((i + 1))
 done
-wait $pid
-rc=$?
+rc=0
+wait $pid || rc=$?
 is "graceful holds the local group in transitioning" "$mid" transitioning
 is "graceful promote ends active, exit 0" "$rc:$(st local)" "0:active"
 
 # ---- scst: writers take turns -----------------------------------------
+# A holder keeps the tree's lock until the test lets go (the release
+# mark; it gives up by itself after 20 s, should the test die first).
+# The writer must be seen at the lock while it is held, so a writer that
+# starts late (under valgrind, say) cannot pass by arriving after it.
 scst set-state local nonoptimized
-rm -f "$T/released"
-# The holder marks its release just before it lets go of the lock.
-flock -x "$S" sh -c 'sleep 1.5; : > "$1"' sh "$T/released" &
+rm -f "$T/release"
+flock -x "$S" sh -c 'i=0
+	while [ ! -e "$1" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done' \
+	sh "$T/release" &
 holder=$!
-i=0	# until the holder has the lock
-while flock -n "$S" true && [ $i -lt 100 ]; do sleep 0.02; i=$((i + 1)); done
-pwa -r "$S" -g esos -l local -R remote -q promote &
-pid=$!
-# Every state read while the holder still holds the lock must be the old
-# one (a read counts only if the release mark was not there after it).
-mid=nonoptimized
-i=0
-while [ ! -e "$T/released" ] && [ $i -lt 200 ]; do
-	i=$((i + 1))
-	s=$(st local)
-	if [ ! -e "$T/released" ] && [ "$s" != nonoptimized ]; then
-		mid=$s
-		break
-	fi
+held=no
+i=0	# until the holder has the lock, up to 10 s
+while [ $i -lt 200 ]; do
+	if ! flock -n "$S" true; then held=yes; break; fi
 	sleep 0.05
+	i=$((i + 1))
 done
-wait $pid
-rc=$?
-wait $holder
+# Not through pwa: $! must be the agent itself (a wrapper execs it).
+${AGENT_WRAPPER:-} "$A" -r "$S" -g esos -l local -R remote -q promote &
+pid=$!
+# The agent opens the tree's root to lock it: with that open it is at
+# the lock (it takes no other file there before it has the lock).
+root=$(cd "$S" && pwd -P)
+at_lock() {
+	for f in /proc/"$pid"/fd/*; do
+		if [ "$(readlink "$f" 2>/dev/null)" = "$root" ]; then return 0; fi
+	done
+	return 1
+}
+at=no
+i=0	# until the writer is at the lock, up to 8 s (it gives up at 10)
+while [ $i -lt 160 ]; do
+	if at_lock; then at=yes; break; fi
+	sleep 0.05
+	i=$((i + 1))
+done
+# Every state read while the holder keeps the lock must be the old one:
+# half a second of reads, several of the writer's 100 ms retries.
+if [ "$held" = no ]; then
+	mid="(the holder never took the lock)"
+elif [ "$at" = no ]; then
+	mid="(the writer never reached the lock)"
+else
+	mid=nonoptimized
+	i=0
+	while [ "$mid" = nonoptimized ] && [ $i -lt 10 ]; do
+		mid=$(st local)
+		sleep 0.05
+		i=$((i + 1))
+	done
+fi
+: > "$T/release"
+rc=0
+wait $pid || rc=$?
+wait $holder || :	# a holder that failed shows as never holding the lock
 is "a writer waits while another holds the tree" "$mid" nonoptimized
 is "then writes, exit 0" "$rc:$(st local)" "0:active"
 
@@ -226,7 +259,7 @@ sum=$(tree_sum "$S")
 if [ "$(id -u)" -eq 0 ]; then
 	chown -R 65534:65534 "$S"
 	run setpriv --reuid=65534 --regid=65534 --clear-groups \
-		$AGENT_WRAPPER "$A" -r "$S" -g esos -l local -R remote promote
+		${AGENT_WRAPPER:-} "$A" -r "$S" -g esos -l local -R remote promote || :
 else
 	scst promote
 fi
@@ -242,13 +275,13 @@ lio status --json
 got=$(printf '%s' "$out" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-print(" ".join(u["name"] for u in d["units"]))')
+print(" ".join(u["name"] for u in d["units"]))') || :
 is "lio status: every device with both groups" "$got" "fileio_1/vg1 fileio_1/vg2"
 run pwa -b lio -r "$L" status --json
 got=$(printf '%s' "$out" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-print(" ".join(u["name"] for u in d["units"]))')
+print(" ".join(u["name"] for u in d["units"]))') || :
 is "lio status without groups: every device with ALUA groups" "$got" \
 	"fileio_1/vg1 fileio_1/vg2 iblock_0/other"
 got=$(printf '%s' "$out" | python3 -c '
@@ -256,7 +289,7 @@ import json, sys
 g = json.load(sys.stdin)["units"][0]["groups"]
 h = [x for x in g if x["name"] == "hpms02"][0]
 print(h["group_id"], h["state_code"], h["state_abbrev"], h["access_type"],
-      ",".join(h["supported"]), h["members"])')
+      ",".join(h["supported"]), h["members"])') || :
 is "lio status --json: id, state, access type, supported states" "$got" \
 	"2 1 ANO implicit AO,ANO,SBY,UNAV,OFFL,TRANS []"
 lio status
@@ -331,7 +364,7 @@ run pwa -b lio -r "$LAB" -d fileio_1/vg1 set-state hpms02 active
 is "lab: switchover to hpms02, both views agree" "$(view 1) $(view 2)" \
 	"1/0 1/0"
 run pwa -b lio -r "$LAB" -d fileio_1/vg1 -l hpms01 -R hpms02 check \
-	nonoptimized active
+	nonoptimized active || :
 is "lab: check on hpms01's view" "$rc" 0
 
 tap_end

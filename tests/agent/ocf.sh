@@ -3,9 +3,10 @@
 # called with OCF_RESKEY_* variables as Pacemaker sets them, on made-up
 # SCST and LIO trees; meta-data against ra-api-1.dtd; then ocf-tester.
 # Usage: ocf.sh PATH/TO/pathwarden-agent PATH/TO/alua      (prints TAP)
+set -eu
 abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
-AGENT=$(abs "$1")
-RA=$(abs "$2")
+AGENT=$(abs "${1:?usage: ocf.sh PATH/TO/pathwarden-agent PATH/TO/alua}")
+RA=$(abs "${2:?usage: ocf.sh PATH/TO/pathwarden-agent PATH/TO/alua}")
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../tap.sh"
 . "$here/mktree.sh"
@@ -45,14 +46,14 @@ ra() { run "$RA" "$@"; }
 st() { scst_state "$S" "$1"; }
 notify() {
 	# notify TYPE OP VAR=VALUE...
+	rc=0
 	(
 		export OCF_RESKEY_CRM_meta_notify_type=$1
 		export OCF_RESKEY_CRM_meta_notify_operation=$2
 		shift 2
 		for kv in "$@"; do export "OCF_RESKEY_CRM_meta_notify_$kv"; done
 		"$RA" notify
-	) > /dev/null 2>&1
-	rc=$?
+	) > /dev/null 2>&1 || rc=$?
 }
 
 # ---- meta-data ----------------------------------------------------------
@@ -93,11 +94,12 @@ sum=$(tree_sum "$S")
 
 bad_param() {
 	want=$1 name=$2 value=$3
+	rc=0
 	(
 		export "OCF_RESKEY_$name=$value"
 		"$RA" validate-all
-	) > /dev/null 2>&1
-	is "validate-all with $name='$value': $want" "$?" "$want"
+	) > /dev/null 2>&1 || rc=$?
+	is "validate-all with $name='$value': $want" "$rc" "$want"
 }
 bad_param 6 backend iscsi
 bad_param 6 local_tgt_grp ""
@@ -114,27 +116,30 @@ bad_param 5 device_group other
 
 # Hostile values are single arguments to the agent, which rejects them.
 : > "$T/calls"
+rc=0
 (
 	export OCF_RESKEY_device_group="esos; touch $T/pwned"
 	"$RA" validate-all
-) > /dev/null 2>&1
-is "validate-all with a shell command in device_group: 6" "$?" 6
+) > /dev/null 2>&1 || rc=$?
+is "validate-all with a shell command in device_group: 6" "$rc" 6
 check "the command was not run" test ! -e "$T/pwned"
+rc=0
 (
 	export OCF_RESKEY_local_tgt_grp='local $(touch '"$T"'/pwned) *'
 	"$RA" validate-all
-) > /dev/null 2>&1
-is "validate-all with \$() and * in local_tgt_grp: 6" "$?" 6
+) > /dev/null 2>&1 || rc=$?
+is "validate-all with \$() and * in local_tgt_grp: 6" "$rc" 6
 check "the substitution was not run" test ! -e "$T/pwned"
 like "the group name reached the agent as one argument" "$(cat "$T/calls")" \
 	"
 local \$(touch $T/pwned) *
 "
+rc=0
 (
 	export PATHWARDEN_AGENT=$T/missing
 	"$RA" validate-all
-) > /dev/null 2>&1
-is "validate-all without pathwarden-agent: 5" "$?" 5
+) > /dev/null 2>&1 || rc=$?
+is "validate-all without pathwarden-agent: 5" "$rc" 5
 is "validate-all wrote nothing" "$(tree_sum "$S")" "$sum"
 
 # ---- lifecycle on SCST ---------------------------------------------------
@@ -295,18 +300,18 @@ unset OCF_RESKEY_device
 # ---- ocf-tester -------------------------------------------------------------
 rm -rf "$S" && mk_scst "$S" nonoptimized active
 if command -v ocf-tester > /dev/null 2>&1; then
+	rc=0
 	out=$(ocf-tester -n p_alua -o backend=scst -o "root=$S" \
 		-o device_group=esos -o local_tgt_grp=local \
-		-o remote_tgt_grp=remote "$RA" 2>&1)
-	rc=$?
+		-o remote_tgt_grp=remote "$RA" 2>&1) || rc=$?
 	is "ocf-tester on the made-up SCST tree: exit 0" "$rc" 0
 	like "ocf-tester: passed all tests" "$out" "passed all tests"
 	[ "$rc" -eq 0 ] || printf '%s\n' "$out" | sed 's/^/#   /'
 	rm -rf "$L" && mk_lio "$L"
+	rc=0
 	out=$(ocf-tester -n p_alua_lio -o backend=lio -o "root=$L" \
 		-o device=fileio_1/vg1 -o local_tgt_grp=hpms01 \
-		-o remote_tgt_grp=hpms02 "$RA" 2>&1)
-	rc=$?
+		-o remote_tgt_grp=hpms02 "$RA" 2>&1) || rc=$?
 	is "ocf-tester on the made-up LIO tree: exit 0" "$rc" 0
 	like "ocf-tester (lio): passed all tests" "$out" "passed all tests"
 	[ "$rc" -eq 0 ] || printf '%s\n' "$out" | sed 's/^/#   /'
