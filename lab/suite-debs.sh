@@ -1,0 +1,33 @@
+#!/bin/sh
+# The project's packages built for one Debian suite, as that suite's users
+# build them: in a fresh copy of the suite's bare root (scripts/bare-root.sh)
+# with the tree copied in, the set-up run from the project's own lists,
+# then scripts/build-deb.sh.  The .debs land in OUTDIR (kept while the
+# tree's content is unchanged: build-deb.sh's tree.key).
+#
+# Usage: lab/suite-debs.sh SUITE OUTDIR
+set -eu
+. "$(dirname "$0")/lib.sh"
+suite=${1:?usage: lab/suite-debs.sh SUITE OUTDIR}
+out=${2:?usage: lab/suite-debs.sh SUITE OUTDIR}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+# The key as the build inside the root will compute it.
+key=$(DEB_BUILD_OPTIONS=nocheck DEB_BUILD_PROFILES=nocheck \
+	"$TREE/scripts/build-deb.sh" --key)
+if [ "$(cat "$out/tree.key" 2>/dev/null)" = "$key" ] &&
+   ls "$out"/*.deb >/dev/null 2>&1; then
+	exit 0
+fi
+lab_say "building the packages for $suite (in a bare $suite root)"
+PW_IN_ROOT_OUT=$out lab_step "packages for $suite" 1800 \
+	"$LAB_BUILD/logs/debs-$suite.log" \
+	"$TREE/tests/platforms/in-root.sh" "$suite" sh -eu -c '
+	make setup
+	DEB_BUILD_OPTIONS=nocheck DEB_BUILD_PROFILES=nocheck \
+		scripts/build-deb.sh /out/build
+	cp /out/build/*.deb /out/build/tree.key /out/' ||
+	lab_die "the $suite packages did not build"
+rm -rf "$out/build"
+# A file edited during the build makes the next run build again.
+ls "$out"/*.deb >/dev/null 2>&1 || lab_die "no $suite packages in $out"
