@@ -162,6 +162,16 @@ static void find_holder(const char *root, const char *name, char *out,
 	closedir(d);
 }
 
+/* /sys/block/NAME/ATTR into @buf */
+static void disk_attr(const char *root, const char *name, const char *attr,
+		      char *buf, size_t len)
+{
+	char p[128];
+
+	snprintf(p, sizeof(p), "/sys/block/%s/%s", name, attr);
+	sysfs_attr(root, p, buf, len);
+}
+
 bool sysfs_read_sd(const char *root, const char *name, struct sd_dev *d)
 {
 	char p[128], link[PATH_MAX];
@@ -186,25 +196,20 @@ bool sysfs_read_sd(const char *root, const char *name, struct sd_dev *d)
 		if (sscanf(s, "%d:%d:%d:%d", &d->h, &d->c, &d->t, &d->l) != 4)
 			d->h = d->c = d->t = d->l = -1;
 	}
-	snprintf(p, sizeof(p), "/sys/block/%s/dev", name);
-	sysfs_attr(root, p, d->devt, sizeof(d->devt));
-	snprintf(p, sizeof(p), "/sys/block/%s/device/state", name);
-	sysfs_attr(root, p, d->state, sizeof(d->state));
-	snprintf(p, sizeof(p), "/sys/block/%s/device/access_state", name);
-	sysfs_attr(root, p, d->access_state, sizeof(d->access_state));
+	disk_attr(root, name, "dev", d->devt, sizeof(d->devt));
+	disk_attr(root, name, "device/state", d->state, sizeof(d->state));
+	disk_attr(root, name, "device/access_state", d->access_state,
+		  sizeof(d->access_state));
 	snprintf(p, sizeof(p), "/sys/block/%s/device/preferred_path", name);
 	/* the kernel writes 0 or 1; anything else is no answer */
 	d->preferred = attr_int(root, p, -1);
 	if (d->preferred != 0 && d->preferred != 1)
 		d->preferred = -1;
-	snprintf(p, sizeof(p), "/sys/block/%s/device/dh_state", name);
-	sysfs_attr(root, p, d->dh_state, sizeof(d->dh_state));
-	snprintf(p, sizeof(p), "/sys/block/%s/device/vendor", name);
-	sysfs_attr(root, p, d->vendor, sizeof(d->vendor));
-	snprintf(p, sizeof(p), "/sys/block/%s/device/model", name);
-	sysfs_attr(root, p, d->model, sizeof(d->model));
-	snprintf(p, sizeof(p), "/sys/block/%s/device/wwid", name);
-	sysfs_attr(root, p, d->wwid, sizeof(d->wwid));
+	disk_attr(root, name, "device/dh_state", d->dh_state,
+		  sizeof(d->dh_state));
+	disk_attr(root, name, "device/vendor", d->vendor, sizeof(d->vendor));
+	disk_attr(root, name, "device/model", d->model, sizeof(d->model));
+	disk_attr(root, name, "device/wwid", d->wwid, sizeof(d->wwid));
 	find_holder(root, name, d->holder, sizeof(d->holder));
 	/* Still there?  A disk removed during the read has no dev file. */
 	return d->devt[0] != '\0';

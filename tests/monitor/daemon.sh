@@ -320,9 +320,17 @@ stop
 
 # A portal that answers again and has no session: logged in at once
 # (through a fake iscsiadm), on loopback so no network is touched.
-# run_with_fake_iscsiadm: the daemon on $tmp/c.conf with no sysfs, its
-# iscsiadm the fake one keeping its state in $tmp/iscsi; sets $pid.
+# run_with_fake_iscsiadm: the daemon on $tmp/c.conf (with the metrics,
+# records and fast portal checks these tests share appended) with no
+# sysfs, its iscsiadm the fake one keeping its state in $tmp/iscsi; sets
+# $pid.
 run_with_fake_iscsiadm() {
+	cat >> "$tmp/c.conf" <<CONF
+metrics 127.0.0.1:$port
+records $tmp/rec.jsonl
+portal-check-ms 200
+portal-connect-ms 100
+CONF
 	PATHWARDEN_ISCSIADM="$src/fake-iscsiadm.sh" FAKE_ISCSI_DIR="$tmp/iscsi" \
 	"$pw" -d -v -c "$tmp/c.conf" --root "$tmp/empty" --capture "$tmp/cap" \
 		run --no-udev > "$tmp/log" 2>&1 &
@@ -333,10 +341,6 @@ mkdir -p "$tmp/iscsi" "$tmp/empty"
 rm -rf "$tmp/cap"; cp -r "$fx/good/capture" "$tmp/cap"
 cat > "$tmp/c.conf" <<CONF
 node back 127.0.0.1:$pport target iqn.2016-02.local.virtual:back.vg1
-metrics 127.0.0.1:$port
-records $tmp/rec.jsonl
-portal-check-ms 200
-portal-connect-ms 100
 CONF
 run_with_fake_iscsiadm
 # The portal must be seen down first: a first answer is no come-back.
@@ -375,10 +379,6 @@ node grumpy 127.0.0.1:$p3 target iqn.2016-02.local.virtual:grumpy.vg1
 replacement-timeout 7
 noop-interval 3
 noop-timeout 4
-metrics 127.0.0.1:$port
-records $tmp/rec.jsonl
-portal-check-ms 200
-portal-connect-ms 100
 CONF
 run_with_fake_iscsiadm
 wait_for $DL logged 3 'portal_down ' || :

@@ -23,6 +23,7 @@
 #include "http_metrics.h"
 #include "mpath_client.h"
 #include "topology.h"
+#include "../loop_client.h"
 
 static struct pw_conf conf;
 static struct pw_view view;
@@ -162,39 +163,16 @@ static void test_exposition(void **state)
 
 static int client(uint16_t port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_port = htons(port) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(fd >= 0);
-	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	return fd;
+	return loop_client_dial(port);
 }
 
 /* Run the loop until @fd has a full response (server closes) or the
  * loop rounds run out. */
 static size_t exchange(struct loop *l, int fd, char *buf, size_t max)
 {
-	size_t got = 0;
+	bool closed;
 
-	for (int round = 0; round < 200; round++) {
-		struct pollfd p = { fd, POLLIN, 0 };
-
-		loop_once(l, 5);
-		while (poll(&p, 1, 0) == 1) {
-			ssize_t n = recv(fd, buf + got, max - 1 - got,
-					 MSG_DONTWAIT);
-
-			if (n <= 0) {
-				buf[got] = '\0';
-				return got;
-			}
-			got += (size_t)n;
-		}
-	}
-	buf[got] = '\0';
-	return got;
+	return loop_client_read(l, fd, buf, max, 200, &closed);
 }
 
 static void send_str(int fd, const char *s)

@@ -25,6 +25,7 @@
 
 #include "http_metrics.h"
 #include "loop.h"
+#include "../loop_client.h"
 
 static unsigned int renders;
 
@@ -39,47 +40,22 @@ static char *render(void *arg, size_t *len)
 	return b;
 }
 
-static int dial(uint16_t port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_port = htons(port) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(fd >= 0);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	return fd;
-}
-
 /* Turn the server's loop until it has closed @fd's connection; what it
  * sent lands in buf.  Gives up after about two seconds. */
 static size_t drain(struct loop *l, int fd, char *buf, size_t max)
 {
-	size_t got = 0;
+	bool closed;
+	size_t got = loop_client_read(l, fd, buf, max, 400, &closed);
 
-	for (int round = 0; round < 400; round++) {
-		struct pollfd p = { fd, POLLIN, 0 };
-
-		loop_once(l, 5);
-		while (poll(&p, 1, 0) == 1) {
-			ssize_t n = recv(fd, buf + got, max - 1 - got,
-					 MSG_DONTWAIT);
-
-			if (n <= 0) {
-				buf[got] = '\0';
-				return got;
-			}
-			got += (size_t)n;
-		}
-	}
-	fail_msg("the server never closed the connection");
-	return 0;
+	if (!closed)
+		fail_msg("the server never closed the connection");
+	return got;
 }
 
 static void ask(struct loop *l, uint16_t port, const void *req, size_t n,
 		char *buf, size_t max)
 {
-	int fd = dial(port);
+	int fd = loop_client_dial(port);
 
 	assert_int_equal(send(fd, req, n, MSG_NOSIGNAL), (ssize_t)n);
 	drain(l, fd, buf, max);
@@ -205,7 +181,7 @@ static void test_slow_and_churn(void **state)
 
 	/* One byte every 20 ms: the whole request would take 500 ms, past
 	 * the 200 ms deadline, so it is dropped, never answered. */
-	fd = dial(s.port);
+	fd = loop_client_dial(s.port);
 	for (int round = 0; round < 30 && sent < 10; round++) {
 		if (send(fd, req + sent, 1, MSG_NOSIGNAL) == 1)
 			sent++;
@@ -224,7 +200,7 @@ static void test_slow_and_churn(void **state)
 	/* Churn: 500 connections opened and dropped, half with a partial
 	 * request; no slot is left behind. */
 	for (int i = 0; i < 500; i++) {
-		fd = dial(s.port);
+		fd = loop_client_dial(s.port);
 		if (i & 1)
 			assert_int_equal(send(fd, "GET /me", 7, MSG_NOSIGNAL), 7);
 		close(fd);
