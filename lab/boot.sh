@@ -1,6 +1,7 @@
 #!/bin/bash
 # Boot the lab VM once: qemu TCG (never KVM: /dev/kvm here hangs a normal
-# guest), the host's / shared read-only over 9p under a tmpfs overlay, a
+# guest), the host's / (or, with LAB_SUITE, that suite's guest root and
+# this checkout) shared read-only over 9p under a tmpfs overlay, a
 # writable results share, one guest entry script, power-off, results on the
 # host.  Works with standard input closed and no terminal, as CI runs it.
 #
@@ -42,6 +43,29 @@ case "$config" in pathwarden|stock) ;; *) lab_die "--config pathwarden|stock" ;;
 
 "$LAB_DIR/build-vm.sh"
 . "$LAB_BUILD/vm.env"
+rootshare=/
+treeshare=()
+# PID 1 of the guest: the suite's systemd (LAB_INIT=systemd, the default
+# with a suite's root), or the lab's init script (LAB_INIT=script; always
+# with the host's root, whose systemd is the host's own).
+init=${LAB_INIT:-}
+[ -n "$init" ] || { [ -n "${ROOTDIR:-}" ] && init=systemd || init=script; }
+case "$init" in
+systemd) [ -n "${ROOTDIR:-}" ] ||
+	lab_die "LAB_INIT=systemd needs a suite's root (LAB_SUITE)" ;;
+script) ;;
+*) lab_die "LAB_INIT must be systemd or script, not '$init'" ;;
+esac
+if [ -n "${ROOTDIR:-}" ]; then
+	# The suite's root does not hold this checkout: it comes as a share
+	# of its own, mounted at the same path in the guest.
+	case "$BUILD/" in
+	"$TREE"/*) ;;
+	*) lab_die "LAB_SUITE needs BUILD inside the checkout ($TREE)" ;;
+	esac
+	rootshare=$ROOTDIR
+	treeshare=(-virtfs "local,path=$TREE,mount_tag=tree,security_model=none,readonly=on,multidevs=remap")
+fi
 
 lab_step "build the lab tools" 300 "$LAB_BUILD/logs/tools.log" \
 	make --no-print-directory -C "$TREE" BUILD="$BUILD" lab-tools
@@ -52,7 +76,18 @@ lab_step "build the lab tools" 300 "$LAB_BUILD/logs/tools.log" \
 stage="$LAB_BUILD/stage.tar"
 if [ "$stage_it" = 1 ]; then
 	sdir=$(mktemp -d "${TMPDIR:-/tmp}/pwlab-stage.XXXXXX")
-	if ! lab_step "install the project into the lab stage" 600 \
+	if [ -n "${SUITE:-}" ]; then
+		# Packages built in a bare root of the guest's suite, for its
+		# multipath-tools series.
+		if ! "$LAB_DIR/suite-debs.sh" "$SUITE" "$LAB_BUILD/debs-$SUITE"; then
+			rm -rf "$sdir"
+			exit 1
+		fi
+		mkdir -p "$sdir/var/cache/pathwarden-lab"
+		for d in "$LAB_BUILD/debs-$SUITE"/*.deb; do
+			case $d in *-dbgsym_*) ;; *) cp "$d" "$sdir/var/cache/pathwarden-lab/" ;; esac
+		done
+	elif ! lab_step "install the project into the lab stage" 600 \
 		"$LAB_BUILD/logs/stage.log" \
 		make --no-print-directory -C "$TREE" BUILD="$BUILD" lab-stage \
 		LAB_STAGE="$sdir"; then
@@ -80,6 +115,7 @@ PW_SCENARIO='$scenario'
 PW_LAB_CONFIG='$config'
 PW_TIMEOUT='$guest_timeout'
 PW_INTERACTIVE='$interactive'
+PW_SUITE='${SUITE:-}'
 ENV
 # Knobs for scenarios pass through (PW_E2E_*, PW_LAB_*, PW_BENCH_*, PW_SOAK_*,
 # PW_MEM_*).
@@ -91,8 +127,9 @@ command -v qemu-system-x86_64 >/dev/null || lab_die "qemu-system-x86_64 missing"
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2048
 	-no-reboot -nodefaults -nic none
 	-kernel "$KERNEL" -initrd "$INITRD"
-	-append "console=ttyS0 panic=-1 mitigations=off quiet loglevel=4 pw.init=$LAB_DIR/guest/init.sh pw.modroot=$MODROOT"
-	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+	-append "console=ttyS0 panic=-1 mitigations=off quiet loglevel=4 pw.init=$LAB_DIR/guest/init.sh pw.modroot=$MODROOT${ROOTDIR:+ pw.tree=$TREE} pw.systemd=$([ "$init" = systemd ] && echo 1 || echo 0)"
+	-virtfs "local,path=$rootshare,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+	"${treeshare[@]}"
 	-virtfs "local,path=$results,mount_tag=results,security_model=none"
 )
 

@@ -3,7 +3,7 @@
 # build them: in a fresh copy of the suite's bare root (scripts/bare-root.sh)
 # with the tree copied in, the set-up run from the project's own lists,
 # then scripts/build-deb.sh.  The .debs land in OUTDIR (kept while the
-# tree's content is unchanged: build-deb.sh's tree.key).
+# sources are unchanged: lab.key, a digest of the packaged files).
 #
 # Usage: lab/suite-debs.sh SUITE OUTDIR
 set -eu
@@ -12,10 +12,13 @@ suite=${1:?usage: lab/suite-debs.sh SUITE OUTDIR}
 out=${2:?usage: lab/suite-debs.sh SUITE OUTDIR}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-# The key as the build inside the root will compute it.
-key=$(DEB_BUILD_OPTIONS=nocheck DEB_BUILD_PROFILES=nocheck \
-	"$TREE/scripts/build-deb.sh" --key)
-if [ "$(cat "$out/tree.key" 2>/dev/null)" = "$key" ] &&
+# Kept while nothing that goes into a package changed: the tracked files
+# but the tests, the lab, the docs and the CI script.
+key=$(cd "$TREE" && git ls-files -z --cached -- . ':!tests' ':!lab' \
+	':!docs' ':!.ci' ':!*.md' |
+	xargs -0 sh -c 'for f; do [ -f "$f" ] && printf "%s\0" "$f"; done' sh |
+	xargs -0 sha1sum | sha1sum | cut -d' ' -f1)
+if [ "$(cat "$out/lab.key" 2>/dev/null)" = "$key" ] &&
    ls "$out"/*.deb >/dev/null 2>&1; then
 	exit 0
 fi
@@ -29,5 +32,6 @@ PW_IN_ROOT_OUT=$out lab_step "packages for $suite" 1800 \
 	cp /out/build/*.deb /out/build/tree.key /out/' ||
 	lab_die "the $suite packages did not build"
 rm -rf "$out/build"
-# A file edited during the build makes the next run build again.
 ls "$out"/*.deb >/dev/null 2>&1 || lab_die "no $suite packages in $out"
+# The key taken before the build: a file edited during it builds again.
+echo "$key" > "$out/lab.key"

@@ -57,9 +57,29 @@ lab_bringup() {
 		mp_topology | sed 's/^/#   /'
 		return 1
 	}
+	lab_platform || log "platform.json: could not be written"
 	log "bring-up done: $(mp_npaths) paths, map $(mp_map)"
 	mp_paths | sed 's/^/#   /'
 	return 0
+}
+
+# platform.json: what this run's stack was, beside its results.
+lab_platform() {
+	local codename
+	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	ver() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null; }
+	jq -n --arg suite "${PW_SUITE:-$codename}" --arg codename "$codename" \
+		--arg debian "$(cat /etc/debian_version)" \
+		--arg kernel "$(uname -r)" \
+		--arg mpt "$(ver multipath-tools)" --arg iscsi "$(ver open-iscsi)" \
+		--arg init "$(cat /proc/1/comm)" --arg systemd "$(ver systemd)" \
+		--arg sg3 "$(ver sg3-utils)" --arg pw "$(ver pathwarden)" \
+		--arg root "$([ -n "${PW_SUITE:-}" ] && echo "suite" || echo "host")" '
+		{ suite: $suite, codename: $codename, debian_version: $debian,
+		  kernel: $kernel, multipath_tools: $mpt, open_iscsi: $iscsi,
+		  init: $init, systemd: $systemd, sg3_utils: $sg3,
+		  pathwarden: $pw, target: "LIO", root: $root }' \
+		> "$PW_RESULTS/platform.json"
 }
 
 lab_collect() {
@@ -71,6 +91,12 @@ lab_collect() {
 		multipathd show config local 2>/dev/null | head -n 0
 	} > "$PW_RESULTS/multipath-state.txt" 2>&1
 	iscsiadm -m session -P 1 > "$PW_RESULTS/iscsi-sessions.txt" 2>&1
+	if [ "$(cat /proc/1/comm)" = systemd ]; then
+		journalctl -b --no-pager -o short-monotonic \
+			> "$PW_RESULTS/journal.txt" 2>&1
+		systemctl list-units --all --no-pager \
+			> "$PW_RESULTS/systemd-units.txt" 2>&1
+	fi
 	find "$LIO_CFS" -name alua_access_state -path '*/alua/*' \
 		-exec sh -c 'echo "$1: $(head -n 1 "$1")"' _ {} \; \
 		> "$PW_RESULTS/lio-alua.txt" 2>&1

@@ -14,7 +14,11 @@ ini_modules() {
 
 # multipathd ignores devices udev has not processed, so udev comes first.
 ini_udev() {
-	/lib/systemd/systemd-udevd --daemon --resolve-names=never || return 1
+	# Under systemd, systemd-udevd.service runs already.
+	if ! pidof systemd-udevd > /dev/null; then
+		/lib/systemd/systemd-udevd --daemon --resolve-names=never ||
+			return 1
+	fi
 	# No full coldplug: the devices that matter (iSCSI disks, dm maps)
 	# appear after udevd runs, and a full trigger costs ~25 s under TCG.
 	udevadm trigger --action=add --subsystem-match=block \

@@ -16,6 +16,13 @@ CTL=$PW_TREE/lab/guest/labctl
 BENCH_CONF=/run/pathwarden/bench.conf
 
 lab_pw_conf "$PW_LAB_CONF"
+# The stack these figures were measured on, above the tables and beside
+# the records.
+mkdir -p "$OUT"
+if [ -s "$PW_RESULTS/platform.json" ]; then
+	cp "$PW_RESULTS/platform.json" "$OUT/platform.json"
+	echo "platform: $(jq -c . "$PW_RESULTS/platform.json")"
+fi
 mkdir -p "$(dirname "$BENCH_CONF")"
 cat > "$BENCH_CONF" <<CONF
 # The lab's benchmark: the map is a scratch LUN on the lab's image file.

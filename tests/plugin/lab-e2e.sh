@@ -28,7 +28,16 @@ node_is() {
 		($d == "-" or .dm == $d) and
 		($g == "-" or (.gst == $g and .gnodes == [$n])))' >/dev/null
 }
-baseline() { node_is hpms01 ready 50 active && node_is hpms02 ready 10 enabled; }
+# dm picks a new path group on the next I/O, not when paths fail or when
+# multipathd switches groups (a switch_group message names the group for
+# the next I/O; an idle map shows every group enabled until then, as with
+# Debian 13's kernel and multipath-tools 0.11.1 after a failback or a
+# reload): one direct read shows where I/O goes now.
+kick_io() { dd if="$(mp_dev)" of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null; }
+baseline() {
+	kick_io
+	node_is hpms01 ready 50 active && node_is hpms02 ready 10 enabled
+}
 # For the record when an assertion fails.
 show_paths() {
 	mp_json | jq -r '.maps[0].path_groups[] | . as $pg | .paths[] |
@@ -81,9 +90,6 @@ expect "standby: hpms01 paths ghost, prio 3; hpms02 group active" "$WAIT" \
 lio_set_state hpms01 ao
 expect "AO again: hpms01 group active again (failback)" "$WAIT" baseline
 
-# dm picks a new path group on the next I/O, not when paths fail: with the
-# map idle, one direct read shows where I/O goes now.
-kick_io() { dd if="$(mp_dev)" of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null; }
 unavailable_seen() {
 	node_is hpms01 faulty - - failed && kick_io && node_is hpms02 ready 10 active
 }
@@ -178,16 +184,27 @@ tap_check "the load did real work" \
 # Commands come from LIO's per-LUN in_cmds (one per node: both of a node's
 # paths share its target port); checks from multipathd's own log (-v3
 # "<dev>: <checker> state = <s>", pending ones left out).
+# count_checks SECONDS: path checks multipathd made meanwhile, all paths.
+# Its next-check countdown (%C, "tick/interval") restarts at every check;
+# sampled twice a second, each restart is one check.  The log cannot count
+# them: from 0.11 on, -v3 logs a checker's state only when it changes.
+count_checks() {
+	local end=$(( $(date +%s) + $1 ))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		multipathd show paths raw format "%d %C" 2>/dev/null
+		sleep 0.5
+	done | awk '{ split($NF, f, "/"); t = f[1] + 0
+		if (($1 in last) && t > last[$1]) n++; last[$1] = t }
+		END { print n + 0 }'
+}
 measure_idle() {
-	local label=$1 secs=60 m a1 a2 b1 b2 checks cmds
+	local label=$1 secs=60 a1 a2 b1 b2 checks cmds
 	wait_until 60 baseline
 	sleep 5
-	m=$(log_mark)
 	a1=$(lio_in_cmds hpms01); b1=$(lio_in_cmds hpms02)
-	sleep "$secs"
+	checks=$(count_checks "$secs")
 	a2=$(lio_in_cmds hpms01); b2=$(lio_in_cmds hpms02)
 	cmds=$(( a2 - a1 + b2 - b1 ))
-	checks=$(log_since "$m" | grep -cE '\| sd[a-z]+: [a-z]+ state = (up|ghost|down|shaky|timeout)')
 	IDLE_CMDS=$cmds IDLE_CHECKS=$checks
 	IDLE_PER_CHECK=$(awk -v c="$cmds" -v k="$checks" 'BEGIN { if (k) printf "%.2f", c / k; else print "nan" }')
 	log "idle $secs s, $label: $cmds SCSI commands ($((a2 - a1)) hpms01, $((b2 - b1)) hpms02), $checks path checks: $IDLE_PER_CHECK commands per path per check"
