@@ -9,6 +9,7 @@ PW_GUEST_DIR=${PW_GUEST_DIR:-$PW_TREE/lab/guest}
 . "$PW_GUEST_DIR/faults.sh"
 . "$PW_GUEST_DIR/configs.sh"
 . "$PW_GUEST_DIR/hostile.sh"
+. "$PW_GUEST_DIR/observe.sh"
 
 # The host staged the project's Debian packages (make lab-stage) of the
 # checkout under test; the host root is read-only, the overlay is not, so

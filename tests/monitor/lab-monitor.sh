@@ -10,68 +10,6 @@ REC=$PW_RESULTS/pathwarden-records.jsonl
 PWLOG=$PW_RESULTS/logs/pathwarden.log
 WAIT=${PW_E2E_WAIT:-50}
 
-map_name() { multipathd show maps raw format "%n" 2>/dev/null | head -n 1; }
-
-# node_devts NODE: major:minor of every disk whose session goes to NODE.
-node_devts() {
-	local d s
-	for d in /sys/block/sd*; do
-		s=$(readlink -f "$d" | grep -o 'session[0-9]*' | head -n 1)
-		[ -n "$s" ] || continue
-		[ "$(cat /sys/class/iscsi_session/$s/targetname)" = "${LIO_IQN[$1]}" ] &&
-			cat "$d/dev"
-	done
-}
-
-# dm_next_devts MAP: the disks of the path group dm sends I/O to now
-# (the "next group" of the multipath target's status).
-dm_next_devts() {
-	dmsetup status "$1" | awk '{
-		f = 4; f += $f + 1; f += $f + 1; ng = $f; nx = $(f + 1); f += 2
-		for (g = 1; g <= ng; g++) {
-			f++; f += $f + 1; np = $f; pa = $(f + 1); f += 2
-			for (p = 0; p < np; p++) { if (g == nx) print $f; f += 3 + pa }
-		}
-	}'
-}
-
-# io_on NODE: dm's group in use holds only NODE's disks.
-io_on() {
-	local want got
-	want=$(node_devts "$1" | sort | tr '\n' ' ')
-	got=$(dm_next_devts "$MAP" | sort | tr '\n' ' ')
-	[ -n "$got" ] && [ "$got" = "$want" ]
-}
-
-# time_until SECONDS COMMAND...: like wait_until, polling every 20 ms,
-# printing the seconds it took (or nothing on timeout).
-time_until() {
-	local secs=$1 t0 t
-	shift
-	t0=$(date +%s.%N)
-	while ! "$@" >/dev/null 2>&1; do
-		t=$(date +%s.%N)
-		awk -v a="$t0" -v b="$t" -v s="$secs" 'BEGIN { exit !(b - a > s) }' && return 1
-		sleep 0.02
-	done
-	awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'
-}
-
-lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
-
-# since_promoted SECONDS COMMAND...: wait for COMMAND, then print how long
-# after the promotion's own write (lio_promote's promoted.t) it was true.
-since_promoted() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" > /dev/null 2>&1; do
-		[ "$SECONDS" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-	awk -v a="$(cat /run/pwlab/promoted.t)" -v b="$EPOCHREALTIME" \
-		'BEGIN { printf "%.2f", b - a }'
-}
-
 # --- configuration from the lab's own nodes and portals -------------------
 : > "$CONF"
 for n in $LIO_NODES; do

@@ -57,10 +57,10 @@ rw=$(sed -n 's/^ReadWritePaths=//p' "$unit" | tr '\n' ' ')
 if grep -qx 'ProtectSystem=strict' "$unit" && grep -qx 'ProtectHome=yes' "$unit" &&
    grep -qx 'StateDirectory=pathwarden' "$unit" &&
    grep -qx 'ProtectKernelTunables=yes' "$unit" &&
-   [ "$rw" = "/etc/iscsi /run/lock /sys/devices " ]; then
-	ok "file system strict, writable: /etc/iscsi /run/lock /sys/devices and the state dir"
+   [ "$rw" = "-/etc/iscsi -/var/lib/iscsi /run/lock /sys/devices " ]; then
+	ok "file system strict, writable: the iSCSI node db (/etc/iscsi or /var/lib/iscsi), /run/lock, /sys/devices and the state dir"
 else
-	not_ok "file system strict, writable: /etc/iscsi /run/lock /sys/devices and the state dir (got: $rw)"
+	not_ok "file system strict, writable: the iSCSI node db (/etc/iscsi or /var/lib/iscsi), /run/lock, /sys/devices and the state dir (got: $rw)"
 fi
 
 # Devices: a closed policy with sd read-only and sg for the RTPGs (the
