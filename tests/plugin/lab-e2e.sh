@@ -83,7 +83,7 @@ tap_check "no plugin load error or fallback in the multipathd log" test -z "$loa
 
 # --- 2. Each ALUA state as the checker and prio report it -----------------
 log "ALUA states on the hpms01 group (idle)"
-standby_seen() { node_is hpms01 ghost 3 enabled && node_is hpms02 ready 10 active; }
+standby_seen() { kick_io; node_is hpms01 ghost 3 enabled && node_is hpms02 ready 10 active; }
 lio_set_state hpms01 standby
 expect "standby: hpms01 paths ghost, prio 3; hpms02 group active" "$WAIT" \
 	standby_seen
@@ -105,7 +105,7 @@ lio_set_state hpms01 transitioning
 # Held in transition: ghost, never down, never pending (multipathd keeps a
 # pending path's prio, so the group would keep the I/O); prio 1 puts the
 # hpms02 group first.
-transitioning_seen() { node_is hpms01 ghost 1 enabled && node_is hpms02 ready 10 active; }
+transitioning_seen() { kick_io; node_is hpms01 ghost 1 enabled && node_is hpms02 ready 10 active; }
 expect "transitioning: hpms01 paths ghost, prio 1; hpms02 group active" "$WAIT" \
 	transitioning_seen
 downs=$(log_since "$mark" | grep -cE "\| ($(echo $devs | tr ' ' '|')): $CHECKER state = down")
@@ -116,7 +116,7 @@ tap_check "transitioning: no hpms01 path failed in the map" \
 lio_set_state hpms01 ao
 expect "AO again after transitioning: baseline" "$WAIT" baseline
 
-hpms02_promoted() { node_is hpms02 ready 50 active && node_is hpms01 ready 10 enabled; }
+hpms02_promoted() { kick_io; node_is hpms02 ready 50 active && node_is hpms01 ready 10 enabled; }
 fault_promote hpms02
 expect "hpms02 promoted: hpms02 paths prio 50 in the active group, hpms01 10" "$WAIT" \
 	hpms02_promoted
