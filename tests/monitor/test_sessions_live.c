@@ -37,7 +37,7 @@ static void enter(const char *name)
 	strncat(sys, "/sys", sizeof(sys) - strlen(sys) - 1);
 	if (umount2("/sys", MNT_DETACH) && errno != EINVAL && errno != ENOENT)
 		fail_msg("umount /sys: %s", strerror(errno));
-	if (mount(sys, "/sys", NULL, MS_BIND | MS_REC, NULL))
+	if (mount(sys, "/sys", "none", MS_BIND | MS_REC, NULL))
 		fail_msg("bind %s on /sys: %s", sys, strerror(errno));
 }
 
@@ -134,7 +134,7 @@ int main(void)
 
 	/* A mount namespace of our own: nothing here is seen outside. */
 	if (unshare(CLONE_NEWNS) ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+	    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL)) {
 		fprintf(stderr, "test_sessions_live: a private mount namespace "
 			"is needed (run as root): %s\n", strerror(errno));
 		return 1;
