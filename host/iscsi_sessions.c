@@ -17,9 +17,9 @@
 #include "log.h"
 #include "strutil.h"
 
-/* The library's own messages (a session that vanished mid-read, a sysfs
- * layout it did not expect) are diagnostics for -vv, not errors: the
- * scan goes on without that session, as iscsiadm does. */
+/* The library's warnings and errors (a session that vanished mid-read, a
+ * sysfs layout it did not expect) are diagnostics for -vv, not errors:
+ * the scan goes on without that session, as iscsiadm does. */
 __attribute__((format(printf, 6, 0)))
 static void lib_log(struct iscsi_context *ctx, int priority,
 		    const char *file, int line, const char *func,
@@ -69,9 +69,11 @@ int iscsi_sessions_live(struct iscsi_sess **out, size_t *n)
 	if (!ctx)
 		return -ENOMEM;
 	iscsi_context_log_func_set(ctx, lib_log);
-	iscsi_context_log_priority_set(ctx, log_verbosity() >= 2 ?
-				       LIBISCSI_LOG_PRIORITY_DEBUG :
-				       LIBISCSI_LOG_PRIORITY_WARNING);
+	/* Never the library's debug level: it names every attribute it
+	 * opens (CHAP ones included), tens of thousands of lines an hour
+	 * at a portal check a second, and the daemon's -vv log drowned
+	 * in it. */
+	iscsi_context_log_priority_set(ctx, LIBISCSI_LOG_PRIORITY_WARNING);
 	lrc = iscsi_sessions_get(ctx, &ses, &count);
 	if (lrc != LIBISCSI_OK) {
 		log_debug("libopeniscsiusr: sessions: %s",
