@@ -29,7 +29,7 @@ PW_IN_ROOT_OUT=$out lab_step "packages for $suite" 1800 \
 	make setup
 	DEB_BUILD_OPTIONS=nocheck DEB_BUILD_PROFILES=nocheck \
 		scripts/build-deb.sh /out/build
-	cp /out/build/*.deb /out/build/tree.key /out/' ||
+	cp /out/build/*.deb /out/' ||
 	lab_die "the $suite packages did not build"
 rm -rf "$out/build"
 ls "$out"/*.deb >/dev/null 2>&1 || lab_die "no $suite packages in $out"

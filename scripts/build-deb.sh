@@ -3,7 +3,6 @@
 # build never sees (or leaves) objects in the work tree.
 #
 # Usage: build-deb.sh [--reuse] OUTDIR
-#        build-deb.sh --key          prints the tree.key of this tree
 # The copy holds the files git tracks, as they are in the work tree now
 # (uncommitted edits included: what you test is what you see).  The .debs,
 # .buildinfo, .changes and the build log end up in OUTDIR, with tree.key:
@@ -13,14 +12,11 @@
 set -eu
 
 reuse=0
-keyonly=0
-if [ "${1:-}" = --key ]; then
-	keyonly=1
-elif [ "${1:-}" = --reuse ]; then
+if [ "${1:-}" = --reuse ]; then
 	reuse=1
 	shift
 fi
-[ "$keyonly" = 1 ] || out=${1:?usage: build-deb.sh [--reuse] OUTDIR}
+out=${1:?usage: build-deb.sh [--reuse] OUTDIR}
 top=$(cd "$(dirname "$0")/.." && pwd)
 ver=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)
 
@@ -30,10 +26,6 @@ key=$({
 		xargs -0 sh -c 'for f; do [ -f "$f" ] && printf "%s\0" "$f"; done' sh |
 		xargs -0 sha1sum
 } | sha1sum | cut -d' ' -f1)
-if [ "$keyonly" = 1 ]; then
-	echo "$key"
-	exit 0
-fi
 if [ "$reuse" = 1 ] && [ "$(cat "$out/tree.key" 2>/dev/null)" = "$key" ] &&
    ls "$out"/*.deb > /dev/null 2>&1; then
 	echo "build-deb: packages in $out are of this tree, kept"

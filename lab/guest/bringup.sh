@@ -64,17 +64,22 @@ lab_bringup() {
 	return 0
 }
 
+# lab_pkg_version PACKAGE: its installed version, "" if none.
+lab_pkg_version() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null; }
+
 # platform.json: what this run's stack was, beside its results.
 lab_platform() {
 	local codename
 	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-	ver() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null; }
 	jq -n --arg suite "${PW_SUITE:-$codename}" --arg codename "$codename" \
 		--arg debian "$(cat /etc/debian_version)" \
 		--arg kernel "$(uname -r)" \
-		--arg mpt "$(ver multipath-tools)" --arg iscsi "$(ver open-iscsi)" \
-		--arg init "$(cat /proc/1/comm)" --arg systemd "$(ver systemd)" \
-		--arg sg3 "$(ver sg3-utils)" --arg pw "$(ver pathwarden)" \
+		--arg mpt "$(lab_pkg_version multipath-tools)" \
+		--arg iscsi "$(lab_pkg_version open-iscsi)" \
+		--arg init "$(cat /proc/1/comm)" \
+		--arg systemd "$(lab_pkg_version systemd)" \
+		--arg sg3 "$(lab_pkg_version sg3-utils)" \
+		--arg pw "$(lab_pkg_version pathwarden)" \
 		--arg root "$([ -n "${PW_SUITE:-}" ] && echo "suite" || echo "host")" '
 		{ suite: $suite, codename: $codename, debian_version: $debian,
 		  kernel: $kernel, multipath_tools: $mpt, open_iscsi: $iscsi,

@@ -11,7 +11,6 @@ SD_CONF=/etc/pathwarden/pathwarden.conf
 SD_REC=/var/lib/pathwarden/failover.jsonl
 SD_WAIT=${PW_E2E_WAIT:-50}
 
-sd_sessions() { iscsiadm -m session 2>/dev/null | grep -c '^tcp' || :; }
 sd_journal() { journalctl -u pathwarden.service -b --no-pager -o short-monotonic; }
 
 if [ "$(cat /proc/1/comm)" != systemd ]; then
@@ -29,7 +28,7 @@ tap_check "pathwarden -n accepts $SD_CONF" pathwarden -n -c "$SD_CONF"
 # From nothing: every session logged out, node records gone, so the
 # daemon's own login (iscsiadm under the sandbox) is what brings them.
 iscsiadm -m node -u > /dev/null 2>&1
-sd_no_sessions() { [ "$(sd_sessions)" -eq 0 ]; }
+sd_no_sessions() { [ "$(ini_nsessions)" -eq 0 ]; }
 wait_until 30 sd_no_sessions
 iscsiadm -m node -o delete > /dev/null 2>&1
 tap_check "no session before the unit starts" sd_no_sessions
@@ -39,9 +38,9 @@ rc=0
 systemctl start pathwarden.service || rc=$?
 tap_check "systemctl start pathwarden.service (exit $rc)" test "$rc" -eq 0
 tap_check "the unit is active" systemctl is-active --quiet pathwarden.service
-sd_four() { [ "$(sd_sessions)" -eq 4 ]; }
+sd_four() { [ "$(ini_nsessions)" -eq 4 ]; }
 tap_check "login under the sandbox: 4 sessions" wait_until 90 sd_four
-sd_map4() { [ "$(multipathd show paths raw format '%d' | grep -c .)" -eq 4 ]; }
+sd_map4() { [ "$(mp_npaths)" -eq 4 ]; }
 tap_check "the map has 4 paths" wait_until 90 sd_map4
 sd_metrics() { curl -sf http://127.0.0.1:9857/metrics > "$PW_RESULTS/systemd-metrics.txt"; }
 tap_check "metrics served under the sandbox" wait_until 30 sd_metrics

@@ -161,11 +161,6 @@ static void test_exposition(void **state)
 
 /* ---- HTTP ------------------------------------------------------------ */
 
-static int client(uint16_t port)
-{
-	return loop_client_dial(port);
-}
-
 /* Run the loop until @fd has a full response (server closes) or the
  * loop rounds run out. */
 static size_t exchange(struct loop *l, int fd, char *buf, size_t max)
@@ -194,7 +189,7 @@ static void test_http(void **state)
 	assert_true(s.port != 0);
 	s.timeout_ns = 300000000ull;
 
-	fd = client(s.port);
+	fd = loop_client_dial(s.port);
 	send_str(fd, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
 	exchange(&l, fd, buf, sizeof(buf));
 	close(fd);
@@ -202,27 +197,27 @@ static void test_http(void **state)
 	assert_non_null(strstr(buf, "Content-Type: text/plain; version=0.0.4"));
 	assert_non_null(strstr(buf, "pathwarden_multipathd_up 1\n"));
 
-	fd = client(s.port);
+	fd = loop_client_dial(s.port);
 	send_str(fd, "POST /metrics HTTP/1.1\r\n\r\n");
 	exchange(&l, fd, buf, sizeof(buf));
 	close(fd);
 	assert_true(!strncmp(buf, "HTTP/1.1 405 ", 13));
 	assert_non_null(strstr(buf, "Allow: GET\r\n"));
 
-	fd = client(s.port);
+	fd = loop_client_dial(s.port);
 	send_str(fd, "GET / HTTP/1.1\r\n\r\n");
 	exchange(&l, fd, buf, sizeof(buf));
 	close(fd);
 	assert_true(!strncmp(buf, "HTTP/1.1 404 ", 13));
 
-	fd = client(s.port);
+	fd = loop_client_dial(s.port);
 	send_str(fd, "\x01\x02garbage\r\n\r\n");
 	exchange(&l, fd, buf, sizeof(buf));
 	close(fd);
 	assert_true(!strncmp(buf, "HTTP/1.1 400 ", 13));
 
 	/* Headers that never end within the buffer. */
-	fd = client(s.port);
+	fd = loop_client_dial(s.port);
 	send_str(fd, "GET /metrics HTTP/1.1\r\n");
 	for (int i = 0; i < 100; i++)
 		send_str(fd, "X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -235,17 +230,17 @@ static void test_http(void **state)
 	 * real scrape still gets through, and they are all dropped by
 	 * their deadline. */
 	for (int i = 0; i < HTTP_MAX_CONNS + 4; i++) {
-		slow[i] = client(s.port);
+		slow[i] = loop_client_dial(s.port);
 		send_str(slow[i], "GET /met");
 		loop_once(&l, 5);
 	}
-	fd = client(s.port);
+	fd = loop_client_dial(s.port);
 	send_str(fd, "GET /metrics HTTP/1.0\r\n\r\n");
 	exchange(&l, fd, buf, sizeof(buf));
 	close(fd);
 	assert_true(!strncmp(buf, "HTTP/1.1 200 OK\r\n", 17));
 	/* A client that closes before sending anything. */
-	close(client(s.port));
+	close(loop_client_dial(s.port));
 	for (int round = 0; round < 100; round++)
 		loop_once(&l, 10);
 	for (int i = 0; i < HTTP_MAX_CONNS; i++)
