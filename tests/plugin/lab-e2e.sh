@@ -104,8 +104,16 @@ devs=$(node_devs hpms01)
 lio_set_state hpms01 transitioning
 # Held in transition: ghost, never down, never pending (multipathd keeps a
 # pending path's prio, so the group would keep the I/O); prio 1 puts the
-# hpms02 group first.
-transitioning_seen() { kick_io; node_is hpms01 ghost 1 enabled && node_is hpms02 ready 10 active; }
+# hpms02 group first.  No I/O until dm's next group is hpms02's: a read
+# sent to the hpms01 group before multipathd switches groups meets NOT
+# READY 04/0A and is retried on that path for up to ~180 s (what the
+# daemon's parked-I/O handling is for; the plugins alone cannot end it).
+MAP=$(map_name)
+transitioning_seen() {
+	node_is hpms01 ghost 1 - && io_on hpms02 || return 1
+	kick_io
+	node_is hpms01 ghost 1 enabled && node_is hpms02 ready 10 active
+}
 expect "transitioning: hpms01 paths ghost, prio 1; hpms02 group active" "$WAIT" \
 	transitioning_seen
 downs=$(log_since "$mark" | grep -cE "\| ($(echo $devs | tr ' ' '|')): $CHECKER state = down")
