@@ -6,6 +6,8 @@
 #   make check-platforms   bookworm, trixie and forky
 # `make check` runs bookworm and trixie (Debian 12 and 13, the supported
 # hosts); forky, where the plugin ABI moves next, runs in check-platforms.
+# The packages each run built and passed are left in $(BUILD)/lab/debs-SUITE
+# for the lab's guest of that suite (lab-e2e boots trixie's).
 PLATFORM_SUITES_CHECK := bookworm trixie
 PLATFORM_SUITES_ALL   := bookworm trixie forky
 
@@ -16,7 +18,7 @@ platform-deps:
 # (a static pattern: make applies no implicit rule to a phony target)
 $(PLATFORM_SUITES_ALL:%=run-platform-%): run-platform-%: platform-deps
 	@scripts/run-test.sh $(RES) platform-$* tests/platforms/suite.sh $* \
-		$(RES)
+		$(RES) $(BUILD)/lab/debs-$*
 
 PLATFORM_TESTS := $(PLATFORM_SUITES_CHECK:%=run-platform-%)
 .PHONY: $(PLATFORM_SUITES_ALL:%=run-platform-%)

@@ -6,12 +6,25 @@
 # for the suite's multipath-tools series, checks mpt/'s layouts against the
 # suite's libmultipath, drives the plugins in the harness, and builds,
 # lintian-checks and load-tests the packages (ship-deb).  Prints TAP.
-# Usage: suite.sh SUITE LOGDIR
+# Usage: suite.sh SUITE LOGDIR [DEBDIR]
+# DEBDIR: where the packages that ship-deb built and passed are left, with
+# scripts/package-key.sh's key in lab.key, for the lab's guest of the suite
+# (lab/suite-debs.sh reuses them instead of building them again).
 set -eu
-suite=${1:?usage: suite.sh SUITE LOGDIR}
-logdir=${2:?usage: suite.sh SUITE LOGDIR}
+suite=${1:?usage: suite.sh SUITE LOGDIR [DEBDIR]}
+logdir=${2:?usage: suite.sh SUITE LOGDIR [DEBDIR]}
+debdir=${3:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$logdir"
+key=$("$top/scripts/package-key.sh")	# before the copy: an edit builds again
+debout=
+if [ -n "$debdir" ]; then
+	mkdir -p "$debdir"
+	debdir=$(cd "$debdir" && pwd)
+	rm -f "$debdir"/*.deb "$debdir/lab.key"
+	debout=$(mktemp -d "${TMPDIR:-/var/tmp}/pw-debs.XXXXXX")
+	trap 'rm -rf "$debout"' EXIT
+fi
 log="$logdir/platform-$suite.full.log"
 
 echo "1..4"
@@ -28,8 +41,9 @@ else
 fi
 
 rc=0
-"$top/tests/platforms/in-root.sh" "$suite" sh -c \
+PW_IN_ROOT_OUT=$debout "$top/tests/platforms/in-root.sh" "$suite" sh -c \
 	'make check-unit; rc=$?
+	cp build/deb/*.deb /out/ 2>/dev/null || :	# kept if DEBDIR is given
 	echo "series: $(cat build/mpt/series 2>/dev/null) $(cat build/mpt/VERSION 2>/dev/null)"
 	for r in build/test-results/*.res; do	# the root goes: keep the why
 		read -r p f < "$r"
@@ -56,6 +70,10 @@ bookworm:"9 "*|trixie:"11 "*|forky:"15 "*)
 esac
 if grep -qE '^ok +ship-deb \(14 passed\)' "$log"; then
 	echo "ok 4 - packages built, lintian clean, plugins load with RTLD_NOW (ship-deb)"
+	if [ -n "$debout" ] && ls "$debout"/*.deb >/dev/null 2>&1; then
+		cp "$debout"/*.deb "$debdir/" && echo "$key" > "$debdir/lab.key"
+		echo "# packages left for the lab in $debdir"
+	fi
 else
 	echo "not ok 4 - ship-deb in the $suite root"
 	grep -A40 -E '^FAIL ship-deb' "$log" | grep -E '^not ok|^# ' | head -20 |
