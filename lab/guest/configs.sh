@@ -1,12 +1,15 @@
 # The two initiator configurations the failover benchmark compares, each
 # put in place on the running lab.  Sourced after initiator.sh.
 #
-#   lab_config stock        Debian 12 as installed: multipath-tools'
-#                           built-in LIO-ORG entry (tur checker, alua prio
-#                           that detect_prio turns into sysfs), Debian's
-#                           polling (5 s, up to 20 s when stable),
-#                           open-iscsi's session timeouts (NOP-Out 5 s / 5 s,
-#                           replacement 120 s), no pathwarden daemon
+#   lab_config stock        the guest's suite as installed: its
+#                           multipath-tools' built-in LIO-ORG entry (tur
+#                           checker, alua prio that detect_prio may turn
+#                           into sysfs), its polling defaults (5 s, up to
+#                           20 s when stable), the session timeouts of its
+#                           own /etc/iscsi/iscsid.conf (NOP-Out 5 s / 5 s,
+#                           replacement 120 s on bookworm, trixie and
+#                           forky), no pathwarden daemon; what was in force
+#                           goes to $PW_RESULTS/stock-config.txt
 #   lab_config pathwarden   the packages' multipath.conf.d (rtpg checker
 #                           and prio), sessions logged in by `pathwarden
 #                           login` (its NOP-Out and replacement timeouts),
@@ -75,6 +78,36 @@ _lab_node_timeouts() {
 	iscsiadm -m node -o update -n node.session.timeo.replacement_timeout -v "$3"
 }
 
+# _lab_iscsid_default KEY: KEY's value in the suite's own iscsid.conf (the
+# lab never edits it), for the node records a fresh host would have.
+_lab_iscsid_default() {
+	awk -F= -v k="$1" '{ n = $1; gsub(/[ \t]/, "", n) }
+		n == k { v = $2; gsub(/[ \t]/, "", v) }
+		END { if (v == "") exit 1; print v }' /etc/iscsi/iscsid.conf
+}
+
+# The record of what "stock" meant on this run: the suite's versions, the
+# session timeouts it set and multipathd's entries for the LUN (the
+# built-in one names its vendor "(LIO-ORG|SUSE)").
+_lab_stock_record() {
+	local f=$PW_RESULTS/stock-config.txt
+	{
+		echo "# stock on $(. /etc/os-release; echo "$PRETTY_NAME"):" \
+			"multipath-tools $(dpkg-query -W -f '${Version}' multipath-tools)," \
+			"open-iscsi $(dpkg-query -W -f '${Version}' open-iscsi)"
+		echo "# node records (from /etc/iscsi/iscsid.conf): noop_out_interval $1," \
+			"noop_out_timeout $2, replacement_timeout $3"
+		echo "# multipathd show config: the defaults and the LIO-ORG entry"
+		multipathd show config 2>/dev/null | awk '
+			/^defaults \{/ { d = 1 }
+			d && /polling_interval|path_checker|detect_prio|detect_checker|failback|no_path_retry|fast_io_fail_tmo|dev_loss_tmo/ { print }
+			d && /^\}/ { d = 0 }
+			/^[[:space:]]*device \{/ { buf = $0 "\n"; dev = 1; next }
+			dev { buf = buf $0 "\n" }
+			dev && /^[[:space:]]*\}/ { if (buf ~ /vendor "[^"]*LIO-ORG/) printf "%s", buf; dev = 0 }'
+	} > "$f"
+}
+
 _lab_multipath_defaults() {
 	cat > /etc/multipath.conf <<'CONF'
 # pathwarden lab benchmark: every SCSI disk in the guest is a lab LUN;
@@ -99,9 +132,17 @@ lab_config() {
 	mkdir -p /run/pwlab/conf.d.off
 	if [ "$1" = stock ]; then
 		mv /etc/multipath/conf.d/*.conf /run/pwlab/conf.d.off/ 2>/dev/null
-		_lab_node_timeouts 5 5 120 || return 1
+		local ni nt rt
+		ni=$(_lab_iscsid_default 'node.conn[0].timeo.noop_out_interval') &&
+		nt=$(_lab_iscsid_default 'node.conn[0].timeo.noop_out_timeout') &&
+		rt=$(_lab_iscsid_default node.session.timeo.replacement_timeout) || {
+			echo "lab_config: no session timeouts in /etc/iscsi/iscsid.conf" >&2
+			return 1
+		}
+		_lab_node_timeouts "$ni" "$nt" "$rt" || return 1
 		ini_multipathd_start || return 1
 		iscsiadm -m node --loginall=all > /dev/null || return 1
+		_lab_stock_record "$ni" "$nt" "$rt"
 	else
 		mv /run/pwlab/conf.d.off/*.conf /etc/multipath/conf.d/ 2>/dev/null
 		rm -f "$STOCK_CONF"

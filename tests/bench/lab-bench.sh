@@ -93,3 +93,17 @@ tap_check "pathwarden bench: every repetition reached its states, no I/O error, 
 tap_check "records written" test -s "$OUT/records.jsonl"
 tap_check "summary written" test -s "$OUT/summary.md"
 tap_check "a timeline per scenario" sh -c "ls '$OUT'/*.svg > /dev/null"
+# What "stock" was on this suite (lab_config stock): its own session
+# timeouts and multipathd's entry for the LUN, with no pathwarden file.
+case ",${PW_BENCH_CONFIGS:-stock}," in
+*,stock,*)
+	cp "$PW_RESULTS/stock-config.txt" "$OUT/" 2>/dev/null
+	grep '^#' "$OUT/stock-config.txt" 2>/dev/null | sed 's/^# /stock: /'
+	stock_is_own() {
+		test -s "$OUT/stock-config.txt" &&
+			grep -q 'vendor "[^"]*LIO-ORG' "$OUT/stock-config.txt" &&
+			! grep -q rtpg "$OUT/stock-config.txt"
+	}
+	tap_check "stock ran the suite's own LIO-ORG entry, no rtpg (stock-config.txt)" \
+		stock_is_own ;;
+esac
