@@ -51,6 +51,13 @@ lab-e2e: all lab-tools
 		lab/run e2e --timeout 840
 LAB_TESTS += lab-e2e
 
+# The plugins' short smoke (topology and plugins, a switchover and a link
+# loss under load) on LAB_SUITE, about 3 minutes once the suite's root
+# and packages are built: `make lab-plugin-smoke LAB_SUITE=forky`.  Not in
+# LAB_TESTS yet (make check's time).
+lab-plugin-smoke: all lab-tools
+	@scripts/run-test.sh $(RES) lab-plugin-smoke lab/run plugin-smoke --timeout 600
+
 # The target agent (LIO, ocf-tester) and the initiator monitor (discovery,
 # login, status, doctor, the daemon's switchover and node-restored times),
 # one boot.
@@ -65,4 +72,4 @@ lab-states: all lab-tools
 	@scripts/run-test.sh $(RES) lab-states lab/run alua-states --timeout 2400
 LAB_TESTS += lab-states
 
-.PHONY: lab-tools lab-stage lab-vm lab-shell lab-e2e lab-integration lab-states
+.PHONY: lab-tools lab-stage lab-vm lab-shell lab-e2e lab-plugin-smoke lab-integration lab-states
