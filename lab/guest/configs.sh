@@ -3,8 +3,9 @@
 #
 #   lab_config stock        the guest's suite as installed: its
 #                           multipath-tools' built-in LIO-ORG entry (tur
-#                           checker, alua prio that detect_prio may turn
-#                           into sysfs), its polling defaults (5 s, up to
+#                           checker on 0.9.4, directio from 0.9.5; alua
+#                           prio, which detect_prio may turn into sysfs),
+#                           its polling defaults (5 s, up to
 #                           20 s when stable), the session timeouts of its
 #                           own /etc/iscsi/iscsid.conf (NOP-Out 5 s / 5 s,
 #                           replacement 120 s on bookworm, trixie and
