@@ -34,6 +34,14 @@ expect "AO again after unavailable: back to hpms01" "$WAIT" baseline
 
 mark=$(log_mark)
 devs=$(node_devs hpms01)
+# The failback's reload and path events sent the map change events, and
+# udev probes the map (blkid) when it gets to them, seconds later under
+# TCG: a probe that lands after the transition has begun parks on hpms01
+# (below), and multipathd's next reload waits for it.  A CI run at 9d76a49:
+# udev still handling the failback's events 2 s later, a read on hpms01
+# just after the state changed, then the reload at the switch held
+# multipathd 62 s and every "show maps" timed out.  udev first.
+udevadm settle --timeout=30
 lio_set_state hpms01 transitioning
 # Held in transition: ghost, never down, never pending (multipathd keeps a
 # pending path's prio, so the group would keep the I/O); prio 1 puts the
