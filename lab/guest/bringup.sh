@@ -102,6 +102,9 @@ lab_collect() {
 			> "$PW_RESULTS/journal.txt" 2>&1
 		systemctl list-units --all --no-pager \
 			> "$PW_RESULTS/systemd-units.txt" 2>&1
+		# iscsid logs to the journal under its unit
+		journalctl -b -u iscsid.service --no-pager -o short-monotonic \
+			> "$PW_RESULTS/logs/iscsid.log" 2>&1
 	fi
 	find "$LIO_CFS" -name alua_access_state -path '*/alua/*' \
 		-exec sh -c 'echo "$1: $(head -n 1 "$1")"' _ {} \; \

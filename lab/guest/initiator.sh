@@ -26,11 +26,27 @@ ini_udev() {
 	udevadm settle --timeout=60
 }
 
+# Under systemd (a suite's root) iscsid and multipathd run through the
+# suite's own units, as on a host.  The initramfs leaves them out of the
+# boot (the lab writes their configuration first) and masks their
+# sockets: the lab, not a client's connect, decides when they run.  The
+# one lab addition is a runtime drop-in for multipathd (below).  As on a
+# host, installing pathwarden starts them too (its unit wants both).  Without
+# systemd (the host's root) they run in sessions of their own.
+ini_systemd() { [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ]; }
+
 ini_iscsid() {
 	mkdir -p /etc/iscsi /run/lock/iscsi
 	rm -rf /etc/iscsi/nodes /etc/iscsi/send_targets /var/lib/iscsi
 	echo "InitiatorName=$INI_NAME" > /etc/iscsi/initiatorname.iscsi
-	setsid /sbin/iscsid -f >"$PW_RESULTS/logs/iscsid.log" 2>&1 </dev/null &
+	if ini_systemd; then
+		# restart: installing pathwarden may have started it already
+		# (pathwarden.service wants it), before the name above
+		systemctl restart iscsid.service || return 1
+	else
+		setsid /sbin/iscsid -f >"$PW_RESULTS/logs/iscsid.log" 2>&1 \
+			</dev/null &
+	fi
 	wait_until 20 pidof iscsid || return 1
 	# iscsid listens shortly after it starts; discovery retries anyway.
 	sleep 0.5
@@ -106,14 +122,46 @@ ini_config_pathwarden() {
 	return 0
 }
 
+# The drop-in keeps the shipped unit (Type=notify, Restart=on-failure, its
+# limits) and changes what the tests need: verbosity 3 with timestamps
+# (the unit's -s drops them) appended to the results' multipathd.log,
+# which the tests read by line number.
+MPATHD_DROPIN=/run/systemd/system/multipathd.service.d/pwlab.conf
+ini_multipathd_unit() {
+	[ -e "$MPATHD_DROPIN" ] && return 0
+	mkdir -p "${MPATHD_DROPIN%/*}"
+	cat > "$MPATHD_DROPIN" <<UNIT
+# pathwarden lab: multipathd's log at verbosity 3 in the results.
+[Service]
+ExecStart=
+ExecStart=$(command -v multipathd) -d -v3
+StandardOutput=append:$MPATHD_LOG
+StandardError=append:$MPATHD_LOG
+UNIT
+	systemctl daemon-reload
+}
+
 ini_multipathd_start() {
 	echo "=== multipathd start ($(date +%T.%N), config ${PW_LAB_CONFIG:-pathwarden})" \
 		>> "$MPATHD_LOG"
-	setsid /sbin/multipathd -d -v3 >>"$MPATHD_LOG" 2>&1 </dev/null &
+	if ini_systemd; then
+		# restart: it may run already, without the lab's
+		# configuration or drop-in (pathwarden.service wants it)
+		ini_multipathd_unit && systemctl restart multipathd.service ||
+			return 1
+	else
+		setsid /sbin/multipathd -d -v3 >>"$MPATHD_LOG" 2>&1 </dev/null &
+	fi
 	wait_until 20 multipathd show daemon
 }
 
 ini_multipathd_stop() {
+	if ini_systemd; then
+		systemctl stop multipathd.service
+		# the unit may have failed (its restart limit): clear it
+		systemctl reset-failed multipathd.service 2>/dev/null
+		return 0
+	fi
 	multipathd shutdown >/dev/null 2>&1
 	wait_until 20 sh -c '! pidof multipathd' || {
 		kill -9 $(pidof multipathd) 2>/dev/null
