@@ -149,7 +149,28 @@ tap_check "planned switchover: I/O on hpms02's group (dm: ${t_dm:-?} s after its
 	test -n "$t"
 sleep "$WAIT"
 tap_check "switch not reverted by multipathd's next checks ($WAIT s)" io_on hpms02
-tap_check "switch record confirmed" grep -q '"type":"switch".*"outcome":"confirmed"' "$REC"
+# Who moves the I/O is a race.  From multipath-tools 0.11 on, multipathd
+# here regroups by prio within about a second of each ALUA change (the
+# demotion briefly leaves one group of four paths, with nothing to switch
+# to), and the daemon may then find the map already on the optimized
+# group.  Either outcome is right and named; a switch the daemon made must
+# be confirmed.
+switch_outcome() {
+	if grep -q '"type":"switch".*"outcome":"confirmed"' "$REC"; then
+		echo "the daemon switched, record confirmed"
+	elif grep -q '"type":"switch"' "$REC"; then
+		return 1
+	elif awk -v t0="$(cat /run/pwlab/promoted.t)" '$1 >= t0 &&
+		/after the ALUA change: already on the optimized group/ { f = 1 }
+		END { exit !f }' "$PWLOG"; then
+		echo "multipathd regrouped first, the daemon found the map on the optimized group"
+	else
+		return 1
+	fi
+}
+sw=$(switch_outcome) || sw=
+tap_check "switchover: ${sw:-no confirmed switch record, and the daemon did not find the map on the optimized group}" \
+	test -n "$sw"
 fault_promote hpms01
 t=$(time_until 20 io_on hpms01)
 tap_check "switch back: I/O on hpms01 after ${t:-more than 20} s" test -n "$t"
