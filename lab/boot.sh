@@ -1,7 +1,8 @@
 #!/bin/bash
 # Boot the lab VM once: qemu TCG (never KVM: /dev/kvm here hangs a normal
-# guest), the host's / (or, with LAB_SUITE, that suite's guest root and
-# this checkout) shared read-only over 9p under a tmpfs overlay, a
+# guest), LAB_SUITE's guest root (trixie unless said otherwise) and this
+# checkout, or with LAB_SUITE=host the host's /, shared read-only over 9p
+# under a tmpfs overlay, a
 # writable results share, one guest entry script, power-off, results on the
 # host.  Works with standard input closed and no terminal, as CI runs it.
 #

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Build the lab VM from Debian packages alone, or reuse the cached one.
 #
-#   kernel:    with LAB_SUITE, that suite's kernel from the suite's guest
-#              root (lab/suite-root.sh); otherwise the package the host's
+#   kernel:    LAB_SUITE's kernel (trixie unless said otherwise) from the
+#              suite's guest root (lab/suite-root.sh); with LAB_SUITE=host
+#              the package the host's
 #              linux-image-amd64 currently depends on (resolved,
 #              never a fixed version), fetched with 'apt-get download' and
 #              unpacked with 'dpkg -x'; the .deb ships no modules.dep, so the
@@ -21,10 +22,10 @@ lab_step "install lab packages" 900 "$LAB_BUILD/logs/deps.log" \
 	sh "$LAB_DIR/deps.sh"
 
 # --- The kernel -----------------------------------------------------------
-# LAB_SUITE set: the suite's own kernel, from its guest root
-# (lab/suite-root.sh), whose modules the guest loads from that root.
-# Unset: the kernel the host's linux-image-amd64 points to, with the host's
-# root as the guest's userland.
+# A suite (lib.sh: trixie unless LAB_SUITE says otherwise): the suite's
+# own kernel, from its guest root (lab/suite-root.sh), whose modules the
+# guest loads from that root.  LAB_SUITE=host: the kernel the host's
+# linux-image-amd64 points to, with the host's root as the guest's userland.
 resolve_kernel() {
 	apt-cache depends linux-image-amd64 2>/dev/null |
 		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' |

@@ -8,6 +8,12 @@ TREE=$(cd "$LAB_DIR/.." && pwd)
 BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD="$TREE/$BUILD" ;; esac
 LAB_BUILD="$BUILD/lab"
+# The guest's Debian suite (lab/suite-root.sh): trixie, Debian 13 and the
+# users' platform, unless LAB_SUITE says otherwise; LAB_SUITE=host (or
+# empty) boots the host's own root and kernel instead.
+LAB_SUITE=${LAB_SUITE-trixie}
+[ "$LAB_SUITE" != host ] || LAB_SUITE=
+export LAB_SUITE
 
 lab_say() { echo "lab: $*" >&2; }
 lab_die() { echo "lab: error: $*" >&2; exit 1; }

@@ -7,7 +7,7 @@
 # `make check` runs bookworm and trixie (Debian 12 and 13, the supported
 # hosts); forky, where the plugin ABI moves next, runs in check-platforms.
 # The packages each run built and passed are left in $(BUILD)/lab/debs-SUITE
-# for the lab's guest of that suite (lab-e2e boots trixie's).
+# for the lab's guest of that suite (make check boots trixie and bookworm).
 PLATFORM_SUITES_CHECK := bookworm trixie
 PLATFORM_SUITES_ALL   := bookworm trixie forky
 
