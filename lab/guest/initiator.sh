@@ -141,6 +141,23 @@ UNIT
 	systemctl daemon-reload
 }
 
+# ini_multipathd_verbosity 3|4: restart multipathd at that verbosity (under
+# systemd; without it, multipathd keeps -v3).  From 0.11 on, -v3 logs a
+# checker's verdict only when it changes, -v4 every call: the tests that
+# count checker calls in the log run at 4.
+ini_multipathd_verbosity() {
+	local f="${MPATHD_DROPIN%/*}/zz-pwlab-verbosity.conf"
+	ini_systemd || return 0
+	if [ "$1" = 4 ]; then
+		printf '[Service]\nExecStart=\nExecStart=%s -d -v4\n' \
+			"$(command -v multipathd)" > "$f"
+	else
+		rm -f "$f"
+	fi
+	systemctl daemon-reload && systemctl restart multipathd.service &&
+		wait_until 20 multipathd show daemon
+}
+
 ini_multipathd_start() {
 	echo "=== multipathd start ($(date +%T.%N), config ${PW_LAB_CONFIG:-pathwarden})" \
 		>> "$MPATHD_LOG"
