@@ -56,7 +56,19 @@ t=$(since_promoted 30 io_on hpms02)
 tap_check "switchover under systemd: I/O on hpms02 (${t:-not within 30} s after its promotion)" \
 	test -n "$t"
 sd_switch_rec() { grep -q '"type":"switch"' "$SD_REC"; }
-tap_check "switch recorded in the StateDirectory" wait_until 10 sd_switch_rec
+# Who moves the I/O is a race: multipathd 0.11 regroups by itself about a
+# second after each ALUA change (docs/lab.md), and then the daemon has no
+# switch to make.  In that case dm is put back on hpms01's group, as a
+# stale reload would, and the daemon's switch back is what is recorded.
+sd_how="the daemon switched"
+if ! wait_until 10 sd_switch_rec; then
+	sd_how="multipathd regrouped first; the daemon undid a switch to hpms01's group"
+	for g in 1 2; do
+		multipathd switchgroup map "$MAP" group "$g" > /dev/null 2>&1
+		io_on hpms01 && break
+	done
+fi
+tap_check "switch recorded in the StateDirectory ($sd_how)" wait_until 30 sd_switch_rec
 fault_promote hpms01
 wait_until 30 io_on hpms01
 
