@@ -39,14 +39,12 @@ lab-shell: all lab-tools
 	@lab/boot.sh --interactive --timeout 7200 \
 		--results $(BUILD)/lab/results/shell lab/guest/shell.sh
 
-# Every lab command boots LAB_SUITE: trixie (Debian 13, the users'
-# platform) unless said otherwise, with its kernel, its userland, systemd
-# as PID 1 and the packages built for it (a platform tier leaves them in
-# build/lab/debs-SUITE; otherwise lab/suite-debs.sh builds them, about 4
-# minutes).  bookworm and forky on demand; LAB_SUITE=host boots the
-# host's own root and kernel.
-LAB_SUITE ?= trixie
-export LAB_SUITE
+# Every lab command boots LAB_SUITE (its default, trixie, is lab/lib.sh's):
+# that suite's kernel, its userland, systemd as PID 1 and the packages
+# built for it (a platform tier leaves them in build/lab/debs-SUITE;
+# otherwise lab/suite-debs.sh builds them, about 4 minutes).  bookworm and
+# forky on demand (`make lab-e2e LAB_SUITE=forky`); LAB_SUITE=host boots
+# the host's own root and kernel.
 
 # One boot; prints TAP, its own timing, and the idle command counts.
 lab-e2e: all lab-tools

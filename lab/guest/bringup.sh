@@ -97,7 +97,7 @@ lab_collect() {
 		multipathd show config local 2>/dev/null | head -n 0
 	} > "$PW_RESULTS/multipath-state.txt" 2>&1
 	iscsiadm -m session -P 1 > "$PW_RESULTS/iscsi-sessions.txt" 2>&1
-	if [ "$(cat /proc/1/comm)" = systemd ]; then
+	if under_systemd; then
 		journalctl -b --no-pager -o short-monotonic \
 			> "$PW_RESULTS/journal.txt" 2>&1
 		systemctl list-units --all --no-pager \

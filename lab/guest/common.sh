@@ -53,6 +53,9 @@ step() {
 
 # wait_until SECONDS COMMAND...: poll COMMAND (quietly) every 0.5 s until it
 # succeeds; fail after SECONDS.
+# under_systemd: systemd is PID 1 (a suite's root), not the lab's init.
+under_systemd() { [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ]; }
+
 wait_until() {
 	local secs=$1 end
 	shift

@@ -33,13 +33,12 @@ ini_udev() {
 # one lab addition is a runtime drop-in for multipathd (below).  As on a
 # host, installing pathwarden starts them too (its unit wants both).  Without
 # systemd (the host's root) they run in sessions of their own.
-ini_systemd() { [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ]; }
 
 ini_iscsid() {
 	mkdir -p /etc/iscsi /run/lock/iscsi
 	rm -rf /etc/iscsi/nodes /etc/iscsi/send_targets /var/lib/iscsi
 	echo "InitiatorName=$INI_NAME" > /etc/iscsi/initiatorname.iscsi
-	if ini_systemd; then
+	if under_systemd; then
 		# restart: installing pathwarden may have started it already
 		# (pathwarden.service wants it), before the name above
 		systemctl restart iscsid.service || return 1
@@ -122,22 +121,22 @@ ini_config_pathwarden() {
 	return 0
 }
 
-# The drop-in keeps the shipped unit (Type=notify, Restart=on-failure, its
-# limits) and changes what the tests need: verbosity 3 with timestamps
-# (the unit's -s drops them) appended to the results' multipathd.log,
-# which the tests read by line number.
+# ini_multipathd_unit [LEVEL]: the lab's runtime drop-in for the shipped
+# unit, which keeps its type (notify), restart policy and limits and
+# changes what the tests need: verbosity LEVEL (3) with timestamps (the
+# unit's -s drops them), appended to the results' multipathd.log, which
+# the tests read by line number.  Reloads systemd only when it changed.
 MPATHD_DROPIN=/run/systemd/system/multipathd.service.d/pwlab.conf
 ini_multipathd_unit() {
-	[ -e "$MPATHD_DROPIN" ] && return 0
+	local want
+	want=$(printf '%s\n' "# pathwarden lab: multipathd's log in the results." \
+		'[Service]' 'ExecStart=' \
+		"ExecStart=$(command -v multipathd) -d -v${1:-3}" \
+		"StandardOutput=append:$MPATHD_LOG" \
+		"StandardError=append:$MPATHD_LOG")
+	[ "$(cat "$MPATHD_DROPIN" 2>/dev/null)" = "$want" ] && return 0
 	mkdir -p "${MPATHD_DROPIN%/*}"
-	cat > "$MPATHD_DROPIN" <<UNIT
-# pathwarden lab: multipathd's log at verbosity 3 in the results.
-[Service]
-ExecStart=
-ExecStart=$(command -v multipathd) -d -v3
-StandardOutput=append:$MPATHD_LOG
-StandardError=append:$MPATHD_LOG
-UNIT
+	printf '%s\n' "$want" > "$MPATHD_DROPIN"
 	systemctl daemon-reload
 }
 
@@ -146,22 +145,15 @@ UNIT
 # checker's verdict only when it changes, -v4 every call: the tests that
 # count checker calls in the log run at 4.
 ini_multipathd_verbosity() {
-	local f="${MPATHD_DROPIN%/*}/zz-pwlab-verbosity.conf"
-	ini_systemd || return 0
-	if [ "$1" = 4 ]; then
-		printf '[Service]\nExecStart=\nExecStart=%s -d -v4\n' \
-			"$(command -v multipathd)" > "$f"
-	else
-		rm -f "$f"
-	fi
-	systemctl daemon-reload && systemctl restart multipathd.service &&
+	under_systemd || return 0
+	ini_multipathd_unit "$1" && systemctl restart multipathd.service &&
 		wait_until 20 multipathd show daemon
 }
 
 ini_multipathd_start() {
 	echo "=== multipathd start ($(date +%T.%N), config ${PW_LAB_CONFIG:-pathwarden})" \
 		>> "$MPATHD_LOG"
-	if ini_systemd; then
+	if under_systemd; then
 		# restart: it may run already, without the lab's
 		# configuration or drop-in (pathwarden.service wants it)
 		ini_multipathd_unit && systemctl restart multipathd.service ||
@@ -173,7 +165,7 @@ ini_multipathd_start() {
 }
 
 ini_multipathd_stop() {
-	if ini_systemd; then
+	if under_systemd; then
 		systemctl stop multipathd.service
 		# the unit may have failed (its restart limit): clear it
 		systemctl reset-failed multipathd.service 2>/dev/null

@@ -7,7 +7,7 @@
 # Last, on a suite's root (systemd as PID 1): pathwarden.service as the
 # package installs it, from no session at all (it logs everything out),
 # with the lab's own daemon stopped.
-if [ "$(cat /proc/1/comm)" = systemd ]; then
+if under_systemd; then
 	_lab_daemon_stop
 	. "$PW_TREE/tests/monitor/lab-systemd.sh"
 else

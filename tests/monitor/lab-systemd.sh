@@ -13,7 +13,7 @@ SD_WAIT=${PW_E2E_WAIT:-50}
 
 sd_journal() { journalctl -u pathwarden.service -b --no-pager -o short-monotonic; }
 
-if [ "$(cat /proc/1/comm)" != systemd ]; then
+if ! under_systemd; then
 	tap_not_ok "systemd is PID 1 (run with LAB_SUITE=trixie or forky)"
 	return 0 2>/dev/null || exit 0
 fi
