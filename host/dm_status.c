@@ -70,6 +70,18 @@ bool dm_status_parse(const char *line, struct dm_mpath_status *out,
 		goto out;
 	}
 	n = (unsigned int)atoi(first);
+	/* dm-mpath's two: whether it queues I/O (a group being activated,
+	 * or no path), and its pg_init count */
+	if (n == 2) {
+		unsigned int q;
+
+		if (!next_uint(&t, 1, &q)) {
+			snprintf(err, errlen, "bad queue_io field");
+			goto out;
+		}
+		out->queueing = q;
+		n = 1;
+	}
 	if (n > 64 || !skip(&t, n) || !next_uint(&t, 64, &n) || !skip(&t, n)) {
 		snprintf(err, errlen, "bad feature or handler fields");
 		goto out;

@@ -17,6 +17,8 @@ struct dm_mpath_status {
 	unsigned int n_groups;
 	unsigned int next_group;	/* 1-based; the group I/O goes to */
 	unsigned int active_group;	/* 'A' in the status, 0 none yet */
+	bool queueing;			/* dm holds I/O in its own queue: a
+					 * group being activated, or no path */
 	unsigned int n_paths;
 	struct {
 		char devt[16];		/* major:minor */

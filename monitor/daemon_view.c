@@ -104,12 +104,18 @@ static void fail_refused(struct daemon *d, const struct pw_map *m)
 	}
 }
 
+static void review_parked(struct daemon *d, uint64_t now);
+
+/* A disk offline for its time comes back; a transition still held is
+ * looked at again (parked_io.h). */
 static void on_parked(void *arg, uint64_t now)
 {
 	struct daemon *d = arg;
 
 	if (parked_io_tick(&d->parked, now / MS))
-		loop_timer_arm(&d->loop, d->t_parked, now + 200 * MS);
+		loop_timer_arm(&d->loop, d->t_parked,
+			       now + PARKED_TICK_MS * MS);
+	review_parked(d, now);
 }
 
 /* ---- the view ----------------------------------------------------------- */
@@ -323,12 +329,14 @@ void refresh(struct daemon *d, uint64_t event_ns, bool alua)
 static void review_parked(struct daemon *d, uint64_t now)
 {
 	struct sysfs_snapshot snap;
+	unsigned int next = 0;
 
 	if (!d->c->alua_switch)
 		return;
-	if (sysfs_scan(d->o->root, &snap) == 0 &&
-	    parked_io_review(&d->parked, &snap, now / MS))
-		loop_timer_arm_before(&d->loop, d->t_parked, now + 200 * MS);
+	if (sysfs_scan(d->o->root, &snap) == 0)
+		next = parked_io_review(&d->parked, &snap, now / MS);
+	if (next)
+		loop_timer_arm_before(&d->loop, d->t_parked, now + next * MS);
 	sysfs_snapshot_free(&snap);
 }
 
@@ -433,6 +441,7 @@ int view_source_init(struct daemon *d)
 	d->t_verify = loop_timer_new(&d->loop, verify_switch, d);
 	d->t_parked = loop_timer_new(&d->loop, on_parked, d);
 	d->parked.root = d->o->root;
+	d->parked.dm_capture_dir = d->o->dm_capture_dir;
 	loop_timer_arm(&d->loop, d->t_resync, d->loop.now());
 	return 0;
 }

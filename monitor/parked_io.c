@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dm_status.h"
 #include "log.h"
 #include "parked_io.h"
 #include "strutil.h"
@@ -86,6 +87,33 @@ int parked_io_inflight(const char *root, const char *dev)
 	if (sscanf(buf, "%lu %lu", &r, &w) != 2 || r + w > 1000000)
 		return -EINVAL;
 	return (int)(r + w);
+}
+
+int parked_io_completed(const char *root, const char *dev, uint64_t *done)
+{
+	char buf[512];
+	unsigned long long f[17] = { 0 };
+	ssize_t n;
+	int k, fd = sysfs_open(root, dev, "stat", O_RDONLY);
+
+	if (fd < 0)
+		return fd;
+	n = read(fd, buf, sizeof(buf) - 1);
+	n = n < 0 ? -errno : n;
+	close(fd);
+	if (n < 0)
+		return (int)n;
+	buf[n] = '\0';
+	/* reads, ..., writes (5th), ...; discards (12th) and flushes (16th)
+	 * since Linux 4.18 and 5.5 */
+	k = sscanf(buf, "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu "
+		   "%llu %llu %llu %llu %llu %llu %llu", &f[0], &f[1], &f[2],
+		   &f[3], &f[4], &f[5], &f[6], &f[7], &f[8], &f[9], &f[10],
+		   &f[11], &f[12], &f[13], &f[14], &f[15], &f[16]);
+	if (k < 11)
+		return -EINVAL;
+	*done = f[0] + f[4] + f[11] + f[15];
+	return 0;
 }
 
 int parked_io_set_state(const char *root, const char *dev, bool running)
@@ -190,11 +218,90 @@ static void prune(struct parked_io *pk, uint64_t now_ms)
 	}
 }
 
-bool parked_io_review(struct parked_io *pk, const struct sysfs_snapshot *s,
-		      uint64_t now_ms)
+/* Whether dm queues the I/O of map @holder (dm-N) in its own queue. */
+static bool dm_queueing(struct parked_io *pk, const char *holder)
+{
+	struct dm_mpath_status st;
+	char name[160], err[64], *line;
+	bool q = false;
+	ssize_t n;
+	int fd = sysfs_open(pk->root, holder, "dm/name", O_RDONLY);
+
+	if (fd < 0)
+		return false;
+	n = read(fd, name, sizeof(name) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	name[n] = '\0';
+	name[strcspn(name, "\n")] = '\0';
+	line = dm_status_get(name, pk->dm_capture_dir);
+	if (line && dm_status_parse(line, &st, err, sizeof(err)))
+		q = st.queueing;
+	free(line);
+	return q;
+}
+
+/* Whether the map holding candidate @pd is held (PARKED_STUCK_MS).
+ * @inflight: its in-flight count. */
+static bool map_held(struct parked_io *pk, struct parked_dev *pd,
+		     const char *holder, int inflight, uint64_t now_ms)
+{
+	uint64_t done = 0;
+	bool parked;
+
+	if (!dm_queueing(pk, holder))
+		pd->queued_ms = 0;
+	else if (!pd->queued_ms)
+		pd->queued_ms = now_ms;
+	if (parked_io_completed(pk->root, holder, &done) || inflight <= 0 ||
+	    done != pd->done || !pd->done_ms) {
+		pd->done = done;
+		pd->done_ms = now_ms;
+		parked = false;
+	} else {
+		parked = now_ms - pd->done_ms >= PARKED_STUCK_MS;
+	}
+	return parked ||
+	       (pd->queued_ms && now_ms - pd->queued_ms >= PARKED_STUCK_MS);
+}
+
+/* Whether candidate @pd is to go offline now. */
+static bool bounce_due(struct parked_io *pk, struct parked_dev *pd,
+		       const char *holder, uint64_t now_ms)
+{
+	int inflight = parked_io_inflight(pk->root, holder);
+	bool held = map_held(pk, pd, holder, inflight, now_ms);
+
+	if (pd->offline_since_ms)
+		return false;
+	/* Nothing in flight on the map: nothing can be parked. */
+	if (!pd->bounces)
+		return now_ms - pd->trans_since_ms >= PARKED_GRACE_MS &&
+		       inflight > 0;
+	if (!held || now_ms - pd->running_ms < PARKED_STUCK_MS)
+		return false;
+	if (pd->bounces == PARKED_MAX_BOUNCES) {
+		pd->bounces++;
+		log_warn("%s (%s): I/O still held after %u times offline; "
+			 "left to the transition", pd->dev, holder,
+			 PARKED_MAX_BOUNCES);
+	}
+	return pd->bounces < PARKED_MAX_BOUNCES;
+}
+
+static unsigned int next_look(const struct parked_io *pk)
+{
+	if (any_offline(pk))
+		return PARKED_TICK_MS;
+	return pk->n ? PARKED_LOOK_MS : 0;
+}
+
+unsigned int parked_io_review(struct parked_io *pk,
+			      const struct sysfs_snapshot *s, uint64_t now_ms)
 {
 	for (size_t i = 0; i < s->n_sd; i++) {
-		const char *dev = s->sd[i].name;
+		const char *dev = s->sd[i].name, *holder = s->sd[i].holder;
 		struct parked_dev *pd;
 		int rc;
 
@@ -202,8 +309,7 @@ bool parked_io_review(struct parked_io *pk, const struct sysfs_snapshot *s,
 			if (!strcmp(s->sd[i].access_state, "transitioning"))
 				log_debug("%s: transitioning; no other group "
 					  "of %s serves", dev,
-					  s->sd[i].holder[0] ? s->sd[i].holder
-							     : "its map");
+					  holder[0] ? holder : "its map");
 			continue;
 		}
 		pd = find(pk, dev, true);
@@ -212,29 +318,39 @@ bool parked_io_review(struct parked_io *pk, const struct sysfs_snapshot *s,
 		if (!pd->seen_ms)
 			pd->trans_since_ms = now_ms;
 		pd->seen_ms = now_ms;
-		if (pd->bounced || now_ms - pd->trans_since_ms < PARKED_GRACE_MS)
+		if (!bounce_due(pk, pd, holder, now_ms))
 			continue;
-		/* Nothing in flight on the map: nothing can be parked. */
-		if (parked_io_inflight(pk->root, s->sd[i].holder) <= 0)
-			continue;
-		pd->bounced = true;
 		rc = parked_io_set_state(pk->root, dev, false);
+		pd->bounces++;
 		if (rc) {
 			log_warn("%s (%s): cannot take it offline to move I/O "
-				 "parked on it: %s", dev, s->sd[i].holder,
+				 "parked on it: %s", dev, holder,
 				 strerror(-rc));
 			continue;
 		}
 		pd->offline_since_ms = now_ms;
-		log_info("%s (%s): its group has been in transition for %llu "
-			 "ms while another group serves: disk offline for %u ms "
-			 "so that I/O parked on it fails over", dev,
-			 s->sd[i].holder,
-			 (unsigned long long)(now_ms - pd->trans_since_ms),
-			 PARKED_OFFLINE_MS);
+		pd->offline_ms = pd->bounces == 1 ? PARKED_OFFLINE_MS
+						  : PARKED_REOFFLINE_MS;
+		if (pd->bounces == 1)
+			log_info("%s (%s): its group has been in transition "
+				 "for %llu ms while another group serves: disk "
+				 "offline for %u ms so that I/O parked on it "
+				 "fails over", dev, holder,
+				 (unsigned long long)(now_ms -
+						      pd->trans_since_ms),
+				 pd->offline_ms);
+		else
+			log_info("%s (%s): I/O held again %llu ms into the "
+				 "transition (%s): disk offline for %u ms",
+				 dev, holder,
+				 (unsigned long long)(now_ms -
+						      pd->trans_since_ms),
+				 pd->queued_ms ? "dm queues it"
+					       : "none completes",
+				 pd->offline_ms);
 	}
 	prune(pk, now_ms);
-	return any_offline(pk);
+	return next_look(pk);
 }
 
 bool parked_io_tick(struct parked_io *pk, uint64_t now_ms)
@@ -244,7 +360,7 @@ bool parked_io_tick(struct parked_io *pk, uint64_t now_ms)
 		int rc;
 
 		if (!pd->offline_since_ms ||
-		    now_ms - pd->offline_since_ms < PARKED_OFFLINE_MS)
+		    now_ms - pd->offline_since_ms < pd->offline_ms)
 			continue;
 		rc = set_state_off_loop(pk->root, pd->dev, true, NULL);
 		if (rc) {
@@ -257,6 +373,7 @@ bool parked_io_tick(struct parked_io *pk, uint64_t now_ms)
 			log_info("%s: running again", pd->dev);
 		}
 		pd->offline_since_ms = 0;
+		pd->running_ms = now_ms;
 	}
 	return any_offline(pk);
 }

@@ -17,9 +17,13 @@
  * again after PARKED_OFFLINE_MS, long enough for every parked request to
  * have been re-dispatched once: multipathd's next check finds the path
  * ghost again and keeps it in the map for the moment the transition ends.
- * Once per transition, and only while the map has requests in flight: the
- * disk's own inflight count cannot tell whether requests are parked on it
- * (a requeued request is not counted), the map's can tell that none are.
+ * Only while the map has requests in flight: the disk's own inflight count
+ * cannot tell whether requests are parked on it (a requeued request is not
+ * counted), the map's can tell that none are.  Once per transition, unless
+ * the map is held again after it (requests in flight, none completing):
+ * see PARKED_REOFFLINE_MS.  sysfs is looked at every PARKED_LOOK_MS for as
+ * long as the transition lasts, not only when a unit attention announces
+ * it, since I/O can be sent back to the group at any moment of it.
  * A group that flaps in and out of transition with no I/O is left alone.
  * With no other usable group nothing is done: I/O waits for the
  * transition, as SPC intends.
@@ -41,9 +45,31 @@
 /* A transition shorter than this (a planned switchover passes through one
  * of some 300 ms) is left alone. */
 #define PARKED_GRACE_MS 600
-/* How long a disk is kept offline: the SCSI layer re-dispatches a request
- * that met 04/0A every 1000 ms (ALUA_TRANSITION_REPREP_DELAY). */
+/* How long a disk is kept offline the first time: the SCSI layer
+ * re-dispatches a request that met 04/0A every 1000 ms
+ * (ALUA_TRANSITION_REPREP_DELAY). */
 #define PARKED_OFFLINE_MS 1200
+/*
+ * After the first time, I/O can be held again: a map reload with the
+ * priorities of before the transition, or a switch back to the group, sends
+ * it there, and dm-multipath then holds it in its own queue while
+ * scsi_dh_alua activates the group, which lasts as long as the transition.
+ * The activation ends only when one of the RTPGs it repeats every 2 s
+ * fails, on a disk that is offline: so the disk stays offline longer.
+ */
+#define PARKED_REOFFLINE_MS 2500
+/* The map is held: requests in flight on it and none completed for this
+ * long, or dm queueing its I/O (its status) for this long: a request held
+ * in dm's own queue is not counted in flight.  Also the least time between
+ * a disk running again and the next time it is taken offline. */
+#define PARKED_STUCK_MS 1000
+/* At most this many times per transition: a map still held after them is
+ * held by something else, and saying so is all that is left. */
+#define PARKED_MAX_BOUNCES 5
+/* How often sysfs is looked at while a disk is in transition. */
+#define PARKED_LOOK_MS 500
+/* ... and while a disk is offline. */
+#define PARKED_TICK_MS 200
 
 /* Disk @i of @s is in a transitioning group while another disk of the
  * same multipath map (same holder, same WWID) is running, logged in and
@@ -57,6 +83,10 @@ bool parked_io_candidate(const struct sysfs_snapshot *s, size_t i);
  */
 int parked_io_inflight(const char *root, const char *dev);
 
+/* Requests block device @dev has completed, of every kind
+ * (/sys/block/DEV/stat); 0 or -errno. */
+int parked_io_completed(const char *root, const char *dev, uint64_t *done);
+
 /* Write "offline" or "running" to @dev's device/state; 0 or -errno. */
 int parked_io_set_state(const char *root, const char *dev, bool running);
 
@@ -66,27 +96,37 @@ struct parked_dev {
 	char dev[32];
 	uint64_t trans_since_ms;	/* first seen a candidate */
 	uint64_t offline_since_ms;	/* 0: running */
+	uint64_t running_ms;		/* last set running again */
 	uint64_t seen_ms;		/* last view that named it */
-	bool bounced;			/* done for this transition */
+	uint64_t done;			/* the map's completed requests */
+	uint64_t done_ms;		/* when they last moved (or none
+					 * were in flight) */
+	uint64_t queued_ms;		/* since when dm queues the map's
+					 * I/O, 0: it does not */
+	unsigned int offline_ms;	/* how long it stays offline */
+	unsigned int bounces;		/* times offline, this transition */
 };
 
 struct parked_io {
 	const char *root;		/* sysfs root, "" for / */
+	const char *dm_capture_dir;	/* dm status from files (tests) */
 	struct parked_dev d[PARKED_MAX];
 	size_t n;
 };
 
 /*
  * After a fresh sysfs snapshot: a disk that has been a candidate for
- * PARKED_GRACE_MS, while its map has requests in flight, is taken offline,
- * once per transition.  Returns true while any disk is offline (call
- * parked_io_tick soon).
+ * PARKED_GRACE_MS, while its map has requests in flight, is taken offline;
+ * again (up to PARKED_MAX_BOUNCES times in one transition) whenever its map
+ * is held once more (PARKED_STUCK_MS).  Returns in how many ms it wants the
+ * next look (PARKED_TICK_MS while a disk is offline: call parked_io_tick
+ * then; PARKED_LOOK_MS while a disk is in transition), 0 for none.
  */
-bool parked_io_review(struct parked_io *pk, const struct sysfs_snapshot *s,
-		      uint64_t now_ms);
+unsigned int parked_io_review(struct parked_io *pk,
+			      const struct sysfs_snapshot *s, uint64_t now_ms);
 /*
- * Sets running again each disk offline for PARKED_OFFLINE_MS.  True while
- * any is still offline.
+ * Sets running again each disk offline for its time.  True while any is
+ * still offline.
  */
 bool parked_io_tick(struct parked_io *pk, uint64_t now_ms);
 /* Leave nothing offline (the daemon stops). */

@@ -246,6 +246,14 @@ static void test_dm_status(void **state)
 	assert_false(st.paths[2].active);
 	assert_int_equal(st.paths[2].fail_count, 3);
 	assert_int_equal(st.paths[3].group, 2);
+	assert_false(st.queueing);
+	/* a group being activated (scsi_dh_alua waits for a transition):
+	 * dm queues I/O, no group is 'A' */
+	assert_true(dm_status_parse("2 1 1 0 2 1 E 0 2 2 8:48 A 0 0 1 8:16 A "
+				    "0 0 1 E 0 2 2 8:0 A 0 0 1 8:32 A 0 0 1",
+				    &st, err, sizeof(err)));
+	assert_true(st.queueing);
+	assert_int_equal(st.active_group, 0);
 	/* right after switchgroup 2, before any I/O: no group is 'A' yet,
 	 * the next group says where I/O goes */
 	assert_true(dm_status_parse("2 1 0 1 alua 2 2 E 0 1 1 8:0 A 0 1 "
@@ -264,6 +272,7 @@ static void test_dm_status(void **state)
 		"2 0 0 0 1 1 A 0 1 2 8:0 A 0 5",	/* selector arg missing */
 		"2 0 0 0 1 1 A 0 1 0 8:0 A 0 extra",
 		"2 0 0 0 1 0 A 0 1 0 8:0 A 0",		/* no next group */
+		"2 7 0 0 1 1 A 0 1 0 8:0 A 0",		/* queue_io not 0/1 */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (dm_status_parse(bad[i], &st, err, sizeof(err)))

@@ -245,12 +245,26 @@ static const char *state_soon(const char *root, const char *dev,
 	return state_of(root, dev);
 }
 
-/* The tracker: grace, once offline per transition, running after. */
+/* The map's counters as /sys/block/dm-0/{inflight,stat} show them. */
+static void map_io(const char *root, int inflight, unsigned int done)
+{
+	char cmd[700];
+
+	snprintf(cmd, sizeof(cmd), "echo '%8d        0' > "
+		 "'%s/sys/block/dm-0/inflight' && echo '%8u 0 0 0 %8u 0 0 0 "
+		 "%d 0 0 0 0 0 0 0 0' > '%s/sys/block/dm-0/stat'", inflight, root,
+		 done, done, inflight, root);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* The tracker: grace, offline, running after; again only when the map is
+ * held again; a look every PARKED_LOOK_MS while the transition lasts. */
 static void test_tracker(void **state)
 {
 	char root[] = "/tmp/pw-parked-XXXXXX", cmd[700];
 	struct parked_io pk = { 0 };
 	struct fake_sys f;
+	uint64_t t, done = 0;
 	(void)state;
 
 	assert_non_null(mkdtemp(root));
@@ -260,52 +274,142 @@ static void test_tracker(void **state)
 			 root, 'a' + i, root, 'a' + i);
 		assert_int_equal(system(cmd), 0);
 	}
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/sys/block/dm-0' && echo "
-		 "'       0        0' > '%s/sys/block/dm-0/inflight'", root, root);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/sys/block/dm-0'", root);
 	assert_int_equal(system(cmd), 0);
+	map_io(root, 0, 100);
+	assert_int_equal(parked_io_completed(root, "dm-0", &done), 0);
+	assert_int_equal(done, 200);
+	assert_true(parked_io_completed(root, "dm-9", &done) < 0);
 	pk.root = root;
 	fake_sys(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_NONOPTIMIZED);
 	/* nothing in flight on the map: a transition with no I/O is left
-	 * alone, however long */
-	assert_false(parked_io_review(&pk, &f.s, 500));
-	assert_false(parked_io_review(&pk, &f.s, 500 + 10 * PARKED_GRACE_MS));
+	 * alone, however long; it is looked at while it lasts */
+	assert_int_equal(parked_io_review(&pk, &f.s, 500), PARKED_LOOK_MS);
+	assert_int_equal(parked_io_review(&pk, &f.s,
+					  500 + 10 * PARKED_GRACE_MS),
+			 PARKED_LOOK_MS);
 	assert_string_equal(state_of(root, "sda"), "running\n");
 	parked_io_release(&pk);
-	snprintf(cmd, sizeof(cmd), "echo '       1        0' > "
-		 "'%s/sys/block/dm-0/inflight'", root);
-	assert_int_equal(system(cmd), 0);
+	map_io(root, 1, 100);
 	/* first sight: within the grace, nothing happens */
-	assert_false(parked_io_review(&pk, &f.s, 1000));
-	assert_false(parked_io_review(&pk, &f.s, 1000 + PARKED_GRACE_MS - 1));
+	assert_int_equal(parked_io_review(&pk, &f.s, 1000), PARKED_LOOK_MS);
+	assert_int_equal(parked_io_review(&pk, &f.s,
+					  1000 + PARKED_GRACE_MS - 1),
+			 PARKED_LOOK_MS);
 	assert_string_equal(state_of(root, "sda"), "running\n");
 	/* past it: both of hpms01's disks offline, hpms02's untouched */
-	assert_true(parked_io_review(&pk, &f.s, 1000 + PARKED_GRACE_MS));
+	t = 1000 + PARKED_GRACE_MS;
+	assert_int_equal(parked_io_review(&pk, &f.s, t), PARKED_TICK_MS);
 	assert_string_equal(state_of(root, "sda"), "offline\n");
 	assert_string_equal(state_of(root, "sdb"), "offline\n");
 	assert_string_equal(state_of(root, "sdc"), "running\n");
 	/* long enough for every parked request to be re-dispatched */
-	assert_true(parked_io_tick(&pk, 1000 + PARKED_GRACE_MS +
-				      PARKED_OFFLINE_MS - 1));
-	assert_false(parked_io_tick(&pk, 1000 + PARKED_GRACE_MS +
-				       PARKED_OFFLINE_MS));
+	assert_true(parked_io_tick(&pk, t + PARKED_OFFLINE_MS - 1));
+	assert_false(parked_io_tick(&pk, t + PARKED_OFFLINE_MS));
+	t += PARKED_OFFLINE_MS;
 	assert_string_equal(state_soon(root, "sda", "running\n"), "running\n");
 	assert_string_equal(state_soon(root, "sdb", "running\n"), "running\n");
-	/* once per transition: the same one goes on, nothing more */
-	assert_false(parked_io_review(&pk, &f.s, 9000));
+	/* the same transition goes on and the I/O moves (completions grow,
+	 * however long): nothing more */
+	for (unsigned int k = 1; k <= 10; k++) {
+		map_io(root, 1, 100 + k);
+		assert_int_equal(parked_io_review(&pk, &f.s, t + k * 1000),
+				 PARKED_LOOK_MS);
+	}
+	t += 10000;
 	assert_string_equal(state_of(root, "sda"), "running\n");
-	/* it ends; a new one gets its own grace and bounce */
+	/* requests in flight and none completing: held again (a reload or
+	 * a switch sent I/O back to the group); not before PARKED_STUCK_MS */
+	assert_int_equal(parked_io_review(&pk, &f.s, t + 1), PARKED_LOOK_MS);
+	assert_int_equal(parked_io_review(&pk, &f.s,
+					  t + PARKED_STUCK_MS - 1),
+			 PARKED_LOOK_MS);
+	assert_string_equal(state_of(root, "sda"), "running\n");
+	assert_int_equal(parked_io_review(&pk, &f.s, t + PARKED_STUCK_MS),
+			 PARKED_TICK_MS);
+	assert_string_equal(state_of(root, "sda"), "offline\n");
+	assert_string_equal(state_of(root, "sdb"), "offline\n");
+	t += PARKED_STUCK_MS;
+	/* longer this time: the group's activation retries its RTPG every
+	 * 2 s and ends only when one fails */
+	assert_true(parked_io_tick(&pk, t + PARKED_OFFLINE_MS));
+	assert_true(parked_io_tick(&pk, t + PARKED_REOFFLINE_MS - 1));
+	assert_false(parked_io_tick(&pk, t + PARKED_REOFFLINE_MS));
+	t += PARKED_REOFFLINE_MS;
+	assert_string_equal(state_soon(root, "sda", "running\n"), "running\n");
+	/* held still: again, at most PARKED_MAX_BOUNCES times in all */
+	for (unsigned int k = 2; k < PARKED_MAX_BOUNCES + 3; k++) {
+		t += PARKED_STUCK_MS;
+		parked_io_review(&pk, &f.s, t);
+		if (k < PARKED_MAX_BOUNCES) {
+			assert_string_equal(state_of(root, "sda"),
+					    "offline\n");
+			assert_false(parked_io_tick(&pk,
+						    t + PARKED_REOFFLINE_MS));
+			t += PARKED_REOFFLINE_MS;
+			assert_string_equal(state_soon(root, "sda",
+						       "running\n"),
+					    "running\n");
+		} else {
+			assert_string_equal(state_of(root, "sda"),
+					    "running\n");
+		}
+	}
+	/* it ends: nothing to look at any more */
 	fake_sys(&f, ALUA_ACTIVE_OPTIMIZED, ALUA_ACTIVE_NONOPTIMIZED);
-	assert_false(parked_io_review(&pk, &f.s, 10000));
+	assert_int_equal(parked_io_review(&pk, &f.s, t + 500), 0);
+	/* dm queueing the map's I/O while it activates the transitioning
+	 * group (nothing counted in flight, nothing completing): held too */
+	t += 1000;
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/sys/block/dm-0/dm' "
+		 "'%s/cap/dmstatus' && echo mpatha > '%s/sys/block/dm-0/dm/name'"
+		 " && echo '2 1 1 0 2 1 E 0 2 2 8:32 A 0 0 1 8:48 A 0 0 1 E 0 2 "
+		 "2 8:0 A 0 0 1 8:16 A 0 0 1' > '%s/cap/dmstatus/mpatha'",
+		 root, root, root, root);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/cap", root);
+	pk.dm_capture_dir = cmd;
+	map_io(root, 0, 500);
 	fake_sys(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_NONOPTIMIZED);
-	assert_false(parked_io_review(&pk, &f.s, 11000));
-	assert_true(parked_io_review(&pk, &f.s, 11000 + PARKED_GRACE_MS));
+	assert_int_equal(parked_io_review(&pk, &f.s, t), PARKED_LOOK_MS);
+	/* no bounce while nothing is in flight the first time ... */
+	assert_int_equal(parked_io_review(&pk, &f.s, t + PARKED_GRACE_MS),
+			 PARKED_LOOK_MS);
+	map_io(root, 1, 500);
+	assert_int_equal(parked_io_review(&pk, &f.s, t + PARKED_GRACE_MS + 1),
+			 PARKED_TICK_MS);
+	assert_false(parked_io_tick(&pk, t + PARKED_GRACE_MS + 1 +
+					      PARKED_OFFLINE_MS));
+	t += PARKED_GRACE_MS + 1 + PARKED_OFFLINE_MS;
+	assert_string_equal(state_soon(root, "sda", "running\n"), "running\n");
+	/* ... then dm queues: not counted in flight, still held */
+	map_io(root, 0, 500);
+	assert_int_equal(parked_io_review(&pk, &f.s, t + 100), PARKED_LOOK_MS);
+	assert_string_equal(state_of(root, "sda"), "running\n");
+	assert_int_equal(parked_io_review(&pk, &f.s,
+					  t + 100 + PARKED_STUCK_MS),
+			 PARKED_TICK_MS);
+	assert_string_equal(state_of(root, "sda"), "offline\n");
+	parked_io_release(&pk);
+	pk.dm_capture_dir = NULL;
+	fake_sys(&f, ALUA_ACTIVE_OPTIMIZED, ALUA_ACTIVE_NONOPTIMIZED);
+	assert_int_equal(parked_io_review(&pk, &f.s, t + 1000), 0);
+	/* a new one gets its own grace and first time offline */
+	t += 2000;
+	map_io(root, 1, 600);
+	fake_sys(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_NONOPTIMIZED);
+	assert_int_equal(parked_io_review(&pk, &f.s, t), PARKED_LOOK_MS);
+	assert_string_equal(state_of(root, "sda"), "running\n");
+	assert_int_equal(parked_io_review(&pk, &f.s, t + PARKED_GRACE_MS),
+			 PARKED_TICK_MS);
+	assert_string_equal(state_of(root, "sda"), "offline\n");
 	/* release sets every disk running */
 	parked_io_release(&pk);
 	assert_string_equal(state_of(root, "sda"), "running\n");
-	/* no other usable group: never */
+	/* no other usable group: never, and nothing to watch */
 	fake_sys(&f, ALUA_TRANSITIONING, ALUA_STANDBY);
-	assert_false(parked_io_review(&pk, &f.s, 20000));
-	assert_false(parked_io_review(&pk, &f.s, 30000));
+	assert_int_equal(parked_io_review(&pk, &f.s, 20000), 0);
+	assert_int_equal(parked_io_review(&pk, &f.s, 30000), 0);
 	assert_string_equal(state_of(root, "sda"), "running\n");
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	assert_int_equal(system(cmd), 0);
