@@ -1,0 +1,60 @@
+# I/O sent back to a group in transition after the daemon moved it off
+# (issue alua-states; what a multipathd reload with the priorities of
+# before the transition does): hpms01's group is held in transition under
+# the verified load, and 8 s into it the map is switched back to that group
+# (`dmsetup message MAP 0 switch_group N`).  dm-multipath then holds the
+# I/O in its own queue while scsi_dh_alua activates the group, which lasts
+# as long as the transition (20 s here); the daemon must see the map held
+# and move the I/O again (monitor/parked_io.h).  Twice, in one boot, with
+# zero I/O errors and the longest I/O under TRANS_HELD_MAX_MS.
+#
+# Sourced by a lab scenario after bring-up, with pathwarden's config;
+# prints TAP.
+
+TRANS_HELD_MAX_MS=${TRANS_HELD_MAX_MS:-5000}
+
+trans_held() {
+	local map dev h01 devt pg round t0 t1 stall iopid errs
+	local gaps="$PW_RESULTS/transition-held.gaps" sum="$PW_RESULTS/transition-held.io"
+	lab_config pathwarden > /dev/null || { tap_not_ok "transition held: lab_config"; return 1; }
+	lio_set_state hpms01 active > /dev/null && lio_set_state hpms02 nonoptimized > /dev/null
+	wait_until 30 sh -c '[ "$(multipathd show paths raw format "%T %p" | sort | tr "\n" " ")" = "ready 10 ready 10 ready 50 ready 50 " ]'
+	map=$(mp_map) dev=$(mp_dev)
+	h01=$(states_paths hpms01 | head -n 1)
+	devt=$(cat "/sys/block/$h01/dev")
+	mkdir -p /run/pwlab
+	rm -f /run/pwlab/transition-held.stop "$gaps"
+	"$PW_BUILD/lab/pwlab-io" -d "$dev" -s /run/pwlab/transition-held.stop \
+		-n 2048 -r 100 -l "$gaps" -g 300 > "$sum" 2>&1 &
+	iopid=$!
+	sleep 3
+	for round in 1 2; do
+		t0=$(cut -d' ' -f1 /proc/uptime)
+		lio_set_state hpms01 transitioning > /dev/null
+		sleep 8
+		# hpms01's group in dm's table (its number changes with the
+		# priorities multipathd orders the groups by)
+		pg=$(dmsetup table "$map" | awk -v d="$devt" '{ n = 0
+			for (i = 1; i <= NF; i++) {
+				if ($i == "service-time" || $i == "round-robin" || $i == "queue-length") n++
+				if ($i == d) { print n; exit } } }')
+		log "transition held $round: I/O sent back to group $pg ($h01 $devt): $(dmsetup status "$map")"
+		dmsetup message "$map" 0 switch_group "$pg"
+		sleep 20
+		lio_set_state hpms01 active > /dev/null
+		sleep 10
+		t1=$(cut -d' ' -f1 /proc/uptime)
+		stall=$(awk -v a="$t0" -v b="$t1" '$1 >= a && $1 <= b { if ($2 > x) x = $2 } END { printf "%d", x * 1000 }' "$gaps" 2>/dev/null)
+		log "transition held $round: longest I/O $stall ms"
+		tap_check "transition held $round: I/O sent back to the group moved again: longest I/O $stall ms <= $TRANS_HELD_MAX_MS ms" \
+			test "${stall:-99999}" -le "$TRANS_HELD_MAX_MS"
+	done
+	: > /run/pwlab/transition-held.stop
+	wait "$iopid"
+	log "transition held: $(tail -n 1 "$sum")"
+	errs=$(tail -n 1 "$sum" | sed -n 's/.*io_errors=\([0-9]*\) mismatches=\([0-9]*\).*/\1 \2/p')
+	tap_check "transition held: no I/O error, no mismatch ($(tail -n 1 "$sum"))" test "$errs" = "0 0"
+	tap_check "transition held: the daemon moved held I/O again" \
+		grep -q 'I/O held again' "$PW_LAB_DAEMON_LOG"
+}
+trans_held
