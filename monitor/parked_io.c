@@ -12,6 +12,7 @@
 
 #include "dm_status.h"
 #include "log.h"
+#include "mpath_client.h"
 #include "parked_io.h"
 #include "strutil.h"
 
@@ -53,63 +54,61 @@ bool parked_io_candidate(const struct sysfs_snapshot *s, size_t i)
 	return false;
 }
 
-/* Open /sys/block/DEV/FILE under @root; the fd, or -errno. */
-static int sysfs_open(const char *root, const char *dev, const char *file,
-		      int flags)
+/* /sys/block/DEV/FILE under @root into @path; 0 or -errno. */
+static int sysfs_path(char *path, size_t len, const char *root,
+		      const char *dev, const char *file)
 {
-	char path[512];
-	int fd;
-
 	if (!dev[0] || strchr(dev, '/') || dev[0] == '.')
 		return -EINVAL;
-	if (snprintf(path, sizeof(path), "%s/sys/block/%s/%s", root, dev,
-		     file) >= (int)sizeof(path))
+	if (snprintf(path, len, "%s/sys/block/%s/%s", root ? root : "", dev,
+		     file) >= (int)len)
 		return -ENAMETOOLONG;
-	fd = open(path, flags | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return 0;
+}
+
+/* The text of /sys/block/DEV/FILE under @root (read_file's), or NULL with
+ * errno set. */
+static char *sysfs_text(const char *root, const char *dev, const char *file)
+{
+	char path[512];
+	int rc = sysfs_path(path, sizeof(path), root, dev, file);
+
+	if (rc) {
+		errno = -rc;
+		return NULL;
+	}
+	return read_file(path, 4096);
 }
 
 int parked_io_inflight(const char *root, const char *dev)
 {
-	char buf[64];
 	unsigned long r, w;
-	ssize_t n;
-	int fd = sysfs_open(root, dev, "inflight", O_RDONLY);
+	char *t = sysfs_text(root, dev, "inflight");
+	int rc;
 
-	if (fd < 0)
-		return fd;
-	n = read(fd, buf, sizeof(buf) - 1);
-	n = n < 0 ? -errno : n;
-	close(fd);
-	if (n < 0)
-		return (int)n;
-	buf[n] = '\0';
-	if (sscanf(buf, "%lu %lu", &r, &w) != 2 || r + w > 1000000)
-		return -EINVAL;
-	return (int)(r + w);
+	if (!t)
+		return -errno;
+	rc = sscanf(t, "%lu %lu", &r, &w) != 2 || r + w > 1000000 ?
+	     -EINVAL : (int)(r + w);
+	free(t);
+	return rc;
 }
 
 int parked_io_completed(const char *root, const char *dev, uint64_t *done)
 {
-	char buf[512];
 	unsigned long long f[17] = { 0 };
-	ssize_t n;
-	int k, fd = sysfs_open(root, dev, "stat", O_RDONLY);
+	char *t = sysfs_text(root, dev, "stat");
+	int k;
 
-	if (fd < 0)
-		return fd;
-	n = read(fd, buf, sizeof(buf) - 1);
-	n = n < 0 ? -errno : n;
-	close(fd);
-	if (n < 0)
-		return (int)n;
-	buf[n] = '\0';
+	if (!t)
+		return -errno;
 	/* reads, ..., writes (5th), ...; discards (12th) and flushes (16th)
 	 * since Linux 4.18 and 5.5 */
-	k = sscanf(buf, "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu "
+	k = sscanf(t, "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu "
 		   "%llu %llu %llu %llu %llu %llu %llu", &f[0], &f[1], &f[2],
 		   &f[3], &f[4], &f[5], &f[6], &f[7], &f[8], &f[9], &f[10],
 		   &f[11], &f[12], &f[13], &f[14], &f[15], &f[16]);
+	free(t);
 	if (k < 11)
 		return -EINVAL;
 	*done = f[0] + f[4] + f[11] + f[15];
@@ -119,11 +118,15 @@ int parked_io_completed(const char *root, const char *dev, uint64_t *done)
 int parked_io_set_state(const char *root, const char *dev, bool running)
 {
 	const char *word = running ? "running\n" : "offline\n";
+	char path[512];
 	ssize_t n;
-	int rc, fd = sysfs_open(root, dev, "device/state", O_WRONLY);
+	int rc = sysfs_path(path, sizeof(path), root, dev, "device/state"), fd;
 
+	if (rc)
+		return rc;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fd;
+		return -errno;
 	n = write(fd, word, strlen(word));
 	rc = n < 0 ? -errno : (size_t)n == strlen(word) ? 0 : -EIO;
 	close(fd);
@@ -216,75 +219,90 @@ static void prune(struct parked_io *pk, uint64_t now_ms)
 		else
 			i++;
 	}
+	for (size_t i = 0; i < pk->n_maps;) {
+		if (pk->m[i].look_ms != now_ms)
+			pk->m[i] = pk->m[--pk->n_maps];
+		else
+			i++;
+	}
 }
 
 /* Whether dm queues the I/O of map @holder (dm-N) in its own queue. */
 static bool dm_queueing(struct parked_io *pk, const char *holder)
 {
 	struct dm_mpath_status st;
-	char name[160], err[64], *line;
+	char err[64], *line, *name = sysfs_text(pk->root, holder, "dm/name");
 	bool q = false;
-	ssize_t n;
-	int fd = sysfs_open(pk->root, holder, "dm/name", O_RDONLY);
 
-	if (fd < 0)
+	if (!name)
 		return false;
-	n = read(fd, name, sizeof(name) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	name[n] = '\0';
 	name[strcspn(name, "\n")] = '\0';
 	line = dm_status_get(name, pk->dm_capture_dir);
 	if (line && dm_status_parse(line, &st, err, sizeof(err)))
 		q = st.queueing;
 	free(line);
+	free(name);
 	return q;
 }
 
-/* Whether the map holding candidate @pd is held (PARKED_STUCK_MS).
- * @inflight: its in-flight count. */
-static bool map_held(struct parked_io *pk, struct parked_dev *pd,
-		     const char *holder, int inflight, uint64_t now_ms)
+/* Map @holder as this view sees it: sampled at its first candidate disk,
+ * shared by the others.  NULL when the table is full. */
+static struct parked_map *map_look(struct parked_io *pk, const char *holder,
+				   uint64_t now_ms)
 {
+	struct parked_map *pm = NULL;
 	uint64_t done = 0;
-	bool parked;
 
-	if (!dm_queueing(pk, holder))
-		pd->queued_ms = 0;
-	else if (!pd->queued_ms)
-		pd->queued_ms = now_ms;
-	if (parked_io_completed(pk->root, holder, &done) || inflight <= 0 ||
-	    done != pd->done || !pd->done_ms) {
-		pd->done = done;
-		pd->done_ms = now_ms;
-		parked = false;
-	} else {
-		parked = now_ms - pd->done_ms >= PARKED_STUCK_MS;
+	for (size_t i = 0; i < pk->n_maps && !pm; i++)
+		if (!strcmp(pk->m[i].holder, holder))
+			pm = &pk->m[i];
+	if (!pm) {
+		if (pk->n_maps == PARKED_MAX)
+			return NULL;
+		pm = &pk->m[pk->n_maps++];
+		memset(pm, 0, sizeof(*pm));
+		str_copy(pm->holder, sizeof(pm->holder), holder);
 	}
-	return parked ||
-	       (pd->queued_ms && now_ms - pd->queued_ms >= PARKED_STUCK_MS);
+	if (pm->look_ms == now_ms && pm->done_ms)
+		return pm;
+	pm->look_ms = now_ms;
+	pm->inflight = parked_io_inflight(pk->root, holder);
+	if (!dm_queueing(pk, holder))
+		pm->queued_ms = 0;
+	else if (!pm->queued_ms)
+		pm->queued_ms = now_ms;
+	if (parked_io_completed(pk->root, holder, &done) ||
+	    pm->inflight <= 0 || done != pm->done || !pm->done_ms) {
+		pm->done = done;
+		pm->done_ms = now_ms;
+	}
+	return pm;
 }
 
-/* Whether candidate @pd is to go offline now. */
-static bool bounce_due(struct parked_io *pk, struct parked_dev *pd,
-		       const char *holder, uint64_t now_ms)
+/* The map is held (PARKED_STUCK_MS): requests in flight and none
+ * completing, or dm queueing its I/O. */
+static bool map_held(const struct parked_map *pm, uint64_t now_ms)
 {
-	int inflight = parked_io_inflight(pk->root, holder);
-	bool held = map_held(pk, pd, holder, inflight, now_ms);
+	return (pm->inflight > 0 && now_ms - pm->done_ms >= PARKED_STUCK_MS) ||
+	       (pm->queued_ms && now_ms - pm->queued_ms >= PARKED_STUCK_MS);
+}
 
+/* Whether candidate @pd of map @pm is to go offline now. */
+static bool bounce_due(struct parked_dev *pd, const struct parked_map *pm,
+		       uint64_t now_ms)
+{
 	if (pd->offline_since_ms)
 		return false;
 	/* Nothing in flight on the map: nothing can be parked. */
 	if (!pd->bounces)
 		return now_ms - pd->trans_since_ms >= PARKED_GRACE_MS &&
-		       inflight > 0;
-	if (!held || now_ms - pd->running_ms < PARKED_STUCK_MS)
+		       pm->inflight > 0;
+	if (!map_held(pm, now_ms) || now_ms - pd->running_ms < PARKED_STUCK_MS)
 		return false;
 	if (pd->bounces == PARKED_MAX_BOUNCES) {
 		pd->bounces++;
 		log_warn("%s (%s): I/O still held after %u times offline; "
-			 "left to the transition", pd->dev, holder,
+			 "left to the transition", pd->dev, pm->holder,
 			 PARKED_MAX_BOUNCES);
 	}
 	return pd->bounces < PARKED_MAX_BOUNCES;
@@ -303,6 +321,7 @@ unsigned int parked_io_review(struct parked_io *pk,
 	for (size_t i = 0; i < s->n_sd; i++) {
 		const char *dev = s->sd[i].name, *holder = s->sd[i].holder;
 		struct parked_dev *pd;
+		struct parked_map *pm;
 		int rc;
 
 		if (!parked_io_candidate(s, i)) {
@@ -313,12 +332,13 @@ unsigned int parked_io_review(struct parked_io *pk,
 			continue;
 		}
 		pd = find(pk, dev, true);
-		if (!pd)
+		pm = map_look(pk, holder, now_ms);
+		if (!pd || !pm)
 			continue;
 		if (!pd->seen_ms)
 			pd->trans_since_ms = now_ms;
 		pd->seen_ms = now_ms;
-		if (!bounce_due(pk, pd, holder, now_ms))
+		if (!bounce_due(pd, pm, now_ms))
 			continue;
 		rc = parked_io_set_state(pk->root, dev, false);
 		pd->bounces++;
@@ -345,7 +365,7 @@ unsigned int parked_io_review(struct parked_io *pk,
 				 dev, holder,
 				 (unsigned long long)(now_ms -
 						      pd->trans_since_ms),
-				 pd->queued_ms ? "dm queues it"
+				 pm->queued_ms ? "dm queues it"
 					       : "none completes",
 				 pd->offline_ms);
 	}
@@ -398,4 +418,5 @@ void parked_io_release(struct parked_io *pk)
 			pthread_detach(tid[i]);
 	}
 	pk->n = 0;
+	pk->n_maps = 0;
 }

@@ -98,13 +98,21 @@ struct parked_dev {
 	uint64_t offline_since_ms;	/* 0: running */
 	uint64_t running_ms;		/* last set running again */
 	uint64_t seen_ms;		/* last view that named it */
-	uint64_t done;			/* the map's completed requests */
-	uint64_t done_ms;		/* when they last moved (or none
-					 * were in flight) */
-	uint64_t queued_ms;		/* since when dm queues the map's
-					 * I/O, 0: it does not */
 	unsigned int offline_ms;	/* how long it stays offline */
 	unsigned int bounces;		/* times offline, this transition */
+};
+
+/* The maps holding those disks: whether their I/O moves, sampled once per
+ * view whatever the number of their disks in transition. */
+struct parked_map {
+	char holder[32];		/* dm-N */
+	uint64_t look_ms;		/* the view that sampled it */
+	int inflight;			/* requests in flight, or -errno */
+	uint64_t done;			/* requests completed */
+	uint64_t done_ms;		/* when they last moved (or none
+					 * were in flight) */
+	uint64_t queued_ms;		/* since when dm queues its I/O,
+					 * 0: it does not */
 };
 
 struct parked_io {
@@ -112,6 +120,8 @@ struct parked_io {
 	const char *dm_capture_dir;	/* dm status from files (tests) */
 	struct parked_dev d[PARKED_MAX];
 	size_t n;
+	struct parked_map m[PARKED_MAX];
+	size_t n_maps;
 };
 
 /*
