@@ -59,7 +59,10 @@ fi
 echo "$pass $fail" > "$res/$name.res"
 if [ "$fail" -ne 0 ]; then
 	echo "FAIL $name ($pass passed, $fail failed, exit $rc); log: $log"
-	grep -E '^not ok|^#' "$log" | head -40 || true
+	# the failed checks first (a long log's diagnostics must not push
+	# them out of a CI report), then the log's last diagnostics
+	grep -E '^not ok' "$log" | head -20 || true
+	grep -E '^#' "$log" | tail -n 30 || true
 else
 	echo "ok   $name ($pass passed)"
 fi
