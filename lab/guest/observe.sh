@@ -15,17 +15,23 @@ node_devts() {
 	done
 }
 
-# dm_next_devts MAP: the disks of the path group dm sends I/O to now
-# (the "next group" of the multipath target's status).
-dm_next_devts() {
+# dm_paths MAP: one line per path of the multipath target's status:
+# "GROUP NEXT DEVT", NEXT 1 when GROUP is the one dm sends I/O to now.
+dm_paths() {
 	dmsetup status "$1" | awk '{
 		f = 4; f += $f + 1; f += $f + 1; ng = $f; nx = $(f + 1); f += 2
 		for (g = 1; g <= ng; g++) {
 			f++; f += $f + 1; np = $f; pa = $(f + 1); f += 2
-			for (p = 0; p < np; p++) { if (g == nx) print $f; f += 3 + pa }
+			for (p = 0; p < np; p++) { print g, (g == nx), $f; f += 3 + pa }
 		}
 	}'
 }
+
+# dm_next_devts MAP: the disks of the path group dm sends I/O to now.
+dm_next_devts() { dm_paths "$1" | awk '$2 == 1 { print $3 }'; }
+
+# dm_group_of MAP DEVT: the number of the path group holding DEVT.
+dm_group_of() { dm_paths "$1" | awk -v d="$2" '$3 == d { print $1; exit }'; }
 
 # io_on NODE: dm's group in use holds only NODE's disks.
 io_on() {

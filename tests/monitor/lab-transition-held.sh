@@ -14,14 +14,13 @@
 TRANS_HELD_MAX_MS=${TRANS_HELD_MAX_MS:-5000}
 
 trans_held() {
-	local map dev h01 devt pg round t0 t1 stall iopid errs
+	local map dev devt pg round t0 t1 stall iopid errs
 	local gaps="$PW_RESULTS/transition-held.gaps" sum="$PW_RESULTS/transition-held.io"
 	lab_config pathwarden > /dev/null || { tap_not_ok "transition held: lab_config"; return 1; }
 	lio_set_state hpms01 active > /dev/null && lio_set_state hpms02 nonoptimized > /dev/null
 	wait_until 30 sh -c '[ "$(multipathd show paths raw format "%T %p" | sort | tr "\n" " ")" = "ready 10 ready 10 ready 50 ready 50 " ]'
 	map=$(mp_map) dev=$(mp_dev)
-	h01=$(states_paths hpms01 | head -n 1)
-	devt=$(cat "/sys/block/$h01/dev")
+	devt=$(node_devts hpms01 | head -n 1)
 	mkdir -p /run/pwlab
 	rm -f /run/pwlab/transition-held.stop "$gaps"
 	"$PW_BUILD/lab/pwlab-io" -d "$dev" -s /run/pwlab/transition-held.stop \
@@ -32,14 +31,12 @@ trans_held() {
 		t0=$(cut -d' ' -f1 /proc/uptime)
 		lio_set_state hpms01 transitioning > /dev/null
 		sleep 8
-		# hpms01's group in dm's table (its number changes with the
-		# priorities multipathd orders the groups by)
-		pg=$(dmsetup table "$map" | awk -v d="$devt" '{ n = 0
-			for (i = 1; i <= NF; i++) {
-				if ($i == "service-time" || $i == "round-robin" || $i == "queue-length") n++
-				if ($i == d) { print n; exit } } }')
-		log "transition held $round: I/O sent back to group $pg ($h01 $devt): $(dmsetup status "$map")"
-		dmsetup message "$map" 0 switch_group "$pg"
+		# hpms01's group (its number changes with the priorities
+		# multipathd orders the groups by)
+		pg=$(dm_group_of "$map" "$devt")
+		log "transition held $round: I/O sent back to group $pg ($devt): $(dmsetup status "$map")"
+		tap_check "transition held $round: I/O sent back to hpms01's group (${pg:-not found})" \
+			dmsetup message "$map" 0 switch_group "$pg"
 		sleep 20
 		lio_set_state hpms01 active > /dev/null
 		sleep 10
