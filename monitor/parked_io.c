@@ -293,10 +293,14 @@ static bool bounce_due(struct parked_dev *pd, const struct parked_map *pm,
 {
 	if (pd->offline_since_ms)
 		return false;
-	/* Nothing in flight on the map: nothing can be parked. */
+	/* Nothing in flight on the map and nothing in dm's queue: nothing
+	 * can be parked.  dm queues what it sent to the group when the
+	 * group's activation (scsi_dh_alua) meets the transition: nothing
+	 * is counted in flight then, and the activation lasts as long as
+	 * the transition. */
 	if (!pd->bounces)
 		return now_ms - pd->trans_since_ms >= PARKED_GRACE_MS &&
-		       pm->inflight > 0;
+		       (pm->inflight > 0 || pm->queued_ms);
 	if (!map_held(pm, now_ms) || now_ms - pd->running_ms < PARKED_STUCK_MS)
 		return false;
 	if (pd->bounces == PARKED_MAX_BOUNCES) {
@@ -349,16 +353,20 @@ unsigned int parked_io_review(struct parked_io *pk,
 			continue;
 		}
 		pd->offline_since_ms = now_ms;
-		pd->offline_ms = pd->bounces == 1 ? PARKED_OFFLINE_MS
-						  : PARKED_REOFFLINE_MS;
+		/* an activation ends only when one of its RTPGs fails */
+		pd->offline_ms = pd->bounces == 1 && !pm->queued_ms
+					 ? PARKED_OFFLINE_MS
+					 : PARKED_REOFFLINE_MS;
 		if (pd->bounces == 1)
 			log_info("%s (%s): its group has been in transition "
 				 "for %llu ms while another group serves: disk "
-				 "offline for %u ms so that I/O parked on it "
-				 "fails over", dev, holder,
+				 "offline for %u ms so that I/O %s fails over",
+				 dev, holder,
 				 (unsigned long long)(now_ms -
 						      pd->trans_since_ms),
-				 pd->offline_ms);
+				 pd->offline_ms,
+				 pm->queued_ms ? "dm queues for it"
+					       : "parked on it");
 		else
 			log_info("%s (%s): I/O held again %llu ms into the "
 				 "transition (%s): disk offline for %u ms",

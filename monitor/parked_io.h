@@ -17,9 +17,13 @@
  * again after PARKED_OFFLINE_MS, long enough for every parked request to
  * have been re-dispatched once: multipathd's next check finds the path
  * ghost again and keeps it in the map for the moment the transition ends.
- * Only while the map has requests in flight: the disk's own inflight count
- * cannot tell whether requests are parked on it (a requeued request is not
- * counted), the map's can tell that none are.  Once per transition, unless
+ * Only while the map has requests in flight, or dm queues its I/O: the
+ * disk's own inflight count cannot tell whether requests are parked on it
+ * (a requeued request is not counted), the map's can tell that none are;
+ * I/O that dm sent to the group as it went into transition waits in dm's
+ * own queue while scsi_dh_alua activates the group, counted nowhere but
+ * in dm's status (then the disk stays offline PARKED_REOFFLINE_MS, as for
+ * an activation met later).  Once per transition, unless
  * the map is held again after it (requests in flight, none completing):
  * see PARKED_REOFFLINE_MS.  sysfs is looked at every PARKED_LOOK_MS for as
  * long as the transition lasts, not only when a unit attention announces
@@ -126,7 +130,8 @@ struct parked_io {
 
 /*
  * After a fresh sysfs snapshot: a disk that has been a candidate for
- * PARKED_GRACE_MS, while its map has requests in flight, is taken offline;
+ * PARKED_GRACE_MS, while its map has requests in flight or dm queues its
+ * I/O, is taken offline;
  * again (up to PARKED_MAX_BOUNCES times in one transition) whenever its map
  * is held once more (PARKED_STUCK_MS).  Returns in how many ms it wants the
  * next look (PARKED_TICK_MS while a disk is offline: call parked_io_tick

@@ -371,18 +371,25 @@ static void test_tracker(void **state)
 	pk.dm_capture_dir = cmd;
 	map_io(root, 0, 500);
 	fake_sys(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_NONOPTIMIZED);
+	/* the first time too (I/O sent to the group as it went into
+	 * transition, held while the group activates), after the grace */
 	assert_int_equal(parked_io_review(&pk, &f.s, t), PARKED_LOOK_MS);
-	/* no bounce while nothing is in flight the first time ... */
-	assert_int_equal(parked_io_review(&pk, &f.s, t + PARKED_GRACE_MS),
+	assert_int_equal(parked_io_review(&pk, &f.s, t + PARKED_GRACE_MS - 1),
 			 PARKED_LOOK_MS);
-	map_io(root, 1, 500);
-	assert_int_equal(parked_io_review(&pk, &f.s, t + PARKED_GRACE_MS + 1),
+	assert_string_equal(state_of(root, "sda"), "running\n");
+	assert_int_equal(parked_io_review(&pk, &f.s, t + PARKED_GRACE_MS),
 			 PARKED_TICK_MS);
-	assert_false(parked_io_tick(&pk, t + PARKED_GRACE_MS + 1 +
-					      PARKED_OFFLINE_MS));
-	t += PARKED_GRACE_MS + 1 + PARKED_OFFLINE_MS;
+	assert_string_equal(state_of(root, "sda"), "offline\n");
+	/* as long as for an activation met later: it ends when an RTPG
+	 * fails, and it repeats them every 2 s */
+	assert_true(parked_io_tick(&pk, t + PARKED_GRACE_MS +
+					     PARKED_OFFLINE_MS));
+	assert_false(parked_io_tick(&pk, t + PARKED_GRACE_MS +
+					      PARKED_REOFFLINE_MS));
+	t += PARKED_GRACE_MS + PARKED_REOFFLINE_MS;
 	assert_string_equal(state_soon(root, "sda", "running\n"), "running\n");
-	/* ... then dm queues: not counted in flight, still held */
+	/* ... and again while dm still queues: not counted in flight,
+	 * still held */
 	map_io(root, 0, 500);
 	assert_int_equal(parked_io_review(&pk, &f.s, t + 100), PARKED_LOOK_MS);
 	assert_string_equal(state_of(root, "sda"), "running\n");
