@@ -182,8 +182,19 @@ static bool view_now(struct daemon *d, struct pw_view *nv,
 			       .answers = answers,
 			       .dm_status = true,
 			       .dm_capture_dir = d->o->dm_capture_dir };
+	unsigned int timeout_ms = d->o->mpath->timeout_ms;
+	bool built;
 
-	if (view_build(nv, &o))
+	/* While a disk is in transition, multipathd's reload of its map can
+	 * wait on the very I/O parked there, and multipathd then answers
+	 * nothing until its own timeout (4 s): asked briefly, it leaves the
+	 * loop free for the next look at the parked I/O. */
+	if (parked_io_watching(&d->parked) &&
+	    timeout_ms > PARKED_MPATHD_MS)
+		d->o->mpath->timeout_ms = PARKED_MPATHD_MS;
+	built = view_build(nv, &o);
+	d->o->mpath->timeout_ms = timeout_ms;
+	if (built)
 		return true;
 	log_err("out of memory building the view");
 	view_free(nv);

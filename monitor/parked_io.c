@@ -406,6 +406,11 @@ bool parked_io_tick(struct parked_io *pk, uint64_t now_ms)
 	return any_offline(pk);
 }
 
+bool parked_io_watching(const struct parked_io *pk)
+{
+	return pk->n > 0;
+}
+
 void parked_io_release(struct parked_io *pk)
 {
 	pthread_t tid[PARKED_MAX];

@@ -72,6 +72,8 @@
 #define PARKED_MAX_BOUNCES 5
 /* How often sysfs is looked at while a disk is in transition. */
 #define PARKED_LOOK_MS 500
+/* How long multipathd is waited for meanwhile (parked_io_watching). */
+#define PARKED_MPATHD_MS 400
 /* ... and while a disk is offline. */
 #define PARKED_TICK_MS 200
 
@@ -144,6 +146,8 @@ unsigned int parked_io_review(struct parked_io *pk,
  * still offline.
  */
 bool parked_io_tick(struct parked_io *pk, uint64_t now_ms);
+/* Whether a disk is in transition or offline: looks are due. */
+bool parked_io_watching(const struct parked_io *pk);
 /* Leave nothing offline (the daemon stops). */
 void parked_io_release(struct parked_io *pk);
 

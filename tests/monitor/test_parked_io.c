@@ -291,8 +291,10 @@ static void test_tracker(void **state)
 	assert_string_equal(state_of(root, "sda"), "running\n");
 	parked_io_release(&pk);
 	map_io(root, 1, 100);
-	/* first sight: within the grace, nothing happens */
+	/* first sight: within the grace, nothing happens; watched */
+	assert_false(parked_io_watching(&pk));
 	assert_int_equal(parked_io_review(&pk, &f.s, 1000), PARKED_LOOK_MS);
+	assert_true(parked_io_watching(&pk));
 	assert_int_equal(parked_io_review(&pk, &f.s,
 					  1000 + PARKED_GRACE_MS - 1),
 			 PARKED_LOOK_MS);
@@ -358,6 +360,7 @@ static void test_tracker(void **state)
 	/* it ends: nothing to look at any more */
 	fake_sys(&f, ALUA_ACTIVE_OPTIMIZED, ALUA_ACTIVE_NONOPTIMIZED);
 	assert_int_equal(parked_io_review(&pk, &f.s, t + 500), 0);
+	assert_false(parked_io_watching(&pk));
 	/* dm queueing the map's I/O while it activates the transitioning
 	 * group (nothing counted in flight, nothing completing): held too */
 	t += 1000;
