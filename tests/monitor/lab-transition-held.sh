@@ -28,6 +28,14 @@ trans_held() {
 	iopid=$!
 	sleep 3
 	for round in 1 2; do
+		# The round starts with the load on hpms01's group, so that
+		# I/O parks on it; multipathd's checker can take up to its
+		# longest interval (20 s) to see the previous round's end.
+		if MAP=$map wait_until 40 io_on hpms01; then
+			log "transition held $round: I/O on hpms01's group"
+		else
+			log "transition held $round: I/O still on hpms02's group after 40 s (multipathd did not regroup): the switch back meets dm's queue only"
+		fi
 		t0=$(cut -d' ' -f1 /proc/uptime)
 		lio_set_state hpms01 transitioning > /dev/null
 		sleep 8
