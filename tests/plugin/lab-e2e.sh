@@ -87,20 +87,20 @@ load_end
 
 # --- 4. Idle SCSI commands per path per check: ours vs stock ---------------
 # Commands come from LIO's per-LUN in_cmds (one per node: both of a node's
-# paths share its target port); checks from multipathd's own log (-v3
-# "<dev>: <checker> state = <s>", pending ones left out).
-# count_checks SECONDS: path checks multipathd made meanwhile, all paths.
-# Its next-check countdown (%C, "tick/interval") restarts at every check;
-# sampled twice a second, each restart is one check.  The log cannot count
-# them: from 0.11 on, -v3 logs a checker's state only when it changes.
-count_checks() {
-	local end=$(( $(date +%s) + $1 ))
-	while [ "$(date +%s)" -lt "$end" ]; do
-		multipathd show paths raw format "%d %C" 2>/dev/null
-		sleep 0.5
-	done | awk '{ split($NF, f, "/"); t = f[1] + 0
-		if (($1 in last) && t > last[$1]) n++; last[$1] = t }
-		END { print n + 0 }'
+# paths share its target port); checks from multipathd's own log, at -v4
+# for the measurement: from 0.11 on, -v3 logs a checker's verdict only
+# when it changes, -v4 every call ("<dev>: <checker> state = <s>"; not
+# "<dev>: path state = <s>", the disk's sysfs state).  A call that left
+# its check pending is counted when the check completes.  (Counting the
+# restarts of the next-check countdown, %C, sampled twice a second, found
+# 44 checks for 48 commands in one run; the log of the next showed one
+# completed check per command, 48 for 48.)
+# checks_between FROM TO: completed checker calls in the log's lines
+# FROM+1..TO.
+checks_between() {
+	sed -n "$(($1 + 1)),$2p" "$MPATHD_LOG" |
+		grep -E '\| sd[a-z]+: [a-z0-9_]+ state = [a-z]+$' |
+		grep -Evc ': path state = |state = pending$'
 }
 # disk_ios: reads and writes the block layer completed on the map's SCSI
 # disks (/sys/block/sdX/stat; SG_IO pass-through is not counted there):
@@ -113,12 +113,16 @@ disk_ios() {
 	echo "$n"
 }
 measure_idle() {
-	local label=$1 secs=60 a1 a2 b1 b2 i1 i2 checks cmds
+	local label=$1 secs=60 a1 a2 b1 b2 i1 i2 l1 l2 checks cmds
+	ini_multipathd_verbosity 4 || log "idle: multipathd at -v4 failed"
 	wait_until 60 baseline
 	sleep 5
+	l1=$(wc -l < "$MPATHD_LOG")
 	a1=$(lio_in_cmds hpms01); b1=$(lio_in_cmds hpms02); i1=$(disk_ios)
-	checks=$(count_checks "$secs")
+	sleep "$secs"
 	a2=$(lio_in_cmds hpms01); b2=$(lio_in_cmds hpms02); i2=$(disk_ios)
+	l2=$(wc -l < "$MPATHD_LOG")
+	checks=$(checks_between "$l1" "$l2")
 	cmds=$(( a2 - a1 + b2 - b1 ))
 	IDLE_CMDS=$cmds IDLE_CHECKS=$checks IDLE_IOS=$(( i2 - i1 ))
 	IDLE_PER_CHECK=$(awk -v c="$cmds" -v k="$checks" 'BEGIN { if (k) printf "%.2f", c / k; else print "nan" }')
