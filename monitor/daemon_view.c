@@ -105,9 +105,11 @@ static void fail_refused(struct daemon *d, const struct pw_map *m)
 }
 
 static void review_parked(struct daemon *d, uint64_t now);
+static void ask_rtpg(struct daemon *d, uint64_t event_ns);
 
 /* A disk offline for its time comes back; a transition still held is
- * looked at again (parked_io.h). */
+ * looked at again (parked_io.h), and the target asked again: the kernel's
+ * access_state can miss a transition, the target's answer does not. */
 static void on_parked(void *arg, uint64_t now)
 {
 	struct daemon *d = arg;
@@ -116,6 +118,32 @@ static void on_parked(void *arg, uint64_t now)
 		loop_timer_arm(&d->loop, d->t_parked,
 			       now + PARKED_TICK_MS * MS);
 	review_parked(d, now);
+	if (parked_io_watching(&d->parked) && d->o->rtpg &&
+	    now - d->parked_asked_ns >= PARKED_LOOK_MS * MS) {
+		d->parked_asked_ns = now;
+		ask_rtpg(d, d->last_alua_ns ? d->last_alua_ns : now);
+	}
+}
+
+/* What the batch's answers say of each disk's group, for parked_io; a
+ * transition the target reports is looked at at once, before multipathd
+ * is asked. */
+static void note_rtpg(struct daemon *d, const struct rtpg_batch *b)
+{
+	uint64_t now = d->loop.now();
+
+	for (size_t i = 0; i < b->n; i++) {
+		enum alua_state st;
+		bool pref;
+
+		if (b->items[i].done &&
+		    tpg_answer_state(&b->items[i].ans, &st, &pref))
+			parked_io_note_rtpg(&d->parked, b->items[i].dev, st,
+					    now / MS);
+	}
+	if (parked_io_watching(&d->parked) ||
+	    parked_io_rtpg_transition(&d->parked, now / MS))
+		review_parked(d, now);
 }
 
 /* ---- the view ----------------------------------------------------------- */
@@ -311,6 +339,7 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 	log_debug("RTPG batch back: %zu paths in %llu ms", b.n,
 		  (unsigned long long)((mono_ns() - d->rtpg_job.started_ns) /
 				       MS));
+	note_rtpg(d, &b);
 	/* multipathd, sysfs and dm as they are now, with the answers */
 	if (view_now(d, &nv, NULL, &b))
 		apply_view(d, &nv, event_ns, true);

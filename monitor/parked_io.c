@@ -14,6 +14,7 @@
 #include "log.h"
 #include "mpath_client.h"
 #include "parked_io.h"
+#include "pathwarden/alua.h"
 #include "strutil.h"
 
 /* scsi_dh_alua's spelling of the states that take I/O. */
@@ -24,12 +25,40 @@ static bool kernel_state_usable(const char *st)
 	       !strcmp(st, "lba_dependent");
 }
 
-static bool disk_serving(const struct sysfs_snapshot *s,
-			 const struct sd_dev *d)
+/* What the target last answered the daemon of @dev's group, when fresh. */
+static const struct parked_rtpg *rtpg_of(const struct parked_io *pk,
+					 const char *dev, uint64_t now_ms)
 {
+	if (!pk)
+		return NULL;
+	for (size_t i = 0; i < pk->n_rtpg; i++) {
+		const struct parked_rtpg *r = &pk->r[i];
+
+		if (strcmp(r->dev, dev))
+			continue;
+		return now_ms < r->at_ms ||
+		       now_ms - r->at_ms <= PARKED_RTPG_FRESH_MS ? r : NULL;
+	}
+	return NULL;
+}
+
+static bool disk_transitioning(const struct parked_io *pk,
+			       const struct sd_dev *d, uint64_t now_ms)
+{
+	const struct parked_rtpg *r = rtpg_of(pk, d->name, now_ms);
+
+	return r ? r->transitioning : !strcmp(d->access_state, "transitioning");
+}
+
+static bool disk_serving(const struct parked_io *pk,
+			 const struct sysfs_snapshot *s,
+			 const struct sd_dev *d, uint64_t now_ms)
+{
+	const struct parked_rtpg *r = rtpg_of(pk, d->name, now_ms);
 	const struct iscsi_sess *sess;
 
-	if (strcmp(d->state, "running") || !kernel_state_usable(d->access_state))
+	if (strcmp(d->state, "running") ||
+	    !(r ? r->usable : kernel_state_usable(d->access_state)))
 		return false;
 	if (d->sid < 0)
 		return true;
@@ -37,20 +66,56 @@ static bool disk_serving(const struct sysfs_snapshot *s,
 	return sess && !strcmp(sess->state, "LOGGED_IN");
 }
 
-bool parked_io_candidate(const struct sysfs_snapshot *s, size_t i)
+bool parked_io_candidate(const struct parked_io *pk,
+			 const struct sysfs_snapshot *s, size_t i,
+			 uint64_t now_ms)
 {
 	const struct sd_dev *d = &s->sd[i];
 
-	if (strcmp(d->access_state, "transitioning") || !d->holder[0] ||
+	if (!disk_transitioning(pk, d, now_ms) || !d->holder[0] ||
 	    !d->wwid[0])
 		return false;
 	for (size_t j = 0; j < s->n_sd; j++) {
 		const struct sd_dev *o = &s->sd[j];
 
 		if (j != i && !strcmp(o->holder, d->holder) &&
-		    !strcmp(o->wwid, d->wwid) && disk_serving(s, o))
+		    !strcmp(o->wwid, d->wwid) && disk_serving(pk, s, o, now_ms))
 			return true;
 	}
+	return false;
+}
+
+void parked_io_note_rtpg(struct parked_io *pk, const char *dev, int state,
+			 uint64_t now_ms)
+{
+	struct parked_rtpg *r = NULL;
+
+	for (size_t i = 0; i < pk->n_rtpg && !r; i++)
+		if (!strcmp(pk->r[i].dev, dev))
+			r = &pk->r[i];
+	if (!r && pk->n_rtpg < PARKED_MAX)
+		r = &pk->r[pk->n_rtpg++];
+	if (!r) {			/* full: the oldest goes */
+		r = &pk->r[0];
+		for (size_t i = 1; i < pk->n_rtpg; i++)
+			if (pk->r[i].at_ms < r->at_ms)
+				r = &pk->r[i];
+	}
+	memset(r, 0, sizeof(*r));
+	str_copy(r->dev, sizeof(r->dev), dev);
+	r->at_ms = now_ms;
+	r->transitioning = state == ALUA_TRANSITIONING;
+	r->usable = state == ALUA_ACTIVE_OPTIMIZED ||
+		    state == ALUA_ACTIVE_NONOPTIMIZED ||
+		    state == ALUA_LBA_DEPENDENT;
+}
+
+bool parked_io_rtpg_transition(const struct parked_io *pk, uint64_t now_ms)
+{
+	for (size_t i = 0; i < pk->n_rtpg; i++)
+		if (pk->r[i].transitioning &&
+		    rtpg_of(pk, pk->r[i].dev, now_ms))
+			return true;
 	return false;
 }
 
@@ -225,6 +290,12 @@ static void prune(struct parked_io *pk, uint64_t now_ms)
 		else
 			i++;
 	}
+	for (size_t i = 0; i < pk->n_rtpg;) {
+		if (!rtpg_of(pk, pk->r[i].dev, now_ms))
+			pk->r[i] = pk->r[--pk->n_rtpg];
+		else
+			i++;
+	}
 }
 
 /* Whether dm queues the I/O of map @holder (dm-N) in its own queue. */
@@ -324,12 +395,13 @@ unsigned int parked_io_review(struct parked_io *pk,
 {
 	for (size_t i = 0; i < s->n_sd; i++) {
 		const char *dev = s->sd[i].name, *holder = s->sd[i].holder;
+		char why[96];
 		struct parked_dev *pd;
 		struct parked_map *pm;
 		int rc;
 
-		if (!parked_io_candidate(s, i)) {
-			if (!strcmp(s->sd[i].access_state, "transitioning"))
+		if (!parked_io_candidate(pk, s, i, now_ms)) {
+			if (disk_transitioning(pk, &s->sd[i], now_ms))
 				log_debug("%s: transitioning; no other group "
 					  "of %s serves", dev,
 					  holder[0] ? holder : "its map");
@@ -353,6 +425,13 @@ unsigned int parked_io_review(struct parked_io *pk,
 			continue;
 		}
 		pd->offline_since_ms = now_ms;
+		if (strcmp(s->sd[i].access_state, "transitioning"))
+			snprintf(why, sizeof(why), " (the target says so; the "
+				 "kernel still says %s)",
+				 s->sd[i].access_state[0] ? s->sd[i].access_state
+							  : "nothing");
+		else
+			why[0] = '\0';
 		/* an activation ends only when one of its RTPGs fails */
 		pd->offline_ms = pd->bounces == 1 && !pm->queued_ms
 					 ? PARKED_OFFLINE_MS
@@ -360,13 +439,13 @@ unsigned int parked_io_review(struct parked_io *pk,
 		if (pd->bounces == 1)
 			log_info("%s (%s): its group has been in transition "
 				 "for %llu ms while another group serves: disk "
-				 "offline for %u ms so that I/O %s fails over",
+				 "offline for %u ms so that I/O %s fails over%s",
 				 dev, holder,
 				 (unsigned long long)(now_ms -
 						      pd->trans_since_ms),
 				 pd->offline_ms,
 				 pm->queued_ms ? "dm queues for it"
-					       : "parked on it");
+					       : "parked on it", why);
 		else
 			log_info("%s (%s): I/O held again %llu ms into the "
 				 "transition (%s): disk offline for %u ms",

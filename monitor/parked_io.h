@@ -32,10 +32,15 @@
  * With no other usable group nothing is done: I/O waits for the
  * transition, as SPC intends.
  *
- * It is decided from sysfs alone (scsi_dh_alua's access_state, which the
- * 04/0A sense of the parked command itself set, the disks' state and
- * holder, the sessions): multipathd cannot be asked then, its reload of
- * the map waits on the very command that is parked.
+ * It is decided from sysfs (scsi_dh_alua's access_state, the disks' state
+ * and holder, the sessions) and from the daemon's own RTPG answers, never
+ * from multipathd: multipathd cannot be asked then, its reload of the map
+ * waits on the very command that is parked.  access_state is set only by
+ * the kernel's own RTPG, and a unit attention does not always start one:
+ * in the lab, after a disk had been taken offline while scsi_dh_alua's
+ * RTPG was running, the next transition left access_state at
+ * "active/optimized" for all of it while I/O parked for 30 s.  What the
+ * target itself answered (parked_io_note_rtpg), when fresh, comes first.
  */
 #ifndef PW_MONITOR_PARKED_IO_H
 #define PW_MONITOR_PARKED_IO_H
@@ -77,10 +82,20 @@
 /* ... and while a disk is offline. */
 #define PARKED_TICK_MS 200
 
+/* How long an RTPG answer stands for a disk's state (the daemon asks
+ * again at every look while it watches). */
+#define PARKED_RTPG_FRESH_MS 3000
+
+struct parked_io;
+
 /* Disk @i of @s is in a transitioning group while another disk of the
  * same multipath map (same holder, same WWID) is running, logged in and
- * in a usable state (AO, ANO or LBA-dependent), by scsi_dh_alua. */
-bool parked_io_candidate(const struct sysfs_snapshot *s, size_t i);
+ * in a usable state (AO, ANO or LBA-dependent): each disk's state as the
+ * target last answered the daemon's RTPG (@pk, may be NULL), else as
+ * scsi_dh_alua has it. */
+bool parked_io_candidate(const struct parked_io *pk,
+			 const struct sysfs_snapshot *s, size_t i,
+			 uint64_t now_ms);
 
 /*
  * Requests in flight on block device @dev (/sys/block/DEV/inflight under
@@ -108,6 +123,14 @@ struct parked_dev {
 	unsigned int bounces;		/* times offline, this transition */
 };
 
+/* What the target answered the daemon's RTPG for a disk's group. */
+struct parked_rtpg {
+	char dev[32];
+	uint64_t at_ms;
+	bool transitioning;
+	bool usable;			/* AO, ANO or LBA-dependent */
+};
+
 /* The maps holding those disks: whether their I/O moves, sampled once per
  * view whatever the number of their disks in transition. */
 struct parked_map {
@@ -128,7 +151,20 @@ struct parked_io {
 	size_t n;
 	struct parked_map m[PARKED_MAX];
 	size_t n_maps;
+	struct parked_rtpg r[PARKED_MAX];
+	size_t n_rtpg;
 };
+
+/*
+ * The state of @dev's group in an RTPG answer the daemon got at @now_ms
+ * (ALUA_* of pathwarden/alua.h).  Only answers that name a state: a failed
+ * query tells nothing and is not noted.
+ */
+void parked_io_note_rtpg(struct parked_io *pk, const char *dev, int state,
+			 uint64_t now_ms);
+/* Whether a fresh RTPG answer says a disk is in transition that the
+ * kernel may not know of: the daemon then keeps asking, and looking. */
+bool parked_io_rtpg_transition(const struct parked_io *pk, uint64_t now_ms);
 
 /*
  * After a fresh sysfs snapshot: a disk that has been a candidate for

@@ -98,37 +98,92 @@ static void test_candidate(void **state)
 
 	/* hpms01 in transition, hpms02 non-optimized: move hpms01's I/O */
 	fake_sys(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_NONOPTIMIZED);
-	assert_true(parked_io_candidate(&f.s, 0));
-	assert_true(parked_io_candidate(&f.s, 1));
-	assert_false(parked_io_candidate(&f.s, 2));
+	assert_true(parked_io_candidate(NULL, &f.s, 0, 0));
+	assert_true(parked_io_candidate(NULL, &f.s, 1, 0));
+	assert_false(parked_io_candidate(NULL, &f.s, 2, 0));
 
 	/* no other usable group: I/O waits for the transition */
 	fake_sys(&f, ALUA_TRANSITIONING, ALUA_STANDBY);
-	assert_false(parked_io_candidate(&f.s, 0));
+	assert_false(parked_io_candidate(NULL, &f.s, 0, 0));
 	fake_sys(&f, ALUA_TRANSITIONING, ALUA_TRANSITIONING);
-	assert_false(parked_io_candidate(&f.s, 0));
+	assert_false(parked_io_candidate(NULL, &f.s, 0, 0));
 
 	/* the usable disks offline, or their sessions down: none */
 	fake_sys(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_OPTIMIZED);
 	snprintf(f.sd[2].state, sizeof(f.sd[2].state), "offline");
-	assert_true(parked_io_candidate(&f.s, 0));	/* sdd still serves */
+	assert_true(parked_io_candidate(NULL, &f.s, 0, 0));	/* sdd still serves */
 	snprintf(f.sess[3].state, sizeof(f.sess[3].state), "FAILED");
-	assert_false(parked_io_candidate(&f.s, 0));
+	assert_false(parked_io_candidate(NULL, &f.s, 0, 0));
 
 	/* another map's, or another LU's, usable disk does not count */
 	fake_sys(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_OPTIMIZED);
 	snprintf(f.sd[2].holder, sizeof(f.sd[2].holder), "dm-1");
 	snprintf(f.sd[3].wwid, sizeof(f.sd[3].wwid), "naa.6001406");
-	assert_false(parked_io_candidate(&f.s, 0));
+	assert_false(parked_io_candidate(NULL, &f.s, 0, 0));
 
 	/* a disk in no map, not transitioning: never */
 	fake_sys(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_OPTIMIZED);
 	f.sd[0].holder[0] = '\0';
-	assert_false(parked_io_candidate(&f.s, 0));
+	assert_false(parked_io_candidate(NULL, &f.s, 0, 0));
 	fake_sys(&f, ALUA_STANDBY, ALUA_ACTIVE_OPTIMIZED);
-	assert_false(parked_io_candidate(&f.s, 0));
+	assert_false(parked_io_candidate(NULL, &f.s, 0, 0));
 	fake_sys(&f, ALUA_TRANSITIONING, ALUA_LBA_DEPENDENT);
-	assert_true(parked_io_candidate(&f.s, 0));
+	assert_true(parked_io_candidate(NULL, &f.s, 0, 0));
+}
+
+/* The target's RTPG answer, when fresh, stands over scsi_dh_alua's
+ * access_state, which a missed RTPG can leave behind. */
+static void test_candidate_rtpg(void **state)
+{
+	struct parked_io pk = { 0 };
+	struct fake_sys f;
+	(void)state;
+
+	/* the kernel still says AO for hpms01, the target says T */
+	fake_sys(&f, ALUA_ACTIVE_OPTIMIZED, ALUA_ACTIVE_NONOPTIMIZED);
+	assert_false(parked_io_candidate(&pk, &f.s, 0, 1000));
+	parked_io_note_rtpg(&pk, "sda", ALUA_TRANSITIONING, 1000);
+	parked_io_note_rtpg(&pk, "sdb", ALUA_TRANSITIONING, 1000);
+	assert_true(parked_io_rtpg_transition(&pk, 1000));
+	assert_true(parked_io_candidate(&pk, &f.s, 0, 1000));
+	assert_true(parked_io_candidate(&pk, &f.s, 1, 1000 +
+					PARKED_RTPG_FRESH_MS));
+	assert_false(parked_io_candidate(&pk, &f.s, 2, 1000));
+	/* stale: the kernel's word again */
+	assert_false(parked_io_candidate(&pk, &f.s, 0, 1001 +
+					 PARKED_RTPG_FRESH_MS));
+	assert_false(parked_io_rtpg_transition(&pk, 1001 +
+					       PARKED_RTPG_FRESH_MS));
+	/* a later answer replaces the earlier one */
+	parked_io_note_rtpg(&pk, "sda", ALUA_ACTIVE_OPTIMIZED, 2000);
+	assert_false(parked_io_candidate(&pk, &f.s, 0, 2000));
+	assert_int_equal(pk.n_rtpg, 2);
+
+	/* the kernel says ANO for hpms02, the target says T there too:
+	 * no group serves, nothing to move */
+	memset(&pk, 0, sizeof(pk));
+	fake_sys(&f, ALUA_TRANSITIONING, ALUA_ACTIVE_NONOPTIMIZED);
+	parked_io_note_rtpg(&pk, "sdc", ALUA_TRANSITIONING, 0);
+	assert_true(parked_io_candidate(&pk, &f.s, 0, 0));	/* sdd */
+	parked_io_note_rtpg(&pk, "sdd", ALUA_STANDBY, 0);
+	assert_false(parked_io_candidate(&pk, &f.s, 0, 0));
+	/* the kernel says T, the target says the group serves again */
+	parked_io_note_rtpg(&pk, "sda", ALUA_ACTIVE_OPTIMIZED, 0);
+	parked_io_note_rtpg(&pk, "sdd", ALUA_ACTIVE_NONOPTIMIZED, 0);
+	assert_false(parked_io_candidate(&pk, &f.s, 0, 0));
+	assert_true(parked_io_candidate(&pk, &f.s, 1, 0));
+
+	/* a full table drops the oldest answer */
+	memset(&pk, 0, sizeof(pk));
+	for (unsigned int i = 0; i < PARKED_MAX + 1; i++) {
+		char dev[16];
+
+		snprintf(dev, sizeof(dev), "sd%u", i);
+		parked_io_note_rtpg(&pk, dev, ALUA_TRANSITIONING, 10 + i);
+	}
+	assert_int_equal(pk.n_rtpg, PARKED_MAX);
+	for (unsigned int i = 0; i < pk.n_rtpg; i++)
+		assert_string_not_equal(pk.r[i].dev, "sd0");
 }
 
 static void put(const char *path, const char *text)
@@ -421,6 +476,25 @@ static void test_tracker(void **state)
 	assert_int_equal(parked_io_review(&pk, &f.s, 20000), 0);
 	assert_int_equal(parked_io_review(&pk, &f.s, 30000), 0);
 	assert_string_equal(state_of(root, "sda"), "running\n");
+	/* the kernel missed the transition (access_state still AO), the
+	 * target's answer says it: the same grace, then offline */
+	fake_sys(&f, ALUA_ACTIVE_OPTIMIZED, ALUA_ACTIVE_NONOPTIMIZED);
+	map_io(root, 1, 700);
+	assert_int_equal(parked_io_review(&pk, &f.s, 40000), 0);
+	parked_io_note_rtpg(&pk, "sda", ALUA_TRANSITIONING, 40000);
+	parked_io_note_rtpg(&pk, "sdb", ALUA_TRANSITIONING, 40000);
+	assert_int_equal(parked_io_review(&pk, &f.s, 40100), PARKED_LOOK_MS);
+	assert_string_equal(state_of(root, "sda"), "running\n");
+	assert_int_equal(parked_io_review(&pk, &f.s, 40100 + PARKED_GRACE_MS),
+			 PARKED_TICK_MS);
+	assert_string_equal(state_of(root, "sda"), "offline\n");
+	assert_string_equal(state_of(root, "sdb"), "offline\n");
+	assert_string_equal(state_of(root, "sdc"), "running\n");
+	parked_io_release(&pk);
+	/* once the answers are stale and the kernel says AO: nothing */
+	assert_int_equal(parked_io_review(&pk, &f.s, 40001 +
+					  PARKED_RTPG_FRESH_MS), 0);
+	assert_int_equal(pk.n_rtpg, 0);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	assert_int_equal(system(cmd), 0);
 }
@@ -451,6 +525,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_candidate),
+		cmocka_unit_test(test_candidate_rtpg),
 		cmocka_unit_test(test_sysfs),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_tracker),
