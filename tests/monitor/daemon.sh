@@ -246,6 +246,50 @@ stop
 check "switch record written, confirmed by dm" \
 	grep -q '"type":"switch".*"outcome":"confirmed"' "$tmp/rec.jsonl"
 
+# I/O parked on a transition the kernel missed: scsi_dh_alua's
+# access_state still says active/optimized for hpms01's disks while the
+# target answers the daemon's RTPG with group 1 transitioning (seen in the
+# lab: parked_io.h).  With a request in flight on the map and hpms02's
+# group serving, the disks go offline after the grace and come back.
+# Against the same host whose target still answers AO: nothing offline.
+parked_host() {	# sed expression for the RTPG answers
+	host good
+	rm -rf "$tmp/rep"
+	mkdir "$tmp/rep"
+	for d in sda sdb sdc sdd; do
+		sed -e "$1" "$fx/good/replay/$d.replay" > "$tmp/rep/$d.replay"
+	done
+	mkdir -p "$tmp/root/sys/block/dm-0/dm"
+	echo mpatha > "$tmp/root/sys/block/dm-0/dm/name"
+	printf '       1        0\n' > "$tmp/root/sys/block/dm-0/inflight"
+	echo '100 0 0 0 100 0 0 0 1 0 0 0 0 0 0 0 0' > "$tmp/root/sys/block/dm-0/stat"
+	"$pw" -d -v -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
+		--replay "$tmp/rep" run --no-udev --uevents "$tmp/ev" \
+		--probe-dir "$tmp" > "$tmp/log" 2>&1 &
+	pid=$!
+	wait_ready || :
+	echo "scsi change 2:0:0:0 SDEV_UA=ASYMMETRIC_ACCESS_STATE_CHANGED" > "$tmp/ev"
+}
+disk_state() {	# disk, state
+	[ "$(cat "$tmp/root/sys/block/$1/device/state")" = "$2" ]
+}
+parked_host 's/^rtpg good 00 00 00 18 00 8f 00 01/rtpg good 00 00 00 18 0f 8f 00 01/'
+check "missed transition: hpms01's disk offline by the target's word" \
+	wait_for $DL grep -q "sda (dm-0): its group has been in transition .*(the target says so; the kernel still says active/optimized)" "$tmp/log"
+check "missed transition: sdb offline too, hpms02's disks not" \
+	sh -c "grep -q 'sdb (dm-0): its group has been in transition' '$tmp/log' && ! grep -q 'sd[cd] (dm-0)' '$tmp/log'"
+check "missed transition: the disks running again after their time" \
+	wait_for $DL sh -c "grep -q 'sda: running again' '$tmp/log' && grep -q 'sdb: running again' '$tmp/log'"
+check "missed transition: sda's state file says running at the end" \
+	wait_for $DL disk_state sda running
+stop
+parked_host 's/^#//'
+check "no transition: the RTPG batch comes back" \
+	wait_for $DL grep -q 'RTPG batch back' "$tmp/log"
+check "no transition: no disk taken offline, sda still running" \
+	sh -c "! grep -q 'in transition\|offline for' '$tmp/log' && [ \"\$(cat '$tmp/root/sys/block/sda/device/state')\" = running ]"
+stop
+
 # A target that never answers.  After an ALUA change the daemon asks
 # every path by RTPG; here each one hangs until rtpg-timeout-ms.  That
 # batch runs on a thread of its own: meanwhile the loop answers metrics
