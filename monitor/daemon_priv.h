@@ -118,6 +118,7 @@ struct daemon {
 	bool early_done[CONF_MAX_NODES];	/* until a portal answers */
 	struct parked_io parked;	/* disks offline to move parked I/O */
 	uint64_t parked_asked_ns;	/* the last RTPG batch it asked for */
+	bool rtpg_parked;		/* the running batch is that one */
 	struct rtpg_job rtpg_job;	/* the RTPG batch off the loop */
 	bool rtpg_again;		/* asked while a batch ran */
 	int t_resync, t_refresh, t_alua, t_portal, t_fw, t_verify, t_stop;

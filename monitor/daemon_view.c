@@ -104,8 +104,7 @@ static void fail_refused(struct daemon *d, const struct pw_map *m)
 	}
 }
 
-static void review_parked(struct daemon *d, uint64_t now);
-static void ask_rtpg(struct daemon *d, uint64_t event_ns);
+static void review_parked(struct daemon *d, uint64_t now, bool ask);
 
 /* A disk offline for its time comes back; a transition still held is
  * looked at again (parked_io.h), and the target asked again: the kernel's
@@ -117,33 +116,72 @@ static void on_parked(void *arg, uint64_t now)
 	if (parked_io_tick(&d->parked, now / MS))
 		loop_timer_arm(&d->loop, d->t_parked,
 			       now + PARKED_TICK_MS * MS);
-	review_parked(d, now);
-	if (parked_io_watching(&d->parked) && d->o->rtpg &&
-	    now - d->parked_asked_ns >= PARKED_LOOK_MS * MS) {
-		d->parked_asked_ns = now;
-		ask_rtpg(d, d->last_alua_ns ? d->last_alua_ns : now);
-	}
+	review_parked(d, now, true);
 }
 
-/* What the batch's answers say of each disk's group, for parked_io; a
- * transition the target reports is looked at at once, before multipathd
- * is asked. */
-static void note_rtpg(struct daemon *d, const struct rtpg_batch *b)
+/*
+ * While parked_io watches a disk: an RTPG batch of its maps' disks, built
+ * from sysfs (multipathd may be waiting on the parked I/O, and a view
+ * without it has no paths), at most one per PARKED_LOOK_MS, never on top
+ * of a running one.  Its answers go to parked_io only (on_rtpg_done).
+ */
+static void ask_parked_rtpg(struct daemon *d, const struct sysfs_snapshot *s,
+			    uint64_t now)
+{
+	struct rtpg_batch b = { 0 };
+
+	if (!d->o->rtpg || d->rtpg_job.running ||
+	    !parked_io_watching(&d->parked) ||
+	    now - d->parked_asked_ns < PARKED_LOOK_MS * MS)
+		return;
+	for (size_t i = 0; i < s->n_sd; i++)
+		if (parked_io_wants_rtpg(&d->parked, s, i) &&
+		    !rtpg_batch_add(&b, s->sd[i].holder, s->sd[i].name)) {
+			log_err("out of memory starting an RTPG batch");
+			rtpg_batch_free(&b);
+			return;
+		}
+	if (!b.n) {
+		rtpg_batch_free(&b);
+		return;
+	}
+	d->parked_asked_ns = now;
+	if (rtpg_job_start(&d->rtpg_job, &b, d->o->rtpg,
+			   d->c->rtpg_timeout_ms, 0))
+		d->rtpg_parked = true;
+	else
+		log_warn("cannot start the RTPG thread for the disks in "
+			 "transition");
+}
+
+/* What the batch's answers say of each disk's group, for parked_io, as of
+ * when the batch was asked; a transition the target reports is looked at
+ * at once, before multipathd is asked. */
+static void note_rtpg(struct daemon *d, const struct rtpg_batch *b,
+		      uint64_t asked_ns)
 {
 	uint64_t now = d->loop.now();
 
+	/* an answer stands at least as long as a batch and a look take */
+	d->parked.rtpg_fresh_ms = d->c->rtpg_timeout_ms + PARKED_LOOK_MS +
+				  1000 > PARKED_RTPG_FRESH_MS
+					  ? d->c->rtpg_timeout_ms +
+						    PARKED_LOOK_MS + 1000
+					  : PARKED_RTPG_FRESH_MS;
 	for (size_t i = 0; i < b->n; i++) {
 		enum alua_state st;
 		bool pref;
 
-		if (b->items[i].done &&
-		    tpg_answer_state(&b->items[i].ans, &st, &pref))
-			parked_io_note_rtpg(&d->parked, b->items[i].dev, st,
-					    now / MS);
+		if (!b->items[i].done)
+			continue;
+		parked_io_note_rtpg(&d->parked, b->items[i].dev,
+				    tpg_answer_state(&b->items[i].ans, &st,
+						     &pref) ? (int)st : -1,
+				    asked_ns / MS);
 	}
 	if (parked_io_watching(&d->parked) ||
 	    parked_io_rtpg_transition(&d->parked, now / MS))
-		review_parked(d, now);
+		review_parked(d, now, false);
 }
 
 /* ---- the view ----------------------------------------------------------- */
@@ -331,17 +369,21 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 	uint64_t event_ns = d->rtpg_job.event_ns;
 	struct rtpg_batch b;
 	struct pw_view nv;
+	bool parked;
 
 	(void)fd;
 	(void)revents;
 	if (!rtpg_job_collect(&d->rtpg_job, &b))
 		return;
-	log_debug("RTPG batch back: %zu paths in %llu ms", b.n,
+	parked = d->rtpg_parked;
+	d->rtpg_parked = false;
+	log_debug("RTPG batch back: %zu paths in %llu ms%s", b.n,
 		  (unsigned long long)((mono_ns() - d->rtpg_job.started_ns) /
-				       MS));
-	note_rtpg(d, &b);
-	/* multipathd, sysfs and dm as they are now, with the answers */
-	if (view_now(d, &nv, NULL, &b))
+				       MS), parked ? " (disks in transition)" : "");
+	note_rtpg(d, &b, d->rtpg_job.started_ns);
+	/* multipathd, sysfs and dm as they are now, with the answers; not
+	 * for the watch's own batch, which only parked_io wants */
+	if (!parked && view_now(d, &nv, NULL, &b))
 		apply_view(d, &nv, event_ns, true);
 	rtpg_batch_free(&b);
 	if (d->rtpg_again) {
@@ -366,15 +408,18 @@ void refresh(struct daemon *d, uint64_t event_ns, bool alua)
  * alone and before anything asks multipathd, whose map reload may be
  * waiting on that very I/O.
  */
-static void review_parked(struct daemon *d, uint64_t now)
+static void review_parked(struct daemon *d, uint64_t now, bool ask)
 {
 	struct sysfs_snapshot snap;
 	unsigned int next = 0;
 
 	if (!d->c->alua_switch)
 		return;
-	if (sysfs_scan(d->o->root, &snap) == 0)
+	if (sysfs_scan(d->o->root, &snap) == 0) {
 		next = parked_io_review(&d->parked, &snap, now / MS);
+		if (ask)
+			ask_parked_rtpg(d, &snap, now);
+	}
 	if (next)
 		loop_timer_arm_before(&d->loop, d->t_parked, now + next * MS);
 	sysfs_snapshot_free(&snap);
@@ -417,7 +462,7 @@ static void on_alua(void *arg, uint64_t now)
 {
 	struct daemon *d = arg;
 
-	review_parked(d, now);
+	review_parked(d, now, false);
 	/* Switch records count from the uevent, also for the re-checks. */
 	refresh(d, d->last_alua_ns ? d->last_alua_ns : now, true);
 	if (d->alua_rechecks) {

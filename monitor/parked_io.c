@@ -37,7 +37,10 @@ static const struct parked_rtpg *rtpg_of(const struct parked_io *pk,
 		if (strcmp(r->dev, dev))
 			continue;
 		return now_ms < r->at_ms ||
-		       now_ms - r->at_ms <= PARKED_RTPG_FRESH_MS ? r : NULL;
+		       now_ms - r->at_ms <= (pk->rtpg_fresh_ms
+						     ? pk->rtpg_fresh_ms
+						     : PARKED_RTPG_FRESH_MS)
+			       ? r : NULL;
 	}
 	return NULL;
 }
@@ -86,28 +89,57 @@ bool parked_io_candidate(const struct parked_io *pk,
 }
 
 void parked_io_note_rtpg(struct parked_io *pk, const char *dev, int state,
-			 uint64_t now_ms)
+			 uint64_t asked_ms)
 {
 	struct parked_rtpg *r = NULL;
 
 	for (size_t i = 0; i < pk->n_rtpg && !r; i++)
 		if (!strcmp(pk->r[i].dev, dev))
 			r = &pk->r[i];
-	if (!r && pk->n_rtpg < PARKED_MAX)
-		r = &pk->r[pk->n_rtpg++];
-	if (!r) {			/* full: the oldest goes */
-		r = &pk->r[0];
-		for (size_t i = 1; i < pk->n_rtpg; i++)
-			if (pk->r[i].at_ms < r->at_ms)
-				r = &pk->r[i];
+	if (state < 0) {		/* nothing known: the kernel's word */
+		if (r)
+			*r = pk->r[--pk->n_rtpg];
+		return;
 	}
+	if (r && asked_ms < r->at_ms)
+		return;			/* an older batch's answer */
+	for (size_t i = 0; i < pk->n_rtpg && !r && pk->n_rtpg == PARKED_RTPG_MAX;)
+		if (!rtpg_of(pk, pk->r[i].dev, asked_ms))
+			pk->r[i] = pk->r[--pk->n_rtpg];
+		else
+			i++;
+	if (!r && pk->n_rtpg < PARKED_RTPG_MAX)
+		r = &pk->r[pk->n_rtpg++];
+	if (!r)
+		return;
 	memset(r, 0, sizeof(*r));
 	str_copy(r->dev, sizeof(r->dev), dev);
-	r->at_ms = now_ms;
+	r->at_ms = asked_ms;
 	r->transitioning = state == ALUA_TRANSITIONING;
 	r->usable = state == ALUA_ACTIVE_OPTIMIZED ||
 		    state == ALUA_ACTIVE_NONOPTIMIZED ||
 		    state == ALUA_LBA_DEPENDENT;
+}
+
+bool parked_io_wants_rtpg(const struct parked_io *pk,
+			  const struct sysfs_snapshot *s, size_t i)
+{
+	const struct sd_dev *d = &s->sd[i];
+	const struct iscsi_sess *sess;
+
+	if (!d->holder[0])
+		return false;
+	if (d->sid >= 0) {
+		sess = sysfs_find_sess(s, d->sid);
+		if (!sess || strcmp(sess->state, "LOGGED_IN"))
+			return false;
+	}
+	for (size_t k = 0; k < pk->n; k++)
+		for (size_t j = 0; j < s->n_sd; j++)
+			if (!strcmp(s->sd[j].name, pk->d[k].dev) &&
+			    !strcmp(s->sd[j].holder, d->holder))
+				return true;
+	return false;
 }
 
 bool parked_io_rtpg_transition(const struct parked_io *pk, uint64_t now_ms)

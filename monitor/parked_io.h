@@ -82,9 +82,12 @@
 /* ... and while a disk is offline. */
 #define PARKED_TICK_MS 200
 
-/* How long an RTPG answer stands for a disk's state (the daemon asks
- * again at every look while it watches). */
+/* How long an RTPG answer stands for a disk's state, from when it was
+ * asked (the daemon asks again at every look while it watches); at least
+ * a whole batch (rtpg-timeout-ms) and a look longer: parked_io.rtpg_fresh_ms. */
 #define PARKED_RTPG_FRESH_MS 3000
+/* Disks whose answers are kept: 256 LUs of 4 paths. */
+#define PARKED_RTPG_MAX 1024
 
 struct parked_io;
 
@@ -151,17 +154,28 @@ struct parked_io {
 	size_t n;
 	struct parked_map m[PARKED_MAX];
 	size_t n_maps;
-	struct parked_rtpg r[PARKED_MAX];
+	struct parked_rtpg r[PARKED_RTPG_MAX];
 	size_t n_rtpg;
+	unsigned int rtpg_fresh_ms;	/* 0: PARKED_RTPG_FRESH_MS */
 };
 
 /*
- * The state of @dev's group in an RTPG answer the daemon got at @now_ms
- * (ALUA_* of pathwarden/alua.h).  Only answers that name a state: a failed
- * query tells nothing and is not noted.
+ * The state of @dev's group in an RTPG answer the daemon asked for at
+ * @asked_ms (ALUA_* of pathwarden/alua.h), or -1 for an answer that names
+ * none (the query failed and no other path reported the group): the
+ * disk's earlier answer is dropped then, and the kernel's word stands.
+ * A later answer replaces an earlier one.  With the table full of fresh
+ * answers a new disk is not noted.
  */
 void parked_io_note_rtpg(struct parked_io *pk, const char *dev, int state,
-			 uint64_t now_ms);
+			 uint64_t asked_ms);
+/*
+ * Whether the daemon's RTPG batch while it watches asks disk @i of @s:
+ * a logged-in disk of a map one of whose disks is watched.  Built from
+ * sysfs, since multipathd may not answer then.
+ */
+bool parked_io_wants_rtpg(const struct parked_io *pk,
+			  const struct sysfs_snapshot *s, size_t i);
 /* Whether a fresh RTPG answer says a disk is in transition that the
  * kernel may not know of: the daemon then keeps asking, and looking. */
 bool parked_io_rtpg_transition(const struct parked_io *pk, uint64_t now_ms);

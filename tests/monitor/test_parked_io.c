@@ -131,6 +131,15 @@ static void test_candidate(void **state)
 	assert_true(parked_io_candidate(NULL, &f.s, 0, 0));
 }
 
+static const struct parked_rtpg *rtpg_dev(const struct parked_io *pk,
+					  const char *dev)
+{
+	for (size_t i = 0; i < pk->n_rtpg; i++)
+		if (!strcmp(pk->r[i].dev, dev))
+			return &pk->r[i];
+	return NULL;
+}
+
 /* The target's RTPG answer, when fresh, stands over scsi_dh_alua's
  * access_state, which a missed RTPG can leave behind. */
 static void test_candidate_rtpg(void **state)
@@ -173,17 +182,65 @@ static void test_candidate_rtpg(void **state)
 	assert_false(parked_io_candidate(&pk, &f.s, 0, 0));
 	assert_true(parked_io_candidate(&pk, &f.s, 1, 0));
 
-	/* a full table drops the oldest answer */
+	/* an answer that names no state drops the disk's note: the
+	 * kernel's word (T for sda) stands again */
+	parked_io_note_rtpg(&pk, "sda", -1, 0);
+	assert_true(parked_io_candidate(&pk, &f.s, 0, 0));
+
+	/* the freshness the daemon sets (a batch and a look) */
 	memset(&pk, 0, sizeof(pk));
-	for (unsigned int i = 0; i < PARKED_MAX + 1; i++) {
+	fake_sys(&f, ALUA_ACTIVE_OPTIMIZED, ALUA_ACTIVE_NONOPTIMIZED);
+	pk.rtpg_fresh_ms = 10000;
+	parked_io_note_rtpg(&pk, "sda", ALUA_TRANSITIONING, 0);
+	assert_true(parked_io_candidate(&pk, &f.s, 0, 10000));
+	assert_false(parked_io_candidate(&pk, &f.s, 0, 10001));
+
+	/* a table full of fresh answers takes no new disk; stale ones
+	 * make room */
+	memset(&pk, 0, sizeof(pk));
+	for (unsigned int i = 0; i < PARKED_RTPG_MAX; i++) {
 		char dev[16];
 
 		snprintf(dev, sizeof(dev), "sd%u", i);
-		parked_io_note_rtpg(&pk, dev, ALUA_TRANSITIONING, 10 + i);
+		parked_io_note_rtpg(&pk, dev, ALUA_TRANSITIONING, 10);
 	}
-	assert_int_equal(pk.n_rtpg, PARKED_MAX);
-	for (unsigned int i = 0; i < pk.n_rtpg; i++)
-		assert_string_not_equal(pk.r[i].dev, "sd0");
+	assert_int_equal(pk.n_rtpg, PARKED_RTPG_MAX);
+	parked_io_note_rtpg(&pk, "sdnew", ALUA_TRANSITIONING, 20);
+	assert_null(rtpg_dev(&pk, "sdnew"));
+	assert_non_null(rtpg_dev(&pk, "sd0"));
+	parked_io_note_rtpg(&pk, "sd5", ALUA_STANDBY, 20);	/* replaced */
+	assert_false(rtpg_dev(&pk, "sd5")->transitioning);
+	parked_io_note_rtpg(&pk, "sdnew", ALUA_TRANSITIONING,
+			    11 + PARKED_RTPG_FRESH_MS);
+	assert_non_null(rtpg_dev(&pk, "sdnew"));
+	assert_int_equal(pk.n_rtpg, PARKED_RTPG_MAX);
+}
+
+/* While a disk is watched, its map's logged-in disks are asked, from
+ * sysfs alone. */
+static void test_wants_rtpg(void **state)
+{
+	struct parked_io pk = { 0 };
+	struct fake_sys f;
+	(void)state;
+
+	fake_sys(&f, ALUA_ACTIVE_OPTIMIZED, ALUA_ACTIVE_NONOPTIMIZED);
+	for (size_t i = 0; i < 4; i++)
+		assert_false(parked_io_wants_rtpg(&pk, &f.s, i));
+	pk.n = 1;
+	snprintf(pk.d[0].dev, sizeof(pk.d[0].dev), "sda");
+	for (size_t i = 0; i < 4; i++)
+		assert_true(parked_io_wants_rtpg(&pk, &f.s, i));
+	snprintf(f.sess[2].state, sizeof(f.sess[2].state), "FAILED");
+	snprintf(f.sd[3].holder, sizeof(f.sd[3].holder), "dm-1");
+	assert_true(parked_io_wants_rtpg(&pk, &f.s, 1));
+	assert_false(parked_io_wants_rtpg(&pk, &f.s, 2));	/* logged out */
+	assert_false(parked_io_wants_rtpg(&pk, &f.s, 3));	/* other map */
+	f.sd[1].holder[0] = '\0';
+	assert_false(parked_io_wants_rtpg(&pk, &f.s, 1));	/* in no map */
+	/* a watched disk gone from sysfs names no map */
+	snprintf(pk.d[0].dev, sizeof(pk.d[0].dev), "sdz");
+	assert_false(parked_io_wants_rtpg(&pk, &f.s, 0));
 }
 
 static void put(const char *path, const char *text)
@@ -526,6 +583,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_candidate),
 		cmocka_unit_test(test_candidate_rtpg),
+		cmocka_unit_test(test_wants_rtpg),
 		cmocka_unit_test(test_sysfs),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_tracker),
