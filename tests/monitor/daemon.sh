@@ -252,6 +252,16 @@ check "switch record written, confirmed by dm" \
 # lab: parked_io.h).  With a request in flight on the map and hpms02's
 # group serving, the disks go offline after the grace and come back.
 # Against the same host whose target still answers AO: nothing offline.
+# The daemon on $tmp's host, asking RTPG of the replay scripts in DIR,
+# uevents from the FIFO; then an ALUA uevent.
+replay_run() {	# DIR
+	"$pw" -d -v -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
+		--replay "$1" run --no-udev --uevents "$tmp/ev" \
+		--probe-dir "$tmp" > "$tmp/log" 2>&1 &
+	pid=$!
+	wait_ready || :
+	echo "scsi change 2:0:0:0 SDEV_UA=ASYMMETRIC_ACCESS_STATE_CHANGED" > "$tmp/ev"
+}
 parked_host() {	# sed expression for the RTPG answers
 	host good
 	rm -rf "$tmp/rep"
@@ -263,12 +273,7 @@ parked_host() {	# sed expression for the RTPG answers
 	echo mpatha > "$tmp/root/sys/block/dm-0/dm/name"
 	printf '       1        0\n' > "$tmp/root/sys/block/dm-0/inflight"
 	echo '100 0 0 0 100 0 0 0 1 0 0 0 0 0 0 0 0' > "$tmp/root/sys/block/dm-0/stat"
-	"$pw" -d -v -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
-		--replay "$tmp/rep" run --no-udev --uevents "$tmp/ev" \
-		--probe-dir "$tmp" > "$tmp/log" 2>&1 &
-	pid=$!
-	wait_ready || :
-	echo "scsi change 2:0:0:0 SDEV_UA=ASYMMETRIC_ACCESS_STATE_CHANGED" > "$tmp/ev"
+	replay_run "$tmp/rep"
 }
 disk_state() {	# disk, state
 	[ "$(cat "$tmp/root/sys/block/$1/device/state")" = "$2" ]
@@ -314,12 +319,7 @@ for d in sda sdb sdc sdd; do
 		> "$tmp/hang/$d.replay"
 done
 echo "rtpg-timeout-ms 3000" >> "$tmp/c.conf"
-"$pw" -d -v -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
-	--replay "$tmp/hang" run --no-udev --uevents "$tmp/ev" \
-	--probe-dir "$tmp" > "$tmp/log" 2>&1 &
-pid=$!
-wait_ready || :
-echo "scsi change 2:0:0:0 SDEV_UA=ASYMMETRIC_ACCESS_STATE_CHANGED" > "$tmp/ev"
+replay_run "$tmp/hang"
 check "hung target: the RTPG batch is asked off the loop" \
 	wait_for $DL grep -q "RTPG batch: 4 paths asked off the loop" "$tmp/log"
 # shellcheck disable=SC2046 # the three numbers, one word each
