@@ -162,12 +162,7 @@ static void note_rtpg(struct daemon *d, const struct rtpg_batch *b,
 {
 	uint64_t now = d->loop.now();
 
-	/* an answer stands at least as long as a batch and a look take */
-	d->parked.rtpg_fresh_ms = d->c->rtpg_timeout_ms + PARKED_LOOK_MS +
-				  1000 > PARKED_RTPG_FRESH_MS
-					  ? d->c->rtpg_timeout_ms +
-						    PARKED_LOOK_MS + 1000
-					  : PARKED_RTPG_FRESH_MS;
+	d->parked.rtpg_timeout_ms = d->c->rtpg_timeout_ms;
 	for (size_t i = 0; i < b->n; i++) {
 		enum alua_state st;
 		bool pref;

@@ -14,7 +14,6 @@
 #include "log.h"
 #include "mpath_client.h"
 #include "parked_io.h"
-#include "pathwarden/alua.h"
 #include "strutil.h"
 
 /* scsi_dh_alua's spelling of the states that take I/O. */
@@ -25,24 +24,39 @@ static bool kernel_state_usable(const char *st)
 	       !strcmp(st, "lba_dependent");
 }
 
+/* Whether answer @r still stands at @now_ms. */
+static bool rtpg_fresh(const struct parked_io *pk, const struct parked_rtpg *r,
+		       uint64_t now_ms)
+{
+	uint64_t fresh = pk->rtpg_timeout_ms + PARKED_LOOK_MS + 1000;
+
+	if (fresh < PARKED_RTPG_FRESH_MS)
+		fresh = PARKED_RTPG_FRESH_MS;
+	return now_ms < r->at_ms || now_ms - r->at_ms <= fresh;
+}
+
 /* What the target last answered the daemon of @dev's group, when fresh. */
 static const struct parked_rtpg *rtpg_of(const struct parked_io *pk,
 					 const char *dev, uint64_t now_ms)
 {
 	if (!pk)
 		return NULL;
-	for (size_t i = 0; i < pk->n_rtpg; i++) {
-		const struct parked_rtpg *r = &pk->r[i];
-
-		if (strcmp(r->dev, dev))
-			continue;
-		return now_ms < r->at_ms ||
-		       now_ms - r->at_ms <= (pk->rtpg_fresh_ms
-						     ? pk->rtpg_fresh_ms
-						     : PARKED_RTPG_FRESH_MS)
-			       ? r : NULL;
-	}
+	for (size_t i = 0; i < pk->n_rtpg; i++)
+		if (!strcmp(pk->r[i].dev, dev))
+			return rtpg_fresh(pk, &pk->r[i], now_ms) ? &pk->r[i]
+								  : NULL;
 	return NULL;
+}
+
+/* Forget the answers that no longer stand. */
+static void drop_stale_rtpg(struct parked_io *pk, uint64_t now_ms)
+{
+	for (size_t i = 0; i < pk->n_rtpg;) {
+		if (!rtpg_fresh(pk, &pk->r[i], now_ms))
+			pk->r[i] = pk->r[--pk->n_rtpg];
+		else
+			i++;
+	}
 }
 
 static bool disk_transitioning(const struct parked_io *pk,
@@ -50,7 +64,8 @@ static bool disk_transitioning(const struct parked_io *pk,
 {
 	const struct parked_rtpg *r = rtpg_of(pk, d->name, now_ms);
 
-	return r ? r->transitioning : !strcmp(d->access_state, "transitioning");
+	return r ? r->state == ALUA_TRANSITIONING
+		 : !strcmp(d->access_state, "transitioning");
 }
 
 static bool disk_serving(const struct parked_io *pk,
@@ -61,7 +76,8 @@ static bool disk_serving(const struct parked_io *pk,
 	const struct iscsi_sess *sess;
 
 	if (strcmp(d->state, "running") ||
-	    !(r ? r->usable : kernel_state_usable(d->access_state)))
+	    !(r ? alua_state_usable(r->state)
+		: kernel_state_usable(d->access_state)))
 		return false;
 	if (d->sid < 0)
 		return true;
@@ -101,24 +117,15 @@ void parked_io_note_rtpg(struct parked_io *pk, const char *dev, int state,
 			*r = pk->r[--pk->n_rtpg];
 		return;
 	}
-	if (r && asked_ms < r->at_ms)
-		return;			/* an older batch's answer */
-	for (size_t i = 0; i < pk->n_rtpg && !r && pk->n_rtpg == PARKED_RTPG_MAX;)
-		if (!rtpg_of(pk, pk->r[i].dev, asked_ms))
-			pk->r[i] = pk->r[--pk->n_rtpg];
-		else
-			i++;
+	if (!r && pk->n_rtpg == PARKED_RTPG_MAX)
+		drop_stale_rtpg(pk, asked_ms);
 	if (!r && pk->n_rtpg < PARKED_RTPG_MAX)
 		r = &pk->r[pk->n_rtpg++];
 	if (!r)
 		return;
-	memset(r, 0, sizeof(*r));
 	str_copy(r->dev, sizeof(r->dev), dev);
 	r->at_ms = asked_ms;
-	r->transitioning = state == ALUA_TRANSITIONING;
-	r->usable = state == ALUA_ACTIVE_OPTIMIZED ||
-		    state == ALUA_ACTIVE_NONOPTIMIZED ||
-		    state == ALUA_LBA_DEPENDENT;
+	r->state = (enum alua_state)state;
 }
 
 bool parked_io_wants_rtpg(const struct parked_io *pk,
@@ -135,18 +142,16 @@ bool parked_io_wants_rtpg(const struct parked_io *pk,
 			return false;
 	}
 	for (size_t k = 0; k < pk->n; k++)
-		for (size_t j = 0; j < s->n_sd; j++)
-			if (!strcmp(s->sd[j].name, pk->d[k].dev) &&
-			    !strcmp(s->sd[j].holder, d->holder))
-				return true;
+		if (!strcmp(pk->d[k].holder, d->holder))
+			return true;
 	return false;
 }
 
 bool parked_io_rtpg_transition(const struct parked_io *pk, uint64_t now_ms)
 {
 	for (size_t i = 0; i < pk->n_rtpg; i++)
-		if (pk->r[i].transitioning &&
-		    rtpg_of(pk, pk->r[i].dev, now_ms))
+		if (pk->r[i].state == ALUA_TRANSITIONING &&
+		    rtpg_fresh(pk, &pk->r[i], now_ms))
 			return true;
 	return false;
 }
@@ -322,12 +327,7 @@ static void prune(struct parked_io *pk, uint64_t now_ms)
 		else
 			i++;
 	}
-	for (size_t i = 0; i < pk->n_rtpg;) {
-		if (!rtpg_of(pk, pk->r[i].dev, now_ms))
-			pk->r[i] = pk->r[--pk->n_rtpg];
-		else
-			i++;
-	}
+	drop_stale_rtpg(pk, now_ms);
 }
 
 /* Whether dm queues the I/O of map @holder (dm-N) in its own queue. */
@@ -446,6 +446,7 @@ unsigned int parked_io_review(struct parked_io *pk,
 		if (!pd->seen_ms)
 			pd->trans_since_ms = now_ms;
 		pd->seen_ms = now_ms;
+		str_copy(pd->holder, sizeof(pd->holder), holder);
 		if (!bounce_due(pd, pm, now_ms))
 			continue;
 		rc = parked_io_set_state(pk->root, dev, false);

@@ -49,6 +49,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pathwarden/alua.h"
 #include "sysfs_scan.h"
 
 /* A transition shorter than this (a planned switchover passes through one
@@ -83,8 +84,8 @@
 #define PARKED_TICK_MS 200
 
 /* How long an RTPG answer stands for a disk's state, from when it was
- * asked (the daemon asks again at every look while it watches); at least
- * a whole batch (rtpg-timeout-ms) and a look longer: parked_io.rtpg_fresh_ms. */
+ * asked (the daemon asks again at every look while it watches); longer
+ * when a whole batch (parked_io.rtpg_timeout_ms), a look and 1 s are. */
 #define PARKED_RTPG_FRESH_MS 3000
 /* Disks whose answers are kept: 256 LUs of 4 paths. */
 #define PARKED_RTPG_MAX 1024
@@ -122,6 +123,7 @@ struct parked_dev {
 	uint64_t offline_since_ms;	/* 0: running */
 	uint64_t running_ms;		/* last set running again */
 	uint64_t seen_ms;		/* last view that named it */
+	char holder[32];		/* its map (dm-N) */
 	unsigned int offline_ms;	/* how long it stays offline */
 	unsigned int bounces;		/* times offline, this transition */
 };
@@ -129,9 +131,8 @@ struct parked_dev {
 /* What the target answered the daemon's RTPG for a disk's group. */
 struct parked_rtpg {
 	char dev[32];
-	uint64_t at_ms;
-	bool transitioning;
-	bool usable;			/* AO, ANO or LBA-dependent */
+	uint64_t at_ms;			/* when its batch was asked */
+	enum alua_state state;		/* of the disk's own group */
 };
 
 /* The maps holding those disks: whether their I/O moves, sampled once per
@@ -156,7 +157,8 @@ struct parked_io {
 	size_t n_maps;
 	struct parked_rtpg r[PARKED_RTPG_MAX];
 	size_t n_rtpg;
-	unsigned int rtpg_fresh_ms;	/* 0: PARKED_RTPG_FRESH_MS */
+	unsigned int rtpg_timeout_ms;	/* the daemon's batch bound, for
+					 * how long an answer stands */
 };
 
 /*

@@ -190,13 +190,13 @@ static void test_candidate_rtpg(void **state)
 	/* the freshness the daemon sets (a batch and a look) */
 	memset(&pk, 0, sizeof(pk));
 	fake_sys(&f, ALUA_ACTIVE_OPTIMIZED, ALUA_ACTIVE_NONOPTIMIZED);
-	pk.rtpg_fresh_ms = 10000;
+	pk.rtpg_timeout_ms = 10000 - PARKED_LOOK_MS - 1000;
 	parked_io_note_rtpg(&pk, "sda", ALUA_TRANSITIONING, 0);
 	assert_true(parked_io_candidate(&pk, &f.s, 0, 10000));
 	assert_false(parked_io_candidate(&pk, &f.s, 0, 10001));
 
-	/* a table full of fresh answers takes no new disk; stale ones
-	 * make room */
+	/* a table full of fresh answers takes no new disk; when full,
+	 * the stale ones are dropped to make room */
 	memset(&pk, 0, sizeof(pk));
 	for (unsigned int i = 0; i < PARKED_RTPG_MAX; i++) {
 		char dev[16];
@@ -209,11 +209,14 @@ static void test_candidate_rtpg(void **state)
 	assert_null(rtpg_dev(&pk, "sdnew"));
 	assert_non_null(rtpg_dev(&pk, "sd0"));
 	parked_io_note_rtpg(&pk, "sd5", ALUA_STANDBY, 20);	/* replaced */
-	assert_false(rtpg_dev(&pk, "sd5")->transitioning);
+	assert_int_equal(rtpg_dev(&pk, "sd5")->state, ALUA_STANDBY);
 	parked_io_note_rtpg(&pk, "sdnew", ALUA_TRANSITIONING,
 			    11 + PARKED_RTPG_FRESH_MS);
+	/* every stale answer went, the fresh one (sd5) stayed */
 	assert_non_null(rtpg_dev(&pk, "sdnew"));
-	assert_int_equal(pk.n_rtpg, PARKED_RTPG_MAX);
+	assert_non_null(rtpg_dev(&pk, "sd5"));
+	assert_null(rtpg_dev(&pk, "sd0"));
+	assert_int_equal(pk.n_rtpg, 2);
 }
 
 /* While a disk is watched, its map's logged-in disks are asked, from
@@ -229,6 +232,7 @@ static void test_wants_rtpg(void **state)
 		assert_false(parked_io_wants_rtpg(&pk, &f.s, i));
 	pk.n = 1;
 	snprintf(pk.d[0].dev, sizeof(pk.d[0].dev), "sda");
+	snprintf(pk.d[0].holder, sizeof(pk.d[0].holder), "dm-0");
 	for (size_t i = 0; i < 4; i++)
 		assert_true(parked_io_wants_rtpg(&pk, &f.s, i));
 	snprintf(f.sess[2].state, sizeof(f.sess[2].state), "FAILED");
@@ -238,8 +242,8 @@ static void test_wants_rtpg(void **state)
 	assert_false(parked_io_wants_rtpg(&pk, &f.s, 3));	/* other map */
 	f.sd[1].holder[0] = '\0';
 	assert_false(parked_io_wants_rtpg(&pk, &f.s, 1));	/* in no map */
-	/* a watched disk gone from sysfs names no map */
-	snprintf(pk.d[0].dev, sizeof(pk.d[0].dev), "sdz");
+	/* a disk watched in another map does not make this one's asked */
+	snprintf(pk.d[0].holder, sizeof(pk.d[0].holder), "dm-1");
 	assert_false(parked_io_wants_rtpg(&pk, &f.s, 0));
 }
 
