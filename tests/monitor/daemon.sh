@@ -246,12 +246,6 @@ stop
 check "switch record written, confirmed by dm" \
 	grep -q '"type":"switch".*"outcome":"confirmed"' "$tmp/rec.jsonl"
 
-# I/O parked on a transition the kernel missed: scsi_dh_alua's
-# access_state still says active/optimized for hpms01's disks while the
-# target answers the daemon's RTPG with group 1 transitioning (seen in the
-# lab: parked_io.h).  With a request in flight on the map and hpms02's
-# group serving, the disks go offline after the grace and come back.
-# Against the same host whose target still answers AO: nothing offline.
 # The daemon on $tmp's host, asking RTPG of the replay scripts in DIR,
 # uevents from the FIFO; then an ALUA uevent.
 replay_run() {	# DIR
@@ -262,6 +256,12 @@ replay_run() {	# DIR
 	wait_ready || :
 	echo "scsi change 2:0:0:0 SDEV_UA=ASYMMETRIC_ACCESS_STATE_CHANGED" > "$tmp/ev"
 }
+# I/O parked on a transition the kernel missed: scsi_dh_alua's
+# access_state still says active/optimized for hpms01's disks while the
+# target answers the daemon's RTPG with group 1 transitioning (seen in the
+# lab: parked_io.h).  With a request in flight on the map and hpms02's
+# group serving, the disks go offline after the grace and come back.
+# Against the same host whose target still answers AO: nothing offline.
 parked_host() {	# sed expression for the RTPG answers
 	host good
 	rm -rf "$tmp/rep"
@@ -286,10 +286,11 @@ check "missed transition: sdb offline too, hpms02's disks not" \
 # multipathd stops answering (its reload waits on the parked I/O): the
 # watch's own batches, built from sysfs, go on asking the four disks
 rm -f "$tmp/cap/maps.json"
-n=$(grep -c 'paths in .* ms (disks in transition)' "$tmp/log" || :)
-watch_batches_after() {	# n
-	[ "$(grep -c 'RTPG batch back: 4 paths in .* ms (disks in transition)' "$tmp/log")" -gt "$1" ]
+watch_batches() {
+	grep -c 'RTPG batch back: 4 paths in .* ms (disks in transition)' "$tmp/log"
 }
+n=$(watch_batches || :)
+watch_batches_after() { [ "$(watch_batches)" -gt "$1" ]; }
 check "missed transition: the watch asks the map's 4 disks while multipathd does not answer" \
 	wait_for $DL watch_batches_after $((n + 2))
 check "missed transition: the disks running again after their time" \
