@@ -290,15 +290,13 @@ static void portal_arg(const struct conf_portal *p, char *buf, size_t len)
 #define DISCOVERY_RETRY_MIN_MS 500
 
 /* SendTargets on the portals of @r[0..n) (node and portal set), all at
- * once, within iscsi-timeout in all.  @only_new: add records for what is
- * offered, never touch existing ones (iscsiadm's default updates them,
- * resetting the timeouts another portal's login has just written). */
+ * once, within iscsi-timeout in all. */
 static int discover_portals(const struct pw_conf *c, struct disc_result *r,
-			    size_t n, bool only_new)
+			    size_t n)
 {
 	struct cmd_result *cr = calloc(n ? n : 1, sizeof(*cr));
 	char (*pa)[80] = calloc(n ? n : 1, sizeof(*pa));
-	char *(*argv)[10] = calloc(n ? n : 1, sizeof(*argv));
+	char *(*argv)[8] = calloc(n ? n : 1, sizeof(*argv));
 	char ***argvs = calloc(n ? n : 1, sizeof(*argvs));
 	size_t *idx = calloc(n ? n : 1, sizeof(*idx));
 	uint64_t t0 = mono_ns();
@@ -319,9 +317,7 @@ static int discover_portals(const struct pw_conf *c, struct disc_result *r,
 		argv[k][4] = "sendtargets";
 		argv[k][5] = "-p";
 		argv[k][6] = pa[k];
-		argv[k][7] = only_new ? "-o" : NULL;
-		argv[k][8] = only_new ? "new" : NULL;
-		argv[k][9] = NULL;
+		argv[k][7] = NULL;
 	}
 	for (int attempt = 0; attempt < DISCOVERY_ATTEMPTS && rc == 0;
 	     attempt++) {
@@ -398,7 +394,7 @@ int iscsi_discover(const struct pw_conf *c, struct disc_result **out,
 			r[k].portal = &c->nodes[i].portals[j];
 			r[k].status = -1;
 		}
-	rc = discover_portals(c, r, n, false);
+	rc = discover_portals(c, r, n);
 	if (rc) {
 		disc_results_free(r, n);
 		return rc;
@@ -406,25 +402,6 @@ int iscsi_discover(const struct pw_conf *c, struct disc_result **out,
 	*out = r;
 	*n_out = n;
 	return 0;
-}
-
-int iscsi_discover_portal(const struct pw_conf *c, const struct conf_node *node,
-			  const struct conf_portal *p, struct disc_result *out)
-{
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	out->status = -1;
-	out->node = node;
-	out->portal = p;
-	/* the daemon, while the node's other portal may be logging in */
-	rc = discover_portals(c, out, 1, true);
-	if (rc) {
-		free(out->targets);
-		out->targets = NULL;
-		out->n = 0;
-	}
-	return rc;
 }
 
 void disc_results_free(struct disc_result *r, size_t n)
@@ -617,13 +594,10 @@ static const struct {
 } login_results[ISCSI_LOGIN_RESULTS] = {
 	[ISCSI_LOGIN_OK] = { "ok", "logged in" },
 	[ISCSI_LOGIN_NO_RECORD] = { "no_record", "no node record" },
-	[ISCSI_LOGIN_NO_RECORD_DISCOVERED] = {
-		"no_record_discovered",
-		"no node record even after SendTargets" },
-	[ISCSI_LOGIN_NOT_OFFERED] = { "not_offered",
-				      "target not offered by SendTargets" },
-	[ISCSI_LOGIN_DISCOVERY_FAILED] = { "discovery_failed",
-					   "SendTargets discovery failed" },
+	[ISCSI_LOGIN_NO_RECORD_MADE] = { "no_record_made",
+					 "no node record even after making it" },
+	[ISCSI_LOGIN_RECORD_FAILED] = { "record_failed",
+					"node record could not be made" },
 	[ISCSI_LOGIN_AUTH_FAILED] = { "auth_failed",
 				      "CHAP authentication refused" },
 	[ISCSI_LOGIN_REFUSED] = { "refused", "login refused by the target" },
@@ -666,46 +640,33 @@ static enum iscsi_login_result login_failure(int status)
 	}
 }
 
-/* SendTargets on the portal alone: is the node's target among the
- * answers?  Fills @r on failure. */
-static bool discover_target(const struct pw_conf *c,
-			    const struct conf_node *node,
-			    const struct conf_portal *p,
-			    struct iscsi_login_report *r)
+/*
+ * Make the node record for the configured target at @pa, as "iscsiadm -m
+ * node -o new" does: the daemon knows the target, so it needs no
+ * SendTargets, which on LIO goes through the one discovery portal group
+ * that every portal's discovery logins queue on.  An existing record is
+ * left as it is.  Fills @r on failure.
+ */
+static bool make_record(const struct pw_conf *c, const char *iqn, char *pa,
+			struct iscsi_login_report *r)
 {
-	struct disc_result d;
-	bool offered = false;
-	int rc = iscsi_discover_portal(c, node, p, &d);
+	char *argv[] = { (char *)iscsiadm_path(), "-m", "node", "-T",
+			 (char *)iqn, "-p", pa, "-o", "new", NULL };
+	char msg[200];
 
-	r->discovered = true;
-	if (rc) {
-		r->result = ISCSI_LOGIN_NOT_RUN;
-		snprintf(r->msg, sizeof(r->msg), "SendTargets could not run: "
-			 "%s", strerror(-rc));
-		return false;
-	}
-	for (size_t i = 0; d.ok && i < d.n; i++)
-		offered |= target_wanted(node, d.targets[i].iqn);
-	if (!d.ok) {
-		r->result = d.timed_out ? ISCSI_LOGIN_TIMED_OUT
-					: ISCSI_LOGIN_DISCOVERY_FAILED;
-		r->status = d.status;
-		snprintf(r->msg, sizeof(r->msg), "%s%s", d.timed_out ?
-			 "SendTargets: " : "", d.error);
-	} else if (!offered) {
-		r->result = ISCSI_LOGIN_NOT_OFFERED;
-		snprintf(r->msg, sizeof(r->msg), "the portal offers %zu "
-			 "target portal%s, none of the configured target", d.n,
-			 d.n == 1 ? "" : "s");
-	}
-	free(d.targets);
-	return d.ok && offered;
+	r->record_made = true;
+	if (iscsiadm_once(c, argv, "making the node record", -1, msg,
+			  sizeof(msg)) == 0)
+		return true;
+	r->result = ISCSI_LOGIN_RECORD_FAILED;
+	snprintf(r->msg, sizeof(r->msg), "%s", msg);
+	return false;
 }
 
 enum iscsi_login_result iscsi_portal_login(const struct pw_conf *c,
 					   const struct conf_node *node,
 					   const struct conf_portal *p,
-					   bool discover,
+					   bool new_record,
 					   struct iscsi_login_report *r)
 {
 	char pa[80], *argv[LOGIN_ARGC], line[128];
@@ -721,20 +682,18 @@ enum iscsi_login_result iscsi_portal_login(const struct pw_conf *c,
 		return r->result;
 	}
 	portal_arg(p, pa, sizeof(pa));
-	if (discover && !discover_target(c, node, p, r))
+	if (new_record && !make_record(c, node->target, pa, r))
 		return r->result;
 	set = apply_settings(c, node->target, pa);
 	r->settings_applied = set == 0;
 	if (set == ISCSIADM_NO_RECORDS) {
-		/* After a SendTargets that offered the target, the records
-		 * it made are under other addresses than the configured
-		 * one (a host name, NAT): a login by hand would fail too. */
-		r->result = discover ? ISCSI_LOGIN_NO_RECORD_DISCOVERED
-				     : ISCSI_LOGIN_NO_RECORD;
+		/* Made a moment ago and gone again: something else
+		 * deletes the node records. */
+		r->result = new_record ? ISCSI_LOGIN_NO_RECORD_MADE
+				       : ISCSI_LOGIN_NO_RECORD;
 		r->status = set;
 		snprintf(r->msg, sizeof(r->msg), "iscsiadm exit %d%s", set,
-			 discover ? " (does the target give the portal "
-			 "another address?)" : "");
+			 new_record ? " (the record just made is gone)" : "");
 		return r->result;
 	}
 	login_argv(argv, node->target, pa);

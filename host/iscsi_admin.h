@@ -55,11 +55,6 @@ bool parse_sendtargets(const char *text, struct disc_result *r);
 /* SendTargets on every configured portal; @out has one per portal. */
 int iscsi_discover(const struct pw_conf *c, struct disc_result **out,
 		   size_t *n);
-/* SendTargets on @p of @node alone, bounded the same way, adding new
- * node records only (existing ones keep their settings); free
- * out->targets after.  0, or -errno when it could not run at all. */
-int iscsi_discover_portal(const struct pw_conf *c, const struct conf_node *node,
-			  const struct conf_portal *p, struct disc_result *out);
 void disc_results_free(struct disc_result *r, size_t n);
 
 /* pathwarden discover: prints per node; 0 when every portal answered. */
@@ -77,16 +72,15 @@ int iscsi_logout_session(const struct pw_conf *c, int sid, char *msg,
  * How one login to a configured portal ended, iscsiadm's exit statuses
  * (open-iscsi's include/iscsi_err.h) sorted into what an operator acts
  * on, in the order of an attempt's steps: logout of a stale session,
- * discovery, the node record, the login's own answers; then what got no
+ * the node record, the login's own answers; then what got no
  * answer or never ran.
  */
 enum iscsi_login_result {
 	ISCSI_LOGIN_OK = 0,		/* logged in now, or there already */
 	ISCSI_LOGIN_LOGOUT_FAILED,	/* the FREE session stayed */
-	ISCSI_LOGIN_DISCOVERY_FAILED,	/* SendTargets failed outright */
-	ISCSI_LOGIN_NOT_OFFERED,	/* SendTargets lacks the target */
+	ISCSI_LOGIN_RECORD_FAILED,	/* "iscsiadm -m node -o new" failed */
 	ISCSI_LOGIN_NO_RECORD,		/* no node record (21) */
-	ISCSI_LOGIN_NO_RECORD_DISCOVERED, /* none even after SendTargets */
+	ISCSI_LOGIN_NO_RECORD_MADE,	/* none even after making it */
 	ISCSI_LOGIN_AUTH_FAILED,	/* CHAP refused (24) */
 	ISCSI_LOGIN_REFUSED,		/* target refused it (19) */
 	ISCSI_LOGIN_UNREACHABLE,	/* transport error (4, 8, 11) */
@@ -106,7 +100,7 @@ const char *iscsi_login_result_text(enum iscsi_login_result r);
 struct iscsi_login_report {
 	enum iscsi_login_result result;
 	int status;		/* iscsiadm's exit status for it, -1 none */
-	bool discovered;	/* SendTargets ran on the portal first */
+	bool record_made;	/* the node record was made first */
 	bool settings_applied;	/* session timeouts in the node record */
 	bool new_session;	/* logged in now */
 	bool was_there;		/* the session was there (exit 15) */
@@ -115,10 +109,10 @@ struct iscsi_login_report {
 
 /*
  * The daemon's login to @node's configured target through @p, bounded
- * by iscsi-timeout per iscsiadm call.  With @discover, SendTargets on @p
- * first (iscsid.conf's discovery and node settings, CHAP included, go
- * into the records iscsiadm makes), and the target must be among its
- * answers.  Then the session timeouts are written to the node record,
+ * by iscsi-timeout per iscsiadm call.  With @new_record, the node record
+ * for node->target at @p is made first, without SendTargets (iscsid.conf's
+ * node settings, CHAP included, go into it; an existing record is kept).
+ * Then the session timeouts are written to the node record,
  * as `pathwarden login` does; a record that is not there ends the
  * attempt as ISCSI_LOGIN_NO_RECORD before any login is tried.  Only
  * node->target is ever logged in to; a node with no target configured
@@ -127,7 +121,7 @@ struct iscsi_login_report {
 enum iscsi_login_result iscsi_portal_login(const struct pw_conf *c,
 					   const struct conf_node *node,
 					   const struct conf_portal *p,
-					   bool discover,
+					   bool new_record,
 					   struct iscsi_login_report *r);
 
 #endif

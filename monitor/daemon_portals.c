@@ -138,7 +138,7 @@ static bool session_still_free(struct daemon *d, int sid)
 
 /* The child's work: the stale session out, then iscsi_portal_login. */
 static void login_child(struct daemon *d, const struct portal_probe *p,
-			int stale_sid, bool discover,
+			int stale_sid, bool new_record,
 			struct iscsi_login_report *r)
 {
 	char lo[200] = "";
@@ -159,7 +159,7 @@ static void login_child(struct daemon *d, const struct portal_probe *p,
 		snprintf(r->msg, sizeof(r->msg), "%s", lo);
 		return;
 	}
-	iscsi_portal_login(d->c, p->node, p->portal, discover, r);
+	iscsi_portal_login(d->c, p->node, p->portal, new_record, r);
 	if (lo[0]) {
 		char m[sizeof(lo) + 2 + sizeof(r->msg)];
 
@@ -176,7 +176,7 @@ static void start_login(struct daemon *d, struct portal_probe *p,
 {
 	unsigned int i = (unsigned int)(p - d->portals.p);
 	struct login_job *j = &d->login[i];
-	bool discover = plogin_wants_discovery(&d->plogin[i]);
+	bool new_record = plogin_wants_record(&d->plogin[i]);
 	int pfd[2];
 	pid_t pid;
 
@@ -194,7 +194,7 @@ static void start_login(struct daemon *d, struct portal_probe *p,
 		struct iscsi_login_report r;
 
 		close(pfd[0]);
-		login_child(d, p, stale_sid, discover, &r);
+		login_child(d, p, stale_sid, new_record, &r);
 		/* One write well under PIPE_BUF: it arrives whole. */
 		_Static_assert(sizeof(r) <= 4096, "report fits PIPE_BUF");
 		_exit(write(pfd[1], &r, sizeof(r)) != (ssize_t)sizeof(r));

@@ -29,9 +29,9 @@ bool plogin_due(const struct plogin *pl, uint64_t now)
 	return now >= pl->next_ns;
 }
 
-bool plogin_wants_discovery(const struct plogin *pl)
+bool plogin_wants_record(const struct plogin *pl)
 {
-	return pl->discover;
+	return pl->new_record;
 }
 
 enum iscsi_login_result plogin_failure(const struct plogin *pl, int *status,
@@ -67,22 +67,23 @@ static void forget(struct plogin *pl)
 	pl->status = -1;
 	pl->repeats = 0;
 	pl->failed = 0;
-	pl->discover = false;
+	pl->new_record = false;
 	pl->pause_ns = pl->base_ns;
 }
 
 /*
- * Run SendTargets next time?  After no record, yes: that is the remedy,
- * and it is tried at once.  After an attempt that ran it and still did
- * not reach the node record (the settings could not be written), again:
- * the record is still not known to be there.
+ * Make the node record next time?  After no record, yes: that is the
+ * remedy, and it is tried at once.  After an attempt that made it and
+ * still did not reach it (the settings could not be written), again: the
+ * record is still not known to be there.
  */
-static bool discover_next(const struct plogin *pl,
-			  const struct iscsi_login_report *r)
+static bool record_next(const struct plogin *pl,
+			const struct iscsi_login_report *r)
 {
 	return r->result == ISCSI_LOGIN_NO_RECORD ||
-	       r->result == ISCSI_LOGIN_NO_RECORD_DISCOVERED ||
-	       (pl->discover && r->discovered && !r->settings_applied);
+	       r->result == ISCSI_LOGIN_NO_RECORD_MADE ||
+	       r->result == ISCSI_LOGIN_RECORD_FAILED ||
+	       (pl->new_record && r->record_made && !r->settings_applied);
 }
 
 enum plogin_say plogin_done(struct plogin *pl,
@@ -107,7 +108,7 @@ enum plogin_say plogin_done(struct plogin *pl,
 			snprintf(attempts, sizeof(attempts), " after %u "
 				 "attempts", pl->failed + 1);
 		snprintf(line, len, "%s%s%s%s", r->msg[0] ? r->msg : "done",
-			 attempts, r->discovered ? " (SendTargets discovery "
+			 attempts, r->record_made ? " (node record made "
 			 "first)" : "", before);
 		forget(pl);
 		pl->next_ns = now + PLOGIN_SETTLE_NS;
@@ -115,15 +116,15 @@ enum plogin_say plogin_done(struct plogin *pl,
 	}
 	same = r->result == pl->failure && r->status == pl->status;
 	said_before(pl, before, sizeof(before));
-	/* No record and discovery not tried yet: a new remedy, not a
-	 * retry; it does not count against the pause. */
-	at_once = r->result == ISCSI_LOGIN_NO_RECORD && !r->discovered;
-	pl->discover = discover_next(pl, r);
+	/* No record and none made yet: a new remedy, not a retry; it does
+	 * not count against the pause. */
+	at_once = r->result == ISCSI_LOGIN_NO_RECORD && !r->record_made;
+	pl->new_record = record_next(pl, r);
 	pl->failed++;
 	if (at_once) {
 		pl->next_ns = now;
-		snprintf(next, sizeof(next), "running SendTargets discovery "
-			 "on the portal");
+		snprintf(next, sizeof(next), "making the node record from "
+			 "the configuration");
 	} else {
 		pl->next_ns = now + pl->pause_ns;
 		snprintf(next, sizeof(next), "next attempt in %.1f s, backing "

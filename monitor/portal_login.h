@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The daemon's logins to one configured portal that answers and has no
- * session: when the next attempt may start, whether it runs SendTargets
- * discovery first, and what to say about its outcome.  No clock, no I/O,
+ * session: when the next attempt may start, whether it makes the node
+ * record first, and what to say about its outcome.  No clock, no I/O,
  * no log of its own: every call carries its time, and the daemon runs
  * the attempts (iscsi_portal_login, in a child) and logs the lines
  * written here.
  *
  * - No node record (the node was down when the host ran discovery): the
- *   next attempt runs SendTargets on that portal first, at once; then
- *   the login, with the configured session timeouts, as `pathwarden
+ *   next attempt makes the record for the configured target at that
+ *   portal first, at once; then the login, with the configured session timeouts, as `pathwarden
  *   login` would.
  * - Any failure after that backs off: the pause doubles from the probe
  *   interval up to PLOGIN_MAX_PAUSE_NS.  A target that accepts TCP and
@@ -36,7 +36,7 @@ struct plogin {
 	uint64_t base_ns;	/* the first pause after a failure */
 	uint64_t pause_ns;	/* the next pause */
 	uint64_t next_ns;	/* no attempt before */
-	bool discover;		/* next attempt: SendTargets first */
+	bool new_record;	/* next attempt: make the node record first */
 	/* The failure the latest attempts met; ISCSI_LOGIN_OK: none. */
 	enum iscsi_login_result failure;
 	int status;		/* its iscsiadm exit status, -1 none */
@@ -59,7 +59,7 @@ void plogin_set_base(struct plogin *pl, uint64_t base_ns);
 /* May an attempt start at @now? */
 bool plogin_due(const struct plogin *pl, uint64_t now);
 /* Does the next attempt run SendTargets on the portal first? */
-bool plogin_wants_discovery(const struct plogin *pl);
+bool plogin_wants_record(const struct plogin *pl);
 
 /*
  * An attempt ended at @now with @r.  Decides the next one and writes in

@@ -418,9 +418,10 @@ check "portal back: one login only" \
 
 # A node that was down when the host started: no session and no node
 # record for its portals (their discovery failed then).  When they
-# answer, SendTargets runs on each of them, once, the session timeouts go
-# into the new records and the login is to the configured target only,
-# though the portals offer another.  A portal that answers TCP and
+# answer, the daemon makes the record for the configured target on each
+# of them, once, without SendTargets (the portals would offer another
+# target too), the session timeouts go into the new records and the
+# login is to the configured target only.  A portal that answers TCP and
 # refuses the login is tried again with pauses doubling from the probe
 # interval; its failure is logged once and exported with a count.
 tgt=iqn.2016-02.local.virtual:back.vg1
@@ -459,15 +460,16 @@ check "node back: both portals logged in" \
 # host's (empty) sysfs is tried again after 10 s.
 cp "$tmp/iscsi/calls" "$tmp/calls.back"
 # One letter per iscsiadm call on a portal: Update of a setting,
-# Discovery, Login.
+# Discovery, New record, Login.
 ops() {
 	grep -- "-p $1\( \|\$\)" "$tmp/calls.back" | awk '
 		/-m discovery/ { printf "D"; next }
+		/-o new/ { printf "N"; next }
 		/--login/ { printf "L"; next }
 		/-o update/ { printf "U"; next }
 		{ printf "?" }'
 }
-timeouts_written() {	# portal: in the calls from its SendTargets on
+timeouts_written() {	# portal: in the calls from its new record on
 	grep -qx -- "-m node -T $tgt -p $1 -o update -n node.session.timeo.replacement_timeout -v 7" "$tmp/calls.after" &&
 	grep -qx -- "-m node -T $tgt -p $1 -o update -n node.conn\[0\].timeo.noop_out_interval -v 3" "$tmp/calls.after" &&
 	grep -qx -- "-m node -T $tgt -p $1 -o update -n node.conn\[0\].timeo.noop_out_timeout -v 4" "$tmp/calls.after"
@@ -477,17 +479,16 @@ logged_in_to_target() {	# portal
 		grep -qx "$tgt $1" "$tmp/iscsi/sessions"
 }
 said_twice() {	# portal: the missing record, then the login
-	logged 1 "re-login back $1: no node record: iscsiadm exit 21; running SendTargets discovery on the portal" &&
-		grep -q "re-login back $1: logged in after 2 attempts (SendTargets discovery first); before: no node record (exit 21), 1 attempt" "$tmp/log"
+	logged 1 "re-login back $1: no node record: iscsiadm exit 21; making the node record from the configuration" &&
+		grep -q "re-login back $1: logged in after 2 attempts (node record made first); before: no node record (exit 21), 1 attempt" "$tmp/log"
 }
 for pp in $p1 $p2; do
-	is "node back: 127.0.0.1:$pp: no record, SendTargets once, settings, login ($(ops "127.0.0.1:$pp"))" \
-		"$(ops "127.0.0.1:$pp")" UDUUUL
-	# -o new: existing records (the other portal's, just set) untouched
-	check "node back: 127.0.0.1:$pp: SendTargets on that portal, new records only" \
-		grep -qx -- "-m discovery -t sendtargets -p 127.0.0.1:$pp -o new" "$tmp/calls.back"
-	# the calls from the portal's SendTargets on
-	sed -n "/^-m discovery -t sendtargets -p 127.0.0.1:$pp -o new\$/,\$p" \
+	is "node back: 127.0.0.1:$pp: no record, record made once, settings, login ($(ops "127.0.0.1:$pp"))" \
+		"$(ops "127.0.0.1:$pp")" UNUUUL
+	check "node back: 127.0.0.1:$pp: the record made for the configured target alone" \
+		grep -qx -- "-m node -T $tgt -p 127.0.0.1:$pp -o new" "$tmp/calls.back"
+	# the calls from the portal's new record on
+	sed -n "/^-m node -T $tgt -p 127.0.0.1:$pp -o new\$/,\$p" \
 		"$tmp/calls.back" > "$tmp/calls.after"
 	check "node back: 127.0.0.1:$pp: the configured timeouts written to the new record" \
 		timeouts_written "127.0.0.1:$pp"
@@ -502,8 +503,10 @@ only_configured_logins() {
 		grep -v -e "-T $tgt " -e '-T iqn.2016-02.local.virtual:grumpy.vg1 '
 }
 check "node back: no login to a target not configured" only_configured_logins
-check "node back: SendTargets never on the portal that has records" \
-	not grep -q -- "-m discovery .*-p 127.0.0.1:$p3" "$tmp/iscsi/calls"
+check "node back: no SendTargets on any portal" \
+	not grep -q -- "-m discovery" "$tmp/iscsi/calls"
+check "node back: no record made on the portal that has records" \
+	not grep -q -- "-p 127.0.0.1:$p3 -o new" "$tmp/iscsi/calls"
 # The refusing portal: wait for its 6th attempt, then read the spacing.
 logins3() { grep -c -- "-p 127.0.0.1:$p3 --login" "$tmp/iscsi/calls"; }
 logins3_at_least() {	# n

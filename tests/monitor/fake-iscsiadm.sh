@@ -9,7 +9,7 @@
 # in "logins" (to see whether logins run side by side).
 # Per portal as given to -p (ADDR:PORT): one in "norecord" has no node
 # records ("No records found", exit 21) until a SendTargets discovery on
-# it; one in "refuse" answers every login with a CHAP failure (exit 24).
+# it or "-m node -o new" for it; one in "refuse" answers every login with a CHAP failure (exit 24).
 # With a "targets" file, discovery offers each IQN in it at the portal
 # asked.
 set -eu
@@ -42,15 +42,16 @@ if grep -qx "$addr" "$d/fail" 2>/dev/null; then
 	echo "iscsiadm: cannot make connection to $addr: No route to host" >&2
 	exit 4
 fi
-# Discoveries run side by side: each only appends to "discovered".
-if [ "$mode" = node ] && grep -qxF "$portal" "$d/norecord" 2>/dev/null &&
-   ! grep -qxF "$portal" "$d/discovered" 2>/dev/null; then
+# Discoveries run side by side: each only appends to "recorded".
+if [ "$mode/$op" != node/new ] && [ "$mode" = node ] &&
+   grep -qxF "$portal" "$d/norecord" 2>/dev/null &&
+   ! grep -qxF "$portal" "$d/recorded" 2>/dev/null; then
 	echo "iscsiadm: No records found" >&2
 	exit 21
 fi
 case $mode/$op in
 discovery/*)
-	echo "$portal" >> "$d/discovered"
+	echo "$portal" >> "$d/recorded"
 	if [ -f "$d/targets" ]; then
 		while read -r iqn; do echo "$portal,1 $iqn"; done < "$d/targets"
 		exit 0
@@ -63,6 +64,10 @@ discovery/*)
 	echo "$b:3260,1 iqn.2016-02.local.virtual:$n.vg1"
 	;;
 node/update) ;;
+node/new)
+	echo "$portal" >> "$d/recorded"
+	echo "New iSCSI node [tcp:[hw=,ip=,net_if=,iscsi_if=default] $portal,-1 $tgt] added"
+	;;
 node/login)
 	if grep -qxF "$portal" "$d/refuse" 2>/dev/null; then
 		echo "iscsiadm: Could not login to [iface: default, target: $tgt, portal: $portal]." >&2

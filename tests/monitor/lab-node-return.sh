@@ -2,8 +2,9 @@
 # it comes back (issue node-return), under the verified load, with the
 # pathwarden configuration and its daemon:
 #   no-record   hpms02 down at start and no node record for it (its
-#               portals did not answer discovery): the daemon discovers on
-#               each portal as it answers, applies the timeouts, logs in
+#               portals did not answer discovery): the daemon makes the
+#               record for the configured target on each portal as it
+#               answers (no SendTargets), applies the timeouts, logs in
 #   no-session  hpms02's records exist but its sessions were never made
 # For each: the paths join within 10 s of the portals answering, the new
 # sessions carry the configured timeouts, multipathd shows them ready at
@@ -109,6 +110,11 @@ nr_case() {
 		sh -c "echo '$err' | grep -q 'io_errors=0 mismatches=0'"
 	tap_check "node-return $c: the daemon logged at most a few lines meanwhile ($((lines1 - lines0)))" \
 		test $((lines1 - lines0)) -le 20
+	if [ "$c" = no-record ]; then
+		n=$(tail -n +"$((lines0 + 1))" "$PW_LAB_DAEMON_LOG" | grep -c "re-login hpms02 .*(node record made first)")
+		tap_check "node-return $c: both portals' records made by the daemon, no SendTargets ($n)" \
+			test "$n" -eq 2
+	fi
 }
 
 nr_case no-record

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The daemon's login policy per portal (portal_login.c) on a made-up
- * clock: discovery at once after "no node record", pauses doubling from
+ * clock: the node record made at once after "no node record", pauses doubling from
  * the probe interval to 30 s, each failure said once with the count of
  * the one before, a success with the number of attempts. */
 #include <setjmp.h>
@@ -18,11 +18,11 @@
 #define S 1000000000ull
 
 static struct iscsi_login_report report(enum iscsi_login_result res,
-					int status, bool discovered,
+					int status, bool record_made,
 					bool settings, const char *msg)
 {
 	struct iscsi_login_report r = { .result = res, .status = status,
-					.discovered = discovered,
+					.record_made = record_made,
 					.settings_applied = settings,
 					.new_session = res == ISCSI_LOGIN_OK };
 
@@ -31,8 +31,8 @@ static struct iscsi_login_report report(enum iscsi_login_result res,
 }
 
 /* The node was down at discovery: one look finds no record, the next
- * attempt runs SendTargets at once and logs in; two lines in all. */
-static void test_no_record_discovers_at_once(void **state)
+ * attempt makes it at once and logs in; two lines in all. */
+static void test_no_record_made_at_once(void **state)
 {
 	struct plogin pl;
 	struct iscsi_login_report r;
@@ -43,16 +43,17 @@ static void test_no_record_discovers_at_once(void **state)
 	(void)state;
 	plogin_init(&pl, 500 * MS);
 	assert_true(plogin_due(&pl, 0));
-	assert_false(plogin_wants_discovery(&pl));
+	assert_false(plogin_wants_record(&pl));
 
 	r = report(ISCSI_LOGIN_NO_RECORD, 21, false, false, "iscsiadm exit 21");
 	assert_int_equal(plogin_done(&pl, &r, 10 * S, line, sizeof(line)),
 			 PLOGIN_SAY_INFO);
 	assert_non_null(strstr(line, "no node record"));
-	assert_non_null(strstr(line, "running SendTargets discovery"));
+	assert_non_null(strstr(line, "making the node record from the "
+				   "configuration"));
 	/* a new remedy, not a retry: no pause */
 	assert_true(plogin_due(&pl, 10 * S));
-	assert_true(plogin_wants_discovery(&pl));
+	assert_true(plogin_wants_record(&pl));
 	assert_int_equal(plogin_failure(&pl, &st, &failed),
 			 ISCSI_LOGIN_NO_RECORD);
 	assert_int_equal(st, 21);
@@ -61,13 +62,13 @@ static void test_no_record_discovers_at_once(void **state)
 	r = report(ISCSI_LOGIN_OK, -1, true, true, "logged in");
 	assert_int_equal(plogin_done(&pl, &r, 10 * S + 300 * MS, line,
 				     sizeof(line)), PLOGIN_SAY_INFO);
-	assert_string_equal(line, "logged in after 2 attempts (SendTargets "
-			    "discovery first); before: no node record (exit "
-			    "21), 1 attempt");
+	assert_string_equal(line, "logged in after 2 attempts (node record "
+			    "made first); before: no node record (exit 21), 1 "
+			    "attempt");
 	assert_int_equal(plogin_failure(&pl, &st, &failed), ISCSI_LOGIN_OK);
 	assert_int_equal(st, -1);
 	assert_int_equal(failed, 0);
-	assert_false(plogin_wants_discovery(&pl));
+	assert_false(plogin_wants_record(&pl));
 	/* the new session is given time to show in sysfs */
 	assert_false(plogin_due(&pl, 10 * S + 300 * MS + PLOGIN_SETTLE_NS - 1));
 	assert_true(plogin_due(&pl, 10 * S + 300 * MS + PLOGIN_SETTLE_NS));
@@ -117,7 +118,7 @@ static void test_backoff_and_said_once(void **state)
 		}
 		assert_false(plogin_due(&pl, now + want_ms[i] * MS - 1));
 		assert_true(plogin_due(&pl, now + want_ms[i] * MS));
-		assert_false(plogin_wants_discovery(&pl));
+		assert_false(plogin_wants_record(&pl));
 		now += want_ms[i] * MS;
 	}
 	assert_int_equal(plogin_failure(&pl, &st, &failed),
@@ -157,10 +158,9 @@ static void test_backoff_and_said_once(void **state)
 	assert_true(plogin_due(&pl, now + 200 * MS));
 }
 
-/* SendTargets is run again until an attempt reaches the node record;
- * a record still missing after it is a failure of its own, and backs
- * off. */
-static void test_discovery_until_record(void **state)
+/* The record is made again until an attempt reaches it; a record still
+ * missing after it is a failure of its own, and backs off. */
+static void test_record_until_reached(void **state)
 {
 	struct plogin pl;
 	struct iscsi_login_report r;
@@ -171,37 +171,37 @@ static void test_discovery_until_record(void **state)
 	plogin_init(&pl, 500 * MS);
 	r = report(ISCSI_LOGIN_NO_RECORD, 21, false, false, "iscsiadm exit 21");
 	plogin_done(&pl, &r, now, line, sizeof(line));
-	assert_true(plogin_wants_discovery(&pl));
+	assert_true(plogin_wants_record(&pl));
 
-	r = report(ISCSI_LOGIN_NOT_OFFERED, -1, true, false,
-		   "the portal offers 2 target portals, none of the "
-		   "configured target");
+	r = report(ISCSI_LOGIN_RECORD_FAILED, -1, true, false,
+		   "making the node record failed (exit 7): no space");
 	assert_int_equal(plogin_done(&pl, &r, now, line, sizeof(line)),
 			 PLOGIN_SAY_WARN);
-	assert_non_null(strstr(line, "target not offered by SendTargets"));
-	assert_true(plogin_wants_discovery(&pl));
+	assert_non_null(strstr(line, "node record could not be made"));
+	assert_true(plogin_wants_record(&pl));
 	assert_false(plogin_due(&pl, now + 500 * MS - 1));
 
 	now += 500 * MS;
-	r = report(ISCSI_LOGIN_DISCOVERY_FAILED, 4, true, false,
+	r = report(ISCSI_LOGIN_UNREACHABLE, 4, true, false,
 		   "iscsiadm failed (exit 4): no route");
 	plogin_done(&pl, &r, now, line, sizeof(line));
-	assert_true(plogin_wants_discovery(&pl));
+	/* made, but its settings not known written: made again */
+	assert_true(plogin_wants_record(&pl));
 
 	now += 1 * S;
-	r = report(ISCSI_LOGIN_NO_RECORD_DISCOVERED, 21, true, false,
+	r = report(ISCSI_LOGIN_NO_RECORD_MADE, 21, true, false,
 		   "iscsiadm exit 21");
 	assert_int_equal(plogin_done(&pl, &r, now, line, sizeof(line)),
 			 PLOGIN_SAY_WARN);
-	assert_non_null(strstr(line, "no node record even after SendTargets"));
-	assert_true(plogin_wants_discovery(&pl));
+	assert_non_null(strstr(line, "no node record even after making it"));
+	assert_true(plogin_wants_record(&pl));
 	assert_false(plogin_due(&pl, now + 2 * S - 1));
 
 	/* the record is there now (settings written); the login fails */
 	now += 2 * S;
 	r = report(ISCSI_LOGIN_AUTH_FAILED, 24, true, true, "iscsiadm exit 24");
 	plogin_done(&pl, &r, now, line, sizeof(line));
-	assert_false(plogin_wants_discovery(&pl));
+	assert_false(plogin_wants_record(&pl));
 }
 
 /* A portal that goes away and comes back: tried at once, pauses from
@@ -301,9 +301,9 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_no_record_discovers_at_once),
+		cmocka_unit_test(test_no_record_made_at_once),
 		cmocka_unit_test(test_backoff_and_said_once),
-		cmocka_unit_test(test_discovery_until_record),
+		cmocka_unit_test(test_record_until_reached),
 		cmocka_unit_test(test_portal_down_and_back),
 		cmocka_unit_test(test_not_needed),
 		cmocka_unit_test(test_base),
