@@ -2,7 +2,7 @@
 MON_SRCS    := $(filter-out monitor/main.c,$(sort $(wildcard monitor/*.c)))
 MON_OBJS    := $(MON_SRCS:%.c=$(BUILD)/%.o)
 MON_LIB     := $(BUILD)/monitor/libmonitor.a
-MON_LIBS    := -ludev $(HOST_LIBS)
+MON_LIBS    := -ludev -lmicrohttpd -lsystemd $(HOST_LIBS)
 PATHWARDEN  := $(BUILD)/monitor/pathwarden
 
 all: $(PATHWARDEN)

@@ -44,6 +44,12 @@ struct map_track *track(struct daemon *d, const char *name)
 	return t;
 }
 
+void event(struct daemon *d, const char *map, uint64_t now,
+	   enum fw_event_kind k, const char *detail)
+{
+	event_at(d, map, now, k, detail, NULL);
+}
+
 struct probe_slot *probe_for(struct daemon *d, const char *map)
 {
 	for (unsigned int i = 0; i < d->n_probes; i++)
@@ -62,12 +68,18 @@ struct probe_slot *probe_for(struct daemon *d, const char *map)
 	return NULL;
 }
 
-/* An event for the window of @map's prober; NULL map: every prober. */
-void event(struct daemon *d, const char *map, uint64_t now,
-	   enum fw_event_kind k, const char *detail)
+/* An event for the window of @map's prober; NULL map: every prober.
+ * Logged, or sent to the journal as a structured entry. */
+void event_at(struct daemon *d, const char *map, uint64_t now,
+	      enum fw_event_kind k, const char *detail,
+	      const struct ev_where *w)
 {
-	log_info("%s%s%s %s", map ? map : "", map ? ": " : "",
-		 fw_event_name(k), detail);
+	char line[320];
+
+	snprintf(line, sizeof(line), "%s%s%s %s", map ? map : "",
+		 map ? ": " : "", fw_event_name(k), detail);
+	if (!event_to_journal(d, map, now, k, detail, w, line))
+		log_info("%s", line);
 	for (unsigned int i = 0; i < d->n_probes; i++) {
 		struct probe_slot *p = d->probes[i];
 
@@ -207,6 +219,7 @@ int daemon_run(const struct daemon_opts *o)
 	d->fifo_fd = -1;
 	d->rtpg_job.efd = -1;
 	loop_init(&d->loop);
+	service_init(&d->svc, &d->loop);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
@@ -244,6 +257,8 @@ int daemon_run(const struct daemon_opts *o)
 			break;
 		}
 out:
+	service_stopping(&d->svc);
+	service_free(&d->svc);
 	metrics_fini(d);
 	udev_source_fini(d);
 	portals_fini(d);

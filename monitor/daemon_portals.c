@@ -279,21 +279,22 @@ static void portal_changed(void *arg, struct portal_probe *p,
 			   enum portal_state old, uint64_t now)
 {
 	struct daemon *d = arg;
-	char det[128];
+	char det[128], pa[96];
+	const struct ev_where w = { .node = p->node->name, .portal = pa };
 
 	pstat(d, p)->up = p->state;
-	snprintf(det, sizeof(det), "%s %s:%u", p->node->name, p->portal->host,
-		 p->portal->port);
+	snprintf(pa, sizeof(pa), "%s:%u", p->portal->host, p->portal->port);
+	snprintf(det, sizeof(det), "%s %s", p->node->name, pa);
 	if (p->state == PORTAL_DOWN) {
 		plogin_portal_down(&d->plogin[p - d->portals.p]);
-		event(d, NULL, now, FW_EV_PORTAL_DOWN, det);
+		event_at(d, NULL, now, FW_EV_PORTAL_DOWN, det, &w);
 		check_early(d, now);
 		return;
 	}
 	d->early_done[p->node - d->c->nodes] = false;
 	if (old == PORTAL_UNKNOWN)
 		return;
-	event(d, NULL, now, FW_EV_PORTAL_UP, det);
+	event_at(d, NULL, now, FW_EV_PORTAL_UP, det, &w);
 	relogin_next(d);
 }
 

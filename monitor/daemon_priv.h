@@ -24,6 +24,7 @@
 #include "record_file.h"
 #include "refused_path.h"
 #include "rtpg_job.h"
+#include "service_notify.h"
 #include "strutil.h"
 #include "switcher.h"
 #include "topology.h"
@@ -61,6 +62,7 @@ struct map_track {
 	int trans_group;		/* -1 none */
 	uint64_t trans_since;
 	bool trans_warned;
+	uint64_t detect_ns;		/* the latest detection, 0 none */
 };
 
 struct sess_track {
@@ -123,6 +125,13 @@ struct daemon {
 	bool rtpg_again;		/* asked while a batch ran */
 	int t_resync, t_refresh, t_alua, t_portal, t_fw, t_verify, t_stop;
 	int t_parked;
+	struct service svc;		/* systemd's notify protocol */
+};
+
+/* What an event is about beyond its map, for its journal entry. */
+struct ev_where {
+	const char *path, *node, *portal;
+	unsigned int group;		/* 0 none */
 };
 
 /* daemon.c */
@@ -130,6 +139,20 @@ struct map_track *track(struct daemon *d, const char *name);
 struct probe_slot *probe_for(struct daemon *d, const char *map);
 void event(struct daemon *d, const char *map, uint64_t now,
 	   enum fw_event_kind k, const char *detail);
+void event_at(struct daemon *d, const char *map, uint64_t now,
+	      enum fw_event_kind k, const char *detail,
+	      const struct ev_where *w);
+
+/* daemon_journal.c */
+/* The event as a journal entry when stderr is the journal: false when it
+ * was not sent (the caller logs @line). */
+bool event_to_journal(struct daemon *d, const char *map, uint64_t now,
+		      enum fw_event_kind k, const char *detail,
+		      const struct ev_where *w, const char *line);
+void journal_io_stall(struct daemon *d, const char *map, double stall_s,
+		      unsigned int io_errors, const char *line);
+/* The health line to systemd (READY=1 with the first). */
+void health_update(struct daemon *d);
 const char *map_of_hctl(const struct daemon *d, const char *hctl);
 
 /* daemon_view.c */

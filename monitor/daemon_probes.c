@@ -16,10 +16,14 @@ static void emit_window(void *arg, const struct fw_record *r)
 	struct probe_slot *p = arg;
 	struct daemon *d = p->d;
 
+	double stall = (double)(r->end_ns - r->start_ns) / 1e9;
+	char line[320];
+
 	p->stats->failovers++;
-	hist_observe(&p->stats->stall, (double)(r->end_ns - r->start_ns) / 1e9);
-	log_info("%s: I/O stalled %.3f s", p->map,
-		 (double)(r->end_ns - r->start_ns) / 1e9);
+	hist_observe(&p->stats->stall, stall);
+	snprintf(line, sizeof(line), "%s: I/O stalled %.3f s%s", p->map, stall,
+		 r->io_errors ? " (with I/O errors)" : "");
+	journal_io_stall(d, p->map, stall, r->io_errors, line);
 	if (d->have_rec && records_write_failover(&d->rec, p->map, r))
 		log_warn("cannot write %s: %s", d->c->records_path,
 			 strerror(errno));
@@ -121,8 +125,11 @@ void check_early(struct daemon *d, uint64_t now)
 			if (mpath_cmd(d->o->mpath, cmd, &reply))
 				log_warn("%s: '%s' failed", m->mp->name, cmd);
 			free(reply);
+			const struct ev_where w = { .path = p->mp->dev };
+
 			snprintf(cmd, sizeof(cmd), "early: %s", p->mp->dev);
-			event(d, m->mp->name, now, FW_EV_PATH_FAILED, cmd);
+			event_at(d, m->mp->name, now, FW_EV_PATH_FAILED, cmd,
+				 &w);
 		}
 		loop_timer_arm_before(&d->loop, d->t_refresh, now + 20 * MS);
 	}

@@ -285,9 +285,12 @@ static void apply_view(struct daemon *d, struct pw_view *nv,
 		    t->last_active != m->active_group) {
 			char det[48];
 
+			const struct ev_where w = { .group = m->active_group };
+
 			snprintf(det, sizeof(det), "group %u -> %u",
 				 t->last_active, m->active_group);
-			event(d, m->mp->name, now, FW_EV_GROUP_SWITCHED, det);
+			event_at(d, m->mp->name, now, FW_EV_GROUP_SWITCHED, det,
+				 &w);
 		}
 		t->last_active = m->active_group;
 		if (switch_note_observed(&t->guard, m, now)) {
@@ -306,6 +309,7 @@ static void apply_view(struct daemon *d, struct pw_view *nv,
 	d->view = *nv;
 	memset(nv, 0, sizeof(*nv));
 	d->have_view = true;
+	health_update(d);
 	for (size_t i = 0; i < d->view.n_maps; i++) {
 		consider_switch(d, &d->view.maps[i], event_ns, now, alua);
 		watch_transition(d, &d->view.maps[i], now);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -10,28 +9,213 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "http_metrics.h"
-#include "log.h"
+#include <microhttpd.h>
 
-static void conn_close(struct http_server *s, struct http_conn *c)
+#include "clock.h"
+#include "http_metrics.h"
+
+#define PROM_TYPE "text/plain; version=0.0.4; charset=utf-8"
+
+/* Room for MHD's per-connection pool: the request head (HTTP_REQ_MAX)
+ * and the response's head; the body is ours, not in the pool. */
+#define HTTP_POOL_BYTES (2 * HTTP_REQ_MAX)
+
+static void arm_timer(struct http_server *s);
+
+static struct http_conn *conn_by_fd(struct http_server *s, int fd)
 {
-	if (c->fd < 0)
+	for (size_t i = 0; i < sizeof(s->conns) / sizeof(s->conns[0]); i++)
+		if (s->conns[i].fd == fd)
+			return &s->conns[i];
+	return NULL;
+}
+
+static size_t conns_open(const struct http_server *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(s->conns) / sizeof(s->conns[0]); i++)
+		n += s->conns[i].fd >= 0 && !s->conns[i].dropped;
+	return n;
+}
+
+/* End a connection MHD holds: shut its socket down, and MHD, seeing the
+ * end of it at its next run, closes it and tells us. */
+static void drop(struct http_conn *c)
+{
+	if (c->fd < 0 || c->dropped)
 		return;
-	loop_del_fd(s->loop, c->fd);
-	close(c->fd);
-	free(c->resp);
-	memset(c, 0, sizeof(*c));
-	c->fd = -1;
+	shutdown(c->fd, SHUT_RDWR);
+	c->dropped = true;
+}
+
+static void drop_oldest(struct http_server *s)
+{
+	struct http_conn *old = NULL;
+
+	for (size_t i = 0; i < sizeof(s->conns) / sizeof(s->conns[0]); i++) {
+		struct http_conn *c = &s->conns[i];
+
+		if (c->fd >= 0 && !c->dropped &&
+		    (!old || c->opened_ns < old->opened_ns))
+			old = c;
+	}
+	if (old) {
+		drop(old);
+		s->rejected++;
+	}
+}
+
+static void on_notify(void *cls, struct MHD_Connection *conn,
+		      void **socket_context,
+		      enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *s = cls;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	int fd = ci ? ci->connect_fd : -1;
+	struct http_conn *c;
+
+	(void)socket_context;
+	if (fd < 0)
+		return;
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		c = conn_by_fd(s, fd);
+		if (c)
+			*c = (struct http_conn){ .fd = -1 };
+		return;
+	}
+	/* A full table: the oldest goes, the newest is the likelier
+	 * scrape.  The slots beyond the bound hold the dropped ones until
+	 * MHD closes them. */
+	if (conns_open(s) >= HTTP_MAX_CONNS)
+		drop_oldest(s);
+	c = conn_by_fd(s, -1);
+	if (!c) {
+		/* every slot holds a dropped connection MHD has not closed
+		 * yet: this one goes too */
+		shutdown(fd, SHUT_RDWR);
+		s->rejected++;
+		return;
+	}
+	c->fd = fd;
+	c->dropped = false;
+	c->opened_ns = s->loop->now();
+	c->deadline_ns = c->opened_ns + s->timeout_ns;
+}
+
+/* The path as the client sent it: MHD would decode %00 and the like into
+ * something that compares equal to "/metrics". */
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
+}
+
+static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int code,
+			     const char *type, char *body, size_t len,
+			     const char *allow)
+{
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer_with_free_callback(len, body,
+								    free);
+	enum MHD_Result ret;
+
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	if (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+				    type) != MHD_YES ||
+	    MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION,
+				    "close") != MHD_YES ||
+	    (allow && MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW,
+					      allow) != MHD_YES)) {
+		MHD_destroy_response(r);
+		return MHD_NO;
+	}
+	ret = MHD_queue_response(conn, code, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result plain(struct MHD_Connection *conn, unsigned int code,
+			     const char *text, const char *allow)
+{
+	char *body = NULL;
+	int n = asprintf(&body, "%u %s\n", code, text);
+
+	if (n < 0)
+		return MHD_NO;
+	return reply(conn, code, "text/plain; charset=utf-8", body,
+		     (size_t)n, allow);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+				  const char *url, const char *method,
+				  const char *version, const char *upload,
+				  size_t *upload_size, void **req_cls)
+{
+	struct http_server *s = cls;
+	size_t len = 0;
+	char *body;
+
+	(void)version;
+	(void)upload;
+	(void)req_cls;
+	/* Answered on the head alone: a body, if any, is never read. */
+	*upload_size = 0;
+	s->requests++;
+	if (strcmp(method, MHD_HTTP_METHOD_GET))
+		return plain(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+			     "Method Not Allowed", "GET");
+	if (strcmp(url, "/metrics"))
+		return plain(conn, MHD_HTTP_NOT_FOUND, "Not Found", NULL);
+	body = s->render(s->arg, &len);
+	if (!body)
+		return plain(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+			     "Internal Server Error", NULL);
+	return reply(conn, MHD_HTTP_OK, PROM_TYPE, body, len, NULL);
+}
+
+/* Let MHD do what is ready, end what is past its deadline, and set the
+ * timer for the next of either. */
+static void run(struct http_server *s)
+{
+	uint64_t now = s->loop->now();
+
+	for (size_t i = 0; i < sizeof(s->conns) / sizeof(s->conns[0]); i++)
+		if (s->conns[i].fd >= 0 && s->conns[i].deadline_ns <= now)
+			drop(&s->conns[i]);
+	MHD_run(s->mhd);
+	arm_timer(s);
 }
 
 static void arm_timer(struct http_server *s)
 {
-	uint64_t first = 0;
+	MHD_UNSIGNED_LONG_LONG ms;
+	uint64_t first = 0, now = s->loop->now();
+	bool dropped = false;
 
-	for (int i = 0; i < HTTP_MAX_CONNS; i++)
-		if (s->conns[i].fd >= 0 &&
-		    (!first || s->conns[i].deadline_ns < first))
-			first = s->conns[i].deadline_ns;
+	for (size_t i = 0; i < sizeof(s->conns) / sizeof(s->conns[0]); i++) {
+		const struct http_conn *c = &s->conns[i];
+
+		if (c->fd < 0)
+			continue;
+		dropped |= c->dropped;
+		if (!c->dropped && (!first || c->deadline_ns < first))
+			first = c->deadline_ns;
+	}
+	if (MHD_get_timeout(s->mhd, &ms) == MHD_YES) {
+		uint64_t when = now + (uint64_t)ms * 1000000ull;
+
+		if (!first || when < first)
+			first = when;
+	}
+	/* a socket we shut down: MHD sees its end at the next run */
+	if (dropped && (!first || now + 10000000ull < first))
+		first = now + 10000000ull;
 	if (first)
 		loop_timer_arm(s->loop, s->timer, first);
 	else
@@ -40,212 +224,25 @@ static void arm_timer(struct http_server *s)
 
 static void on_timer(void *arg, uint64_t now)
 {
-	struct http_server *s = arg;
-
-	for (int i = 0; i < HTTP_MAX_CONNS; i++)
-		if (s->conns[i].fd >= 0 && s->conns[i].deadline_ns <= now)
-			conn_close(s, &s->conns[i]);
-	arm_timer(s);
+	(void)now;
+	run(arg);
 }
 
-static void set_response(struct http_conn *c, const char *status,
-			 const char *extra, const char *body, size_t len)
+static void on_mhd(void *arg, int fd, short revents)
 {
-	char *r = NULL;
-	int n;
-
-	n = asprintf(&r, "HTTP/1.1 %s\r\nContent-Type: %s\r\n"
-		     "Content-Length: %zu\r\n%sConnection: close\r\n\r\n",
-		     status, body && !strncmp(status, "200", 3) ?
-		     "text/plain; version=0.0.4; charset=utf-8" :
-		     "text/plain; charset=utf-8", len, extra);
-	if (n < 0)
-		return;
-	c->resp = malloc((size_t)n + len);
-	if (c->resp) {
-		memcpy(c->resp, r, (size_t)n);
-		if (len)
-			memcpy(c->resp + n, body, len);
-		c->resp_len = (size_t)n + len;
-		c->resp_off = 0;
-	}
-	free(r);
-}
-
-static void plain(struct http_conn *c, const char *status, const char *extra)
-{
-	char body[64];
-	int n = snprintf(body, sizeof(body), "%s\n", status);
-
-	set_response(c, status, extra, body, (size_t)n);
-}
-
-/* Judge a complete request head. */
-static void answer(struct http_server *s, struct http_conn *c)
-{
-	char *eol = memchr(c->req, '\r', c->got);
-	char method[16], target[256], version[16], extra;
-
-	s->requests++;
-	if (!eol || eol - c->req > 300) {
-		plain(c, "400 Bad Request", "");
-		return;
-	}
-	*eol = '\0';
-	if (sscanf(c->req, "%15s %255s %15s %c", method, target, version,
-		   &extra) != 3 || strncmp(version, "HTTP/1.", 7)) {
-		plain(c, "400 Bad Request", "");
-		return;
-	}
-	if (strcmp(method, "GET")) {
-		plain(c, "405 Method Not Allowed", "Allow: GET\r\n");
-		return;
-	}
-	if (strcmp(target, "/metrics") && strncmp(target, "/metrics?", 9)) {
-		plain(c, "404 Not Found", "");
-		return;
-	}
-	size_t len = 0;
-	char *body = s->render(s->arg, &len);
-
-	if (!body) {
-		plain(c, "500 Internal Server Error", "");
-		return;
-	}
-	set_response(c, "200 OK", "", body, len);
-	free(body);
-}
-
-static void on_conn(void *arg, int fd, short revents);
-
-static struct http_conn *conn_by_fd(struct http_server *s, int fd)
-{
-	for (int i = 0; i < HTTP_MAX_CONNS; i++)
-		if (s->conns[i].fd == fd)
-			return &s->conns[i];
-	return NULL;
-}
-
-static void try_write(struct http_server *s, struct http_conn *c)
-{
-	while (c->resp_off < c->resp_len) {
-		ssize_t n = send(c->fd, c->resp + c->resp_off,
-				 c->resp_len - c->resp_off,
-				 MSG_DONTWAIT | MSG_NOSIGNAL);
-
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR) {
-				loop_set_events(s->loop, c->fd, POLLOUT);
-				return;
-			}
-			break;
-		}
-		c->resp_off += (size_t)n;
-	}
-	conn_close(s, c);
-}
-
-static void on_conn(void *arg, int fd, short revents)
-{
-	struct http_server *s = arg;
-	struct http_conn *c = conn_by_fd(s, fd);
-
-	if (!c)
-		return;
-	if (c->resp) {
-		if (revents & (POLLOUT | POLLERR | POLLHUP))
-			try_write(s, c);
-		return;
-	}
-	if (revents & (POLLIN | POLLHUP | POLLERR)) {
-		ssize_t n = recv(fd, c->req + c->got, HTTP_REQ_MAX - 1 - c->got,
-				 MSG_DONTWAIT);
-
-		if (n <= 0) {
-			if (n < 0 && (errno == EAGAIN || errno == EINTR))
-				return;
-			conn_close(s, c);	/* closed before a request */
-			arm_timer(s);
-			return;
-		}
-		c->got += (size_t)n;
-		c->req[c->got] = '\0';
-		if (memmem(c->req, c->got, "\r\n\r\n", 4) ||
-		    memmem(c->req, c->got, "\n\n", 2)) {
-			answer(s, c);
-		} else if (c->got >= HTTP_REQ_MAX - 1) {
-			s->rejected++;
-			plain(c, "431 Request Header Fields Too Large", "");
-		} else {
-			return;
-		}
-		if (!c->resp) {
-			conn_close(s, c);
-			arm_timer(s);
-			return;
-		}
-		try_write(s, c);
-		arm_timer(s);
-	}
-}
-
-static void on_listen(void *arg, int fd, short revents)
-{
-	struct http_server *s = arg;
-	struct http_conn *slot = NULL, *oldest = NULL;
-	uint64_t now = s->loop->now();
-	int cfd;
-
+	(void)fd;
 	(void)revents;
-	cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (cfd < 0)
-		return;
-	for (int i = 0; i < HTTP_MAX_CONNS; i++) {
-		struct http_conn *c = &s->conns[i];
-
-		if (c->fd < 0) {
-			slot = c;
-			break;
-		}
-		if (!oldest || c->opened_ns < oldest->opened_ns)
-			oldest = c;
-	}
-	if (!slot) {
-		/* Table full of slow clients: the oldest gives way. */
-		s->rejected++;
-		conn_close(s, oldest);
-		slot = oldest;
-	}
-	if (loop_add_fd(s->loop, cfd, POLLIN, on_conn, s)) {
-		close(cfd);
-		return;
-	}
-	memset(slot, 0, sizeof(*slot));
-	slot->fd = cfd;
-	slot->opened_ns = now;
-	slot->deadline_ns = now + s->timeout_ns;
-	arm_timer(s);
+	run(arg);
 }
 
-int http_server_start(struct http_server *s, struct loop *l,
-		      const char *addr, uint16_t port, http_render_cb render,
-		      void *arg)
+static int bound_socket(const char *addr, uint16_t port, uint16_t *bound)
 {
 	struct sockaddr_storage ss = { 0 };
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
 	socklen_t slen;
-	int one = 1, e;
+	int one = 1, fd, e;
 
-	memset(s, 0, sizeof(*s));
-	s->timer = -1;
-	s->lfd = -1;
-	for (int i = 0; i < HTTP_MAX_CONNS; i++)
-		s->conns[i].fd = -1;
-	s->loop = l;
-	s->render = render;
-	s->arg = arg;
-	s->timeout_ns = 2000000000ull;
 	if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons(port);
@@ -257,42 +254,85 @@ int http_server_start(struct http_server *s, struct loop *l,
 	} else {
 		return -EINVAL;
 	}
-	s->lfd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-			SOCK_CLOEXEC, 0);
-	if (s->lfd < 0)
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+	if (fd < 0)
 		return -errno;
-	setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(s->lfd, (struct sockaddr *)&ss, slen) ||
-	    listen(s->lfd, 16))
-		goto fail;
-	if (getsockname(s->lfd, (struct sockaddr *)&ss, &slen))
-		goto fail;
-	s->port = ntohs(ss.ss_family == AF_INET ? sin->sin_port
-						: sin6->sin6_port);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, slen) || listen(fd, 16) ||
+	    getsockname(fd, (struct sockaddr *)&ss, &slen)) {
+		e = errno;
+		close(fd);
+		return -e;
+	}
+	*bound = ntohs(ss.ss_family == AF_INET ? sin->sin_port
+					       : sin6->sin6_port);
+	return fd;
+}
+
+int http_server_start(struct http_server *s, struct loop *l,
+		      const char *addr, uint16_t port, http_render_cb render,
+		      void *arg)
+{
+	const union MHD_DaemonInfo *di;
+	int fd;
+
+	memset(s, 0, sizeof(*s));
+	s->timer = -1;
+	s->lfd = -1;
+	s->mhd_fd = -1;
+	for (size_t i = 0; i < sizeof(s->conns) / sizeof(s->conns[0]); i++)
+		s->conns[i].fd = -1;
+	s->loop = l;
+	s->render = render;
+	s->arg = arg;
+	s->timeout_ns = 2000000000ull;
+	fd = bound_socket(addr, port, &s->port);
+	if (fd < 0)
+		return fd;
+	s->lfd = fd;
+	/* No thread of MHD's own: the loop runs it.  MHD's idle timeout
+	 * backs up the deadline (whole seconds only). */
+	s->mhd = MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, on_request, s,
+				  MHD_OPTION_LISTEN_SOCKET, fd,
+				  MHD_OPTION_CONNECTION_LIMIT,
+				  (unsigned int)HTTP_CONN_SLOTS,
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+				  (size_t)HTTP_POOL_BYTES,
+				  MHD_OPTION_CONNECTION_TIMEOUT, 10u,
+				  MHD_OPTION_NOTIFY_CONNECTION, on_notify, s,
+				  MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s,
+				  MHD_OPTION_END);
+	if (!s->mhd) {
+		close(fd);
+		s->lfd = -1;
+		return -ENOMEM;
+	}
+	di = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	s->mhd_fd = di ? di->epoll_fd : -1;
 	s->timer = loop_timer_new(l, on_timer, s);
-	if (s->timer < 0 || loop_add_fd(l, s->lfd, POLLIN, on_listen, s)) {
-		errno = ENOSPC;
-		goto fail;
+	if (s->mhd_fd < 0 || s->timer < 0 ||
+	    loop_add_fd(l, s->mhd_fd, POLLIN, on_mhd, s)) {
+		http_server_stop(s);
+		return -ENOSPC;
 	}
 	return 0;
-fail:
-	e = errno;
-	close(s->lfd);
-	s->lfd = -1;
-	loop_timer_free(l, s->timer);
-	s->timer = -1;
-	return -e;
 }
 
 void http_server_stop(struct http_server *s)
 {
-	for (int i = 0; i < HTTP_MAX_CONNS; i++)
-		conn_close(s, &s->conns[i]);
-	if (s->lfd >= 0) {
-		loop_del_fd(s->loop, s->lfd);
+	if (s->mhd_fd >= 0)
+		loop_del_fd(s->loop, s->mhd_fd);
+	s->mhd_fd = -1;
+	/* closes the listening socket and every connection */
+	if (s->mhd)
+		MHD_stop_daemon(s->mhd);
+	else if (s->lfd >= 0)
 		close(s->lfd);
-	}
+	s->mhd = NULL;
 	s->lfd = -1;
+	for (size_t i = 0; i < sizeof(s->conns) / sizeof(s->conns[0]); i++)
+		s->conns[i] = (struct http_conn){ .fd = -1 };
 	loop_timer_free(s->loop, s->timer);
 	s->timer = -1;
 }

@@ -75,6 +75,15 @@ run-monitor-daemon: $(MONT_PW_DM) $(MONT_FX_STAMPS)
 UNIT_TESTS += run-monitor-daemon
 .PHONY: run-monitor-daemon
 
+# The same daemon as systemd runs it (Type=notify, the watchdog, journal
+# entries), against a fake notify socket and journald in a mount
+# namespace of the test's own.
+run-monitor-systemd: $(MONT_PW_DM) $(MONT_FX_STAMPS)
+	@scripts/run-test.sh $(RES) monitor-systemd sh \
+		tests/monitor/daemon-systemd.sh $(MONT_PW_DM) $(MONT_FX)
+UNIT_TESTS += run-monitor-systemd
+.PHONY: run-monitor-systemd
+
 # Footprint: idle CPU and RSS of the daemon, status time over 1024 paths.
 bench-monitor: $(PATHWARDEN) $(MONT_FX_STAMPS)
 	@sh tests/monitor/bench.sh $(PATHWARDEN) $(MONT_FX)

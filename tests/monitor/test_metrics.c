@@ -212,9 +212,11 @@ static void test_http(void **state)
 
 	fd = loop_client_dial(s.port);
 	send_str(fd, "\x01\x02garbage\r\n\r\n");
+	memset(buf, 0, 16);
 	exchange(&l, fd, buf, sizeof(buf));
 	close(fd);
-	assert_true(!strncmp(buf, "HTTP/1.1 400 ", 13));
+	/* 400, or closed unanswered (MHD's versions differ) */
+	assert_true(!buf[0] || !strncmp(buf, "HTTP/1.1 400 ", 13));
 
 	/* Headers that never end within the buffer. */
 	fd = loop_client_dial(s.port);
@@ -243,7 +245,7 @@ static void test_http(void **state)
 	close(loop_client_dial(s.port));
 	for (int round = 0; round < 100; round++)
 		loop_once(&l, 10);
-	for (int i = 0; i < HTTP_MAX_CONNS; i++)
+	for (int i = 0; i < HTTP_CONN_SLOTS; i++)
 		assert_int_equal(s.conns[i].fd, -1);
 	for (int i = 0; i < HTTP_MAX_CONNS + 4; i++) {
 		/* every slow client sees EOF, not a response */

@@ -72,6 +72,24 @@ static void status_is(struct loop *l, uint16_t port, const char *req,
 		fail_msg("'%s' got '%.40s', not '%s'", req, buf, status);
 }
 
+/* Turned away: an error status, or closed with no answer at all;
+ * never rendered. */
+static void refused(struct loop *l, uint16_t port, const void *req,
+		    size_t n)
+{
+	char buf[8192];
+	unsigned int before = renders;
+
+	memset(buf, 0, sizeof(buf));
+	ask(l, port, req, n, buf, sizeof(buf));
+	if (buf[0] && strncmp(buf, "HTTP/1.1 4", 10) &&
+	    strncmp(buf, "HTTP/1.1 5", 10) && strncmp(buf, "HTTP/1.0 4", 10) &&
+	    strncmp(buf, "HTTP/1.0 5", 10))
+		fail_msg("'%.30s' got '%.40s', not an error", (const char *)req,
+			 buf);
+	assert_int_equal(renders, before);
+}
+
 static void scrape_works(struct loop *l, uint16_t port)
 {
 	char buf[8192];
@@ -119,6 +137,8 @@ static void test_only_get_metrics(void **state)
 	http_server_stop(&s);
 }
 
+/* What MHD answers to each differs between its versions (400, 414, 431,
+ * 505, or a close): every one is turned away and nothing is rendered. */
 static void test_malformed_heads(void **state)
 {
 	static const char *const bad[] = {
@@ -127,11 +147,10 @@ static void test_malformed_heads(void **state)
 		"GET /metrics HTTP/1.1 extra\r\n\r\n",
 		"GET\r\n\r\n",
 		"\r\n\r\n",
-		"GET /metrics HTTP/1.1\n\n",		/* bare LF */
 	};
 	struct loop l;
 	struct http_server s;
-	char buf[8192], line[1200];
+	char buf[8192], line[3 * HTTP_REQ_MAX];
 	static const char nul[] = "GET /met\0rics HTTP/1.1\r\n\r\n";
 
 	(void)state;
@@ -139,17 +158,20 @@ static void test_malformed_heads(void **state)
 	assert_int_equal(http_server_start(&s, &l, "127.0.0.1", 0, render,
 					   NULL), 0);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		status_is(&l, s.port, bad[i], "HTTP/1.1 400 ");
+		refused(&l, s.port, bad[i], strlen(bad[i]));
+	/* Bare LF line ends: RFC 9112 lets a server take them; either
+	 * way the server lives on. */
+	ask(&l, s.port, "GET /metrics HTTP/1.1\n\n", 24, buf, sizeof(buf));
 	/* A NUL inside the request line: not /metrics, not a crash. */
 	ask(&l, s.port, nul, sizeof(nul) - 1, buf, sizeof(buf));
 	assert_true(!strncmp(buf, "HTTP/1.1 4", 10));
 	assert_false(strstr(buf, "200 OK"));
-	/* A request line longer than anything we parse. */
+	/* A request line longer than the head may be. */
 	memset(line, 'a', sizeof(line));
 	memcpy(line, "GET /", 5);
 	memcpy(line + sizeof(line) - 15, " HTTP/1.1\r\n\r\n", 14);
 	line[sizeof(line) - 1] = '\0';
-	status_is(&l, s.port, line, "HTTP/1.1 400 ");
+	refused(&l, s.port, line, strlen(line));
 	/* Binary noise that happens to end a head. */
 	for (int i = 0; i < 64; i++) {
 		char noise[200];
@@ -208,7 +230,7 @@ static void test_slow_and_churn(void **state)
 	}
 	for (int round = 0; round < 50; round++)
 		loop_once(&l, 10);
-	for (int i = 0; i < HTTP_MAX_CONNS; i++)
+	for (int i = 0; i < HTTP_CONN_SLOTS; i++)
 		assert_int_equal(s.conns[i].fd, -1);
 	scrape_works(&l, s.port);
 	http_server_stop(&s);
