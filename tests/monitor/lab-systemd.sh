@@ -42,6 +42,10 @@ sd_four() { [ "$(ini_nsessions)" -eq 4 ]; }
 tap_check "login under the sandbox: 4 sessions" wait_until 90 sd_four
 sd_map4() { [ "$(mp_npaths)" -eq 4 ]; }
 tap_check "the map has 4 paths" wait_until 90 sd_map4
+# Type=notify: started means READY=1 came; the health line in STATUS=.
+sd_status() { systemctl show -p StatusText --value pathwarden.service; }
+sd_status_ok() { sd_status | grep -Eq '^4/4 paths up, hpms0[12] optimized$'; }
+tap_check "StatusText carries the health line ($(sd_status))" wait_until 60 sd_status_ok
 sd_metrics() { curl -sf http://127.0.0.1:9857/metrics > "$PW_RESULTS/systemd-metrics.txt"; }
 tap_check "metrics served under the sandbox" wait_until 30 sd_metrics
 tap_check "metrics pass promtool" \
@@ -82,6 +86,20 @@ else
 	tap_check "a record in the StateDirectory (multipathd regrouped first: the node's failover window)" \
 		wait_until 30 sd_any_rec
 fi
+
+# The failovers above as journal entries: one MESSAGE_ID, the latency.
+SD_FAILOVER_ID=e680eb1a4a664132ada011a1dabae37a
+journalctl -b --no-pager -o json MESSAGE_ID=$SD_FAILOVER_ID \
+	> "$PW_RESULTS/journal-failovers.json" 2>&1 || :
+sd_failovers() { jq -r 'select(.PATHWARDEN_LATENCY_MS != null) | "\(.PATHWARDEN_MAP) \(.PATHWARDEN_NODE) \(.PATHWARDEN_LATENCY_MS)"' \
+	"$PW_RESULTS/journal-failovers.json" 2>/dev/null; }
+nf=$(sd_failovers | wc -l)
+log "journal: failovers with their latency: $(sd_failovers | tr '\n' ';')"
+tap_check "journalctl MESSAGE_ID=$SD_FAILOVER_ID lists the failovers with a latency ($nf)" \
+	test "$nf" -ge 1
+# The watchdog is on (WatchdogSec=) and was never missed.
+wd=$(systemctl show -p WatchdogUSec --value pathwarden.service)
+tap_check "the watchdog is on (WatchdogUSec=$wd)" test -n "$wd" -a "$wd" != 0 -a "$wd" != infinity
 
 # Nothing the sandbox refused, and the unit never restarted.
 sd_journal > "$PW_RESULTS/journal-pathwarden.txt" 2>&1
