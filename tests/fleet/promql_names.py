@@ -1,7 +1,8 @@
 # The metric and label names a PromQL expression uses, against the ones
 # pathwarden exports.  promtool parses an expression but cannot know that
 # pathwarden_path_upp or `by (nod)` names nothing: a rule or a panel with
-# such a typo would simply never show anything.  Run by rules.sh:
+# such a typo would simply never show anything.  Imported by dashboard.py
+# and run by rules.sh:
 #
 #   python3 promql_names.py EXPOSITION_C FILE...
 #
