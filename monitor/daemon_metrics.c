@@ -19,6 +19,8 @@ static char *render(void *arg, size_t *len)
 		.portals = d->pstats, .n_portals = d->portals.n,
 		.alua_events = d->alua_events,
 		.multipathd_up = d->multipathd_up > 0,
+		.reports = d->reports.n ? &d->reports : NULL,
+		.reports_age_s = (double)(mono_ns() - d->reports_ns) / S,
 	};
 
 	return exposition_render(&in, len);

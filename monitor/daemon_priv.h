@@ -123,6 +123,11 @@ struct daemon {
 	bool rtpg_parked;		/* the running batch is that one */
 	struct rtpg_job rtpg_job;	/* the RTPG batch off the loop */
 	bool rtpg_again;		/* asked while a batch ran */
+	/* The last batch over the view's paths (not the parked watch's),
+	 * kept for the metrics until the next: every group as each node
+	 * reported it.  reports_ns: when it was asked (CLOCK_MONOTONIC). */
+	struct rtpg_batch reports;
+	uint64_t reports_ns;
 	int t_resync, t_refresh, t_alua, t_portal, t_fw, t_verify, t_stop;
 	int t_parked;
 	struct service svc;		/* systemd's notify protocol */

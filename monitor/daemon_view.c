@@ -384,7 +384,13 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 	 * for the watch's own batch, which only parked_io wants */
 	if (!parked && view_now(d, &nv, NULL, &b))
 		apply_view(d, &nv, event_ns, true);
-	rtpg_batch_free(&b);
+	if (parked) {
+		rtpg_batch_free(&b);
+	} else {
+		rtpg_batch_free(&d->reports);
+		d->reports = b;
+		d->reports_ns = d->rtpg_job.started_ns;
+	}
 	if (d->rtpg_again) {
 		d->rtpg_again = false;
 		ask_rtpg(d, d->last_alua_ns ? d->last_alua_ns : d->loop.now());
@@ -533,6 +539,7 @@ int view_source_init(struct daemon *d)
 void view_source_fini(struct daemon *d)
 {
 	rtpg_job_fini(&d->rtpg_job);
+	rtpg_batch_free(&d->reports);
 	parked_io_release(&d->parked);
 	if (d->have_view)
 		view_free(&d->view);

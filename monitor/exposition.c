@@ -184,6 +184,52 @@ static void view_out(FILE *f, const struct pw_view *v)
 		}
 }
 
+/* One path's RTPG report: every group it lists, each as a state set. */
+static void report_out(FILE *f, const struct pw_map *m,
+		       const struct pw_path *p, const struct rtpg_report *rep)
+{
+	const size_t n = sizeof(all_states) / sizeof(all_states[0]);
+
+	for (unsigned int g = 0; g < rep->n_groups; g++)
+		for (size_t k = 0; k < n; k++) {
+			fputs("pathwarden_path_reported_alua_state", f);
+			path_labels(f, m, p);
+			fprintf(f, ",tpg=\"%u\",state=\"%s\"} %d\n",
+				rep->groups[g].group_id,
+				alua_state_name(all_states[k]),
+				rep->groups[g].state == all_states[k]);
+		}
+}
+
+/*
+ * Every group as each path's own RTPG answer in the last round reported
+ * it.  Each node reports both groups, so here the two nodes' views can be
+ * compared: the view keeps only each path's own group, and only until the
+ * next re-read.  A path whose RTPG failed, or that the round did not ask,
+ * reported nothing and has no series.
+ */
+static void reports_out(FILE *f, const struct pw_view *v,
+			const struct rtpg_batch *b)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < v->n_maps; i++)
+		for (size_t j = 0; j < v->maps[i].mp->n_paths; j++) {
+			const struct pw_path *p = &v->maps[i].paths[j];
+			const char *map = v->maps[i].mp->name;
+			const struct rtpg_item *it;
+
+			/* in view order when the round came from this view */
+			if (k < b->n && !strcmp(b->items[k].dev, p->mp->dev) &&
+			    !strcmp(b->items[k].map, map))
+				it = &b->items[k++];
+			else
+				it = rtpg_batch_find(b, map, p->mp->dev);
+			if (it && it->done && it->ans.result == TPG_OK)
+				report_out(f, &v->maps[i], p, &it->rep);
+		}
+}
+
 char *exposition_render(const struct expo_input *in, size_t *len)
 {
 	char *buf = NULL;
@@ -196,6 +242,17 @@ char *exposition_render(const struct expo_input *in, size_t *len)
 	fprintf(f, "pathwarden_multipathd_up %d\n", in->multipathd_up);
 	if (in->view)
 		view_out(f, in->view);
+	if (in->view && in->reports) {
+		head(f, "pathwarden_path_reported_alua_state", "gauge",
+		     "ALUA state of each target port group (tpg) as the path's "
+		     "RTPG answer in the last round reported it (state set).");
+		reports_out(f, in->view, in->reports);
+		head(f, "pathwarden_rtpg_round_age_seconds", "gauge",
+		     "Seconds since the RTPG round behind "
+		     "pathwarden_path_reported_alua_state was asked.");
+		fprintf(f, "pathwarden_rtpg_round_age_seconds %.3f\n",
+			in->reports_age_s);
+	}
 	head(f, "pathwarden_alua_events_total", "counter",
 	     "ALUA state change uevents (SDEV_UA=ASYMMETRIC_ACCESS_STATE_"
 	     "CHANGED) seen.");

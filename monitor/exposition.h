@@ -57,6 +57,11 @@ struct expo_input {
 	size_t n_portals;
 	uint64_t alua_events;
 	int multipathd_up;
+	/* The daemon's last RTPG round over the view's paths, with every
+	 * group each path's target reported (NULL: none yet), and how long
+	 * ago it was asked. */
+	const struct rtpg_batch *reports;
+	double reports_age_s;
 };
 
 /* A malloc'ed exposition and its length; NULL on out-of-memory. */

@@ -305,6 +305,10 @@ check "no transition: 8 RTPG batches back (past the grace)" \
 	wait_for $DL batches_back
 check "no transition: no disk taken offline, sda still running" \
 	sh -c "! grep -q 'in transition\|offline for' '$tmp/log' && [ \"\$(cat '$tmp/root/sys/block/sda/device/state')\" = running ]"
+# Each node reports both groups: hpms02's word on hpms01's group.
+check "metrics: every group as each path's RTPG round reported it" \
+	scrape_grep "$port" -qx 'pathwarden_path_reported_alua_state{map="mpatha",dev="sdc",node="hpms02",tpg="1",state="active/optimized"} 1'
+check "metrics with the reports pass promtool" promtool_passes
 stop
 
 # A target that never answers.  After an ALUA change the daemon asks

@@ -99,12 +99,26 @@ static void test_histogram(void **state)
 	assert_int_equal(ms[0].probe_latency.count, 3);	/* 100 s: +Inf */
 }
 
+/* promtool lints names, units, types and the text format. */
+static void assert_promtool_passes(const char *text, size_t len)
+{
+	char path[] = "/tmp/pw-metrics-XXXXXX", cmd[256];
+	int fd, rc;
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "promtool check metrics < %s 2>&1", path);
+	rc = system(cmd);
+	unlink(path);
+	assert_int_equal(WEXITSTATUS(rc), 0);
+}
+
 static void test_exposition(void **state)
 {
 	size_t len;
 	char *text = render(NULL, &len);
-	char path[] = "/tmp/pw-metrics-XXXXXX", cmd[256];
-	int fd, rc;
 
 	(void)state;
 	assert_non_null(text);
@@ -147,16 +161,86 @@ static void test_exposition(void **state)
 	/* a state set of failures: "ok" is no member */
 	assert_null(strstr(text, "reason=\"ok\""));
 	assert_null(strstr(text, "SECRET"));
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, len), (ssize_t)len);
-	close(fd);
-	/* promtool lints names, units, types and the text format. */
-	snprintf(cmd, sizeof(cmd), "promtool check metrics < %s 2>&1", path);
-	rc = system(cmd);
-	unlink(path);
+	/* no RTPG round yet: no report, no age */
+	assert_null(strstr(text, "pathwarden_path_reported_alua_state{"));
+	assert_null(strstr(text, "pathwarden_rtpg_round_age_seconds"));
+	assert_promtool_passes(text, len);
 	free(text);
-	assert_int_equal(WEXITSTATUS(rc), 0);
+}
+
+/*
+ * Every group as each path's RTPG reported it, on the host where one of
+ * hpms01's two ports reports its own group non-optimized: the nodes'
+ * views of group 1 differ there, and the metrics say which path says what.
+ */
+static void test_reported_states(void **state)
+{
+	static struct pw_conf dc;
+	char err[256];
+	struct mpath_source mp;
+	struct rtpg_source rt;
+	struct view_opts o;
+	struct pw_view dv;
+	struct rtpg_batch b;
+	struct rtpg_item swap;
+	struct expo_input in;
+	size_t len;
+	char *text;
+
+	(void)state;
+	assert_true(conf_load(MON_FX_DIR "/disagree/pathwarden.conf", &dc,
+			      err, sizeof(err)));
+	mpath_source_captured(&mp, MON_FX_DIR "/disagree/capture");
+	/* the daemon's way: a view, then its paths asked in a round */
+	o = (struct view_opts){ .conf = &dc,
+				.sysfs_root = MON_FX_DIR "/disagree/root",
+				.mpath = &mp };
+	assert_true(view_build(&dv, &o));
+	assert_true(view_rtpg_batch(&dv, &b));
+	assert_int_equal(b.n, 4);
+	rtpg_source_replay(&rt, MON_FX_DIR "/disagree/replay");
+	rtpg_batch_ask(&b, &rt, 1000);
+	/* out of the view's order (a round from an older view) */
+	swap = b.items[0];
+	b.items[0] = b.items[1];
+	b.items[1] = swap;
+	/* hpms02's second port did not answer */
+	assert_string_equal(b.items[3].dev, "sdd");
+	b.items[3].ans.result = TPG_TRANSPORT;
+	in = (struct expo_input){ .view = &dv, .multipathd_up = 1,
+				  .reports = &b, .reports_age_s = 2.5 };
+	text = exposition_render(&in, &len);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "pathwarden_path_reported_alua_state{"
+				     "map=\"mpatha\",dev=\"sda\",node=\"hpms01\","
+				     "tpg=\"1\",state=\"active/optimized\"} 1\n"));
+	assert_non_null(strstr(text, "pathwarden_path_reported_alua_state{"
+				     "map=\"mpatha\",dev=\"sdb\",node=\"hpms01\","
+				     "tpg=\"1\",state=\"active/optimized\"} 0\n"));
+	assert_non_null(strstr(text, "pathwarden_path_reported_alua_state{"
+				     "map=\"mpatha\",dev=\"sdb\",node=\"hpms01\","
+				     "tpg=\"1\",state=\"active/non-optimized\"} "
+				     "1\n"));
+	/* hpms02 reports both groups too: hpms01's as optimized */
+	assert_non_null(strstr(text, "pathwarden_path_reported_alua_state{"
+				     "map=\"mpatha\",dev=\"sdc\",node=\"hpms02\","
+				     "tpg=\"1\",state=\"active/optimized\"} 1\n"));
+	assert_non_null(strstr(text, "pathwarden_path_reported_alua_state{"
+				     "map=\"mpatha\",dev=\"sdc\",node=\"hpms02\","
+				     "tpg=\"2\",state=\"active/non-optimized\"} "
+				     "1\n"));
+	/* a state set: seven per path and group, one of them 1 */
+	assert_non_null(strstr(text, "pathwarden_path_reported_alua_state{"
+				     "map=\"mpatha\",dev=\"sdc\",node=\"hpms02\","
+				     "tpg=\"2\",state=\"transitioning\"} 0\n"));
+	/* no answer, no word */
+	assert_null(strstr(text, "dev=\"sdd\",node=\"hpms02\",tpg="));
+	assert_non_null(strstr(text, "\npathwarden_rtpg_round_age_seconds "
+				     "2.500\n"));
+	assert_promtool_passes(text, len);
+	free(text);
+	rtpg_batch_free(&b);
+	view_free(&dv);
 }
 
 /* ---- HTTP ------------------------------------------------------------ */
@@ -298,6 +382,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_histogram),
 		cmocka_unit_test(test_exposition),
+		cmocka_unit_test(test_reported_states),
 		cmocka_unit_test(test_http),
 		cmocka_unit_test(test_bind_errors),
 		cmocka_unit_test(test_restart_many),

@@ -63,7 +63,7 @@ files_have() {
 	for f; do grep -qx "$f" "$T/list" || miss="$miss $f"; done
 	[ -z "$miss" ] || { echo "# missing from ${deb##*/}:$miss"; return 1; }
 }
-check "pathwarden has plugins, private lib, program, conf, unit, man pages" \
+check "pathwarden has plugins, private lib, program, conf, unit, man pages, alert rules, dashboard" \
 	files_have "$pw" \
 	"$plugdir/libcheckrtpg.so" "$plugdir/libpriortpg.so" \
 	/usr/lib/pathwarden/libpathwarden.so.0 /usr/sbin/pathwarden \
@@ -72,7 +72,9 @@ check "pathwarden has plugins, private lib, program, conf, unit, man pages" \
 	"$unitdir/pathwarden.service" \
 	/usr/share/man/man8/pathwarden.8.gz /usr/share/man/man5/pathwarden.conf.5.gz \
 	/usr/share/man/man5/pathwarden-bench.conf.5.gz \
-	/usr/share/man/man7/pathwarden-rtpg.7.gz
+	/usr/share/man/man7/pathwarden-rtpg.7.gz \
+	/usr/share/pathwarden/prometheus/pathwarden.rules.yml \
+	/usr/share/pathwarden/grafana/pathwarden-dashboard.json
 check "pathwarden-agent has the agent, the OCF agent, its man page" \
 	files_have "$ag" \
 	/usr/sbin/pathwarden-agent /usr/lib/ocf/resource.d/pathwarden/alua \
