@@ -501,6 +501,14 @@ only_configured_logins() {
 		grep -v -e "-T $tgt " -e '-T iqn.2016-02.local.virtual:grumpy.vg1 '
 }
 check "node back: no login to a target not configured" only_configured_logins
+# The login child holds none of the daemon's sockets (a probe's
+# connection it kept open held the target's login thread up).
+no_inherited_sockets() {
+	[ -s "$tmp/iscsi/parent-sockets" ] &&
+		! awk '$2 != 0 { bad = 1 } END { exit !bad }' "$tmp/iscsi/parent-sockets"
+}
+check "node back: the login child holds no socket of the daemon's ($(sort -u "$tmp/iscsi/parent-sockets" | awk '{ print $2 }' | tr '\n' ' '))" \
+	no_inherited_sockets
 check "node back: no SendTargets on any portal" \
 	not grep -q -- "-m discovery" "$tmp/iscsi/calls"
 check "node back: no record made on the portal that has records" \
