@@ -452,42 +452,36 @@ int iscsi_cmd_discover(const struct pw_conf *c, FILE *out)
 #define ISCSIADM_NO_RECORDS 21
 
 /*
- * The settings a login applies; values only, never credentials.  Returns
- * 0, or the first failing iscsiadm status (-1: it timed out or could not
- * run).  No record (21) stops at once: the other settings would meet
- * the same.
+ * The settings a login applies; values only, never credentials.  All in
+ * one iscsiadm call (it takes any number of -n/-v pairs and writes them
+ * to the record at once): each call costs a process and a lock of the
+ * node database.  Returns 0, or iscsiadm's failing status (-1: it timed
+ * out or could not run); ISCSIADM_NO_RECORDS when there is no record.
  */
 static int apply_settings(const struct pw_conf *c, const char *iqn,
 			  const char *pa)
 {
-	static const char *const names[] = {
-		"node.session.timeo.replacement_timeout",
-		"node.conn[0].timeo.noop_out_interval",
-		"node.conn[0].timeo.noop_out_timeout",
-	};
-	const unsigned int vals[] = { c->replacement_timeout_s,
-				      c->noop_interval_s, c->noop_timeout_s };
-	int bad = 0;
+	char v[3][16];
+	char *argv[] = { (char *)iscsiadm_path(), "-m", "node", "-T",
+			 (char *)iqn, "-p", (char *)pa, "-o", "update",
+			 "-n", "node.session.timeo.replacement_timeout",
+			 "-v", v[0],
+			 "-n", "node.conn[0].timeo.noop_out_interval",
+			 "-v", v[1],
+			 "-n", "node.conn[0].timeo.noop_out_timeout",
+			 "-v", v[2], NULL };
+	char **argvs[1] = { argv };
+	struct cmd_result cr;
+	int bad;
 
-	/* One at a time: iscsiadm locks the node record. */
-	for (int i = 0; i < 3 && bad != ISCSIADM_NO_RECORDS; i++) {
-		char v[16];
-		char *argv[] = { (char *)iscsiadm_path(), "-m", "node", "-T",
-				 (char *)iqn, "-p", (char *)pa, "-o", "update",
-				 "-n", (char *)names[i], "-v", v, NULL };
-		char **argvs[1] = { argv };
-		struct cmd_result cr;
-
-		snprintf(v, sizeof(v), "%u", vals[i]);
-		if (run_parallel((char *const *const *)argvs, 1,
-				 c->iscsi_timeout_s * 1000u, &cr)) {
-			bad = bad ? bad : -1;
-			continue;
-		}
-		if (!bad && (cr.timed_out || cr.status != 0))
-			bad = cr.timed_out ? -1 : cr.status;
-		cmd_result_free(&cr);
-	}
+	snprintf(v[0], sizeof(v[0]), "%u", c->replacement_timeout_s);
+	snprintf(v[1], sizeof(v[1]), "%u", c->noop_interval_s);
+	snprintf(v[2], sizeof(v[2]), "%u", c->noop_timeout_s);
+	if (run_parallel((char *const *const *)argvs, 1,
+			 c->iscsi_timeout_s * 1000u, &cr))
+		return -1;
+	bad = cr.timed_out ? -1 : cr.status;
+	cmd_result_free(&cr);
 	return bad;
 }
 

@@ -168,6 +168,27 @@ static void login_child(struct daemon *d, const struct portal_probe *p,
 	}
 }
 
+/*
+ * The login child keeps only its report pipe and stdin/out/err.  Anything
+ * else it inherits from the daemon stays open as long as it runs: above
+ * all the portal probes' connections in flight at the fork, which the
+ * daemon closes at once, but whose close then sends no FIN.  LIO's login
+ * thread serves one connection at a time per portal and waits on such a
+ * connection for a login request until its 15 s timeout, so the login
+ * this very child runs through that portal waited behind it (the lab saw
+ * 10-14 s stalls of every portal's logins after a node came back).
+ */
+static void keep_only(int keep)
+{
+	if ((keep <= 3 || !close_range(3, (unsigned int)keep - 1, 0)) &&
+	    !close_range((unsigned int)keep + 1, ~0u, 0))
+		return;
+	/* close_range is Linux 5.9 on */
+	for (int fd = 3; fd < 65536; fd++)
+		if (fd != keep)
+			close(fd);
+}
+
 /* iscsiadm takes a while: the child runs it and reports through a pipe,
  * so the loop keeps serving events.  One login per portal at a time; a
  * portal that needs another when one ends is taken then (relogin_next). */
@@ -193,7 +214,7 @@ static void start_login(struct daemon *d, struct portal_probe *p,
 	if (pid == 0) {
 		struct iscsi_login_report r;
 
-		close(pfd[0]);
+		keep_only(pfd[1]);
 		login_child(d, p, stale_sid, new_record, &r);
 		/* One write well under PIPE_BUF: it arrives whole. */
 		_Static_assert(sizeof(r) <= 4096, "report fits PIPE_BUF");

@@ -474,9 +474,7 @@ ops() {
 		{ printf "?" }'
 }
 timeouts_written() {	# portal: in the calls from its new record on
-	grep -qx -- "-m node -T $tgt -p $1 -o update -n node.session.timeo.replacement_timeout -v 7" "$tmp/calls.after" &&
-	grep -qx -- "-m node -T $tgt -p $1 -o update -n node.conn\[0\].timeo.noop_out_interval -v 3" "$tmp/calls.after" &&
-	grep -qx -- "-m node -T $tgt -p $1 -o update -n node.conn\[0\].timeo.noop_out_timeout -v 4" "$tmp/calls.after"
+	grep -qx -- "-m node -T $tgt -p $1 -o update -n node.session.timeo.replacement_timeout -v 7 -n node.conn\[0\].timeo.noop_out_interval -v 3 -n node.conn\[0\].timeo.noop_out_timeout -v 4" "$tmp/calls.after"
 }
 logged_in_to_target() {	# portal
 	grep -qx -- "-m node -T $tgt -p $1 --login" "$tmp/calls.back" &&
@@ -487,8 +485,8 @@ said_twice() {	# portal: the missing record, then the login
 		grep -q "re-login back $1: logged in after 2 attempts (node record made first); before: no node record (exit 21), 1 attempt" "$tmp/log"
 }
 for pp in $p1 $p2; do
-	is "node back: 127.0.0.1:$pp: no record, record made once, settings, login ($(ops "127.0.0.1:$pp"))" \
-		"$(ops "127.0.0.1:$pp")" UNUUUL
+	is "node back: 127.0.0.1:$pp: no record, record made once, settings in one call, login ($(ops "127.0.0.1:$pp"))" \
+		"$(ops "127.0.0.1:$pp")" UNUL
 	check "node back: 127.0.0.1:$pp: the record made for the configured target alone" \
 		grep -qx -- "-m node -T $tgt -p 127.0.0.1:$pp -o new" "$tmp/calls.back"
 	# the calls from the portal's new record on
@@ -507,6 +505,14 @@ only_configured_logins() {
 		grep -v -e "-T $tgt " -e '-T iqn.2016-02.local.virtual:grumpy.vg1 '
 }
 check "node back: no login to a target not configured" only_configured_logins
+# The login child holds none of the daemon's sockets (a probe's
+# connection it kept open held the target's login thread up).
+no_inherited_sockets() {
+	[ -s "$tmp/iscsi/parent-sockets" ] &&
+		! awk '$2 != 0 { bad = 1 } END { exit !bad }' "$tmp/iscsi/parent-sockets"
+}
+check "node back: the login child holds no socket of the daemon's ($(sort -u "$tmp/iscsi/parent-sockets" | awk '{ print $2 }' | tr '\n' ' '))" \
+	no_inherited_sockets
 check "node back: no SendTargets on any portal" \
 	not grep -q -- "-m discovery" "$tmp/iscsi/calls"
 check "node back: no record made on the portal that has records" \

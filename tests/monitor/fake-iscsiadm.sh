@@ -11,7 +11,8 @@
 # records ("No records found", exit 21) until a SendTargets discovery on
 # it or "-m node -o new" for it; one in "refuse" answers every login with a CHAP failure (exit 24).
 # With a "targets" file, discovery offers each IQN in it at the portal
-# asked.
+# asked.  Each login appends to "parent-sockets" how many sockets the
+# process that ran it holds (the daemon's login child should hold none).
 set -eu
 d=${FAKE_ISCSI_DIR:?}
 echo "$*" >> "$d/calls"
@@ -79,6 +80,11 @@ node/login)
 		echo "iscsiadm: default: 1 session requested, but 1 already present." >&2
 		exit 15
 	fi
+	n=0
+	for f in /proc/$PPID/fd/*; do
+		case $(readlink "$f" 2>/dev/null) in socket:*) n=$((n + 1)) ;; esac
+	done
+	echo "$portal $n" >> "$d/parent-sockets"
 	echo "start $portal" >> "$d/logins"
 	if [ -s "$d/login-delay" ]; then sleep "$(cat "$d/login-delay")"; fi
 	echo "end $portal" >> "$d/logins"
