@@ -221,6 +221,10 @@ def main():
         write(cdir + "/persistent_port", "3260\n")
         write(cdir + "/address", s["portal"] + "\n")
         write(cdir + "/port", "3260\n")
+        # NOP-Out interval (recv_tmo) and timeout (ping_tmo), as iscsid
+        # sets them at login from the node record (pathwarden's 1 s)
+        write(cdir + "/recv_tmo", "1\n")
+        write(cdir + "/ping_tmo", "1\n")
         link(os.path.join(root, "sys/class/iscsi_connection", cname),
              "../../devices/platform/host%d/session%d/%s/iscsi_connection/%s"
              % (s["host"], s["sid"], cname, cname))
