@@ -12,6 +12,8 @@
 #include <json-c/json.h>
 
 #include "doctor.h"
+#include "log.h"
+#include "session_timeouts.h"
 #include "strutil.h"
 
 const char *finding_sev_name(enum finding_sev s)
@@ -282,6 +284,121 @@ static void check_map(const struct pw_view *v, const struct pw_map *m,
 	}
 }
 
+/* The portal as iscsiadm -p takes it: "[v6]:port" or "host:port". */
+static void portal_arg(const struct conf_portal *p, char *buf, size_t len)
+{
+	snprintf(buf, len, strchr(p->host, ':') ? "[%s]:%u" : "%s:%u",
+		 p->host, p->port);
+}
+
+/* Where the kernel shows the setting of session @sid. */
+static void setting_path(const struct setting_check *k, char *buf,
+			 size_t len)
+{
+	if (k->setting == SETTING_REPLACEMENT_TIMEOUT)
+		snprintf(buf, len, "session%d/%s", k->sess->sid,
+			 sess_setting_sysfs(k->setting));
+	else
+		snprintf(buf, len, "connection%d:0/%s", k->sess->sid,
+			 sess_setting_sysfs(k->setting));
+}
+
+/*
+ * How the session's fix reads: the node record first (later logins),
+ * then the live session.  recovery_tmo can be written in sysfs, or
+ * multipathd writes it again; the NOP-Out timers of a live connection
+ * change only at its next login.
+ */
+static void drift_fix(const struct setting_check *k, char *buf, size_t len)
+{
+	const char *iqn = k->sess->target;
+	const char *rec = sess_setting_record(k->setting);
+	char pa[CONF_HOST_MAX + 16];
+	int n;
+
+	portal_arg(k->portal, pa, sizeof(pa));
+	if (k->setting == SETTING_REPLACEMENT_TIMEOUT && k->multipathd >= 0)
+		n = snprintf(buf, len, "'multipathd reconfigure' writes its "
+			     "fast_io_fail_tmo (%d s) into recovery_tmo again; "
+			     "the node record, for logins without multipathd: "
+			     "iscsiadm -m node -T %s -p %s -o update -n %s -v "
+			     "%d", k->multipathd, iqn, pa, rec, k->wanted);
+	else if (k->setting == SETTING_REPLACEMENT_TIMEOUT)
+		n = snprintf(buf, len, "iscsiadm -m node -T %s -p %s -o update "
+			     "-n %s -v %d (or 'pathwarden login', which "
+			     "records all three), and the live session: echo "
+			     "%d > /sys/class/iscsi_session/session%d/"
+			     "recovery_tmo", iqn, pa, rec, k->wanted, k->wanted,
+			     k->sess->sid);
+	else
+		n = snprintf(buf, len, "iscsiadm -m node -T %s -p %s -o update "
+			     "-n %s -v %d (or 'pathwarden login', which "
+			     "records all three), then log this session out "
+			     "and in (the other paths carry the I/O "
+			     "meanwhile): iscsiadm -m session -r %d -u; "
+			     "iscsiadm -m node -T %s -p %s -l", iqn, pa, rec,
+			     k->wanted, k->sess->sid, iqn, pa);
+	/* Only a target name near its 223-character limit gets here: say
+	 * the command is cut rather than print half of one. */
+	if (n >= (int)len && len > 4)
+		memcpy(buf + len - 4, "...", 4);
+}
+
+/*
+ * Every managed session's timeouts against pathwarden.conf (and, for
+ * recovery_tmo, multipathd's fast_io_fail_tmo): a drift is a warning with
+ * its fix; a value that could not be read is said (not compared).  An
+ * attribute the transport lacks, or a session that ended while it was
+ * read, is skipped with a debug line: no-session covers a portal left
+ * without one.
+ */
+static void check_session_timeouts(const struct pw_view *v,
+				   const struct pw_conf *conf,
+				   struct findings *fs)
+{
+	struct setting_checks cs;
+
+	if (!view_setting_checks(v, v->have_mpconf ? &v->mpconf : NULL, conf,
+				 &cs))
+		return;
+	for (size_t i = 0; i < cs.n; i++) {
+		const struct setting_check *k = &cs.c[i];
+		char subj[128], where[64], fix[768], mp[64] = "";
+
+		snprintf(subj, sizeof(subj), "%s %s:%u", k->node->name,
+			 k->portal->host, k->portal->port);
+		setting_path(k, where, sizeof(where));
+		if (k->verdict == SETTING_DRIFTS) {
+			if (k->multipathd >= 0)
+				snprintf(mp, sizeof(mp), ", or multipathd's "
+					 "fast_io_fail_tmo %d s",
+					 k->multipathd);
+			drift_fix(k, fix, sizeof(fix));
+			add(fs, SEV_WARN, "session-drift", subj, fix,
+			    "session %d to %s: %s is %d s live (%s), "
+			    "pathwarden.conf wants %d s (%s)%s",
+			    k->sess->sid, k->sess->target,
+			    sess_setting_name(k->setting), k->live, where,
+			    k->wanted, sess_setting_conf(k->setting), mp);
+		} else if (k->verdict == SETTING_UNREAD &&
+			   (k->read == SESS_READ_FAILED ||
+			    k->read == SESS_READ_GARBAGE)) {
+			add(fs, SEV_INFO, "session-unreadable", subj,
+			    "read it by hand (cat /sys/class/...); if it stays "
+			    "so, log the session out and in",
+			    "session %d to %s: %s (%s) %s: not compared",
+			    k->sess->sid, k->sess->target,
+			    sess_setting_name(k->setting), where,
+			    sess_read_reason(k->read));
+		} else if (k->verdict == SETTING_UNREAD) {
+			log_debug("session %d: %s (%s) %s: not compared",
+				  k->sess->sid, sess_setting_name(k->setting),
+				  where, sess_read_reason(k->read));
+		}
+	}
+	setting_checks_free(&cs);
+}
+
 static bool sd_in_map(const struct pw_view *v, const char *dev)
 {
 	for (size_t i = 0; i < v->mp.n_maps; i++)
@@ -327,6 +444,7 @@ void doctor_run(const struct pw_view *v, const struct pw_conf *conf,
 				    s->state[0] ? s->state : "in an unknown state");
 		}
 	}
+	check_session_timeouts(v, conf, fs);
 	for (size_t i = 0; i < v->n_maps; i++)
 		check_map(v, &v->maps[i], conf, root, fs);
 	/* A disk from a configured node that no map holds. */

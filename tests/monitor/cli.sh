@@ -60,7 +60,35 @@ slow slow-timeout
 noplugins plugin-missing
 wrongchk plugin-not-loaded
 misrouted misrouted
+drift session-drift
 LIST
+
+# The drift scenario's session 2 has iscsid.conf's NOP-Outs: both named,
+# with the live and the wanted value and the commands that fix them.
+fxrun drift doctor > "$tmp/out" || :
+check "drift: the NOP-Out interval, live and wanted" grep -q \
+	'\[session-drift\] hpms01 192.168.152.99:3260: session 2 to iqn.2016-02.local.virtual:hpms01.vg1: noop_out_interval is 5 s live (connection2:0/recv_tmo), pathwarden.conf wants 1 s (noop-interval)$' "$tmp/out"
+check "drift: the NOP-Out timeout too" grep -q \
+	'noop_out_timeout is 5 s live (connection2:0/ping_tmo), pathwarden.conf wants 1 s' "$tmp/out"
+check "drift: the record's update and that session's logout and login" grep -q \
+	'fix: iscsiadm -m node -T iqn.2016-02.local.virtual:hpms01.vg1 -p 192.168.152.99:3260 -o update -n node.conn\[0\].timeo.noop_out_interval -v 1 .*iscsiadm -m session -r 2 -u; iscsiadm -m node -T iqn.2016-02.local.virtual:hpms01.vg1 -p 192.168.152.99:3260 -l$' "$tmp/out"
+check "drift: two findings, no more" [ "$(grep -c '^warning' "$tmp/out")" -eq 2 ]
+# recovery_tmo 15 on the slow host is multipathd's fast_io_fail_tmo 15:
+# slow-timeout, not drift
+fxrun slow doctor > "$tmp/out" || :
+check "slow: multipathd's recovery_tmo is no drift" not grep -q 'session-drift' "$tmp/out"
+# A value no kernel writes, and a session listed but gone: said, or
+# skipped, never a crash.
+cp -a "$fx/good" "$tmp/garbage"
+printf 'x\n' > "$tmp/garbage/root/sys/devices/platform/host2/session1/connection1:0/iscsi_connection/connection1:0/ping_tmo"
+ln -s ../../devices/platform/host99/session99/iscsi_session/session99 "$tmp/garbage/root/sys/class/iscsi_session/session99"
+rc=0; "$pw" -c "$fx/good/pathwarden.conf" --root "$tmp/garbage/root" \
+	--capture "$tmp/garbage/capture" --replay "$tmp/garbage/replay" \
+	doctor > "$tmp/out" 2>&1 || rc=$?
+check "garbage in ping_tmo: said and not compared (exit 1)" \
+	exits_saying 1 '\[session-unreadable\] hpms01 192.168.122.99:3260: session 1 to iqn.2016-02.local.virtual:hpms01.vg1: noop_out_timeout (connection1:0/ping_tmo) not a number of seconds: not compared'
+check "garbage in ping_tmo: the only finding" [ "$(grep -c '^[a-z]* \[' "$tmp/out")" -eq 1 ]
+rm -rf "$tmp/garbage"
 
 fxrun multibus status > "$tmp/out" || :
 check "multibus: map verdict spread" grep -q 'verdict spread' "$tmp/out"

@@ -101,6 +101,10 @@ def main():
     ap.add_argument("--no-plugins", action="store_true")
     ap.add_argument("--wrong-checker", action="store_true",
                     help="multipathd runs tur though rtpg is configured")
+    ap.add_argument("--iscsid-defaults", type=int, default=0,
+                    help="the N-th session (1-based) logged in with "
+                         "iscsid.conf's NOP-Out 5 s / 5 s (as pvestatd's "
+                         "own login would), not pathwarden's 1 s / 1 s")
     a = ap.parse_args()
     mp_ao = a.mp_ao or a.ao
     root = os.path.join(a.out, "root")
@@ -222,9 +226,10 @@ def main():
         write(cdir + "/address", s["portal"] + "\n")
         write(cdir + "/port", "3260\n")
         # NOP-Out interval (recv_tmo) and timeout (ping_tmo), as iscsid
-        # sets them at login from the node record (pathwarden's 1 s)
-        write(cdir + "/recv_tmo", "1\n")
-        write(cdir + "/ping_tmo", "1\n")
+        # sets them at login from the node record
+        noop = "5" if s["sid"] == a.iscsid_defaults else "1"
+        write(cdir + "/recv_tmo", noop + "\n")
+        write(cdir + "/ping_tmo", noop + "\n")
         link(os.path.join(root, "sys/class/iscsi_connection", cname),
              "../../devices/platform/host%d/session%d/%s/iscsi_connection/%s"
              % (s["host"], s["sid"], cname, cname))
