@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "iscsi_admin.h"
+#include "session_drift.h"
 #include "topology.h"
 
 #define HIST_MAX_BUCKETS 16
@@ -57,6 +58,9 @@ struct expo_input {
 	size_t n_portals;
 	uint64_t alua_events;
 	int multipathd_up;
+	/* every managed session's timeouts, judged (session_timeouts.h);
+	 * may be NULL */
+	const struct setting_checks *settings;
 };
 
 /* A malloc'ed exposition and its length; NULL on out-of-memory. */
