@@ -4,6 +4,7 @@
  * found from multipathd's merged config and topology, sysfs and RTPG.
  * Each check names the fix; none changes anything.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,9 @@
 #include <json-c/json.h>
 
 #include "doctor.h"
+#include "iscsid_conf.h"
 #include "log.h"
+#include "pve_storage.h"
 #include "session_timeouts.h"
 #include "strutil.h"
 
@@ -399,6 +402,195 @@ static void check_session_timeouts(const struct pw_view *v,
 	setting_checks_free(&cs);
 }
 
+/* The configured portal @p is, and its node; NULL when none. */
+static const struct conf_node *pve_node_of(const struct pw_conf *conf,
+					   const struct conf_portal *p,
+					   const struct conf_portal **which)
+{
+	for (unsigned int i = 0; i < conf->n_nodes; i++)
+		for (unsigned int j = 0; j < conf->nodes[i].n_portals; j++)
+			if (pve_portal_same(&conf->nodes[i].portals[j], p)) {
+				*which = &conf->nodes[i].portals[j];
+				return &conf->nodes[i];
+			}
+	return NULL;
+}
+
+/* Each of iscsid.conf's timeouts that differs from pathwarden.conf's,
+ * "name value" in @have and "record.name = value" as pathwarden.conf
+ * wants it in @want. */
+static bool iscsid_differs(const struct iscsid_timeouts *t,
+			   const struct pw_conf *conf, char *have, size_t hl,
+			   char *want, size_t wl)
+{
+	const unsigned int got[] = { t->replacement_timeout,
+				     t->noop_out_interval,
+				     t->noop_out_timeout };
+	const unsigned int cw[] = { conf->replacement_timeout_s,
+				    conf->noop_interval_s,
+				    conf->noop_timeout_s };
+	size_t h = 0, w = 0;
+
+	have[0] = want[0] = '\0';
+	for (int i = 0; i < SESS_SETTINGS; i++) {
+		enum sess_setting st = (enum sess_setting)i;
+		const char *sep = h ? ", " : "";
+
+		if (got[i] == cw[i])
+			continue;
+		h += (size_t)snprintf(have + h, h < hl ? hl - h : 0,
+				      "%s%s %u", sep, sess_setting_name(st),
+				      got[i]);
+		w += (size_t)snprintf(want + w, w < wl ? wl - w : 0,
+				      "%s%s = %u", sep,
+				      sess_setting_record(st), cw[i]);
+	}
+	return h > 0;
+}
+
+/*
+ * One iSCSI storage of a managed portal whose target is pathwarden's:
+ * the node's other portals are ones PVE finds by SendTargets and logs in
+ * to itself (activate_storage logs in to every node record of the target
+ * when one has no session), with the record's timeouts; the records its
+ * discovery makes take iscsid.conf's.  Said when those differ from
+ * pathwarden.conf's (else PVE's logins agree and there is nothing to say).
+ */
+static void pve_unnamed(const struct pve_iscsi *st, const struct conf_node *n,
+			const struct conf_portal *named,
+			const struct pw_conf *conf, const char *root,
+			struct findings *fs)
+{
+	char path[512], others[256] = "", have[256], want[256], subj[128];
+	char fix[512];
+	struct iscsid_timeouts t;
+	size_t o = 0;
+	int rc;
+
+	for (unsigned int j = 0; j < n->n_portals; j++)
+		if (&n->portals[j] != named)
+			o += (size_t)snprintf(others + o, o < sizeof(others) ?
+					      sizeof(others) - o : 0, "%s%s:%u",
+					      o ? ", " : "", n->portals[j].host,
+					      n->portals[j].port);
+	if (!o)
+		return;
+	snprintf(subj, sizeof(subj), "storage.cfg iscsi: %s", st->id);
+	snprintf(path, sizeof(path), "%s" ISCSID_CONF_PATH, root);
+	rc = iscsid_conf_load(path, &t);
+	if (rc && rc != -ENOENT) {
+		add(fs, SEV_INFO, "pve-login-timeouts", subj,
+		    "make " ISCSID_CONF_PATH " readable and run doctor again",
+		    "it names portal %s of node %s; PVE also logs in to %s "
+		    "itself, with the timeouts of " ISCSID_CONF_PATH ", which "
+		    "cannot be read (%s)", st->portal_text, n->name, others,
+		    strerror(-rc));
+		return;
+	}
+	if (!iscsid_differs(&t, conf, have, sizeof(have), want, sizeof(want)))
+		return;
+	if (snprintf(fix, sizeof(fix), "set in " ISCSID_CONF_PATH ": %s, so "
+		     "that a login PVE makes has pathwarden's timeouts",
+		     want) >= (int)sizeof(fix))
+		return;		/* cannot be: three short settings */
+	add(fs, SEV_INFO, "pve-login-timeouts", subj, fix,
+	    "it names portal %s of node %s, not %s: PVE logs in to those "
+	    "too (pvestatd, when one has no session), and node records its "
+	    "discovery makes take iscsid.conf's %s%s", st->portal_text,
+	    n->name, others, have,
+	    rc ? " (no file: open-iscsi's defaults)" : "");
+}
+
+/*
+ * Proxmox VE's iSCSI storages (storage.cfg, under @root) against
+ * pathwarden.conf: a portal pathwarden does not manage, a target other
+ * than the node's, and the managed portals a storage does not name.  No
+ * file: not a PVE host, nothing said.  PVE sets an iSCSI storage's portal
+ * and target once, at creation (pvesm set cannot change them).
+ */
+static void check_pve(const struct pw_conf *conf, const char *root,
+		      struct findings *fs)
+{
+	struct pve_storage ps;
+	char path[512], err[256];
+	enum pve_load ld;
+
+	snprintf(path, sizeof(path), "%s" PVE_STORAGE_PATH, root);
+	ld = pve_storage_load(path, &ps, err, sizeof(err));
+	if (ld == PVE_ABSENT || ld == PVE_NO_MEMORY)
+		return;
+	if (ld == PVE_UNREADABLE) {
+		add(fs, SEV_INFO, "pve-storage-unreadable", PVE_STORAGE_PATH,
+		    "run pathwarden doctor as root (pmxcfs gives the file to "
+		    "root and www-data)", "cannot be read (%s): its iSCSI "
+		    "storages were not compared with pathwarden.conf", err);
+		return;
+	}
+	if (ps.n_skipped)
+		log_debug("%s: %u lines fit no section, the first at line %d",
+			  path, ps.n_skipped, ps.first_skipped);
+	for (size_t i = 0; i < ps.n; i++) {
+		const struct pve_iscsi *st = &ps.iscsi[i];
+		const struct conf_portal *cp = NULL;
+		const struct conf_node *n = NULL, *by_target;
+		char subj[128];
+
+		if (st->disabled || !st->portal_text[0] || !st->target[0]) {
+			log_debug("%s:%d: iscsi storage %s %s: not compared",
+				  path, st->line, st->id, st->disabled ?
+				  "disabled" : "without a portal or target");
+			continue;
+		}
+		snprintf(subj, sizeof(subj), "storage.cfg iscsi: %s", st->id);
+		if (st->portal_ok)
+			n = pve_node_of(conf, &st->portal, &cp);
+		by_target = conf_node_by_target(conf, st->target);
+		if (!n) {
+			char fix[512];
+
+			if (by_target &&
+			    snprintf(fix, sizeof(fix), "name a portal of node "
+				     "%s in it (%s:%u; edit storage.cfg: pvesm "
+				     "cannot change a portal), or add this "
+				     "portal to node %s in pathwarden.conf",
+				     by_target->name,
+				     by_target->portals[0].host,
+				     by_target->portals[0].port,
+				     by_target->name) >= (int)sizeof(fix))
+				fix[0] = '\0';
+			if (!by_target || !fix[0])
+				snprintf(fix, sizeof(fix), "name a portal of "
+					 "pathwarden.conf's nodes in it (edit "
+					 "storage.cfg: pvesm cannot change a "
+					 "portal), or add this portal to its "
+					 "node in pathwarden.conf");
+			add(fs, SEV_WARN, "pve-portal-unmanaged", subj, fix,
+			    "line %d: portal %.80s (target %.200s) is no node's "
+			    "in pathwarden.conf: PVE logs in there itself, with "
+			    "iscsid.conf's timeouts, and pathwarden neither "
+			    "watches those sessions nor restores them",
+			    st->line, st->portal_text, st->target);
+			continue;
+		}
+		if (n->target[0] && strcmp(n->target, st->target)) {
+			char fix[256];
+
+			snprintf(fix, sizeof(fix), "make them one: the target "
+				 "in node %s's line of pathwarden.conf, or a "
+				 "storage made again with pathwarden's (pvesm "
+				 "cannot change a target)", n->name);
+			add(fs, SEV_WARN, "pve-target-differs", subj, fix,
+			    "line %d: target %.200s at portal %s of "
+			    "node %s, whose target in pathwarden.conf is %s",
+			    st->line, st->target, st->portal_text, n->name,
+			    n->target);
+			continue;
+		}
+		pve_unnamed(st, n, cp, conf, root, fs);
+	}
+	pve_storage_free(&ps);
+}
+
 static bool sd_in_map(const struct pw_view *v, const char *dev)
 {
 	for (size_t i = 0; i < v->mp.n_maps; i++)
@@ -445,6 +637,7 @@ void doctor_run(const struct pw_view *v, const struct pw_conf *conf,
 		}
 	}
 	check_session_timeouts(v, conf, fs);
+	check_pve(conf, root, fs);
 	for (size_t i = 0; i < v->n_maps; i++)
 		check_map(v, &v->maps[i], conf, root, fs);
 	/* A disk from a configured node that no map holds. */

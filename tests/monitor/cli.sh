@@ -61,7 +61,40 @@ noplugins plugin-missing
 wrongchk plugin-not-loaded
 misrouted misrouted
 drift session-drift
+pve pve-portal-unmanaged
+pve pve-target-differs
+pve pve-login-timeouts
 LIST
+
+# Proxmox VE's storage.cfg (under --root): each storage said once, with
+# its line; a host without the file (good) says nothing of PVE.
+fxrun pve doctor > "$tmp/out" || :
+check "pve: the unmanaged portal, with its line and the node of its target" grep -q \
+	'^warning \[pve-portal-unmanaged\] storage.cfg iscsi: other: line 10: portal 10.1.1.1:3260 (target iqn.2016-02.local.virtual:hpms02.vg1) is no node.s in pathwarden.conf' "$tmp/out"
+check "pve: ... and the fix names hpms02's portal" grep -q \
+	'fix: name a portal of node hpms02 in it (192.168.122.98:3260' "$tmp/out"
+check "pve: the crossed target" grep -q \
+	'^warning \[pve-target-differs\] storage.cfg iscsi: crossed: line 15: target iqn.2016-02.local.virtual:hpms01.vg1 at portal 192.168.122.98 of node hpms02, whose target in pathwarden.conf is iqn.2016-02.local.virtual:hpms02.vg1$' "$tmp/out"
+check "pve: the portals PVE logs in to with iscsid.conf's timeouts" grep -q \
+	"^info \[pve-login-timeouts\] storage.cfg iscsi: san1: it names portal 192.168.122.99 of node hpms01, not 192.168.152.99:3260: .* replacement_timeout 120, noop_out_interval 5, noop_out_timeout 5 (no file" "$tmp/out"
+check "pve: three findings, no more" [ "$(grep -c '^[a-z]* \[' "$tmp/out")" -eq 3 ]
+# iscsid.conf with pathwarden's timeouts: PVE's logins agree, no note;
+# storage.cfg unreadable: said, not a crash.
+cp -a "$fx/pve" "$tmp/pve"
+mkdir -p "$tmp/pve/root/etc/iscsi"
+printf 'node.session.timeo.replacement_timeout = 5\nnode.conn[0].timeo.noop_out_interval = 1\nnode.conn[0].timeo.noop_out_timeout = 1\n' \
+	> "$tmp/pve/root/etc/iscsi/iscsid.conf"
+"$pw" -c "$tmp/pve/pathwarden.conf" --root "$tmp/pve/root" --capture "$tmp/pve/capture" \
+	--replay "$tmp/pve/replay" doctor > "$tmp/out" || :
+check "pve: iscsid.conf as pathwarden.conf: no login-timeouts note" \
+	not grep -q pve-login-timeouts "$tmp/out"
+rm "$tmp/pve/root/etc/pve/storage.cfg"
+mkdir "$tmp/pve/root/etc/pve/storage.cfg"
+rc=0; "$pw" -c "$tmp/pve/pathwarden.conf" --root "$tmp/pve/root" --capture "$tmp/pve/capture" \
+	--replay "$tmp/pve/replay" doctor > "$tmp/out" 2>&1 || rc=$?
+check "pve: an unreadable storage.cfg is said (exit 1)" \
+	exits_saying 1 '^info \[pve-storage-unreadable\] /etc/pve/storage.cfg: cannot be read (read error: Is a directory)'
+rm -rf "$tmp/pve"
 
 # The drift scenario's session 2 has iscsid.conf's NOP-Outs: both named,
 # with the live and the wanted value and the commands that fix them.
