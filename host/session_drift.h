@@ -35,7 +35,7 @@ enum sess_setting {
 
 enum setting_verdict {
 	SETTING_MATCHES,	/* live == pathwarden.conf's */
-	SETTING_MULTIPATHD,	/* recovery_tmo == multipathd's fast_io_fail_tmo */
+	SETTING_MULTIPATHD,	/* recovery_tmo is multipathd's fast_io_fail */
 	SETTING_DRIFTS,
 	SETTING_UNREAD,		/* not compared: @read says why */
 };

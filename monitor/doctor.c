@@ -501,6 +501,60 @@ static void pve_unnamed(const struct pve_iscsi *st, const struct conf_node *n,
 	    rc ? " (no file: open-iscsi's defaults)" : "");
 }
 
+/* A storage whose portal no node of pathwarden.conf has. */
+static void pve_unmanaged(const struct pve_iscsi *st,
+			  const struct pw_conf *conf, const char *subj,
+			  struct findings *fs)
+{
+	const struct conf_node *n = conf_node_by_target(conf, st->target);
+	char fix[512];
+
+	if (!n || snprintf(fix, sizeof(fix), "name a portal of node %s in "
+			   "it (%s:%u; edit storage.cfg: pvesm cannot change "
+			   "a portal), or add this portal to node %s in "
+			   "pathwarden.conf", n->name, n->portals[0].host,
+			   n->portals[0].port, n->name) >= (int)sizeof(fix))
+		snprintf(fix, sizeof(fix), "name a portal of pathwarden.conf's "
+			 "nodes in it (edit storage.cfg: pvesm cannot change a "
+			 "portal), or add this portal to its node in "
+			 "pathwarden.conf");
+	add(fs, SEV_WARN, "pve-portal-unmanaged", subj, fix,
+	    "line %d: portal %.80s (target %.200s) is no node's in "
+	    "pathwarden.conf: PVE logs in there itself, with iscsid.conf's "
+	    "timeouts, and pathwarden neither watches those sessions nor "
+	    "restores them", st->line, st->portal_text, st->target);
+}
+
+/* One enabled iscsi storage of storage.cfg against pathwarden.conf. */
+static void pve_storage_check(const struct pve_iscsi *st,
+			      const struct pw_conf *conf, const char *root,
+			      struct findings *fs)
+{
+	const struct conf_portal *cp = NULL;
+	const struct conf_node *n = NULL;
+	char subj[128], fix[256];
+
+	snprintf(subj, sizeof(subj), "storage.cfg iscsi: %s", st->id);
+	if (st->portal_ok)
+		n = pve_node_of(conf, &st->portal, &cp);
+	if (!n) {
+		pve_unmanaged(st, conf, subj, fs);
+		return;
+	}
+	if (n->target[0] && strcmp(n->target, st->target)) {
+		snprintf(fix, sizeof(fix), "make them one: the target in "
+			 "node %s's line of pathwarden.conf, or a storage made "
+			 "again with pathwarden's (pvesm cannot change a "
+			 "target)", n->name);
+		add(fs, SEV_WARN, "pve-target-differs", subj, fix,
+		    "line %d: target %.200s at portal %s of node %s, whose "
+		    "target in pathwarden.conf is %s", st->line, st->target,
+		    st->portal_text, n->name, n->target);
+		return;
+	}
+	pve_unnamed(st, n, cp, conf, root, fs);
+}
+
 /*
  * Proxmox VE's iSCSI storages (storage.cfg, under @root) against
  * pathwarden.conf: a portal pathwarden does not manage, a target other
@@ -531,62 +585,13 @@ static void check_pve(const struct pw_conf *conf, const char *root,
 			  path, ps.n_skipped, ps.first_skipped);
 	for (size_t i = 0; i < ps.n; i++) {
 		const struct pve_iscsi *st = &ps.iscsi[i];
-		const struct conf_portal *cp = NULL;
-		const struct conf_node *n = NULL, *by_target;
-		char subj[128];
 
-		if (st->disabled || !st->portal_text[0] || !st->target[0]) {
+		if (st->disabled || !st->portal_text[0] || !st->target[0])
 			log_debug("%s:%d: iscsi storage %s %s: not compared",
 				  path, st->line, st->id, st->disabled ?
 				  "disabled" : "without a portal or target");
-			continue;
-		}
-		snprintf(subj, sizeof(subj), "storage.cfg iscsi: %s", st->id);
-		if (st->portal_ok)
-			n = pve_node_of(conf, &st->portal, &cp);
-		by_target = conf_node_by_target(conf, st->target);
-		if (!n) {
-			char fix[512];
-
-			if (by_target &&
-			    snprintf(fix, sizeof(fix), "name a portal of node "
-				     "%s in it (%s:%u; edit storage.cfg: pvesm "
-				     "cannot change a portal), or add this "
-				     "portal to node %s in pathwarden.conf",
-				     by_target->name,
-				     by_target->portals[0].host,
-				     by_target->portals[0].port,
-				     by_target->name) >= (int)sizeof(fix))
-				fix[0] = '\0';
-			if (!by_target || !fix[0])
-				snprintf(fix, sizeof(fix), "name a portal of "
-					 "pathwarden.conf's nodes in it (edit "
-					 "storage.cfg: pvesm cannot change a "
-					 "portal), or add this portal to its "
-					 "node in pathwarden.conf");
-			add(fs, SEV_WARN, "pve-portal-unmanaged", subj, fix,
-			    "line %d: portal %.80s (target %.200s) is no node's "
-			    "in pathwarden.conf: PVE logs in there itself, with "
-			    "iscsid.conf's timeouts, and pathwarden neither "
-			    "watches those sessions nor restores them",
-			    st->line, st->portal_text, st->target);
-			continue;
-		}
-		if (n->target[0] && strcmp(n->target, st->target)) {
-			char fix[256];
-
-			snprintf(fix, sizeof(fix), "make them one: the target "
-				 "in node %s's line of pathwarden.conf, or a "
-				 "storage made again with pathwarden's (pvesm "
-				 "cannot change a target)", n->name);
-			add(fs, SEV_WARN, "pve-target-differs", subj, fix,
-			    "line %d: target %.200s at portal %s of "
-			    "node %s, whose target in pathwarden.conf is %s",
-			    st->line, st->target, st->portal_text, n->name,
-			    n->target);
-			continue;
-		}
-		pve_unnamed(st, n, cp, conf, root, fs);
+		else
+			pve_storage_check(st, conf, root, fs);
 	}
 	pve_storage_free(&ps);
 }

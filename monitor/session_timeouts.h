@@ -18,6 +18,7 @@
  * False on out-of-memory.
  */
 bool view_setting_checks(const struct pw_view *v, const struct mpconf *mpconf,
-			 const struct pw_conf *conf, struct setting_checks *out);
+			 const struct pw_conf *conf,
+			 struct setting_checks *out);
 
 #endif

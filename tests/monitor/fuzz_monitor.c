@@ -91,12 +91,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FILE *f = fmemopen((void *)(data + 1), size - 1, "r");
 
 		if (f && pve_storage_parse(f, &ps)) {
-			for (size_t i = 0; i < ps.n; i++)
-				if (ps.iscsi[i].portal_ok &&
-				    (!pve_portal_parse(ps.iscsi[i].portal_text,
-						       &p) ||
-				     !pve_portal_same(&p, &ps.iscsi[i].portal)))
-					abort();	/* one portal, two readings */
+			/* one portal, one reading */
+			for (size_t i = 0; i < ps.n; i++) {
+				const struct pve_iscsi *st = &ps.iscsi[i];
+
+				if (st->portal_ok &&
+				    (!pve_portal_parse(st->portal_text, &p) ||
+				     !pve_portal_same(&p, &st->portal)))
+					abort();
+			}
 			pve_storage_free(&ps);
 		}
 		if (f)

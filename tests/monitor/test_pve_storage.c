@@ -140,7 +140,8 @@ static void test_portals(void **state)
 		bool ok = pve_portal_parse(v[i].text, &p);
 
 		if (ok != v[i].ok)
-			fail_msg("'%s': %s", v[i].text, ok ? "taken" : "refused");
+			fail_msg("'%s': %s", v[i].text,
+				 ok ? "taken" : "refused");
 		if (!ok)
 			continue;
 		assert_string_equal(p.host, v[i].host);

@@ -317,8 +317,8 @@ static void test_garbage(void **state)
 		assert_int_equal(k->verdict, v[i].want == SESS_READ_OK ?
 				 SETTING_DRIFTS : SETTING_UNREAD);
 		/* the others are unaffected */
-		assert_int_equal(find(&cs, 1, SETTING_NOOP_OUT_INTERVAL)->verdict,
-				 SETTING_MATCHES);
+		k = find(&cs, 1, SETTING_NOOP_OUT_INTERVAL);
+		assert_int_equal(k->verdict, SETTING_MATCHES);
 		setting_checks_free(&cs);
 		sysfs_snapshot_free(&snap);
 	}
