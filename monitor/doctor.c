@@ -520,9 +520,10 @@ static void pve_unmanaged(const struct pve_iscsi *st,
 			 "pathwarden.conf");
 	add(fs, SEV_WARN, "pve-portal-unmanaged", subj, fix,
 	    "line %d: portal %.80s (target %.200s) is no node's in "
-	    "pathwarden.conf: PVE logs in there itself, with iscsid.conf's "
-	    "timeouts, and pathwarden neither watches those sessions nor "
-	    "restores them", st->line, st->portal_text, st->target);
+	    "pathwarden.conf: PVE logs in there itself, with timeouts "
+	    "pathwarden did not set, and pathwarden neither watches those "
+	    "sessions nor restores them", st->line, st->portal_text,
+	    st->target);
 }
 
 /* One enabled iscsi storage of storage.cfg against pathwarden.conf. */
