@@ -5,8 +5,11 @@
  * looked at; nothing else of the file (CHAP settings included) is kept.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "iscsid_conf.h"
@@ -78,12 +81,24 @@ void iscsid_conf_parse(FILE *f, struct iscsid_timeouts *t)
 
 int iscsid_conf_load(const char *path, struct iscsid_timeouts *t)
 {
-	FILE *f = fopen(path, "re");
-	int rc = 0;
+	/* without blocking, and a regular file only: not a FIFO to wait on */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), rc = 0;
+	struct stat st;
+	FILE *f;
 
 	defaults(t);
-	if (!f)
+	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
 	iscsid_conf_parse(f, t);
 	if (ferror(f))
 		rc = -EIO;

@@ -24,7 +24,8 @@ struct iscsid_timeouts {
  * iscsid reads it); a value that is not a number leaves the one before. */
 void iscsid_conf_parse(FILE *f, struct iscsid_timeouts *t);
 /* Open and parse @path.  0; -ENOENT with the built-in defaults in @t (no
- * file: open-iscsi uses them); another -errno when it cannot be read. */
+ * file: open-iscsi uses them); -EINVAL for anything but a regular file;
+ * another -errno when it cannot be read. */
 int iscsid_conf_load(const char *path, struct iscsid_timeouts *t);
 
 #endif

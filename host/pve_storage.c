@@ -7,9 +7,12 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "pve_storage.h"
 #include "strutil.h"
@@ -240,18 +243,35 @@ bool pve_storage_parse(FILE *f, struct pve_storage *out)
 	return true;
 }
 
+/*
+ * Opened without blocking, and only a regular file: a FIFO or a device in
+ * its place would hold doctor forever.
+ */
 enum pve_load pve_storage_load(const char *path, struct pve_storage *out,
 			       char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "re");
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
 	bool ok;
 
 	memset(out, 0, sizeof(*out));
-	if (!f) {
+	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return PVE_ABSENT;
 		snprintf(err, errlen, "%s", strerror(errno));
 		return PVE_UNREADABLE;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "not a regular file");
+		close(fd);
+		return PVE_UNREADABLE;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		close(fd);
+		return PVE_NO_MEMORY;
 	}
 	ok = pve_storage_parse(f, out);
 	if (ok && ferror(f)) {

@@ -48,7 +48,8 @@ enum pve_load {
 
 /* Parse @f; false only on out-of-memory (@out then empty). */
 bool pve_storage_parse(FILE *f, struct pve_storage *out);
-/* Open and parse @path; on PVE_UNREADABLE @err says why. */
+/* Open and parse @path, a regular file; on PVE_UNREADABLE @err says
+ * why (a directory, a FIFO or a device is "not a regular file"). */
 enum pve_load pve_storage_load(const char *path, struct pve_storage *out,
 			       char *err, size_t errlen);
 void pve_storage_free(struct pve_storage *s);

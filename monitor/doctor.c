@@ -484,7 +484,7 @@ static void pve_unnamed(const struct pve_iscsi *st, const struct conf_node *n,
 		    "it names portal %s of node %s; PVE also logs in to %s "
 		    "itself, with the timeouts of " ISCSID_CONF_PATH ", which "
 		    "cannot be read (%s)", st->portal_text, n->name, others,
-		    strerror(-rc));
+		    rc == -EINVAL ? "not a regular file" : strerror(-rc));
 		return;
 	}
 	if (!iscsid_differs(&t, conf, have, sizeof(have), want, sizeof(want)))

@@ -93,7 +93,7 @@ mkdir "$tmp/pve/root/etc/pve/storage.cfg"
 rc=0; "$pw" -c "$tmp/pve/pathwarden.conf" --root "$tmp/pve/root" --capture "$tmp/pve/capture" \
 	--replay "$tmp/pve/replay" doctor > "$tmp/out" 2>&1 || rc=$?
 check "pve: an unreadable storage.cfg is said (exit 1)" \
-	exits_saying 1 '^info \[pve-storage-unreadable\] /etc/pve/storage.cfg: cannot be read (read error: Is a directory)'
+	exits_saying 1 '^info \[pve-storage-unreadable\] /etc/pve/storage.cfg: cannot be read (not a regular file)'
 rm -rf "$tmp/pve"
 
 # The drift scenario's session 2 has iscsid.conf's NOP-Outs: both named,

@@ -270,15 +270,21 @@ static void test_load(void **state)
 	snprintf(path, sizeof(path), "%s/nodir/storage.cfg", dir);
 	assert_int_equal(pve_storage_load(path, &s, err, sizeof(err)),
 			 PVE_ABSENT);
-	/* there but unreadable (a directory: root reads any file) */
+	/* there but unreadable (root reads any file: a directory) */
 	snprintf(path, sizeof(path), "%s/storage.cfg", dir);
 	assert_int_equal(mkdir(path, 0755), 0);
 	err[0] = '\0';
 	assert_int_equal(pve_storage_load(path, &s, err, sizeof(err)),
 			 PVE_UNREADABLE);
-	assert_non_null(strstr(err, "directory"));
+	assert_string_equal(err, "not a regular file");
 	assert_int_equal(s.n, 0);
 	assert_int_equal(rmdir(path), 0);
+	/* a FIFO no one writes to: said, not waited on */
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(pve_storage_load(path, &s, err, sizeof(err)),
+			 PVE_UNREADABLE);
+	assert_string_equal(err, "not a regular file");
+	assert_int_equal(unlink(path), 0);
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs("iscsi: x\n\tportal 1.2.3.4\n\ttarget iqn.x:y\n", f);
@@ -342,10 +348,11 @@ static void test_iscsid_conf(void **state)
 	assert_int_equal(t.noop_out_interval, 5);
 	assert_int_equal(t.noop_out_timeout, 3);
 	free(text);
-	/* no file: the defaults, and -ENOENT */
+	/* no file: the defaults, and -ENOENT; a directory is refused */
 	rc = iscsid_conf_load("/nonexistent/iscsid.conf", &t);
 	assert_int_equal(rc, -ENOENT);
 	assert_int_equal(t.replacement_timeout, 120);
+	assert_int_equal(iscsid_conf_load("/", &t), -EINVAL);
 }
 
 int main(void)
