@@ -424,14 +424,18 @@ static void review_parked(struct daemon *d, uint64_t now, bool ask)
  * multipathd's merged configuration, kept until the next resync: the
  * session-drift metric needs the fast_io_fail_tmo multipathd writes into
  * each session.  Asked here, never with an ALUA change's view, whose
- * switch must not wait for a dump of multipathd's built-in table.  When
- * multipathd does not answer, the last one read stands.
+ * switch must not wait for a dump of multipathd's built-in table; nor
+ * while I/O is parked on a transition, when multipathd may answer
+ * nothing until its own timeout (view_now).  When multipathd does not
+ * answer, the last one read stands.
  */
 void mpconf_refresh(struct daemon *d)
 {
 	struct mpconf nc;
 	char *reply = NULL, err[128];
 
+	if (parked_io_watching(&d->parked))
+		return;
 	if (mpath_cmd(d->o->mpath, "show config", &reply)) {
 		free(reply);
 		return;
