@@ -16,6 +16,7 @@ PREFIX   ?= /usr
 SBINDIR  ?= /usr/sbin
 PWLIBDIR ?= /usr/lib/pathwarden
 MANDIR   ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 CONFDIR  ?= /etc
 
 CC       ?= cc

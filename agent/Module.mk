@@ -61,5 +61,7 @@ UNIT_TESTS += $(AGENT_UNIT_RUNS) run-agent-cli run-agent-ocf
 install-agent: $(AGENT_BIN)
 	install -D -m 0755 $(AGENT_BIN) $(DESTDIR)$(SBINDIR)/pathwarden-agent
 	install -D -m 0755 agent/ocf/alua $(DESTDIR)$(OCFDIR)/alua
+	install -D -m 0644 etc/bash-completion/pathwarden-agent \
+		$(DESTDIR)$(BASHCOMPDIR)/pathwarden-agent
 INSTALL_TARGETS += install-agent
 .PHONY: install-agent

@@ -49,6 +49,11 @@ static void copy_one(struct iscsi_session *se, struct iscsi_sess *s)
 	str_copy(s->target, sizeof(s->target), v ? v : "");
 	s->tpgt = iscsi_session_tpgt_get(se);
 	s->recovery_tmo = iscsi_session_recovery_tmo_get(se);
+	/* The library says -1 when it could not read the attribute, and
+	 * no more than that. */
+	s->recovery_tmo_read = s->recovery_tmo >= 0 ? SESS_READ_OK :
+			       SESS_READ_FAILED;
+	s->noop_interval = s->noop_timeout = -1;
 	/* The persistent address is the portal we logged in to (the library
 	 * falls back to the current one when it is empty, as we would). */
 	v = iscsi_session_persistent_address_get(se);

@@ -10,6 +10,15 @@
 
 #include <stddef.h>
 
+/* How a session's timeout was read: its value, or why there is none. */
+enum sess_read {
+	SESS_READ_OK,
+	SESS_READ_ABSENT,	/* no such attribute (a transport without it) */
+	SESS_READ_FAILED,	/* open or read failed: EACCES, EIO, ... */
+	SESS_READ_GARBAGE,	/* not a whole number of seconds */
+	SESS_READ_GONE,		/* the session ended while it was read */
+};
+
 struct iscsi_sess {
 	int sid;
 	int host;		/* SCSI host number, -1 if unknown */
@@ -17,14 +26,22 @@ struct iscsi_sess {
 	int tpgt;
 	char state[24];		/* LOGGED_IN, FAILED, FREE, "" unknown */
 	int recovery_tmo;	/* -1 unknown */
+	/* The connection's NOP-Out interval and timeout: connectionN:0's
+	 * recv_tmo and ping_tmo, which iscsid sets at login from the node
+	 * record's noop_out_interval and noop_out_timeout; -1 unknown.
+	 * libopeniscsiusr has no getter for them: sysfs_scan.c reads them. */
+	int noop_interval;
+	int noop_timeout;
+	enum sess_read recovery_tmo_read, noop_interval_read, noop_timeout_read;
 	char address[64];	/* persistent (configured) portal */
 	int port;
 };
 
 /*
  * All sessions of the running kernel, in the library's order, with sid,
- * target, tpgt, recovery_tmo, address and port filled; host and state are
- * the caller's (the library has no getter for either).  A session that
+ * target, tpgt, recovery_tmo, address and port filled; host, state and
+ * the NOP-Out timeouts are the caller's (the library has no getter for
+ * them).  A session that
  * vanishes while it is read is left out.  Returns 0 (*out NULL and *n 0
  * when there is none, also without iSCSI in the kernel), or -errno.
  */

@@ -57,6 +57,48 @@ static int attr_int(const char *root, const char *path, int dflt)
 	return (int)v;
 }
 
+/*
+ * A timeout in whole seconds, as the iSCSI transport class prints it
+ * ("%d\n"), with the reason when there is none: a missing file, a read
+ * that failed, or anything but digits.  *@out is -1 unless it is read.
+ */
+static enum sess_read attr_seconds(const char *root, const char *path,
+				   int *out)
+{
+	char full[PATH_MAX], buf[32], *end;
+	ssize_t n;
+	long v;
+	int fd, err;
+
+	*out = -1;
+	if ((size_t)snprintf(full, sizeof(full), "%s%s", root, path) >=
+	    sizeof(full))
+		return SESS_READ_FAILED;
+	fd = open(full, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? SESS_READ_ABSENT : SESS_READ_FAILED;
+	n = read(fd, buf, sizeof(buf) - 1);
+	err = errno;
+	close(fd);
+	if (n < 0)
+		return err == ENODEV ? SESS_READ_GONE : SESS_READ_FAILED;
+	buf[n] = '\0';
+	/* a full buffer is a longer file than any number it could hold */
+	if ((size_t)n == sizeof(buf) - 1)
+		return SESS_READ_GARBAGE;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	/* a NUL inside would hide what follows it from strtol */
+	if (buf[0] < '0' || buf[0] > '9' || strlen(buf) != (size_t)n)
+		return SESS_READ_GARBAGE;
+	errno = 0;
+	v = strtol(buf, &end, 10);
+	if (errno || *end || v > 1000000000)
+		return SESS_READ_GARBAGE;
+	*out = (int)v;
+	return SESS_READ_OK;
+}
+
 /* Link target of @path under @root, or "" */
 static void link_of(const char *root, const char *path, char *buf, size_t len)
 {
@@ -89,11 +131,16 @@ static int component_int(const char *link, const char *prefix)
 	return -1;
 }
 
-/* What libopeniscsiusr has no getter for: the session's SCSI host (from
- * the device path the class link points to) and its state. */
+/*
+ * What libopeniscsiusr has no getter for: the session's SCSI host (from
+ * the device path the class link points to), its state and its
+ * connection's NOP-Out timeouts.  A session whose directory is gone once
+ * they are read ended meanwhile: its timeouts are marked so, whatever was
+ * read, for they describe no session now.
+ */
 static void read_session_kernel(const char *root, struct iscsi_sess *s)
 {
-	char p[128], link[PATH_MAX];
+	char p[128], link[PATH_MAX], full[PATH_MAX];
 
 	snprintf(p, sizeof(p), "/sys/class/iscsi_session/session%d", s->sid);
 	link_of(root, p, link, sizeof(link));
@@ -101,6 +148,21 @@ static void read_session_kernel(const char *root, struct iscsi_sess *s)
 	snprintf(p, sizeof(p), "/sys/class/iscsi_session/session%d/state",
 		 s->sid);
 	sysfs_attr(root, p, s->state, sizeof(s->state));
+	/* iscsid: ISCSI_PARAM_RECV_TMO <- noop_out_interval, and
+	 * ISCSI_PARAM_PING_TMO <- noop_out_timeout */
+	snprintf(p, sizeof(p),
+		 "/sys/class/iscsi_connection/connection%d:0/recv_tmo", s->sid);
+	s->noop_interval_read = attr_seconds(root, p, &s->noop_interval);
+	snprintf(p, sizeof(p),
+		 "/sys/class/iscsi_connection/connection%d:0/ping_tmo", s->sid);
+	s->noop_timeout_read = attr_seconds(root, p, &s->noop_timeout);
+	snprintf(full, sizeof(full), "%s/sys/class/iscsi_session/session%d",
+		 root, s->sid);
+	if (access(full, F_OK) && errno == ENOENT) {
+		s->recovery_tmo_read = s->noop_interval_read =
+			s->noop_timeout_read = SESS_READ_GONE;
+		s->recovery_tmo = s->noop_interval = s->noop_timeout = -1;
+	}
 }
 
 /* The attributes libopeniscsiusr reads on a host, read under a prefix. */
@@ -117,7 +179,7 @@ static void read_session(const char *root, int sid, struct iscsi_sess *s)
 	s->tpgt = attr_int(root, p, -1);
 	snprintf(p, sizeof(p),
 		 "/sys/class/iscsi_session/session%d/recovery_tmo", sid);
-	s->recovery_tmo = attr_int(root, p, -1);
+	s->recovery_tmo_read = attr_seconds(root, p, &s->recovery_tmo);
 	/* The persistent address is the portal we logged in to; address is
 	 * where a redirect may have taken us. */
 	snprintf(p, sizeof(p),

@@ -30,6 +30,8 @@ install-monitor: $(PATHWARDEN)
 		$(DESTDIR)$(CONFDIR)/pathwarden/pathwarden.conf.example
 	install -D -m 0644 monitor/pathwarden.service \
 		$(DESTDIR)$(UNITDIR)/pathwarden.service
+	install -D -m 0644 etc/bash-completion/pathwarden \
+		$(DESTDIR)$(BASHCOMPDIR)/pathwarden
 INSTALL_TARGETS += install-monitor
 .PHONY: install-monitor
 

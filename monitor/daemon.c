@@ -152,6 +152,7 @@ static void reload(struct daemon *d)
 		view_free(&d->view);
 		d->have_view = false;
 	}
+	mpconf_refresh(d);
 	refresh(d, 0, false);
 	free(old);
 	now = d->loop.now();

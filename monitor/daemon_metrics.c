@@ -9,10 +9,12 @@
 
 
 #include "daemon_priv.h"
+#include "session_timeouts.h"
 
 static char *render(void *arg, size_t *len)
 {
 	struct daemon *d = arg;
+	struct setting_checks cs = { 0 };
 	struct expo_input in = {
 		.view = d->have_view ? &d->view : NULL,
 		.maps = d->stats, .n_maps = d->n_probes,
@@ -22,8 +24,17 @@ static char *render(void *arg, size_t *len)
 		.reports = d->reports.n ? &d->reports : NULL,
 		.reports_age_s = (double)(mono_ns() - d->reports_ns) / S,
 	};
+	char *text;
 
-	return exposition_render(&in, len);
+	/* The sessions as the latest view read them, judged now against
+	 * the running configuration (a SIGHUP may have changed it). */
+	if (d->have_view &&
+	    view_setting_checks(&d->view, d->have_mpconf ? &d->mpconf : NULL,
+				d->c, &cs))
+		in.settings = &cs;
+	text = exposition_render(&in, len);
+	setting_checks_free(&cs);
+	return text;
 }
 
 static struct http_server *metrics_start(struct daemon *d, const char *addr,

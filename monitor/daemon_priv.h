@@ -93,6 +93,11 @@ struct daemon {
 	struct udev_monitor *mon;
 	struct pw_view view;
 	bool have_view;
+	/* multipathd's merged configuration, asked at every resync (not
+	 * with each view: an ALUA change must not wait for it); what it
+	 * writes into recovery_tmo, for the session-drift metric */
+	struct mpconf mpconf;
+	bool have_mpconf;
 	int multipathd_up;
 	struct records rec;
 	bool have_rec;
@@ -161,6 +166,8 @@ void health_update(struct daemon *d);
 const char *map_of_hctl(const struct daemon *d, const char *hctl);
 
 /* daemon_view.c */
+/* multipathd's merged configuration again (resync, SIGHUP). */
+void mpconf_refresh(struct daemon *d);
 /* An ALUA change: act now, and again over the next seconds. */
 void alua_changed(struct daemon *d, uint64_t now);
 void refresh(struct daemon *d, uint64_t event_ns, bool alua);

@@ -430,10 +430,42 @@ static void review_parked(struct daemon *d, uint64_t now, bool ask)
 	sysfs_snapshot_free(&snap);
 }
 
+/*
+ * multipathd's merged configuration, kept until the next resync: the
+ * session-drift metric needs the fast_io_fail_tmo multipathd writes into
+ * each session.  Asked here, never with an ALUA change's view, whose
+ * switch must not wait for a dump of multipathd's built-in table; nor
+ * while I/O is parked on a transition, when multipathd may answer
+ * nothing until its own timeout (view_now).  When multipathd does not
+ * answer, the last one read stands.
+ */
+void mpconf_refresh(struct daemon *d)
+{
+	struct mpconf nc;
+	char *reply = NULL, err[128];
+
+	if (parked_io_watching(&d->parked))
+		return;
+	if (mpath_cmd(d->o->mpath, "show config", &reply)) {
+		free(reply);
+		return;
+	}
+	if (mpconf_parse(reply, &nc, err, sizeof(err))) {
+		if (d->have_mpconf)
+			mpconf_free(&d->mpconf);
+		d->mpconf = nc;
+		d->have_mpconf = true;
+	} else {
+		log_debug("cannot parse multipathd's config: %s", err);
+	}
+	free(reply);
+}
+
 static void on_resync(void *arg, uint64_t now)
 {
 	struct daemon *d = arg;
 
+	mpconf_refresh(d);
 	refresh(d, 0, false);
 	loop_timer_arm(&d->loop, d->t_resync, now + d->c->resync_s * S);
 }
@@ -544,4 +576,7 @@ void view_source_fini(struct daemon *d)
 	if (d->have_view)
 		view_free(&d->view);
 	d->have_view = false;
+	if (d->have_mpconf)
+		mpconf_free(&d->mpconf);
+	d->have_mpconf = false;
 }

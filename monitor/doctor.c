@@ -4,6 +4,7 @@
  * found from multipathd's merged config and topology, sysfs and RTPG.
  * Each check names the fix; none changes anything.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,10 @@
 #include <json-c/json.h>
 
 #include "doctor.h"
+#include "iscsid_conf.h"
+#include "log.h"
+#include "pve_storage.h"
+#include "session_timeouts.h"
 #include "strutil.h"
 
 const char *finding_sev_name(enum finding_sev s)
@@ -282,6 +287,316 @@ static void check_map(const struct pw_view *v, const struct pw_map *m,
 	}
 }
 
+/* The portal as iscsiadm -p takes it: "[v6]:port" or "host:port". */
+static void portal_arg(const struct conf_portal *p, char *buf, size_t len)
+{
+	snprintf(buf, len, strchr(p->host, ':') ? "[%s]:%u" : "%s:%u",
+		 p->host, p->port);
+}
+
+/* Where the kernel shows the setting of session @sid. */
+static void setting_path(const struct setting_check *k, char *buf,
+			 size_t len)
+{
+	if (k->setting == SETTING_REPLACEMENT_TIMEOUT)
+		snprintf(buf, len, "session%d/%s", k->sess->sid,
+			 sess_setting_sysfs(k->setting));
+	else
+		snprintf(buf, len, "connection%d:0/%s", k->sess->sid,
+			 sess_setting_sysfs(k->setting));
+}
+
+/*
+ * How the session's fix reads: the node record first (later logins),
+ * then the live session.  recovery_tmo can be written in sysfs, or
+ * multipathd writes it again; the NOP-Out timers of a live connection
+ * change only at its next login.
+ */
+static void drift_fix(const struct setting_check *k, char *buf, size_t len)
+{
+	const char *iqn = k->sess->target;
+	const char *rec = sess_setting_record(k->setting);
+	char pa[CONF_HOST_MAX + 16];
+	int n;
+
+	portal_arg(k->portal, pa, sizeof(pa));
+	if (k->setting == SETTING_REPLACEMENT_TIMEOUT && k->multipathd >= 0)
+		n = snprintf(buf, len, "'multipathd reconfigure' writes its "
+			     "fast_io_fail_tmo (%d s) into recovery_tmo again; "
+			     "the node record, for logins without multipathd: "
+			     "iscsiadm -m node -T %s -p %s -o update -n %s -v "
+			     "%d", k->multipathd, iqn, pa, rec, k->wanted);
+	else if (k->setting == SETTING_REPLACEMENT_TIMEOUT)
+		n = snprintf(buf, len, "iscsiadm -m node -T %s -p %s -o update "
+			     "-n %s -v %d (or 'pathwarden login', which "
+			     "records all three), and the live session: echo "
+			     "%d > /sys/class/iscsi_session/session%d/"
+			     "recovery_tmo", iqn, pa, rec, k->wanted, k->wanted,
+			     k->sess->sid);
+	else
+		n = snprintf(buf, len, "iscsiadm -m node -T %s -p %s -o update "
+			     "-n %s -v %d (or 'pathwarden login', which "
+			     "records all three), then log this session out "
+			     "and in (the other paths carry the I/O "
+			     "meanwhile): iscsiadm -m session -r %d -u; "
+			     "iscsiadm -m node -T %s -p %s -l", iqn, pa, rec,
+			     k->wanted, k->sess->sid, iqn, pa);
+	/* Only a target name near its 223-character limit gets here: say
+	 * the command is cut rather than print half of one. */
+	if (n >= (int)len && len > 4)
+		memcpy(buf + len - 4, "...", 4);
+}
+
+/*
+ * Every managed session's timeouts against pathwarden.conf (and, for
+ * recovery_tmo, multipathd's fast_io_fail_tmo): a drift is a warning with
+ * its fix; a value that could not be read is said (not compared).  An
+ * attribute the transport lacks, or a session that ended while it was
+ * read, is skipped with a debug line: no-session covers a portal left
+ * without one.
+ */
+static void check_session_timeouts(const struct pw_view *v,
+				   const struct pw_conf *conf,
+				   struct findings *fs)
+{
+	struct setting_checks cs;
+
+	if (!view_setting_checks(v, v->have_mpconf ? &v->mpconf : NULL, conf,
+				 &cs))
+		return;
+	for (size_t i = 0; i < cs.n; i++) {
+		const struct setting_check *k = &cs.c[i];
+		char subj[128], where[64], fix[768], mp[64] = "";
+
+		snprintf(subj, sizeof(subj), "%s %s:%u", k->node->name,
+			 k->portal->host, k->portal->port);
+		setting_path(k, where, sizeof(where));
+		if (k->verdict == SETTING_DRIFTS) {
+			if (k->multipathd >= 0)
+				snprintf(mp, sizeof(mp), ", or multipathd's "
+					 "fast_io_fail_tmo %d s",
+					 k->multipathd);
+			drift_fix(k, fix, sizeof(fix));
+			add(fs, SEV_WARN, "session-drift", subj, fix,
+			    "session %d to %s: %s is %d s live (%s), "
+			    "pathwarden.conf wants %d s (%s)%s",
+			    k->sess->sid, k->sess->target,
+			    sess_setting_name(k->setting), k->live, where,
+			    k->wanted, sess_setting_conf(k->setting), mp);
+		} else if (k->verdict == SETTING_UNREAD &&
+			   (k->read == SESS_READ_FAILED ||
+			    k->read == SESS_READ_GARBAGE)) {
+			add(fs, SEV_INFO, "session-unreadable", subj,
+			    "read it by hand (cat /sys/class/...); if it stays "
+			    "so, log the session out and in",
+			    "session %d to %s: %s (%s) %s: not compared",
+			    k->sess->sid, k->sess->target,
+			    sess_setting_name(k->setting), where,
+			    sess_read_reason(k->read));
+		} else if (k->verdict == SETTING_UNREAD) {
+			log_debug("session %d: %s (%s) %s: not compared",
+				  k->sess->sid, sess_setting_name(k->setting),
+				  where, sess_read_reason(k->read));
+		}
+	}
+	setting_checks_free(&cs);
+}
+
+/* The configured portal @p is, and its node; NULL when none. */
+static const struct conf_node *pve_node_of(const struct pw_conf *conf,
+					   const struct conf_portal *p,
+					   const struct conf_portal **which)
+{
+	for (unsigned int i = 0; i < conf->n_nodes; i++)
+		for (unsigned int j = 0; j < conf->nodes[i].n_portals; j++)
+			if (pve_portal_same(&conf->nodes[i].portals[j], p)) {
+				*which = &conf->nodes[i].portals[j];
+				return &conf->nodes[i];
+			}
+	return NULL;
+}
+
+/* Each of iscsid.conf's timeouts that differs from pathwarden.conf's,
+ * "name value" in @have and "record.name = value" as pathwarden.conf
+ * wants it in @want. */
+static bool iscsid_differs(const struct iscsid_timeouts *t,
+			   const struct pw_conf *conf, char *have, size_t hl,
+			   char *want, size_t wl)
+{
+	const unsigned int got[] = { t->replacement_timeout,
+				     t->noop_out_interval,
+				     t->noop_out_timeout };
+	const unsigned int cw[] = { conf->replacement_timeout_s,
+				    conf->noop_interval_s,
+				    conf->noop_timeout_s };
+	size_t h = 0, w = 0;
+
+	have[0] = want[0] = '\0';
+	for (int i = 0; i < SESS_SETTINGS; i++) {
+		enum sess_setting st = (enum sess_setting)i;
+		const char *sep = h ? ", " : "";
+
+		if (got[i] == cw[i])
+			continue;
+		h += (size_t)snprintf(have + h, h < hl ? hl - h : 0,
+				      "%s%s %u", sep, sess_setting_name(st),
+				      got[i]);
+		w += (size_t)snprintf(want + w, w < wl ? wl - w : 0,
+				      "%s%s = %u", sep,
+				      sess_setting_record(st), cw[i]);
+	}
+	return h > 0;
+}
+
+/*
+ * One iSCSI storage of a managed portal whose target is pathwarden's:
+ * the node's other portals are ones PVE finds by SendTargets and logs in
+ * to itself (activate_storage logs in to every node record of the target
+ * when one has no session), with the record's timeouts; the records its
+ * discovery makes take iscsid.conf's.  Said when those differ from
+ * pathwarden.conf's (else PVE's logins agree and there is nothing to say).
+ */
+static void pve_unnamed(const struct pve_iscsi *st, const struct conf_node *n,
+			const struct conf_portal *named,
+			const struct pw_conf *conf, const char *root,
+			struct findings *fs)
+{
+	char path[512], others[256] = "", have[256], want[256], subj[128];
+	char fix[512];
+	struct iscsid_timeouts t;
+	size_t o = 0;
+	int rc;
+
+	for (unsigned int j = 0; j < n->n_portals; j++)
+		if (&n->portals[j] != named)
+			o += (size_t)snprintf(others + o, o < sizeof(others) ?
+					      sizeof(others) - o : 0, "%s%s:%u",
+					      o ? ", " : "", n->portals[j].host,
+					      n->portals[j].port);
+	if (!o)
+		return;
+	snprintf(subj, sizeof(subj), "storage.cfg iscsi: %s", st->id);
+	snprintf(path, sizeof(path), "%s" ISCSID_CONF_PATH, root);
+	rc = iscsid_conf_load(path, &t);
+	if (rc && rc != -ENOENT) {
+		add(fs, SEV_INFO, "pve-login-timeouts", subj,
+		    "make " ISCSID_CONF_PATH " readable and run doctor again",
+		    "it names portal %s of node %s; PVE also logs in to %s "
+		    "itself, with the timeouts of " ISCSID_CONF_PATH ", which "
+		    "cannot be read (%s)", st->portal_text, n->name, others,
+		    rc == -EINVAL ? "not a regular file" : strerror(-rc));
+		return;
+	}
+	if (!iscsid_differs(&t, conf, have, sizeof(have), want, sizeof(want)))
+		return;
+	if (snprintf(fix, sizeof(fix), "set in " ISCSID_CONF_PATH ": %s, so "
+		     "that a login PVE makes has pathwarden's timeouts",
+		     want) >= (int)sizeof(fix))
+		return;		/* cannot be: three short settings */
+	add(fs, SEV_INFO, "pve-login-timeouts", subj, fix,
+	    "it names portal %s of node %s, not %s: PVE logs in to those "
+	    "too (pvestatd, when one has no session), and node records its "
+	    "discovery makes take iscsid.conf's %s%s", st->portal_text,
+	    n->name, others, have,
+	    rc ? " (no file: open-iscsi's defaults)" : "");
+}
+
+/* A storage whose portal no node of pathwarden.conf has. */
+static void pve_unmanaged(const struct pve_iscsi *st,
+			  const struct pw_conf *conf, const char *subj,
+			  struct findings *fs)
+{
+	const struct conf_node *n = conf_node_by_target(conf, st->target);
+	char fix[512];
+
+	if (!n || snprintf(fix, sizeof(fix), "name a portal of node %s in "
+			   "it (%s:%u; edit storage.cfg: pvesm cannot change "
+			   "a portal), or add this portal to node %s in "
+			   "pathwarden.conf", n->name, n->portals[0].host,
+			   n->portals[0].port, n->name) >= (int)sizeof(fix))
+		snprintf(fix, sizeof(fix), "name a portal of pathwarden.conf's "
+			 "nodes in it (edit storage.cfg: pvesm cannot change a "
+			 "portal), or add this portal to its node in "
+			 "pathwarden.conf");
+	add(fs, SEV_WARN, "pve-portal-unmanaged", subj, fix,
+	    "line %d: portal %.80s (target %.200s) is no node's in "
+	    "pathwarden.conf: PVE logs in there itself, with timeouts "
+	    "pathwarden did not set, and pathwarden neither watches those "
+	    "sessions nor restores them", st->line, st->portal_text,
+	    st->target);
+}
+
+/* One enabled iscsi storage of storage.cfg against pathwarden.conf. */
+static void pve_storage_check(const struct pve_iscsi *st,
+			      const struct pw_conf *conf, const char *root,
+			      struct findings *fs)
+{
+	const struct conf_portal *cp = NULL;
+	const struct conf_node *n = NULL;
+	char subj[128], fix[256];
+
+	snprintf(subj, sizeof(subj), "storage.cfg iscsi: %s", st->id);
+	if (st->portal_ok)
+		n = pve_node_of(conf, &st->portal, &cp);
+	if (!n) {
+		pve_unmanaged(st, conf, subj, fs);
+		return;
+	}
+	if (n->target[0] && strcmp(n->target, st->target)) {
+		snprintf(fix, sizeof(fix), "make them one: the target in "
+			 "node %s's line of pathwarden.conf, or a storage made "
+			 "again with pathwarden's (pvesm cannot change a "
+			 "target)", n->name);
+		add(fs, SEV_WARN, "pve-target-differs", subj, fix,
+		    "line %d: target %.200s at portal %s of node %s, whose "
+		    "target in pathwarden.conf is %s", st->line, st->target,
+		    st->portal_text, n->name, n->target);
+		return;
+	}
+	pve_unnamed(st, n, cp, conf, root, fs);
+}
+
+/*
+ * Proxmox VE's iSCSI storages (storage.cfg, under @root) against
+ * pathwarden.conf: a portal pathwarden does not manage, a target other
+ * than the node's, and the managed portals a storage does not name.  No
+ * file: not a PVE host, nothing said.  PVE sets an iSCSI storage's portal
+ * and target once, at creation (pvesm set cannot change them).
+ */
+static void check_pve(const struct pw_conf *conf, const char *root,
+		      struct findings *fs)
+{
+	struct pve_storage ps;
+	char path[512], err[256];
+	enum pve_load ld;
+
+	snprintf(path, sizeof(path), "%s" PVE_STORAGE_PATH, root);
+	ld = pve_storage_load(path, &ps, err, sizeof(err));
+	if (ld == PVE_ABSENT || ld == PVE_NO_MEMORY)
+		return;
+	if (ld == PVE_UNREADABLE) {
+		add(fs, SEV_INFO, "pve-storage-unreadable", PVE_STORAGE_PATH,
+		    "run pathwarden doctor as root (pmxcfs gives the file to "
+		    "root and www-data)", "cannot be read (%s): its iSCSI "
+		    "storages were not compared with pathwarden.conf", err);
+		return;
+	}
+	if (ps.n_skipped)
+		log_debug("%s: %u lines fit no section, the first at line %d",
+			  path, ps.n_skipped, ps.first_skipped);
+	for (size_t i = 0; i < ps.n; i++) {
+		const struct pve_iscsi *st = &ps.iscsi[i];
+
+		if (st->disabled || !st->portal_text[0] || !st->target[0])
+			log_debug("%s:%d: iscsi storage %s %s: not compared",
+				  path, st->line, st->id, st->disabled ?
+				  "disabled" : "without a portal or target");
+		else
+			pve_storage_check(st, conf, root, fs);
+	}
+	pve_storage_free(&ps);
+}
+
 static bool sd_in_map(const struct pw_view *v, const char *dev)
 {
 	for (size_t i = 0; i < v->mp.n_maps; i++)
@@ -327,6 +642,8 @@ void doctor_run(const struct pw_view *v, const struct pw_conf *conf,
 				    s->state[0] ? s->state : "in an unknown state");
 		}
 	}
+	check_session_timeouts(v, conf, fs);
+	check_pve(conf, root, fs);
 	for (size_t i = 0; i < v->n_maps; i++)
 		check_map(v, &v->maps[i], conf, root, fs);
 	/* A disk from a configured node that no map holds. */

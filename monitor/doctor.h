@@ -13,8 +13,8 @@ struct finding {
 	enum finding_sev sev;
 	char id[32];		/* stable keyword, e.g. "detect-prio" */
 	char subject[128];	/* map, node or path it is about */
-	char what[256];
-	char fix[256];
+	char what[384];
+	char fix[768];		/* commands naming a target twice fit */
 };
 
 struct findings {

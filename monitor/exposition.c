@@ -230,6 +230,50 @@ static void reports_out(FILE *f, const struct pw_view *v,
 		}
 }
 
+static bool same_series(const struct setting_check *a,
+			const struct setting_check *b)
+{
+	return a->node == b->node && a->portal == b->portal &&
+	       a->setting == b->setting;
+}
+
+/*
+ * One series per node, portal and setting: 1 when a session there has
+ * the setting other than pathwarden.conf (and, for recovery_tmo, than
+ * multipathd's fast_io_fail_tmo) wants.  A portal may carry sessions to
+ * several targets (a node that names none): any drift among them is the
+ * portal's.  A value that could not be read makes no claim, and a portal
+ * with no session has no series.
+ */
+static void settings_out(FILE *f, const struct setting_checks *cs)
+{
+	head(f, "pathwarden_session_setting_drift", "gauge",
+	     "1 when an iSCSI session's live setting differs from the one "
+	     "configured (replacement_timeout: or multipathd's "
+	     "fast_io_fail_tmo), 0 when it matches.");
+	for (size_t i = 0; cs && i < cs->n; i++) {
+		const struct setting_check *k = &cs->c[i];
+		bool seen = false, drift = false;
+
+		if (k->verdict == SETTING_UNREAD)
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = cs->c[j].verdict != SETTING_UNREAD &&
+			       same_series(&cs->c[j], k);
+		if (seen)
+			continue;
+		for (size_t j = i; j < cs->n; j++)
+			drift |= same_series(&cs->c[j], k) &&
+				 cs->c[j].verdict == SETTING_DRIFTS;
+		fputs("pathwarden_session_setting_drift{node=\"", f);
+		esc(f, k->node->name);
+		fputs("\",portal=\"", f);
+		esc(f, k->portal->host);
+		fprintf(f, ":%u\",setting=\"%s\"} %d\n", k->portal->port,
+			sess_setting_name(k->setting), drift);
+	}
+}
+
 char *exposition_render(const struct expo_input *in, size_t *len)
 {
 	char *buf = NULL;
@@ -338,6 +382,7 @@ char *exposition_render(const struct expo_input *in, size_t *len)
 				in->portals[i].login_failure ==
 				(enum iscsi_login_result)r);
 		}
+	settings_out(f, in->settings);
 	if (fclose(f)) {
 		free(buf);
 		return NULL;

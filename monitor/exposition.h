@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "iscsi_admin.h"
+#include "session_drift.h"
 #include "topology.h"
 
 #define HIST_MAX_BUCKETS 16
@@ -62,6 +63,9 @@ struct expo_input {
 	 * ago it was asked. */
 	const struct rtpg_batch *reports;
 	double reports_age_s;
+	/* every managed session's timeouts, judged (session_timeouts.h);
+	 * may be NULL */
+	const struct setting_checks *settings;
 };
 
 /* A malloc'ed exposition and its length; NULL on out-of-memory. */

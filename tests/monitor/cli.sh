@@ -60,7 +60,68 @@ slow slow-timeout
 noplugins plugin-missing
 wrongchk plugin-not-loaded
 misrouted misrouted
+drift session-drift
+pve pve-portal-unmanaged
+pve pve-target-differs
+pve pve-login-timeouts
 LIST
+
+# Proxmox VE's storage.cfg (under --root): each storage said once, with
+# its line; a host without the file (good) says nothing of PVE.
+fxrun pve doctor > "$tmp/out" || :
+check "pve: the unmanaged portal, with its line and the node of its target" grep -q \
+	'^warning \[pve-portal-unmanaged\] storage.cfg iscsi: other: line 10: portal 10.1.1.1:3260 (target iqn.2016-02.local.virtual:hpms02.vg1) is no node.s in pathwarden.conf' "$tmp/out"
+check "pve: ... and the fix names hpms02's portal" grep -q \
+	'fix: name a portal of node hpms02 in it (192.168.122.98:3260' "$tmp/out"
+check "pve: the crossed target" grep -q \
+	'^warning \[pve-target-differs\] storage.cfg iscsi: crossed: line 15: target iqn.2016-02.local.virtual:hpms01.vg1 at portal 192.168.122.98 of node hpms02, whose target in pathwarden.conf is iqn.2016-02.local.virtual:hpms02.vg1$' "$tmp/out"
+check "pve: the portals PVE logs in to with iscsid.conf's timeouts" grep -q \
+	"^info \[pve-login-timeouts\] storage.cfg iscsi: san1: it names portal 192.168.122.99 of node hpms01, not 192.168.152.99:3260: .* replacement_timeout 120, noop_out_interval 5, noop_out_timeout 5 (no file" "$tmp/out"
+check "pve: three findings, no more" [ "$(grep -c '^[a-z]* \[' "$tmp/out")" -eq 3 ]
+# iscsid.conf with pathwarden's timeouts: PVE's logins agree, no note;
+# storage.cfg unreadable: said, not a crash.
+cp -a "$fx/pve" "$tmp/pve"
+mkdir -p "$tmp/pve/root/etc/iscsi"
+printf 'node.session.timeo.replacement_timeout = 5\nnode.conn[0].timeo.noop_out_interval = 1\nnode.conn[0].timeo.noop_out_timeout = 1\n' \
+	> "$tmp/pve/root/etc/iscsi/iscsid.conf"
+"$pw" -c "$tmp/pve/pathwarden.conf" --root "$tmp/pve/root" --capture "$tmp/pve/capture" \
+	--replay "$tmp/pve/replay" doctor > "$tmp/out" || :
+check "pve: iscsid.conf as pathwarden.conf: no login-timeouts note" \
+	not grep -q pve-login-timeouts "$tmp/out"
+rm "$tmp/pve/root/etc/pve/storage.cfg"
+mkdir "$tmp/pve/root/etc/pve/storage.cfg"
+rc=0; "$pw" -c "$tmp/pve/pathwarden.conf" --root "$tmp/pve/root" --capture "$tmp/pve/capture" \
+	--replay "$tmp/pve/replay" doctor > "$tmp/out" 2>&1 || rc=$?
+check "pve: an unreadable storage.cfg is said (exit 1)" \
+	exits_saying 1 '^info \[pve-storage-unreadable\] /etc/pve/storage.cfg: cannot be read (not a regular file)'
+rm -rf "$tmp/pve"
+
+# The drift scenario's session 2 has iscsid.conf's NOP-Outs: both named,
+# with the live and the wanted value and the commands that fix them.
+fxrun drift doctor > "$tmp/out" || :
+check "drift: the NOP-Out interval, live and wanted" grep -q \
+	'\[session-drift\] hpms01 192.168.152.99:3260: session 2 to iqn.2016-02.local.virtual:hpms01.vg1: noop_out_interval is 5 s live (connection2:0/recv_tmo), pathwarden.conf wants 1 s (noop-interval)$' "$tmp/out"
+check "drift: the NOP-Out timeout too" grep -q \
+	'noop_out_timeout is 5 s live (connection2:0/ping_tmo), pathwarden.conf wants 1 s' "$tmp/out"
+check "drift: the record's update and that session's logout and login" grep -q \
+	'fix: iscsiadm -m node -T iqn.2016-02.local.virtual:hpms01.vg1 -p 192.168.152.99:3260 -o update -n node.conn\[0\].timeo.noop_out_interval -v 1 .*iscsiadm -m session -r 2 -u; iscsiadm -m node -T iqn.2016-02.local.virtual:hpms01.vg1 -p 192.168.152.99:3260 -l$' "$tmp/out"
+check "drift: two findings, no more" [ "$(grep -c '^warning' "$tmp/out")" -eq 2 ]
+# recovery_tmo 15 on the slow host is multipathd's fast_io_fail_tmo 15:
+# slow-timeout, not drift
+fxrun slow doctor > "$tmp/out" || :
+check "slow: multipathd's recovery_tmo is no drift" not grep -q 'session-drift' "$tmp/out"
+# A value no kernel writes, and a session listed but gone: said, or
+# skipped, never a crash.
+cp -a "$fx/good" "$tmp/garbage"
+printf 'x\n' > "$tmp/garbage/root/sys/devices/platform/host2/session1/connection1:0/iscsi_connection/connection1:0/ping_tmo"
+ln -s ../../devices/platform/host99/session99/iscsi_session/session99 "$tmp/garbage/root/sys/class/iscsi_session/session99"
+rc=0; "$pw" -c "$fx/good/pathwarden.conf" --root "$tmp/garbage/root" \
+	--capture "$tmp/garbage/capture" --replay "$tmp/garbage/replay" \
+	doctor > "$tmp/out" 2>&1 || rc=$?
+check "garbage in ping_tmo: said and not compared (exit 1)" \
+	exits_saying 1 '\[session-unreadable\] hpms01 192.168.122.99:3260: session 1 to iqn.2016-02.local.virtual:hpms01.vg1: noop_out_timeout (connection1:0/ping_tmo) not a number of seconds: not compared'
+check "garbage in ping_tmo: the only finding" [ "$(grep -c '^[a-z]* \[' "$tmp/out")" -eq 1 ]
+rm -rf "$tmp/garbage"
 
 fxrun multibus status > "$tmp/out" || :
 check "multibus: map verdict spread" grep -q 'verdict spread' "$tmp/out"

@@ -169,6 +169,36 @@ check "good: no switchgroup sent" [ ! -s "$tmp/cap/commands.log" ]
 check "good: verdict ok in metrics" \
 	grep -qx 'pathwarden_map_verdict{map="mpatha",verdict="ok"} 1' "$tmp/m"
 
+# Session timeouts (pathwarden_session_setting_drift, the alert's
+# series): the drift host's session 2 has iscsid.conf's NOP-Outs.
+drift_is() {	# node portal setting value: that series, exactly
+	grep -qx "pathwarden_session_setting_drift{node=\"$1\",portal=\"$2\",setting=\"$3\"} $4" "$tmp/m"
+}
+start drift
+wait_ready || :
+check "drift: hpms01's second portal has the NOP-Out interval drifted" \
+	drift_is hpms01 192.168.152.99:3260 noop_out_interval 1
+check "drift: and the NOP-Out timeout" \
+	drift_is hpms01 192.168.152.99:3260 noop_out_timeout 1
+check "drift: the other portals' NOP-Outs match" \
+	drift_is hpms02 192.168.122.98:3260 noop_out_interval 0
+check "drift: one series per portal and setting (4 x 3)" \
+	[ "$(grep -c '^pathwarden_session_setting_drift{' "$tmp/m")" -eq 12 ]
+# recovery_tmo 7: neither replacement-timeout nor multipathd's
+# fast_io_fail_tmo (5 both); once multipathd's is 7, it is its own.
+echo 7 > "$tmp/root/sys/devices/platform/host2/session1/iscsi_session/session1/recovery_tmo"
+hup_and_wait || :
+scrape || :
+check "drift: a recovery_tmo no one set is drift" \
+	drift_is hpms01 192.168.122.99:3260 replacement_timeout 1
+sed -i 's/fast_io_fail_tmo 5$/fast_io_fail_tmo 7/' "$tmp/cap/config.txt"
+hup_and_wait || :
+scrape || :
+check "drift: multipathd's fast_io_fail_tmo in recovery_tmo is not" \
+	drift_is hpms01 192.168.122.99:3260 replacement_timeout 0
+check "drift: metrics pass promtool" promtool_passes
+stop
+
 # SIGHUP re-reads pathwarden.conf.  A file with an error changes nothing
 # and says where the error is; a good one moves the metrics socket,
 # stops and starts probes and takes new nodes, without a restart.

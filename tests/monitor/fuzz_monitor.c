@@ -2,8 +2,10 @@
 /*
  * libFuzzer target over the monitor's parsers of text it did not write:
  * multipathd's "show maps json" and "show config", dm-multipath's status
- * line, iscsiadm's SendTargets output and pathwarden.conf.  The first
- * byte picks the parser, the rest is its input.
+ * line, iscsiadm's SendTargets output, pathwarden.conf, Proxmox VE's
+ * storage.cfg and iscsid.conf.  The first byte picks the parser, the
+ * rest is its input (storage.cfg's with its NULs: it is read from a file,
+ * not a string).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -15,7 +17,9 @@
 #include "capture_dm.h"
 #include "dm_status.h"
 #include "iscsi_admin.h"
+#include "iscsid_conf.h"
 #include "mpath_parse.h"
+#include "pve_storage.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = '\0';
-	switch (data[0] % 5) {
+	switch (data[0] % 7) {
 	case 0: {
 		struct mp_topology t;
 
@@ -77,6 +81,37 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (f) {
 			conf_parse(f, "fuzz.conf", &c, err, sizeof(err));
+			fclose(f);
+		}
+		break;
+	}
+	case 5: {
+		struct pve_storage ps;
+		struct conf_portal p;
+		FILE *f = fmemopen((void *)(data + 1), size - 1, "r");
+
+		if (f && pve_storage_parse(f, &ps)) {
+			/* one portal, one reading */
+			for (size_t i = 0; i < ps.n; i++) {
+				const struct pve_iscsi *st = &ps.iscsi[i];
+
+				if (st->portal_ok &&
+				    (!pve_portal_parse(st->portal_text, &p) ||
+				     !pve_portal_same(&p, &st->portal)))
+					abort();
+			}
+			pve_storage_free(&ps);
+		}
+		if (f)
+			fclose(f);
+		break;
+	}
+	case 6: {
+		struct iscsid_timeouts t;
+		FILE *f = fmemopen(text, strlen(text), "r");
+
+		if (f) {
+			iscsid_conf_parse(f, &t);
 			fclose(f);
 		}
 		break;

@@ -101,6 +101,16 @@ def main():
     ap.add_argument("--no-plugins", action="store_true")
     ap.add_argument("--wrong-checker", action="store_true",
                     help="multipathd runs tur though rtpg is configured")
+    ap.add_argument("--iscsid-defaults", type=int, default=0,
+                    help="the N-th session (1-based) logged in with "
+                         "iscsid.conf's NOP-Out 5 s / 5 s (as pvestatd's "
+                         "own login would), not pathwarden's 1 s / 1 s")
+    ap.add_argument("--pve", action="store_true",
+                    help="a Proxmox VE host: /etc/pve/storage.cfg with a "
+                         "storage on a managed portal, one on a portal "
+                         "pathwarden.conf lacks, one naming the other "
+                         "node's target; no iscsid.conf (open-iscsi's "
+                         "defaults)")
     a = ap.parse_args()
     mp_ao = a.mp_ao or a.ao
     root = os.path.join(a.out, "root")
@@ -221,6 +231,11 @@ def main():
         write(cdir + "/persistent_port", "3260\n")
         write(cdir + "/address", s["portal"] + "\n")
         write(cdir + "/port", "3260\n")
+        # NOP-Out interval (recv_tmo) and timeout (ping_tmo), as iscsid
+        # sets them at login from the node record
+        noop = "5" if s["sid"] == a.iscsid_defaults else "1"
+        write(cdir + "/recv_tmo", noop + "\n")
+        write(cdir + "/ping_tmo", noop + "\n")
         link(os.path.join(root, "sys/class/iscsi_connection", cname),
              "../../devices/platform/host%d/session%d/%s/iscsi_connection/%s"
              % (s["host"], s["sid"], cname, cname))
@@ -234,6 +249,19 @@ def main():
         for cls in ("scsi_host", "iscsi_host"):
             link(os.path.join(root, "sys/class", cls, "host%d" % h),
                  "../../devices/platform/host%d/%s/host%d" % (h, cls, h))
+    if a.pve:
+        iqn = "iqn.2016-02.local.virtual:%s.vg1"
+        write(os.path.join(root, "etc/pve/storage.cfg"),
+              "dir: local\n\tpath /var/lib/vz\n\tcontent iso,vztmpl\n\n"
+              "iscsi: san1\n\tportal %s\n\ttarget %s\n\tcontent none\n\n"
+              "iscsi: other\n\tportal 10.1.1.1:3260\n\ttarget %s\n"
+              "\tcontent none\n\n"
+              "iscsi: crossed\n\tportal %s\n\ttarget %s\n"
+              "\tcontent none\n\n"
+              "lvm: vmdata\n\tvgname vg1\n\tbase san1:0.0.0.scsi-36001405\n"
+              "\tshared 1\n\tcontent images\n"
+              % (NODES[0][1][0], iqn % "hpms01", iqn % "hpms02",
+                 NODES[1][1][0], iqn % "hpms01"))
     os.makedirs(os.path.join(root, "sys/block"), exist_ok=True)
     # where Debian 12 (/lib) and 13 on (/usr/lib) load plugins from
     for pdir in ("lib/multipath", "usr/lib/multipath"):

@@ -13,3 +13,5 @@ seed 2 dm < "$fx/sessfail/capture/dmstatus/mpatha"
 echo "2 1 0 1 alua 2 2 E 0 1 1 8:0 A 0 1 E 0 1 1 8:16 A 0 1" | seed 2 dm-rr
 printf '192.168.122.99:3260,1 iqn.2016-02.local.virtual:hpms01.vg1\n[fe80::1]:3260,2 iqn.x:y\n' | seed 3 st
 seed 4 conf < "$src/../../etc/pathwarden.conf"
+seed 5 storage < "$fx/pve/root/etc/pve/storage.cfg"
+printf 'node.session.timeo.replacement_timeout = 5\nnode.conn[0].timeo.noop_out_interval = 1\n# x = 2\n' | seed 6 iscsid

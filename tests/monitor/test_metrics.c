@@ -22,6 +22,7 @@
 #include "exposition.h"
 #include "http_metrics.h"
 #include "mpath_client.h"
+#include "session_timeouts.h"
 #include "topology.h"
 #include "../loop_client.h"
 
@@ -29,6 +30,7 @@ static struct pw_conf conf;
 static struct pw_view view;
 static struct map_stats ms[2];
 static struct portal_stats ps[2];
+static struct setting_checks settings;
 
 static int setup(void **state)
 {
@@ -71,12 +73,20 @@ static int setup(void **state)
 	ps[1].login_failure = ISCSI_LOGIN_AUTH_FAILED;
 	ps[1].login_status = 24;
 	ps[1].login_failed = 3;
+	/* the good host's sessions, one of them with iscsid.conf's NOP-Out
+	 * interval (5 s) and a NOP-Out timeout no one could read */
+	view.sys.sess[1].noop_interval = 5;
+	view.sys.sess[1].noop_timeout = -1;
+	view.sys.sess[1].noop_timeout_read = SESS_READ_GARBAGE;
+	if (!view_setting_checks(&view, NULL, &conf, &settings))
+		return -1;
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
+	setting_checks_free(&settings);
 	view_free(&view);
 	return 0;
 }
@@ -85,7 +95,8 @@ static char *render(void *arg, size_t *len)
 {
 	struct expo_input in = { .view = &view, .maps = ms, .n_maps = 2,
 				 .portals = ps, .n_portals = 2,
-				 .alua_events = 3, .multipathd_up = 1 };
+				 .alua_events = 3, .multipathd_up = 1,
+				 .settings = &settings };
 
 	(void)arg;
 	return exposition_render(&in, len);
@@ -243,6 +254,80 @@ static void test_reported_states(void **state)
 	view_free(&dv);
 }
 
+/* The session-drift gauge, in the shape the alert rule is written
+ * against: {node,portal,setting}, 1 drift, 0 match, no series unread. */
+static void test_setting_drift(void **state)
+{
+	size_t len;
+	char *text = render(NULL, &len);
+	static const char *const match[] = {
+		"{node=\"hpms01\",portal=\"192.168.122.99:3260\","
+		"setting=\"replacement_timeout\"} 0\n",
+		"{node=\"hpms01\",portal=\"192.168.122.99:3260\","
+		"setting=\"noop_out_interval\"} 0\n",
+		"{node=\"hpms01\",portal=\"192.168.122.99:3260\","
+		"setting=\"noop_out_timeout\"} 0\n",
+		"{node=\"hpms01\",portal=\"192.168.152.99:3260\","
+		"setting=\"replacement_timeout\"} 0\n",
+		"{node=\"hpms02\",portal=\"192.168.152.98:3260\","
+		"setting=\"noop_out_timeout\"} 0\n",
+	};
+	char want[200];
+
+	(void)state;
+	assert_non_null(text);
+	assert_non_null(strstr(text, "# TYPE pathwarden_session_setting_drift "
+				     "gauge\n"));
+	for (size_t i = 0; i < sizeof(match) / sizeof(match[0]); i++) {
+		snprintf(want, sizeof(want),
+			 "pathwarden_session_setting_drift%s", match[i]);
+		if (!strstr(text, want))
+			fail_msg("missing: %s", want);
+	}
+	assert_non_null(strstr(text, "pathwarden_session_setting_drift{node=\""
+				     "hpms01\",portal=\"192.168.152.99:3260\","
+				     "setting=\"noop_out_interval\"} 1\n"));
+	/* unread: no claim either way */
+	assert_null(strstr(text, "portal=\"192.168.152.99:3260\",setting="
+				 "\"noop_out_timeout\""));
+	free(text);
+}
+
+/* Two sessions behind one portal (a node that names no target): one
+ * series, 1 when either drifts; nothing for a portal with no session. */
+static void test_setting_drift_one_series(void **state)
+{
+	const struct conf_node *n = &conf.nodes[0];
+	struct setting_check c[3] = {
+		{ .node = n, .portal = &n->portals[0],
+		  .setting = SETTING_NOOP_OUT_TIMEOUT,
+		  .verdict = SETTING_MATCHES },
+		{ .node = n, .portal = &n->portals[0],
+		  .setting = SETTING_NOOP_OUT_TIMEOUT,
+		  .verdict = SETTING_DRIFTS },
+		{ .node = n, .portal = &n->portals[0],
+		  .setting = SETTING_REPLACEMENT_TIMEOUT,
+		  .verdict = SETTING_MULTIPATHD },
+	};
+	struct setting_checks cs = { .n = 3, .c = c };
+	struct expo_input in = { .settings = &cs };
+	size_t len;
+	char *text = exposition_render(&in, &len);
+	const char *p;
+
+	(void)state;
+	assert_non_null(text);
+	p = strstr(text, "pathwarden_session_setting_drift{node=\"hpms01\","
+			 "portal=\"192.168.122.99:3260\",setting=\""
+			 "noop_out_timeout\"} 1\n");
+	assert_non_null(p);
+	assert_null(strstr(strchr(p, '\n'), "setting=\"noop_out_timeout\""));
+	/* multipathd's fast_io_fail_tmo in recovery_tmo: no drift */
+	assert_non_null(strstr(text, "setting=\"replacement_timeout\"} 0\n"));
+	assert_null(strstr(text, "192.168.152.99"));
+	free(text);
+}
+
 /* ---- HTTP ------------------------------------------------------------ */
 
 /* Run the loop until @fd has a full response (server closes) or the
@@ -383,6 +468,8 @@ int main(void)
 		cmocka_unit_test(test_histogram),
 		cmocka_unit_test(test_exposition),
 		cmocka_unit_test(test_reported_states),
+		cmocka_unit_test(test_setting_drift),
+		cmocka_unit_test(test_setting_drift_one_series),
 		cmocka_unit_test(test_http),
 		cmocka_unit_test(test_bind_errors),
 		cmocka_unit_test(test_restart_many),

@@ -66,6 +66,14 @@ static void same_sessions(const char *name, size_t want, int want_failed)
 		assert_string_equal(a->state, a->sid == want_failed ?
 				    "FAILED" : "LOGGED_IN");
 		assert_int_equal(a->recovery_tmo, b->recovery_tmo);
+		assert_int_equal(a->recovery_tmo_read, SESS_READ_OK);
+		assert_int_equal(b->recovery_tmo_read, SESS_READ_OK);
+		/* read from sysfs either way: the library has no getter */
+		assert_int_equal(a->noop_interval, b->noop_interval);
+		assert_int_equal(a->noop_interval, 1);
+		assert_int_equal(a->noop_timeout, b->noop_timeout);
+		assert_int_equal(a->noop_timeout, 1);
+		assert_int_equal(a->noop_timeout_read, SESS_READ_OK);
 		assert_string_equal(a->address, b->address);
 		assert_true(strncmp(a->address, "127.", 4) == 0 ||
 			    strncmp(a->address, "10.", 3) == 0 ||

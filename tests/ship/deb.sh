@@ -74,11 +74,13 @@ check "pathwarden has plugins, private lib, program, conf, unit, man pages, aler
 	/usr/share/man/man5/pathwarden-bench.conf.5.gz \
 	/usr/share/man/man7/pathwarden-rtpg.7.gz \
 	/usr/share/pathwarden/prometheus/pathwarden.rules.yml \
-	/usr/share/pathwarden/grafana/pathwarden-dashboard.json
+	/usr/share/pathwarden/grafana/pathwarden-dashboard.json \
+	/usr/share/bash-completion/completions/pathwarden
 check "pathwarden-agent has the agent, the OCF agent, its man page" \
 	files_have "$ag" \
 	/usr/sbin/pathwarden-agent /usr/lib/ocf/resource.d/pathwarden/alua \
-	/usr/share/man/man8/pathwarden-agent.8.gz
+	/usr/share/man/man8/pathwarden-agent.8.gz \
+	/usr/share/bash-completion/completions/pathwarden-agent
 # Nothing of the other package's, nothing from the build tree.
 if dpkg-deb -c "$ag" | grep -q 'multipath\|sbin/pathwarden$' ||
    dpkg-deb -c "$pw" | grep -q 'pathwarden-agent\|/build/\|\.o$\|\.a$'; then
