@@ -11,6 +11,7 @@
 #include "daemon.h"
 #include "dm_status.h"
 #include "doctor.h"
+#include "doctor_journal.h"
 #include "iscsi_admin.h"
 #include "log.h"
 #include "status.h"
@@ -42,12 +43,14 @@ static int view_cmd(struct cli_ctx *c, int argc, char **argv, bool doctor)
 	struct rtpg_source rt, *rtp;
 	struct pw_view v;
 	struct view_opts o;
-	bool json = false;
+	bool json = false, journal = false;
 	int rc = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json")) {
 			json = true;
+		} else if (doctor && !strcmp(argv[i], "--journal")) {
+			journal = true;
 		} else {
 			fprintf(stderr, "%s: unknown argument '%s'\n", argv[0],
 				argv[i]);
@@ -74,6 +77,15 @@ static int view_cmd(struct cli_ctx *c, int argc, char **argv, bool doctor)
 		else
 			findings_print(&fs, stdout);
 		rc = fs.n ? 1 : 0;
+		if (journal) {
+			int jr = findings_to_journal(&fs);
+
+			if (jr) {
+				fprintf(stderr, "doctor: the journal did not take "
+					"the findings: %s\n", strerror(-jr));
+				rc = 3;
+			}
+		}
 		findings_free(&fs);
 	} else {
 		if (json)
@@ -418,8 +430,9 @@ static const struct {
 	{ "status", cmd_status, "status [--json]\n"
 	  "  every path of every map: session, disk, ALUA group and state,\n"
 	  "  multipathd's and the checker's verdicts" },
-	{ "doctor", cmd_doctor, "doctor [--json]\n"
-	  "  configuration mistakes, each with its fix; exit 1 if any" },
+	{ "doctor", cmd_doctor, "doctor [--json] [--journal]\n"
+	  "  configuration mistakes, each with its fix; exit 1 if any;\n"
+	  "  --journal: each also as a journal entry (MESSAGE_ID doctor)" },
 	{ "discover", cmd_discover, "discover\n"
 	  "  SendTargets discovery on every configured portal" },
 	{ "login", cmd_login, "login [--no-wait]\n"

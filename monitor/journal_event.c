@@ -59,6 +59,7 @@ size_t jev_fields(const struct jev *e, char (*f)[JEV_FIELD_MAX], size_t max)
 	put(f, max, &n, "PATHWARDEN_PORTAL", e->portal);
 	put(f, max, &n, "PATHWARDEN_ALUA_STATE", e->alua_state);
 	put(f, max, &n, "PATHWARDEN_STATE", e->state);
+	put(f, max, &n, "PATHWARDEN_FIX", e->fix);
 	if (e->group >= 0) {
 		snprintf(num, sizeof(num), "%d", e->group);
 		put(f, max, &n, "PATHWARDEN_GROUP", num);

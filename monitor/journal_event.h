@@ -28,6 +28,7 @@ struct jev {
 	const char *message;	/* the sentence, as the log line says it */
 	/* NULL or "": not part of this event */
 	const char *map, *path, *node, *portal, *alua_state, *state;
+	const char *fix;	/* a doctor finding's fix */
 	int group;		/* -1: none */
 	long long latency_ms;	/* -1: none */
 };

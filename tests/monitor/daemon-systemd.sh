@@ -128,6 +128,33 @@ pid=
 check "SIGTERM: exit 0" [ "$rc" -eq 0 ]
 check "STOPPING=1 on the way out" has 1 "$tmp/notify.log" STOPPING=1
 
+# doctor --journal: each finding an entry with its keyword and fix (the
+# fixture host "misrouted": multipathd on the non-optimized group).
+DOCTOR_ID=5fc05897fa374d769c02b9d07dc367df
+rc=0
+"$pw" -c "$fx/misrouted/pathwarden.conf" --root "$fx/misrouted/root" \
+	--capture "$fx/misrouted/capture" --replay "$fx/misrouted/replay" \
+	doctor --journal > "$tmp/doctor.out" 2>&1 || rc=$?
+is "doctor --journal: exit 1 (a finding)" "$rc" 1
+check "doctor --journal: the finding printed as before" grep -q '\[misrouted\]' "$tmp/doctor.out"
+check "doctor --journal: the finding in the journal with its keyword and fix" \
+	wait_for $DL has 1 "$tmp/journal.log" MESSAGE_ID=$DOCTOR_ID \
+	PATHWARDEN_EVENT=doctor PATHWARDEN_STATE=misrouted
+fix=$(field "$tmp/journal.log" PATHWARDEN_FIX MESSAGE_ID=$DOCTOR_ID PATHWARDEN_STATE=misrouted)
+check "doctor --journal: the fix is there ($fix)" test -n "$fix"
+# journald gone: said, exit 3, the findings still printed
+mv /run/systemd/journal/socket /run/systemd/journal/socket.off
+rc=0
+"$pw" -c "$fx/misrouted/pathwarden.conf" --root "$fx/misrouted/root" \
+	--capture "$fx/misrouted/capture" --replay "$fx/misrouted/replay" \
+	doctor --journal > "$tmp/doctor.out" 2> "$tmp/doctor.err" || rc=$?
+mv /run/systemd/journal/socket.off /run/systemd/journal/socket
+is "doctor --journal without journald: exit 3" "$rc" 3
+check "doctor --journal without journald: said on stderr" \
+	grep -q "the journal did not take the findings" "$tmp/doctor.err"
+check "doctor --journal without journald: the findings printed" \
+	grep -q '\[misrouted\]' "$tmp/doctor.out"
+
 # Not under systemd: no NOTIFY_SOCKET, stderr not the journal: the
 # events are log lines, nothing reaches either socket.
 : > "$tmp/journal.log"; : > "$tmp/notify.log"
