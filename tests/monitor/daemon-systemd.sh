@@ -21,15 +21,7 @@ mkdir -p /run/systemd/journal
 DL=30
 FAILOVER_ID=e680eb1a4a664132ada011a1dabae37a
 PATH_ID=a78de77701444936bf2fd3db9736efeb
-wait_for() {	# seconds, command...
-	end=$(( $(date +%s) + $1 ))
-	shift
-	while :; do
-		"$@" && return 0
-		[ "$(date +%s)" -ge $end ] && return 1
-		sleep 0.05
-	done
-}
+. "$src/wait-for.sh"
 # entries of the notify or journal log whose fields match: FILE, K=V...
 entries() {
 	python3 - "$@" <<'PY'

@@ -17,17 +17,7 @@ tmp=$(mktemp -d); pid=; lpid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; [ -n "$lpid" ] && kill $lpid 2>/dev/null; rm -rf "$tmp"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 DL=30
-# Wall-clock deadline: a condition that runs python can itself take a
-# second under load, so counting polls would stretch the deadline.
-wait_for() {	# seconds, command...: until the command succeeds
-	end=$(( $(date +%s) + $1 ))
-	shift
-	while :; do
-		"$@" && return 0
-		[ "$(date +%s)" -ge $end ] && return 1
-		sleep 0.05
-	done
-}
+. "$src/wait-for.sh"
 metrics() {	# [port]
 	python3 -c "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:${1:-$port}/metrics', timeout=2).read().decode())"
 }

@@ -45,7 +45,8 @@ tap_check "the map has 4 paths" wait_until 90 sd_map4
 # Type=notify: started means READY=1 came; the health line in STATUS=.
 sd_status() { systemctl show -p StatusText --value pathwarden.service; }
 sd_status_ok() { sd_status | grep -Eq '^4/4 paths up, hpms0[12] optimized$'; }
-tap_check "StatusText carries the health line ($(sd_status))" wait_until 60 sd_status_ok
+wait_until 60 sd_status_ok
+tap_check "StatusText carries the health line ($(sd_status))" sd_status_ok
 sd_metrics() { curl -sf http://127.0.0.1:9857/metrics > "$PW_RESULTS/systemd-metrics.txt"; }
 tap_check "metrics served under the sandbox" wait_until 30 sd_metrics
 tap_check "metrics pass promtool" \
