@@ -95,7 +95,10 @@ static void scrape_works(struct loop *l, uint16_t port)
 	char buf[8192];
 	unsigned int before = renders;
 
-	ask(l, port, "GET /metrics HTTP/1.1\r\n\r\n", 25, buf, sizeof(buf));
+	/* HTTP/1.1 wants a Host header: MHD 1.0 refuses a request
+	 * without one (400), as RFC 9112 says a server must. */
+	ask(l, port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n", 34, buf,
+	    sizeof(buf));
 	assert_true(!strncmp(buf, "HTTP/1.1 200 OK\r\n", 17));
 	assert_non_null(strstr(buf, "pathwarden_test_up 1\n"));
 	assert_int_equal(renders, before + 1);
@@ -104,14 +107,18 @@ static void scrape_works(struct loop *l, uint16_t port)
 static void test_only_get_metrics(void **state)
 {
 	static const char *const methods[] = {
-		"HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE",
-		"CONNECT", "get", "GETX",
+		"HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH",
+	};
+	/* methods MHD's versions may refuse before asking us */
+	static const char *const odd_methods[] = {
+		"TRACE", "CONNECT", "get", "GETX",
 	};
 	static const char *const targets[] = {
 		"/", "/metrics/", "/metricsx", "/metrics/../metrics",
-		"//metrics", "/Metrics", "http://127.0.0.1/metrics", "*",
-		"/metrics%00", "/../../etc/shadow",
+		"//metrics", "/Metrics", "/metrics%00", "/../../etc/shadow",
 	};
+	/* targets MHD's versions may refuse before asking us (400) */
+	static const char *const odd_targets[] = { "*", "metrics", "" };
 	struct loop l;
 	struct http_server s;
 	char req[512];
@@ -122,15 +129,30 @@ static void test_only_get_metrics(void **state)
 					   NULL), 0);
 	renders = 0;
 	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
-		snprintf(req, sizeof(req), "%s /metrics HTTP/1.1\r\n\r\n",
-			 methods[i]);
+		snprintf(req, sizeof(req), "%s /metrics HTTP/1.1\r\n"
+			 "Host: x\r\n\r\n", methods[i]);
 		status_is(&l, s.port, req, "HTTP/1.1 405 ");
 	}
+	for (size_t i = 0; i < sizeof(odd_methods) / sizeof(odd_methods[0]);
+	     i++) {
+		snprintf(req, sizeof(req), "%s /metrics HTTP/1.1\r\n"
+			 "Host: x\r\n\r\n", odd_methods[i]);
+		refused(&l, s.port, req, strlen(req));
+	}
 	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
-		snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\n\r\n",
-			 targets[i]);
+		snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n"
+			 "\r\n", targets[i]);
 		status_is(&l, s.port, req, "HTTP/1.1 404 ");
 	}
+	for (size_t i = 0; i < sizeof(odd_targets) / sizeof(odd_targets[0]);
+	     i++) {
+		snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n"
+			 "\r\n", odd_targets[i]);
+		refused(&l, s.port, req, strlen(req));
+	}
+	/* No Host in HTTP/1.1: MHD 0.9 lets it through (404 here), 1.0
+	 * says 400; never a render either way. */
+	refused(&l, s.port, "GET / HTTP/1.1\r\n\r\n", 18);
 	/* Nothing was rendered for any of them. */
 	assert_int_equal(renders, 0);
 	scrape_works(&l, s.port);
@@ -163,9 +185,7 @@ static void test_malformed_heads(void **state)
 	 * way the server lives on. */
 	ask(&l, s.port, "GET /metrics HTTP/1.1\n\n", 24, buf, sizeof(buf));
 	/* A NUL inside the request line: not /metrics, not a crash. */
-	ask(&l, s.port, nul, sizeof(nul) - 1, buf, sizeof(buf));
-	assert_true(!strncmp(buf, "HTTP/1.1 4", 10));
-	assert_false(strstr(buf, "200 OK"));
+	refused(&l, s.port, nul, sizeof(nul) - 1);
 	/* A request line longer than the head may be. */
 	memset(line, 'a', sizeof(line));
 	memcpy(line, "GET /", 5);
