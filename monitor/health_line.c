@@ -5,7 +5,6 @@
 
 #include "health_line.h"
 
-#define MAX_NODES 8
 
 /* Add @name to the list of names once. */
 static void add_name(const char **names, size_t *n, const char *name)
@@ -13,14 +12,14 @@ static void add_name(const char **names, size_t *n, const char *name)
 	for (size_t i = 0; i < *n; i++)
 		if (!strcmp(names[i], name))
 			return;
-	if (*n < MAX_NODES)
+	if (*n < CONF_MAX_NODES)
 		names[(*n)++] = name;
 }
 
 void health_line(const struct pw_view *v, const char *why, char *buf,
 		 size_t len)
 {
-	const char *ao[MAX_NODES];
+	const char *ao[CONF_MAX_NODES];
 	size_t n_ao = 0, up = 0, all = 0, off = 0;
 	int w;
 
