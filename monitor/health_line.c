@@ -5,7 +5,6 @@
 
 #include "health_line.h"
 
-
 /* Add @name to the list of names once. */
 static void add_name(const char **names, size_t *n, const char *name)
 {
