@@ -68,39 +68,9 @@ if [ -n "${ROOTDIR:-}" ]; then
 	treeshare=(-virtfs "local,path=$TREE,mount_tag=tree,security_model=none,readonly=on,multidevs=remap")
 fi
 
-lab_step "build the lab tools" 300 "$LAB_BUILD/logs/tools.log" \
-	make --no-print-directory -C "$TREE" BUILD="$BUILD" lab-tools
-
-# The project as 'make install' lays it out, as a tarball the guest unpacks
-# into its overlay.  A tarball, not a directory under build/: the top-level
-# Makefile includes every '*.d' it finds there, and conf.d is one.
+# The lab tools and the project's packages, staged for the guest.
+SUITE=${SUITE:-} "$LAB_DIR/stage.sh" "$stage_it" || exit 1
 stage="$LAB_BUILD/stage.tar"
-if [ "$stage_it" = 1 ]; then
-	sdir=$(mktemp -d "${TMPDIR:-/tmp}/pwlab-stage.XXXXXX")
-	if [ -n "${SUITE:-}" ]; then
-		# Packages built in a bare root of the guest's suite, for its
-		# multipath-tools series.
-		if ! "$LAB_DIR/suite-debs.sh" "$SUITE" "$LAB_BUILD/debs-$SUITE"; then
-			rm -rf "$sdir"
-			exit 1
-		fi
-		mkdir -p "$sdir/var/cache/pathwarden-lab"
-		for d in "$LAB_BUILD/debs-$SUITE"/*.deb; do
-			case $d in *-dbgsym_*) ;; *) cp "$d" "$sdir/var/cache/pathwarden-lab/" ;; esac
-		done
-	elif ! lab_step "install the project into the lab stage" 600 \
-		"$LAB_BUILD/logs/stage.log" \
-		make --no-print-directory -C "$TREE" BUILD="$BUILD" lab-stage \
-		LAB_STAGE="$sdir"; then
-		rm -rf "$sdir"
-		exit 1
-	fi
-	tar -C "$sdir" -cf "$stage.tmp" . && mv "$stage.tmp" "$stage"
-	rm -rf "$sdir"
-else
-	rm -f "$stage"
-	tar -cf "$stage" -T /dev/null
-fi
 
 case "$results" in /*) ;; *) results="$PWD/$results" ;; esac
 rm -rf "$results"
