@@ -12,7 +12,8 @@
 #              over 9p with a tmpfs overlay, and lab/initramfs-init.
 #
 # Output: $BUILD/lab/vm.env (KVER, KERNEL, INITRD, MODROOT, ROOTDIR, SUITE)
-# for lab/boot.sh.
+# for lab/boot.sh; with LAB_ROOT_FLAVOR=cluster (lab/boot-cluster.sh) the
+# suite's cluster root (lab/suite-root.sh SUITE cluster) in vm-cluster.env.
 # Each part is rebuilt only when one of its inputs changed.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -80,7 +81,7 @@ host_kernel() {
 }
 
 suite_kernel() {
-	rootdir=$("$LAB_DIR/suite-root.sh" "$LAB_SUITE")
+	rootdir=$("$LAB_DIR/suite-root.sh" "$LAB_SUITE" ${LAB_ROOT_FLAVOR:-})
 	kver=$(ls "$rootdir/boot" | sed -n 's/^vmlinuz-//p' | sort -V | tail -n 1)
 	[ -n "$kver" ] || lab_die "no kernel in the $LAB_SUITE root ($rootdir/boot)"
 	kpkgver=$(dpkg-query --admindir="$rootdir/var/lib/dpkg" -W \
@@ -146,7 +147,8 @@ if [ "$(cat "$initrd.stamp" 2>/dev/null)" != "$stamp" ] || [ ! -s "$initrd" ]; t
 	rm -rf "$stage"
 fi
 
-cat > "$LAB_BUILD/vm.env.tmp" <<ENV
+vmenv="$LAB_BUILD/vm${LAB_ROOT_FLAVOR:+-$LAB_ROOT_FLAVOR}.env"
+cat > "$vmenv.tmp" <<ENV
 KVER=$kver
 KPKGVER=$kpkgver
 KERNEL=$kernel
@@ -155,4 +157,4 @@ MODROOT=$guest_modroot
 ROOTDIR=$rootdir
 SUITE=${LAB_SUITE:-}
 ENV
-mv "$LAB_BUILD/vm.env.tmp" "$LAB_BUILD/vm.env"
+mv "$vmenv.tmp" "$vmenv"
