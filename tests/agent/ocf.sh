@@ -70,7 +70,8 @@ else
 		"install resource-agents)"
 fi
 for p in backend device_group local_tgt_grp remote_tgt_grp m_alua_state \
-         s_alua_state remote_inact_state use_trans_state root device; do
+         s_alua_state remote_inact_state use_trans_state root device \
+         promotion_score; do
 	like "meta-data declares $p" "$out" "<parameter name=\"$p\""
 done
 like "meta-data: master monitor" "$out" 'role="Master"'
@@ -268,6 +269,45 @@ is "monitor with the tree gone: 1 (error)" "$rc" 1
 ra stop
 is "stop with the tree gone: 0" "$rc" 0
 mv "$S.away" "$S"
+
+# ---- promotion score --------------------------------------------------------
+# Pacemaker promotes only an instance with a score: the agent sets one while
+# it runs clean and removes it at stop, through ocf_promotion_score (here a
+# recording crm_attribute, as Pacemaker 2.1 and later have; resource-agents
+# before 4.13 leave the instance's name out: Pacemaker's environment has it).
+mkdir -p "$T/bin"
+printf '#!/bin/sh\necho "$*" >> "%s/crm_attribute.calls"\n' "$T" > "$T/bin/crm_attribute"
+chmod 755 "$T/bin/crm_attribute"
+rm -rf "$S" && mk_scst "$S" nonoptimized active
+scst_env
+(
+	export HA_SBIN_DIR=$T/bin OCF_RESKEY_crm_feature_set=3.20.0
+	: > "$T/crm_attribute.calls"
+	for a in "start 10" "monitor 10" "monitor 25" "stop 10"; do
+		r=0
+		OCF_RESKEY_promotion_score=${a#* } "$RA" "${a% *}" > /dev/null 2>&1 || r=$?
+		echo "${a% *} $r" >> "$T/promo"
+	done
+)
+is "promotion: start, monitor, stop exit 0" "$(tr '\n' ' ' < "$T/promo")" \
+	"start 0 monitor 0 monitor 0 stop 0 "
+is "promotion: 10 at start and each clean monitor, its own score when set, removed at stop" \
+	"$(sed 's/^-p p_alua:0 /-p /' "$T/crm_attribute.calls" | tr '\n' '|')" \
+	"-p -v 10|-p -v 10|-p -v 25|-p -D|"
+(
+	export HA_SBIN_DIR=$T/bin OCF_RESKEY_crm_feature_set=3.20.0
+	: > "$T/crm_attribute.calls"
+	r=0
+	OCF_RESKEY_promotion_score=high "$RA" start > /dev/null 2>&1 || r=$?
+	echo "$r" > "$T/promo"
+)
+is "promotion_score=high: start refuses (OCF_ERR_CONFIGURED)" "$(cat "$T/promo")" 6
+is "promotion_score=high: no score set" "$(wc -c < "$T/crm_attribute.calls")" 0
+# No cluster to tell (no crm_attribute): the actions still succeed.
+rm -rf "$S" && mk_scst "$S" nonoptimized active
+ra start
+is "start with no crm_attribute: exit 0" "$rc" 0
+ra stop
 
 # ---- LIO -------------------------------------------------------------------
 mk_lio "$L"
