@@ -79,5 +79,14 @@ $(LAB_SMOKE_SUITES:%=lab-smoke-%): lab-smoke-%: all lab-tools
 		--results $(BUILD)/lab/results/plugin-smoke-$* --timeout 900
 LAB_TESTS += $(LAB_SMOKE_SUITES:%=lab-smoke-%)
 
+# The cluster lab (LAB_TOPOLOGY=cluster: three VMs, DRBD, Corosync,
+# Pacemaker, real fencing; lab/boot-cluster.sh): its smoke, about 15 minutes
+# here.  Not in 'make check', which it would take past an hour on 2 cores.
+lab-cluster-smoke: all lab-tools
+	@LAB_TOPOLOGY=cluster scripts/run-test.sh $(RES) lab-cluster-smoke \
+		lab/run smoke --timeout 2400
+check-cluster: all
+	$(call run_tests,lab-cluster-smoke)
+
 .PHONY: lab-tools lab-stage lab-vm lab-shell lab-e2e lab-plugin-smoke lab-integration lab-states \
-	$(LAB_SMOKE_SUITES:%=lab-smoke-%)
+	$(LAB_SMOKE_SUITES:%=lab-smoke-%) lab-cluster-smoke check-cluster

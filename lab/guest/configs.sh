@@ -152,6 +152,10 @@ lab_config() {
 records $PW_LAB_RECORDS
 metrics 127.0.0.1:9857
 CONF
+		# The cluster lab's three guests share 2 cores: its logins
+		# and maps take longer than the package's bound allows.
+		[ -z "${PW_LAB_ISCSI_TIMEOUT:-}" ] ||
+			echo "iscsi-timeout $PW_LAB_ISCSI_TIMEOUT" >> "$PW_LAB_CONF"
 		ini_multipathd_start || return 1
 		pathwarden -c "$PW_LAB_CONF" login || return 1
 	fi
