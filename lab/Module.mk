@@ -80,7 +80,7 @@ $(LAB_SMOKE_SUITES:%=lab-smoke-%): lab-smoke-%: all lab-tools
 LAB_TESTS += $(LAB_SMOKE_SUITES:%=lab-smoke-%)
 
 # The cluster lab (LAB_TOPOLOGY=cluster: three VMs, DRBD, Corosync,
-# Pacemaker, real fencing; lab/boot-cluster.sh): its smoke, about 15 minutes
+# Pacemaker, real fencing; lab/boot-cluster.sh): its smoke, about 24 minutes
 # here.  Not in 'make check', which it would take past an hour on 2 cores.
 lab-cluster-smoke: all lab-tools
 	@LAB_TOPOLOGY=cluster scripts/run-test.sh $(RES) lab-cluster-smoke \
