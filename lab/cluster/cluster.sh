@@ -247,6 +247,23 @@ cl_cib() {
 	crm_shadow --force --delete pwlab
 }
 
+# cl_promotable ID PROMOTED_MAX: a promotable clone's opening and meta
+# attributes (two instances, one per node, notified, interleaved).
+cl_promotable() {
+	cat <<XML
+  <clone id="$1">
+    <meta_attributes id="$1-meta">
+      <nvpair id="$1-promotable" name="promotable" value="true"/>
+      <nvpair id="$1-pmax" name="promoted-max" value="$2"/>
+      <nvpair id="$1-pnmax" name="promoted-node-max" value="1"/>
+      <nvpair id="$1-cmax" name="clone-max" value="2"/>
+      <nvpair id="$1-cnmax" name="clone-node-max" value="1"/>
+      <nvpair id="$1-notify" name="notify" value="true"/>
+      <nvpair id="$1-interleave" name="interleave" value="true"/>
+    </meta_attributes>
+XML
+}
+
 cl_cib_resources() {
 	local n
 	echo "<resources>"
@@ -263,17 +280,8 @@ cl_cib_resources() {
   </primitive>
 XML
 	done
+	cl_promotable ms_drbd 2
 	cat <<'XML'
-  <clone id="ms_drbd">
-    <meta_attributes id="ms_drbd-meta">
-      <nvpair id="ms_drbd-promotable" name="promotable" value="true"/>
-      <nvpair id="ms_drbd-pmax" name="promoted-max" value="2"/>
-      <nvpair id="ms_drbd-pnmax" name="promoted-node-max" value="1"/>
-      <nvpair id="ms_drbd-cmax" name="clone-max" value="2"/>
-      <nvpair id="ms_drbd-cnmax" name="clone-node-max" value="1"/>
-      <nvpair id="ms_drbd-notify" name="notify" value="true"/>
-      <nvpair id="ms_drbd-interleave" name="interleave" value="true"/>
-    </meta_attributes>
     <primitive id="p_drbd_vg1" class="ocf" provider="linbit" type="drbd">
       <instance_attributes id="p_drbd_vg1-ia">
         <nvpair id="p_drbd_vg1-res" name="drbd_resource" value="vg1"/>
@@ -299,16 +307,9 @@ XML
       </operations>
     </primitive>
   </clone>
-  <clone id="ms_alua">
-    <meta_attributes id="ms_alua-meta">
-      <nvpair id="ms_alua-promotable" name="promotable" value="true"/>
-      <nvpair id="ms_alua-pmax" name="promoted-max" value="1"/>
-      <nvpair id="ms_alua-pnmax" name="promoted-node-max" value="1"/>
-      <nvpair id="ms_alua-cmax" name="clone-max" value="2"/>
-      <nvpair id="ms_alua-cnmax" name="clone-node-max" value="1"/>
-      <nvpair id="ms_alua-notify" name="notify" value="true"/>
-      <nvpair id="ms_alua-interleave" name="interleave" value="true"/>
-    </meta_attributes>
+XML
+	cl_promotable ms_alua 1
+	cat <<'XML'
     <primitive id="p_alua" class="ocf" provider="pathwarden" type="alua">
       <instance_attributes id="p_alua-ia">
         <nvpair id="p_alua-backend" name="backend" value="lio"/>
