@@ -62,7 +62,7 @@ declare -A MEM=([hpms01]=1024 [hpms02]=1024 [proxmox01]=1536)
 declare -A QPID=()
 # One multicast group per segment on host loopback, its port unique to this
 # run, so two runs on one host never share a segment.
-mport=$(( 20000 + ($$ % 10000) * 3 ))
+mport=$(( 20000 + (RANDOM % 10000) * 3 ))
 declare -A NETNO=([san1]=1 [san2]=2 [repl]=3)
 
 # guest_argv NAME: qemu's command line for one guest, in QEMU_ARGV.
@@ -76,7 +76,9 @@ guest_argv() {
 		-virtfs "local,path=$ROOTDIR,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 		-virtfs "local,path=$TREE,mount_tag=tree,security_model=none,readonly=on,multidevs=remap"
 		-virtfs "local,path=$res,mount_tag=results,security_model=none"
-		-serial "file:$res/console.log"
+		# appended: a node booted again keeps its fenced boot's console
+		-chardev "file,id=con,path=$res/console.log,append=on"
+		-serial chardev:con
 		-chardev "socket,id=qmp,path=$sockdir/$g.qmp,server=on,wait=off"
 		-mon chardev=qmp,mode=control
 		-device virtio-serial-pci,id=vser
@@ -167,6 +169,7 @@ say() { echo "# [$(date +%T)] $*"; }
 # remaining qemus are killed.  Always runs (EXIT trap).
 power_off_all() {
 	local g end
+	set +e		# a VM exiting under our kill must not abort the trap
 	if [ -n "${LAB_CLUSTER_HOLD:-}" ]; then
 		# A look inside before the power-off: lab/cluster/vmctl.py on
 		# the sockets in $results/sockdir; touch $results/release.

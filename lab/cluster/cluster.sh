@@ -2,7 +2,7 @@
 # the commands the host runs in them (lab/cluster/cctl FUNCTION ARGS).
 # Sourced; the guest's lab helpers (lab/guest/bringup.sh) come with it.
 #
-# The seed's topology, in three VMs (lab/cluster/boot.sh wires them):
+# The seed's topology, in three VMs (lab/boot-cluster.sh wires them):
 #   guest      san1 (portals, corosync link 1)  san2 (portals)    repl (DRBD, corosync link 0)
 #   hpms01     192.168.122.99                   192.168.152.99    10.20.0.1
 #   hpms02     192.168.122.98                   192.168.152.98    10.20.0.2
@@ -63,6 +63,7 @@ cl_hostname() {
 # network N), renamed after its network, addressed as the table above says.
 cl_network() {
 	local net mac ifc
+	udevadm settle --timeout=30	# the kernel's NIC names settled first
 	for net in san1 san2 repl; do
 		[ "$net" = repl ] && [ "$PW_NODE" = proxmox01 ] && continue
 		mac=$(printf '52:54:00:%02x:%02x:01' "${CL_IDX[$PW_NODE]}" "${CL_NETNO[$net]}")
@@ -212,7 +213,9 @@ cl_drbd_seed() {
 	wait_until 30 cl_drbd_uptodate || { cat /proc/drbd; return 1; }
 	drbdadm primary vg1 || return 1
 	pvcreate -ff -y "$CL_DRBD_DEV" || return 1
-	vgcreate vg1 "$CL_DRBD_DEV" || return 1
+	# No autoactivation by udev: Pacemaker's resources activate vg1
+	# (an LV held open by a udev activation would block a demote).
+	vgcreate --setautoactivation n vg1 "$CL_DRBD_DEV" || return 1
 	lvcreate -y -L 200M -n lun1 vg1 || return 1
 	vgchange -an vg1 || return 1
 	drbdadm secondary vg1
@@ -237,6 +240,9 @@ cl_cib() {
 		crm_attribute -t crm_config -n stonith-enabled -v true &&
 		crm_attribute -t crm_config -n stonith-action -v off &&
 		crm_attribute -t crm_config -n stonith-timeout -v 60s &&
+		# Under TCG an action takes seconds: 20 s (the default) timed
+		# DRBD's monitor out once.
+		crm_attribute -t op_defaults -n timeout -v 90s &&
 		cibadmin --replace --scope resources \
 			--xml-text "$(cl_cib_resources)" &&
 		cibadmin --replace --scope constraints \
@@ -421,8 +427,10 @@ cl_load_start() {
 cl_load_end() {
 	local st w
 	: > "$CL_IO_STOP"
-	wait_until 180 sh -c '[ "$(systemctl show -P SubState pwlab-load.service)" = exited ]' ||
-		{ echo "the load did not stop"; return 1; }
+	# exited (status 0) or failed (an I/O error or mismatch: exit 1)
+	wait_until 300 sh -c 'case "$(systemctl show -P SubState pwlab-load.service)" in
+		exited | failed | dead) exit 0 ;; esac; exit 1' ||
+		echo "the load did not stop in 300 s"
 	st=$(systemctl show -P ExecMainStatus pwlab-load.service)
 	cat "$PW_RESULTS/io.out"
 	w=$(sed -n 's/.* writes=\([0-9]*\) .*/\1/p' "$PW_RESULTS/io.out")
@@ -437,7 +445,15 @@ cl_clear() { crm_resource --clear --resource ms_alua; }
 cl_alua_promoted_on() { [ "$(cl_promoted_alua)" = "$1" ]; }
 
 # A digest of the volume as this node reads it from its DRBD device.
-cl_lun_sum() { dd if="$CL_LUN" bs=1M iflag=direct 2>/dev/null | md5sum | cut -d' ' -f1; }
+# Fails when the volume cannot be read whole (an empty read has a digest too).
+cl_lun_sum() {
+	local n out got
+	n=$(blockdev --getsize64 "$CL_LUN") || return 1
+	out=$(dd if="$CL_LUN" bs=1M iflag=direct 2> /run/pwlab-dd.err | md5sum)
+	got=$(sed -n 's/^\([0-9]*\) bytes.*/\1/p' /run/pwlab-dd.err)
+	[ "$got" = "$n" ] || { echo "read $got of $n bytes" >&2; return 1; }
+	echo "${out%% *}"
+}
 # DRBD's own view: out-of-sync KiB after an online verify of the resource.
 cl_drbd_verify() {
 	local end

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Guest entry of each cluster lab VM (lab/cluster/boot.sh names it): the
+# Guest entry of each cluster lab VM (lab/boot-cluster.sh names it): the
 # guest's own set-up (name, networks, packages, its role's base), then
 # "ready" on the results share, then idle until the host writes "stop";
 # the host drives everything else through lab/cluster/cctl.
