@@ -170,6 +170,7 @@ say() { echo "# [$(date +%T)] $*"; }
 power_off_all() {
 	local g end
 	set +e		# a VM exiting under our kill must not abort the trap
+	[ -z "${host_wd:-}" ] || kill "$host_wd" 2> /dev/null
 	if [ -n "${LAB_CLUSTER_HOLD:-}" ]; then
 		# A look inside before the power-off: lab/cluster/vmctl.py on
 		# the sockets in $results/sockdir; touch $results/release.
@@ -198,6 +199,11 @@ power_off_all() {
 }
 trap power_off_all EXIT
 trap 'exit 130' INT TERM HUP
+# The whole run's bound on the host (the guests' watchdogs power them off
+# a minute earlier): exit 2, as when a VM does not finish.
+trap 'lab_say "error: the cluster lab still running after ${timeout_s} s: stopped"; exit 2' USR1
+( sleep "$timeout_s"; kill -USR1 $$ ) > /dev/null 2>&1 &
+host_wd=$!
 
 # --- boot ---------------------------------------------------------------
 mkdir -p "$LAB_BUILD/cluster"
