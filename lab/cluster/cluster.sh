@@ -360,8 +360,9 @@ cl_promoted_alua() {
 }
 cl_healthy() {
 	local m
-	cl_online || return 1
+	# one crm_mon for every check: each costs a second or more under TCG
 	m=$(crm_mon -1 2>/dev/null) || return 1
+	echo "$m" | grep -q "Online: \[ hpms01 hpms02 \]" || return 1
 	echo "$m" | grep -A3 "ms_drbd" | grep -q "Promoted: \[ hpms01 hpms02 \]" ||
 		return 1
 	echo "$m" | grep -A3 "cl_lio" | grep -q "Started: \[ hpms01 hpms02 \]" ||

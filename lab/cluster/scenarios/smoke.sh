@@ -156,7 +156,7 @@ same_sum() { [ -n "$s1" ] && [ "$s1" = "$s2" ]; }
 check "vg1/lun1 reads the same on both nodes ($s1)" same_sum
 oos=$(on hpms01 --timeout 700 cl_drbd_verify)
 check "DRBD online verify: ${oos:-?} KiB out of sync" test "${oos:-x}" = 0
-column -t -s "$(printf '\t')" "$results/smoke.tsv" | sed 's/^/# /'
+expand -t 24 "$results/smoke.tsv" | sed 's/^/# /'
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
