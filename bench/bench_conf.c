@@ -138,8 +138,8 @@ static bool do_scenario(struct parse_ctx *p, struct bench_conf *c, char *rest)
 
 	if (!name || !kind || (opt && strcmp(opt, "target-errors")) ||
 	    word(&rest))
-		return fail(p, "scenario takes a name, a kind (switch or "
-			    "path) and optionally target-errors");
+		return fail(p, "scenario takes a name, a kind (switch, path "
+			    "or stay) and optionally target-errors");
 	if (!good_name(name, BCONF_SCENARIO_MAX))
 		return fail(p, "scenario name must be letters, digits, '.', "
 			    "'_', '-' and shorter than %d", BCONF_SCENARIO_MAX);
@@ -154,9 +154,12 @@ static bool do_scenario(struct parse_ctx *p, struct bench_conf *c, char *rest)
 		s->kind = BENCH_KIND_SWITCH;
 	else if (!strcmp(kind, "path"))
 		s->kind = BENCH_KIND_PATH;
+	else if (!strcmp(kind, "stay"))
+		s->kind = BENCH_KIND_STAY;
 	else
 		return fail(p, "scenario kind must be switch (I/O moves to the "
-			    "peer) or path (a home path fails, I/O stays)");
+			    "peer), path (a home path fails, I/O stays) or stay "
+			    "(no home path fails, I/O stays)");
 	str_copy(s->name, sizeof(s->name), name);
 	s->target_errors = opt != NULL;
 	s->line = p->line;

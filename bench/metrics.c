@@ -7,7 +7,14 @@
 
 const char *bench_kind_name(enum bench_kind k)
 {
-	return k == BENCH_KIND_PATH ? "path" : "switch";
+	switch (k) {
+	case BENCH_KIND_PATH:
+		return "path";
+	case BENCH_KIND_STAY:
+		return "stay";
+	default:
+		return "switch";
+	}
 }
 
 const char *bench_group_name(int group, const char *const *node_names)
@@ -121,7 +128,7 @@ static bool home_path_failed(const struct bench_obs *o, int home)
 	return false;
 }
 
-enum wanted { ON_PEER, ON_HOME_DEGRADED, AT_BASELINE };
+enum wanted { ON_PEER, ON_HOME_DEGRADED, ON_HOME_WHOLE, AT_BASELINE };
 
 static bool holds(const struct bench_obs *o, const struct bench_marks *m,
 		  enum wanted w)
@@ -133,6 +140,8 @@ static bool holds(const struct bench_obs *o, const struct bench_marks *m,
 		return o->group == m->peer;
 	case ON_HOME_DEGRADED:
 		return o->group == m->home && home_path_failed(o, m->home);
+	case ON_HOME_WHOLE:
+		return o->group == m->home && !home_path_failed(o, m->home);
 	case AT_BASELINE:
 		return bench_obs_baseline(o, m->home);
 	}
@@ -160,9 +169,20 @@ static bool first_completion(const struct bench_trace *t,
 bool bench_effect_at(const struct bench_trace *t, const struct bench_marks *m,
 		     int64_t *when)
 {
-	return first_completion(t, m, m->kind == BENCH_KIND_SWITCH ?
-				ON_PEER : ON_HOME_DEGRADED, m->t0_ns,
-				m->restore_ns, when);
+	switch (m->kind) {
+	case BENCH_KIND_SWITCH:
+		return first_completion(t, m, ON_PEER, m->t0_ns,
+					m->restore_ns, when);
+	case BENCH_KIND_PATH:
+		return first_completion(t, m, ON_HOME_DEGRADED, m->t0_ns,
+					m->restore_ns, when);
+	case BENCH_KIND_STAY:
+		/* after the fault as the hook gave it: a completion before
+		 * it shows nothing about riding the fault out */
+		return first_completion(t, m, ON_HOME_WHOLE,
+					bench_fault_ns(m), m->restore_ns, when);
+	}
+	return false;
 }
 
 bool bench_failback_at(const struct bench_trace *t,

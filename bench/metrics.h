@@ -24,6 +24,9 @@
 enum bench_kind {
 	BENCH_KIND_SWITCH,	/* I/O must move to the peer's group */
 	BENCH_KIND_PATH,	/* a home path fails, I/O stays home */
+	BENCH_KIND_STAY,	/* no home path fails, I/O stays home: a fault
+				 * behind the target (the replication link)
+				 * that the initiator must ride out */
 };
 
 const char *bench_kind_name(enum bench_kind k);

@@ -505,11 +505,16 @@ static void run_scenario(struct run *r, struct rep *p)
 				rep_fail(p, "no I/O completed on %s's group "
 					 "within %.1f s of the inject: %s", peer,
 					 deadline, state);
-			else
+			else if (p->s->kind == BENCH_KIND_PATH)
 				rep_fail(p, "no I/O completed on %s's group with "
 					 "one of its paths failed within %.1f s "
 					 "of the inject: %s", home, deadline,
 					 state);
+			else
+				rep_fail(p, "no I/O completed on %s's group, "
+					 "its paths all active, after the fault "
+					 "within %.1f s of the inject: %s", home,
+					 deadline, state);
 		} else {
 			rep_fail(p, "interrupted: restored early");
 		}

@@ -113,6 +113,23 @@ static void test_defaults(void **state)
 	assert_true(fabs(C.settle_s - 3) < 1e-9);
 }
 
+/* The third kind: a fault behind the target that I/O must ride out. */
+static void test_stay(void **state)
+{
+	char err[256] = "";
+	(void)state;
+
+	if (!parse("map auto\ntest-lun yes\nhome hpms01\nconfig stock true\n"
+		   "scenario replication-link stay\n"
+		   "inject replication-link true\n"
+		   "restore replication-link true\n", err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(C.n_scenarios, 1);
+	assert_int_equal(C.scenarios[0].kind, BENCH_KIND_STAY);
+	assert_string_equal(bench_kind_name(C.scenarios[0].kind), "stay");
+	assert_false(C.scenarios[0].target_errors);
+}
+
 /* A minimal good head; each case adds one bad line after it (line 8). */
 #define HEAD "map m\ntest-lun yes\nhome hpms01\nconfig stock true\n" \
 	"scenario s switch\ninject s true\nrestore s true\n"
@@ -160,15 +177,16 @@ static const struct {
 	  "be letters, digits, '.', '_', '-' and shorter than 16" },
 	{ HEAD "scenario s path\n", "test.conf:8: scenario s already defined at line 5" },
 	{ HEAD "scenario t fast\n", "test.conf:8: scenario kind must be switch (I/O "
-	  "moves to the peer) or path (a home path fails, I/O stays)" },
+	  "moves to the peer), path (a home path fails, I/O stays) or stay (no "
+	  "home path fails, I/O stays)" },
 	{ HEAD "scenario t\n",
-	  "test.conf:8: scenario takes a name, a kind (switch or path) and "
+	  "test.conf:8: scenario takes a name, a kind (switch, path or stay) and "
 	  "optionally target-errors" },
 	{ HEAD "scenario t path extra\n",
-	  "test.conf:8: scenario takes a name, a kind (switch or path) and "
+	  "test.conf:8: scenario takes a name, a kind (switch, path or stay) and "
 	  "optionally target-errors" },
 	{ HEAD "scenario t path target-errors extra\n",
-	  "test.conf:8: scenario takes a name, a kind (switch or path) and "
+	  "test.conf:8: scenario takes a name, a kind (switch, path or stay) and "
 	  "optionally target-errors" },
 	{ HEAD "scenario a/b path\n", "test.conf:8: scenario name must be letters, "
 	  "digits, '.', '_', '-' and shorter than 48" },
@@ -258,6 +276,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_stay),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_no_echo),
 		cmocka_unit_test(test_load_trust),

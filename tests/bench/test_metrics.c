@@ -268,6 +268,61 @@ static void test_path_kind(void **state)
 	assert_false(bench_effect_at(&t, &m, &when));
 }
 
+/*
+ * A fault behind the target (the replication link breaks): the hook marks
+ * the break at 1.2 s; the I/O issued then is held 5 s (DRBD freezes I/O
+ * until its fence-peer handler returns) and completes on home; the peer's
+ * paths fail at 4 s (its target stopped) and return after the restore.
+ * Completions between the hook's start and its mark prove nothing.
+ */
+static void test_stay_kind(void **state)
+{
+	struct bench_marks m = { .kind = BENCH_KIND_STAY, .home = HOME,
+				 .peer = PEER, .t0_ns = MS(1000),
+				 .fault_ns = MS(1200), .restore_ns = MS(8000),
+				 .end_ns = MS(10000) };
+	struct bench_trace t;
+	struct bench_record r;
+	int64_t when;
+	(void)state;
+
+	seq_start();
+	seq_obs(0, HOME, 1, true);
+	seq_load(0, 1200);
+	seq_io(1200, 5000, BIO_OK);	/* held by the frozen node */
+	S.cur.t_ns = MS(4000);
+	S.cur.paths[2].active = false;
+	S.cur.paths[3].active = false;
+	S.obs[S.n_obs++] = S.cur;
+	seq_load(6200, 10000);
+	S.cur.t_ns = MS(9000);
+	S.cur.paths[2].active = true;
+	S.cur.paths[3].active = true;
+	S.obs[S.n_obs++] = S.cur;
+	t = seq_trace();
+
+	assert_true(bench_effect_at(&t, &m, &when));
+	assert_int_equal(when, MS(6200));
+	bench_metrics(&t, &m, &r);
+	assert_ms(&r, BM_STALL, 5009);
+	assert_ms(&r, BM_RESUME, 5000);
+	assert_ms(&r, BM_DETECT, 2800);		/* the peer's paths */
+	assert_false(r.has[BM_SWITCH]);
+	assert_ms(&r, BM_FAULT, 200);
+	assert_ms(&r, BM_FAILBACK, 1001);	/* every path active again */
+	assert_string_equal(bench_kind_name(m.kind), "stay");
+
+	/* A home path failed meanwhile: I/O did not ride it out whole. */
+	S.obs[1].paths[0].active = false;
+	S.obs[2].paths[0].active = false;
+	assert_false(bench_effect_at(&t, &m, &when));
+
+	/* Judged as a path scenario, that failure is its effect. */
+	m.kind = BENCH_KIND_PATH;
+	assert_true(bench_effect_at(&t, &m, &when));
+	assert_int_equal(when, MS(6200));
+}
+
 /* Nothing happens: the fault was never seen and I/O never stalled. */
 static void test_nothing_seen(void **state)
 {
@@ -498,6 +553,7 @@ int main(void)
 		cmocka_unit_test(test_hook_moments),
 		cmocka_unit_test(test_baseline),
 		cmocka_unit_test(test_path_kind),
+		cmocka_unit_test(test_stay_kind),
 		cmocka_unit_test(test_nothing_seen),
 		cmocka_unit_test(test_never_resumed),
 		cmocka_unit_test(test_changes_and_labels),
