@@ -88,7 +88,12 @@ cl_install_target() {
 		return 1
 	install -m 0755 "$PW_CLUSTER_DIR/fence_pwlab" /usr/sbin/fence_pwlab || return 1
 	install -d /usr/lib/ocf/resource.d/pwlab || return 1
-	install -m 0755 "$PW_CLUSTER_DIR/lio-ocf" /usr/lib/ocf/resource.d/pwlab/lio
+	install -m 0755 "$PW_CLUSTER_DIR/lio-ocf" /usr/lib/ocf/resource.d/pwlab/lio ||
+		return 1
+	install -d /usr/local/lib/pwlab/compat || return 1
+	install -m 0755 "$PW_CLUSTER_DIR/crm-fence-peer-compat" /usr/local/lib/pwlab/ ||
+		return 1
+	ln -sf ../crm-fence-peer-compat /usr/local/lib/pwlab/compat/cibadmin
 }
 
 cl_drbd_conf() {
@@ -102,7 +107,9 @@ CONF
 		cat <<'CONF'
 # The seed's vg1, for the kernel's DRBD 8.4: protocol C, two primaries,
 # and fencing through Pacemaker: a node that loses its peer freezes I/O
-# until the handler has either outdated the peer or had it fenced.
+# until the handler has either outdated the peer or had it fenced.  The
+# handler is drbd-utils' own, run through crm-fence-peer-compat so that it
+# reads Pacemaker 3.0's node_state (see that file).
 resource vg1 {
 	net {
 		protocol C;
@@ -117,7 +124,7 @@ resource vg1 {
 		fencing resource-and-stonith;
 	}
 	handlers {
-		fence-peer "/usr/lib/drbd/crm-fence-peer.sh";
+		fence-peer "/usr/local/lib/pwlab/crm-fence-peer-compat --defer-unless-promoted ms_alua:5";
 		after-resync-target "/usr/lib/drbd/crm-unfence-peer.sh";
 	}
 CONF
