@@ -10,6 +10,7 @@
  *    "switch_ms": 11890.0,       fault -> I/O first completes on the new group
  *    "resume_ms": 211.0,         fault -> first I/O completed after the stall
  *    "failback_ms": null,        restore -> I/O back on the restored node
+ *                                (null for a stay scenario: I/O never left)
  *    "fault_ms": 1020.5,         inject hook's start -> fault
  *    "back_ms": null,            restore hook's start -> restore
  *    "io_errors": 0, "mismatches": 0,

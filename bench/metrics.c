@@ -298,7 +298,8 @@ void bench_metrics(const struct bench_trace *t, const struct bench_marks *m,
 		set(r, BM_DETECT, when - bench_fault_ns(m));
 	if (m->kind == BENCH_KIND_SWITCH && bench_effect_at(t, m, &when))
 		set(r, BM_SWITCH, when - bench_fault_ns(m));
-	if (bench_failback_at(t, m, &when))
+	/* I/O that never left home has nothing to come back from */
+	if (m->kind != BENCH_KIND_STAY && bench_failback_at(t, m, &when))
 		set(r, BM_FAILBACK, when - bench_back_ns(m));
 	if (m->fault_ns)
 		set(r, BM_FAULT, m->fault_ns - m->t0_ns);
