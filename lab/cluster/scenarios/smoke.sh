@@ -6,32 +6,9 @@
 # hpms01 booted again and taken back, DRBD in sync; no I/O error, no
 # mismatch, the volume the same on both nodes.  TAP; the figures in
 # $results/smoke.tsv.
-#
-# Times across guests: each guest's clock against the host's (vmctl.py
-# clock, error under half a guest-agent round trip), so a moment in
-# Pacemaker's log on one node and one on the initiator compare.
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+. "$LAB_DIR/cluster/host-lib.sh"
 
-declare -A OFF
-clock_of() {
-	local o
-	unset "OFF[$1]"
-	o=$("$LAB_DIR/cluster/vmctl.py" clock "$sockdir/$1.qga") || {
-		say "no clock from $1: its times are left out"
-		OFF[$1]=nan
-		return 1
-	}
-	OFF[$1]=${o%% *}
-	say "$1's clock: ${o%% *} s from the host's (round trip ${o##* } s)"
-}
-# host_t NODE T: NODE's clock reading T on the host's clock.
-host_t() { awk -v t="$2" -v o="${OFF[$1]}" 'BEGIN { printf "%.3f", t - o }'; }
-diff_s() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 figure() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >> "$results/smoke.tsv"; }
 # window NAME FROM TO: an event's span on proxmox01's uptime; its slowest
 # I/O is read once the load has ended (an I/O is logged when it completes:
