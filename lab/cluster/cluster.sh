@@ -109,7 +109,12 @@ CONF
 # and fencing through Pacemaker: a node that loses its peer freezes I/O
 # until the handler has either outdated the peer or had it fenced.  The
 # handler is drbd-utils' own, run through crm-fence-peer-compat so that it
-# reads Pacemaker 3.0's node_state (see that file).
+# reads Pacemaker 3.0's node_state (see that file).  When only the
+# replication link breaks, both nodes run it: the ALUA master first (the
+# other defers), and the loser, which cannot place its constraint, has
+# Pacemaker fence it (--suicide-on-failure-if-primary): frozen, it could
+# not stop its targets (their stop hangs on its I/O), and DRBD 8.4 will not
+# make a primary a sync target, so it could not rejoin either.
 resource vg1 {
 	net {
 		protocol C;
@@ -122,9 +127,16 @@ resource vg1 {
 	}
 	disk {
 		fencing resource-and-stonith;
+		# Resync and online verify at full speed under the initiator's
+		# load: the default backs off to 250 KiB/s while application
+		# I/O runs, and a verify of the 320 MiB volume under the
+		# benchmark's load had not finished after 8 minutes.  (One
+		# such verify under load ended in a kernel double fault in
+		# DRBD's worker on hpms01: docs/lab.md.)
+		c-min-rate 0;
 	}
 	handlers {
-		fence-peer "/usr/local/lib/pwlab/crm-fence-peer-compat --defer-unless-promoted ms_alua:5";
+		fence-peer "/usr/local/lib/pwlab/crm-fence-peer-compat --defer-unless-promoted ms_alua:5 --suicide-on-failure-if-primary";
 		after-resync-target "/usr/lib/drbd/crm-unfence-peer.sh";
 	}
 CONF
@@ -474,6 +486,30 @@ cl_drbd_verify() {
 	done
 	sed -n 's/.* oos:\([0-9]*\).*/\1/p' /proc/drbd
 }
+# DRBD's state in /proc/drbd (8.4): "cs:... ro:... ds:... C r-----"; the
+# first flag is s while I/O is suspended (a fence-peer handler running).
+cl_drbd_state() { sed -n 's/^ *0: \(cs:.*\)$/\1/p' /proc/drbd; }
+# cl_drbd_promoted_only NODE: Pacemaker has DRBD promoted on NODE alone.
+cl_drbd_promoted_only() {
+	crm_mon -1 2> /dev/null | grep -A3 "ms_drbd" | grep -q "Promoted: \[ $1 \]"
+}
+# cl_drbd_resumed: this node writes alone again: not connected, I/O not
+# suspended, the peer's disk outdated by the handler.
+cl_drbd_resumed() {
+	local st
+	st=$(cl_drbd_state)
+	case $st in
+	cs:Connected* | cs:Sync* | cs:Verify*) return 1 ;;
+	esac
+	[[ $st == *" ds:UpToDate/Outdated "?" r"* ]]
+}
+# What the fence-peer handlers said in this boot (the kernel's DRBD lines
+# about the helper, the handler's own and its wrapper's).
+cl_fence_peer_log() {
+	journalctl -b --no-pager -o short-precise 2> /dev/null |
+		grep -E 'fence-peer|crm-fence-peer|pcmk-fence|drbd-fence-by-handler' | tail -n 12
+}
+
 # The cluster's own actions as its logs time them, on this node's clock
 # (epoch seconds), the first after SINCE: the ALUA agent turning this node's
 # group optimized (a promote), and a fence of NODE that succeeded.
@@ -494,6 +530,73 @@ cl_fenced_at() {
 cl_now() { echo "$EPOCHREALTIME"; }
 # Pacemaker's fencing history for NODE (stonith_admin).
 cl_fence_history() { stonith_admin --history "$1" --verbose; }
+
+# --- the benchmark (make demo LAB_TOPOLOGY=cluster) ---------------------
+
+# cl_bench: pathwarden bench on proxmox01, stock and pathwarden, with the
+# cluster's own actions as its hooks: each asks the host (lab/cluster/hostreq)
+# to have Pacemaker move the ALUA master, to silence a node's portals, to
+# break the replication link or to crash a node, and gives the moment the
+# cluster acted as the fault's (PW_BENCH_MARK).  Records, timelines and
+# tables as the one-VM lab's, in $PW_RESULTS/bench.
+#   PW_BENCH_REPS (1), PW_BENCH_SCENARIOS, PW_BENCH_CONFIGS as lab-bench.sh.
+CL_BENCH_CONF=/run/pathwarden/bench.conf
+cl_bench() {
+	local out=$PW_RESULTS/bench req=$PW_TREE/lab/cluster/hostreq
+	local ctl=$PW_TREE/lab/cluster/cctl args
+	lab_pw_conf "$PW_LAB_CONF" || return 1
+	mkdir -p "$out" "$(dirname "$CL_BENCH_CONF")"
+	cat > "$CL_BENCH_CONF" <<CONF
+# The cluster lab's benchmark: the map is vg1/lun1 on DRBD, written by
+# nothing else.  A hook's bound is the deadline: a crashed node's return
+# (boot, rejoin, resync, DRBD verify) fits in it.
+map auto
+test-lun yes
+home hpms01
+load rate 100 blocks 1024
+hold 2
+deadline 600
+settle 1
+
+config stock      $ctl lab_config stock
+config pathwarden $ctl lab_config pathwarden
+
+# Pacemaker moves the promoted ALUA instance to hpms02 (crm_resource
+# --move), then the move is cleared; the fault is hpms02's promote in
+# Pacemaker's log, the restore hpms01's.
+scenario switchover switch
+inject   switchover $req move hpms02
+restore  switchover $req clear hpms01
+
+# hpms01's two portals go silent (both its SAN links down, the cluster's
+# own links up): Pacemaker sees nothing, the initiator must go to hpms02.
+scenario portals-silent switch
+inject   portals-silent $req portals hpms01 off
+restore  portals-silent $req portals hpms01 on
+
+# The replication link alone breaks while the initiator writes: DRBD
+# freezes I/O on both nodes until the fence-peer handlers have decided;
+# hpms01 (the ALUA master) must win and go on, hpms02 is fenced.
+scenario replication-link stay
+inject   replication-link $req replication off
+restore  replication-link $req replication on
+
+# hpms01 crashes (its VM frozen); Pacemaker on hpms02 fences it.  Restored:
+# hpms01 boots, rejoins, resyncs and is the ALUA master again.
+scenario crash switch
+inject   crash $req crash hpms01
+restore  crash $req boot hpms01
+CONF
+	chmod 0644 "$CL_BENCH_CONF"
+	args=(-c "$PW_LAB_CONF" bench -B "$CL_BENCH_CONF" -n "${PW_BENCH_REPS:-1}"
+		-o "$out")
+	[ -n "${PW_BENCH_SCENARIOS:-}" ] && args+=(-s "$PW_BENCH_SCENARIOS")
+	[ -n "${PW_BENCH_CONFIGS:-}" ] && args+=(-k "$PW_BENCH_CONFIGS")
+	pathwarden "${args[@]}" > "$PW_RESULTS/bench.out" 2>&1
+	local rc=$?
+	cp "$PW_RESULTS/stock-config.txt" "$out/" 2> /dev/null
+	return "$rc"
+}
 
 # --- every node ---------------------------------------------------------
 
