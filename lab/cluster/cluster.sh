@@ -136,7 +136,7 @@ resource vg1 {
 		c-min-rate 0;
 	}
 	handlers {
-		fence-peer "/usr/local/lib/pwlab/crm-fence-peer-compat --defer-unless-promoted ms_alua:5 --suicide-on-failure-if-primary";
+		fence-peer "/usr/local/lib/pwlab/crm-fence-peer-compat --suicide-on-failure-if-primary";
 		after-resync-target "/usr/lib/drbd/crm-unfence-peer.sh";
 	}
 CONF
