@@ -161,7 +161,7 @@ bench-check: all $(BENCHES)
 # $(BUILD)/lab/results/bench/bench.  LAB_TOPOLOGY=cluster: the same with
 # the cluster lab's scenarios (lab/cluster/scenarios/bench.sh: Pacemaker's
 # switchover, silent portals, the replication link, a crash with fencing),
-# about 40 minutes a repetition here, results under cluster-bench/.
+# results under cluster-bench/ (no run has finished yet: docs/lab.md).
 BENCH_REPS ?= 5
 BENCH_SCENARIOS ?=
 ifeq ($(LAB_TOPOLOGY),cluster)

@@ -110,11 +110,11 @@ CONF
 # until the handler has either outdated the peer or had it fenced.  The
 # handler is drbd-utils' own, run through crm-fence-peer-compat so that it
 # reads Pacemaker 3.0's node_state (see that file).  When only the
-# replication link breaks, both nodes run it: the ALUA master first (the
-# other defers), and the loser, which cannot place its constraint, has
-# Pacemaker fence it (--suicide-on-failure-if-primary): frozen, it could
-# not stop its targets (their stop hangs on its I/O), and DRBD 8.4 will not
-# make a primary a sync target, so it could not rejoin either.
+# replication link breaks, both nodes run it and race for the constraint
+# (nothing makes the ALUA master win yet: docs/agent.md); the loser, which
+# cannot place it, has Pacemaker fence it (--suicide-on-failure-if-primary):
+# frozen, it could not stop its targets (their stop hangs on its I/O), and
+# DRBD 8.4 will not make a primary a sync target, so it could not rejoin.
 resource vg1 {
 	net {
 		protocol C;
@@ -377,13 +377,15 @@ cl_promoted_alua() {
 	crm_resource --locate --resource ms_alua 2>/dev/null |
 		sed -n 's/.*is running on: \([^ ]*\) Promoted.*/\1/p'
 }
+# cl_drbd_promoted_in "NODE...": crm_mon -1 on stdin has ms_drbd promoted
+# on exactly those nodes.
+cl_drbd_promoted_in() { grep -A3 "ms_drbd" | grep -q "Promoted: \[ $1 \]"; }
 cl_healthy() {
 	local m
 	# one crm_mon for every check: each costs a second or more under TCG
 	m=$(crm_mon -1 2>/dev/null) || return 1
 	echo "$m" | grep -q "Online: \[ hpms01 hpms02 \]" || return 1
-	echo "$m" | grep -A3 "ms_drbd" | grep -q "Promoted: \[ hpms01 hpms02 \]" ||
-		return 1
+	echo "$m" | cl_drbd_promoted_in "hpms01 hpms02" || return 1
 	echo "$m" | grep -A3 "cl_lio" | grep -q "Started: \[ hpms01 hpms02 \]" ||
 		return 1
 	[ "$(cl_promoted_alua | wc -l)" = 1 ] || return 1
@@ -490,9 +492,7 @@ cl_drbd_verify() {
 # first flag is s while I/O is suspended (a fence-peer handler running).
 cl_drbd_state() { sed -n 's/^ *0: \(cs:.*\)$/\1/p' /proc/drbd; }
 # cl_drbd_promoted_only NODE: Pacemaker has DRBD promoted on NODE alone.
-cl_drbd_promoted_only() {
-	crm_mon -1 2> /dev/null | grep -A3 "ms_drbd" | grep -q "Promoted: \[ $1 \]"
-}
+cl_drbd_promoted_only() { crm_mon -1 2> /dev/null | cl_drbd_promoted_in "$1"; }
 # cl_drbd_resumed: this node writes alone again: not connected, I/O not
 # suspended, the peer's disk outdated by the handler.
 cl_drbd_resumed() {
@@ -507,7 +507,7 @@ cl_drbd_resumed() {
 # about the helper, the handler's own and its wrapper's).
 cl_fence_peer_log() {
 	journalctl -b --no-pager -o short-precise 2> /dev/null |
-		grep -E 'fence-peer|crm-fence-peer|pcmk-fence|drbd-fence-by-handler' | tail -n 12
+		grep -E 'fence-peer|drbd-fence-by-handler' | tail -n 12
 }
 
 # The cluster's own actions as its logs time them, on this node's clock

@@ -29,3 +29,25 @@ clock_of() {
 host_t() { awk -v t="$2" -v o="${OFF[$1]}" 'BEGIN { printf "%.3f", t - o }'; }
 guest_t() { awk -v t="$2" -v o="${OFF[$1]}" 'BEGIN { printf "%.3f", t + o }'; }
 diff_s() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
+# freeze_until_off NODE: NODE's VM frozen without warning (a crash), then
+# wait up to 180 s for its peer's fence to power it off.  T_FREEZE and
+# T_OFF on the host's clock; false when the VM is still there.
+freeze_until_off() {
+	local end
+	T_FREEZE=$(date +%s.%N)
+	qmp "$1" stop || return 1
+	end=$(( $(date +%s) + 180 ))
+	while vm_running "$1" && [ "$(date +%s)" -lt "$end" ]; do sleep 0.2; done
+	T_OFF=$(date +%s.%N)
+	! vm_running "$1"
+}
+
+# boot_node NODE: boot a fenced node again and have it rejoin the cluster;
+# its clock is read anew (a new VM starts from the RTC).
+boot_node() {
+	vm_start "$1"
+	vm_ready "$1" 900 && on "$1" cl_cluster_start || return 1
+	clock_of "$1"
+	return 0
+}

@@ -150,22 +150,19 @@ host_replication() {
 	esac
 }
 host_crash() {
-	local g=$1 p since t0 t_off tf end
+	local g=$1 p since t0 tf
 	p=$(peer_of "$g")
 	since=$(on "$p" cl_now)
-	t0=$(date +%s.%N)
-	qmp "$g" stop || return 1
-	MARK=$t0
-	end=$(( $(date +%s) + 180 ))
-	while vm_running "$g" && [ "$(date +%s)" -lt "$end" ]; do sleep 0.2; done
-	t_off=$(date +%s.%N)
-	if vm_running "$g"; then
+	if ! freeze_until_off "$g"; then
+		MARK=$T_FREEZE
 		echo "$g not fenced 180 s after it froze"
 		record fenced no
 		return 1
 	fi
-	echo "$g's VM powered off by $p's fence device $(diff_s "$t0" "$t_off") s after it froze"
-	record freeze_to_power_off_s "$(diff_s "$t0" "$t_off")"
+	t0=$T_FREEZE
+	MARK=$t0
+	echo "$g's VM powered off by $p's fence device $(diff_s "$t0" "$T_OFF") s after it froze"
+	record freeze_to_power_off_s "$(diff_s "$t0" "$T_OFF")"
 	if tf=$(on "$p" cl_fenced_at "$since" "$g") && [ -n "$tf" ]; then
 		echo "Pacemaker on $p logged the fence $(diff_s "$t0" "$(host_t "$p" "$tf")") s after the freeze"
 		record freeze_to_fence_logged_s "$(diff_s "$t0" "$(host_t "$p" "$tf")")"
@@ -175,19 +172,14 @@ host_crash() {
 		return 1
 	fi
 }
-# boot_node NODE: boot it again and have it rejoin the cluster.
-boot_node() {
-	vm_start "$1"
-	vm_ready "$1" 900 && on "$1" cl_cluster_start || return 1
-	clock_of "$1"
-}
 host_boot() {
 	local g=$1 t0 tp
 	t0=$(date +%s.%N)
 	boot_node "$g" || return 1
 	healthy_and_verified || return 1
-	tp=$(on "$g" cl_promoted_at 0)
-	if [ "$g" = hpms01 ] && [ -n "$tp" ]; then
+	# the preferred node is promoted again: the cluster's own action
+	[ "$g" = hpms01 ] && tp=$(on "$g" cl_promoted_at 0)
+	if [ -n "$tp" ]; then
 		MARK=$(host_t "$g" "$tp")
 		echo "$g promoted $(diff_s "$t0" "$MARK") s after its VM started"
 		record boot_to_promote_s "$(diff_s "$t0" "$MARK")"

@@ -66,17 +66,13 @@ check "the load still runs" on proxmox01 cl_load_running
 say "hpms01 frozen (its VM stopped without warning)"
 since=$(on hpms02 cl_now)
 u0=$(on proxmox01 cl_uptime)
-t0=$(date +%s.%N)
-qmp hpms01 stop
-end=$(( $(date +%s) + 180 ))
-while vm_running hpms01 && [ "$(date +%s)" -lt "$end" ]; do sleep 0.2; done
-t_off=$(date +%s.%N)
-if vm_running hpms01; then
-	not_ok "hpms01 fenced (its VM powered off by hpms02's fence device)"
+if freeze_until_off hpms01; then
+	ok "hpms01 fenced: its VM powered off $(diff_s "$T_FREEZE" "$T_OFF") s after it froze"
+	figure "crash of hpms01" freeze_to_power_off "$(diff_s "$T_FREEZE" "$T_OFF")"
 else
-	ok "hpms01 fenced: its VM powered off $(diff_s "$t0" "$t_off") s after it froze"
-	figure "crash of hpms01" freeze_to_power_off "$(diff_s "$t0" "$t_off")"
+	not_ok "hpms01 fenced (its VM powered off by hpms02's fence device)"
 fi
+t0=$T_FREEZE
 tf=$(on hpms02 cl_fenced_at "$since" hpms01)
 check "the fence is in Pacemaker's log (pacemaker-fenced: 'off' of hpms01 OK)" test -n "$tf"
 on hpms02 cl_fence_history hpms01 > "$results/fence-history.txt" 2>&1
@@ -94,13 +90,11 @@ window "crash of hpms01" "$u0" "$(on proxmox01 cl_uptime)"
 # --- hpms01 returns ---------------------------------------------------------
 say "hpms01 boots again"
 t0=$(date +%s.%N)
-vm_start hpms01
-if vm_ready hpms01 900 && on hpms01 cl_cluster_start; then
+if boot_node hpms01; then
 	ok "hpms01 back in the cluster"
 else
 	not_ok "hpms01 back in the cluster"
 fi
-clock_of hpms01
 check "cluster healthy again (DRBD resynced, promoted on both, targets up)" \
 	on hpms02 --timeout 700 cl_wait_healthy 600
 if tio=$(on proxmox01 cl_io_on_at hpms01 300); then
