@@ -17,6 +17,12 @@ NR_IQN=${LIO_IQN[hpms02]}
 
 nr_npaths() { multipathd show paths raw format "%d %t %T" 2>/dev/null | grep -c ' active ready$'; }
 nr_daemon_lines() { wc -l < "$PW_LAB_DAEMON_LOG"; }
+# hpms01's two paths only, both checked ready (a path just added is not
+# ready until multipathd's first check of it)
+nr_hpms01_only() {
+	[ "$(multipathd show paths raw format "%d" 2>/dev/null | wc -l)" -eq 2 ] &&
+		[ "$(nr_npaths)" -eq 2 ]
+}
 
 # nr_start CASE: daemon stopped, every session out, hpms02 down; CASE
 # no-record also deletes hpms02's node records; hpms01 logged in as
@@ -40,6 +46,8 @@ nr_start() {
 	udevadm settle --timeout=30
 	wait_until 60 sh -c '[ "$(multipathd show paths raw format "%d" | wc -l)" -eq 2 ]' || return 1
 	_lab_daemon_start || return 1
+	# The check below asserts it; failing set-up here would hide why.
+	wait_until 30 nr_hpms01_only
 	rm -f /run/pwlab/nr.stop
 	"$PW_BUILD/lab/pwlab-io" -d "$(mp_dev)" -s /run/pwlab/nr.stop -n 1024 -r 100 \
 		> "$PW_RESULTS/nr-$1.io" 2>&1 &
@@ -54,8 +62,8 @@ nr_case() {
 		tap_not_ok "node-return $c: set-up (hpms01 only, daemon running)"
 		return 1
 	fi
-	tap_check "node-return $c: the host starts with hpms01's 2 paths only" \
-		test "$(nr_npaths)" -eq 2
+	tap_check "node-return $c: the host starts with hpms01's 2 paths only, ready ($(nr_npaths))" \
+		nr_hpms01_only
 	if [ "$c" = no-record ]; then
 		rec=$(iscsiadm -m node 2>/dev/null | grep -c "$NR_IQN")
 		tap_check "node-return $c: no node record for hpms02 ($rec)" test "$rec" -eq 0
