@@ -66,10 +66,28 @@ def agent(path, timeout):
             return ch
 
 
+def agent_retried(path, limit):
+    """agent(), tried again while nothing has run in the guest: the agent
+    serves one client at a time, and a connection made while another
+    client (or a dying one) holds it waits unanswered."""
+    end = time.monotonic() + min(limit, 60)
+    wait = 1.0
+    while True:
+        try:
+            return agent(path, min(limit, 20))
+        except (OSError, ConnectionError, ValueError) as e:
+            if time.monotonic() + wait >= end:
+                raise
+            print("vmctl: guest agent at %s: %s; again in %.0f s"
+                  % (path, e, wait), file=sys.stderr)
+            time.sleep(wait)
+            wait = min(wait * 2, 8)
+
+
 def do_exec(path, limit, command):
     end = time.monotonic() + limit
     try:
-        ch = agent(path, min(limit, 30))
+        ch = agent_retried(path, limit)
         # The guest bounds the command itself: guest-exec has no kill,
         # and one left running would overlap the next.
         ch.send({"execute": "guest-exec", "arguments": {
