@@ -110,8 +110,10 @@ CONF
 # until the handler has either outdated the peer or had it fenced.  The
 # handler is drbd-utils' own, run through crm-fence-peer-compat so that it
 # reads Pacemaker 3.0's node_state (see that file).  When only the
-# replication link breaks, both nodes run it and race for the constraint
-# (nothing makes the ALUA master win yet: docs/agent.md); the loser, which
+# replication link breaks, both nodes run it and race for the constraint;
+# the node that is not the ALUA master waits 5 s first while its peer is
+# still in its partition, so the master wins (--defer-unless-promoted, the
+# wrapper's own option; no wait after a crash); the loser, which
 # cannot place it, has Pacemaker fence it (--suicide-on-failure-if-primary):
 # frozen, it could not stop its targets (their stop hangs on its I/O), and
 # DRBD 8.4 will not make a primary a sync target, so it could not rejoin.
@@ -136,7 +138,7 @@ resource vg1 {
 		c-min-rate 0;
 	}
 	handlers {
-		fence-peer "/usr/local/lib/pwlab/crm-fence-peer-compat --suicide-on-failure-if-primary";
+		fence-peer "/usr/local/lib/pwlab/crm-fence-peer-compat --suicide-on-failure-if-primary --defer-unless-promoted=ms_alua:5";
 		after-resync-target "/usr/lib/drbd/crm-unfence-peer.sh";
 	}
 CONF
