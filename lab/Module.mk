@@ -88,5 +88,12 @@ lab-cluster-smoke: all lab-tools
 check-cluster: all
 	$(call run_tests,lab-cluster-smoke)
 
+# The cluster lab's fence-peer wrapper, without a cluster (made-up
+# cibadmin, handler and cluster tools): in the unit tier.
+run-lab-fence-compat:
+	@scripts/run-test.sh $(RES) lab-fence-compat tests/agent/fence-peer-compat.sh \
+		lab/cluster/crm-fence-peer-compat
+UNIT_TESTS += run-lab-fence-compat
+
 .PHONY: lab-tools lab-stage lab-vm lab-shell lab-e2e lab-plugin-smoke lab-integration lab-states \
-	$(LAB_SMOKE_SUITES:%=lab-smoke-%) lab-cluster-smoke check-cluster
+	$(LAB_SMOKE_SUITES:%=lab-smoke-%) lab-cluster-smoke check-cluster run-lab-fence-compat
