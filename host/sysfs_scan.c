@@ -17,19 +17,16 @@
 #include "sysfs_scan.h"
 #include "strutil.h"
 
-bool sysfs_attr(const char *root, const char *path, char *buf, size_t len)
+/* @name under directory @dir (AT_FDCWD: a path) into @buf, trimmed. */
+static bool attr_at(int dir, const char *name, char *buf, size_t len)
 {
-	char full[PATH_MAX];
 	ssize_t n;
 	int fd;
 
 	if (len == 0)
 		return false;
 	buf[0] = '\0';
-	if ((size_t)snprintf(full, sizeof(full), "%s%s", root, path) >=
-	    sizeof(full))
-		return false;
-	fd = open(full, O_RDONLY | O_CLOEXEC);
+	fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	n = read(fd, buf, len - 1);
@@ -44,17 +41,37 @@ bool sysfs_attr(const char *root, const char *path, char *buf, size_t len)
 	return true;
 }
 
-static int attr_int(const char *root, const char *path, int dflt)
+bool sysfs_attr(const char *root, const char *path, char *buf, size_t len)
 {
-	char buf[32], *end;
+	char full[PATH_MAX];
+
+	if (len)
+		buf[0] = '\0';
+	if ((size_t)snprintf(full, sizeof(full), "%s%s", root, path) >=
+	    sizeof(full))
+		return false;
+	return attr_at(AT_FDCWD, full, buf, len);
+}
+
+/* A number from a text attribute, @dflt when absent or not one. */
+static int int_of(const char *buf, bool read, int dflt)
+{
+	char *end;
 	long v;
 
-	if (!sysfs_attr(root, path, buf, sizeof(buf)) || !buf[0])
+	if (!read || !buf[0])
 		return dflt;
 	v = strtol(buf, &end, 10);
 	if (*end || v < -1 || v > 1000000000)
 		return dflt;
 	return (int)v;
+}
+
+static int attr_int(const char *root, const char *path, int dflt)
+{
+	char buf[32];
+
+	return int_of(buf, sysfs_attr(root, path, buf, sizeof(buf)), dflt);
 }
 
 /*
@@ -204,18 +221,25 @@ static void read_session(const char *root, int sid, struct iscsi_sess *s)
 	}
 }
 
-static void find_holder(const char *root, const char *name, char *out,
-			size_t len)
+/* The dm-N holding disk @name of the /sys/block directory @block, ""
+ * none. */
+static void find_holder(int block, const char *name, char *out, size_t len)
 {
-	char p[PATH_MAX];
-	DIR *d;
+	char p[64];
 	struct dirent *e;
+	DIR *d;
+	int fd;
 
 	out[0] = '\0';
-	snprintf(p, sizeof(p), "%s/sys/block/%s/holders", root, name);
-	d = opendir(p);
-	if (!d)
+	snprintf(p, sizeof(p), "%s/holders", name);
+	fd = openat(block, p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
 		return;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
 	while ((e = readdir(d)))
 		if (!strncmp(e->d_name, "dm-", 3)) {
 			str_copy(out, len, e->d_name);
@@ -224,27 +248,34 @@ static void find_holder(const char *root, const char *name, char *out,
 	closedir(d);
 }
 
-/* /sys/block/NAME/ATTR into @buf */
-static void disk_attr(const char *root, const char *name, const char *attr,
-		      char *buf, size_t len)
+/* Disk @name with nothing read yet. */
+static void sd_init(struct sd_dev *d, const char *name)
 {
-	char p[128];
-
-	snprintf(p, sizeof(p), "/sys/block/%s/%s", name, attr);
-	sysfs_attr(root, p, buf, len);
-}
-
-bool sysfs_read_sd(const char *root, const char *name, struct sd_dev *d)
-{
-	char p[128], link[PATH_MAX];
-	const char *blk;
-
 	memset(d, 0, sizeof(*d));
 	str_copy(d->name, sizeof(d->name), name);
 	d->h = d->c = d->t = d->l = -1;
 	d->preferred = -1;
-	snprintf(p, sizeof(p), "/sys/block/%s", name);
-	link_of(root, p, link, sizeof(link));
+}
+
+/*
+ * Disk @name of the /sys/block directory @block.  Paths start there, and
+ * the device's attributes are read relative to its directory, opened
+ * once: a full path per attribute walked the root prefix, the /sys/block
+ * link and the device link again each time, and those walks were a
+ * quarter of the scan of a host with a thousand disks.
+ */
+static bool read_sd_at(int block, const char *name, struct sd_dev *d)
+{
+	char p[64], link[PATH_MAX], num[32];
+	const char *blk;
+	ssize_t n;
+	int dev;
+
+	sd_init(d, name);
+	if (strlen(name) >= sizeof(d->name) || strchr(name, '/'))
+		return false;
+	n = readlinkat(block, name, link, sizeof(link) - 1);
+	link[n < 0 ? 0 : n] = '\0';
 	if (!link[0])
 		return false;
 	d->sid = component_int(link, "session");
@@ -258,23 +289,46 @@ bool sysfs_read_sd(const char *root, const char *name, struct sd_dev *d)
 		if (sscanf(s, "%d:%d:%d:%d", &d->h, &d->c, &d->t, &d->l) != 4)
 			d->h = d->c = d->t = d->l = -1;
 	}
-	disk_attr(root, name, "dev", d->devt, sizeof(d->devt));
-	disk_attr(root, name, "device/state", d->state, sizeof(d->state));
-	disk_attr(root, name, "device/access_state", d->access_state,
-		  sizeof(d->access_state));
-	snprintf(p, sizeof(p), "/sys/block/%s/device/preferred_path", name);
-	/* the kernel writes 0 or 1; anything else is no answer */
-	d->preferred = attr_int(root, p, -1);
-	if (d->preferred != 0 && d->preferred != 1)
-		d->preferred = -1;
-	disk_attr(root, name, "device/dh_state", d->dh_state,
-		  sizeof(d->dh_state));
-	disk_attr(root, name, "device/vendor", d->vendor, sizeof(d->vendor));
-	disk_attr(root, name, "device/model", d->model, sizeof(d->model));
-	disk_attr(root, name, "device/wwid", d->wwid, sizeof(d->wwid));
-	find_holder(root, name, d->holder, sizeof(d->holder));
+	snprintf(p, sizeof(p), "%s/dev", name);
+	attr_at(block, p, d->devt, sizeof(d->devt));
+	snprintf(p, sizeof(p), "%s/device", name);
+	/* none (gone meanwhile): each of its attributes is absent */
+	dev = openat(block, p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dev >= 0) {
+		attr_at(dev, "state", d->state, sizeof(d->state));
+		attr_at(dev, "access_state", d->access_state,
+			sizeof(d->access_state));
+		/* the kernel writes 0 or 1; anything else is no answer */
+		d->preferred = int_of(num, attr_at(dev, "preferred_path", num,
+						   sizeof(num)), -1);
+		if (d->preferred != 0 && d->preferred != 1)
+			d->preferred = -1;
+		attr_at(dev, "dh_state", d->dh_state, sizeof(d->dh_state));
+		attr_at(dev, "vendor", d->vendor, sizeof(d->vendor));
+		attr_at(dev, "model", d->model, sizeof(d->model));
+		attr_at(dev, "wwid", d->wwid, sizeof(d->wwid));
+		close(dev);
+	}
+	find_holder(block, name, d->holder, sizeof(d->holder));
 	/* Still there?  A disk removed during the read has no dev file. */
 	return d->devt[0] != '\0';
+}
+
+bool sysfs_read_sd(const char *root, const char *name, struct sd_dev *d)
+{
+	char p[PATH_MAX];
+	int block;
+	bool ok;
+
+	snprintf(p, sizeof(p), "%s/sys/block", root);
+	block = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (block < 0) {
+		sd_init(d, name);
+		return false;
+	}
+	ok = read_sd_at(block, name, d);
+	close(block);
+	return ok;
 }
 
 static int cmp_sess(const void *a, const void *b)
@@ -375,8 +429,8 @@ static int scan(const char *root, struct sysfs_snapshot *snap, bool disks)
 			if ((rc = grow((void **)&snap->sd, &cap_sd, snap->n_sd,
 				       sizeof(*snap->sd))))
 				break;
-			if (sysfs_read_sd(root, e->d_name,
-					  &snap->sd[snap->n_sd]))
+			if (read_sd_at(dirfd(d), e->d_name,
+				       &snap->sd[snap->n_sd]))
 				snap->n_sd++;
 		}
 		closedir(d);
