@@ -258,13 +258,15 @@ static void sd_init(struct sd_dev *d, const char *name)
 }
 
 /*
- * Disk @name of the /sys/block directory @block.  Paths start there, and
- * the device's attributes are read relative to its directory, opened
- * once: a full path per attribute walked the root prefix, the /sys/block
- * link and the device link again each time, and those walks were a
- * quarter of the scan of a host with a thousand disks.
+ * Disk @name of the /sys/block directory @block; its vendor, model, wwid
+ * and holder only with @identity.  Paths start there, and the device's
+ * attributes are read relative to its directory, opened once: a full path
+ * per attribute walked the root prefix, the /sys/block link and the
+ * device link again each time, and those walks were a quarter of the scan
+ * of a host with a thousand disks.
  */
-static bool read_sd_at(int block, const char *name, struct sd_dev *d)
+static bool read_sd_at(int block, const char *name, bool identity,
+		       struct sd_dev *d)
 {
 	char p[64], link[PATH_MAX], num[32];
 	const char *blk;
@@ -304,12 +306,15 @@ static bool read_sd_at(int block, const char *name, struct sd_dev *d)
 		if (d->preferred != 0 && d->preferred != 1)
 			d->preferred = -1;
 		attr_at(dev, "dh_state", d->dh_state, sizeof(d->dh_state));
-		attr_at(dev, "vendor", d->vendor, sizeof(d->vendor));
-		attr_at(dev, "model", d->model, sizeof(d->model));
-		attr_at(dev, "wwid", d->wwid, sizeof(d->wwid));
+		if (identity) {
+			attr_at(dev, "vendor", d->vendor, sizeof(d->vendor));
+			attr_at(dev, "model", d->model, sizeof(d->model));
+			attr_at(dev, "wwid", d->wwid, sizeof(d->wwid));
+		}
 		close(dev);
 	}
-	find_holder(block, name, d->holder, sizeof(d->holder));
+	if (identity)
+		find_holder(block, name, d->holder, sizeof(d->holder));
 	/* Still there?  A disk removed during the read has no dev file. */
 	return d->devt[0] != '\0';
 }
@@ -326,7 +331,7 @@ bool sysfs_read_sd(const char *root, const char *name, struct sd_dev *d)
 		sd_init(d, name);
 		return false;
 	}
-	ok = read_sd_at(block, name, d);
+	ok = read_sd_at(block, name, true, d);
 	close(block);
 	return ok;
 }
@@ -360,16 +365,29 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
 	return 0;
 }
 
-static int scan(const char *root, struct sysfs_snapshot *snap, bool disks);
+/* How much of each disk a scan reads. */
+enum scan_disks {
+	SCAN_NO_DISKS,
+	SCAN_DISK_PATHS,	/* all but vendor, model, wwid and holder */
+	SCAN_WHOLE_DISKS,
+};
+
+static int scan(const char *root, struct sysfs_snapshot *snap,
+		enum scan_disks disks);
 
 int sysfs_scan(const char *root, struct sysfs_snapshot *snap)
 {
-	return scan(root, snap, true);
+	return scan(root, snap, SCAN_WHOLE_DISKS);
+}
+
+int sysfs_scan_paths(const char *root, struct sysfs_snapshot *snap)
+{
+	return scan(root, snap, SCAN_DISK_PATHS);
 }
 
 int sysfs_scan_sessions(const char *root, struct sysfs_snapshot *snap)
 {
-	return scan(root, snap, false);
+	return scan(root, snap, SCAN_NO_DISKS);
 }
 
 /* Sessions of a tree under a root prefix, read the way libopeniscsiusr
@@ -401,7 +419,8 @@ static int list_sessions(const char *root, struct sysfs_snapshot *snap)
 	return rc;
 }
 
-static int scan(const char *root, struct sysfs_snapshot *snap, bool disks)
+static int scan(const char *root, struct sysfs_snapshot *snap,
+		enum scan_disks disks)
 {
 	char p[PATH_MAX];
 	size_t cap_sd = 0;
@@ -418,8 +437,8 @@ static int scan(const char *root, struct sysfs_snapshot *snap, bool disks)
 		read_session_kernel(root, &snap->sess[i]);
 
 	snprintf(p, sizeof(p), "%s/sys/block", root);
-	d = disks ? opendir(p) : NULL;
-	if (!disks)
+	d = disks != SCAN_NO_DISKS ? opendir(p) : NULL;
+	if (disks == SCAN_NO_DISKS)
 		errno = ENOENT;
 	if (d) {
 		while ((e = readdir(d))) {
@@ -430,6 +449,7 @@ static int scan(const char *root, struct sysfs_snapshot *snap, bool disks)
 				       sizeof(*snap->sd))))
 				break;
 			if (read_sd_at(dirfd(d), e->d_name,
+				       disks == SCAN_WHOLE_DISKS,
 				       &snap->sd[snap->n_sd]))
 				snap->n_sd++;
 		}

@@ -23,6 +23,7 @@ struct sd_dev {
 	char access_state[32];	/* scsi_dh_alua's view, "" when absent */
 	int preferred;		/* device/preferred_path, -1 absent */
 	char dh_state[16];	/* device handler attached, "detached" */
+	/* "" from sysfs_scan_paths, which does not read them: */
 	char vendor[16];
 	char model[32];
 	char wwid[96];		/* device/wwid */
@@ -39,6 +40,13 @@ struct sysfs_snapshot {
 /* Returns 0, or -errno when the class directories cannot be listed at all
  * (no iSCSI or SCSI support: an empty snapshot is returned for ENOENT). */
 int sysfs_scan(const char *root, struct sysfs_snapshot *snap);
+/*
+ * The same but for each disk's vendor, model, wwid and holder, left
+ * empty: what judging a map's paths needs (status, the daemon's view).
+ * Those are four of a disk's ten reads, and a host with a thousand disks
+ * spent most of a status on reading disks.
+ */
+int sysfs_scan_paths(const char *root, struct sysfs_snapshot *snap);
 /* Sessions only: cheap enough for every portal check. */
 int sysfs_scan_sessions(const char *root, struct sysfs_snapshot *snap);
 void sysfs_snapshot_free(struct sysfs_snapshot *snap);

@@ -60,7 +60,9 @@ static int view_cmd(struct cli_ctx *c, int argc, char **argv, bool doctor)
 	cli_sources(c, &mp, &rt, &rtp);
 	o = (struct view_opts){ .conf = &c->conf, .sysfs_root = c->root,
 				.mpath = &mp, .rtpg = rtp,
-				.want_config = true, .dm_status = true,
+				.want_config = true,
+				.want_disk_identity = doctor,
+				.dm_status = true,
 				.dm_capture_dir = c->capture_dir };
 	if (!view_build(&v, &o)) {
 		fprintf(stderr, "out of memory\n");

@@ -298,7 +298,8 @@ bool view_build(struct pw_view *v, const struct view_opts *o)
 	int rc;
 
 	memset(v, 0, sizeof(*v));
-	rc = sysfs_scan(o->sysfs_root, &v->sys);
+	rc = o->want_disk_identity ? sysfs_scan(o->sysfs_root, &v->sys)
+				   : sysfs_scan_paths(o->sysfs_root, &v->sys);
 	if (rc)
 		log_warn("cannot read sysfs under '%s': %s", o->sysfs_root,
 			 strerror(-rc));

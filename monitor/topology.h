@@ -82,6 +82,9 @@ struct view_opts {
 	 * is NULL for the paths they cover */
 	const struct rtpg_batch *answers;
 	bool want_config;		/* also "show config" (doctor) */
+	/* each disk's vendor, model, wwid and holder too (doctor: a disk
+	 * no map holds); without, sysfs_scan_paths */
+	bool want_disk_identity;
 	bool dm_status;			/* ask the kernel which group is used */
 	const char *dm_capture_dir;	/* DIR/dmstatus/<map> instead */
 };

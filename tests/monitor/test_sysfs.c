@@ -179,6 +179,72 @@ static void test_scan(void **state)
 	sysfs_snapshot_free(&s);
 }
 
+/*
+ * The scan for judging paths (status, the daemon's view) reads each disk
+ * as the whole scan does but for its vendor, model, wwid and holder: four
+ * of its ten reads, which nothing judging a path looks at.
+ */
+static void test_scan_paths(void **state)
+{
+	const char *dir = "sys/devices/platform/host3/session2/target3:0:0/"
+			  "3:0:0:1";
+	struct sysfs_snapshot whole, paths;
+	char p[300];
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/dh_state", dir);
+	put(p, "alua\n");
+	snprintf(p, sizeof(p), "%s/preferred_path", dir);
+	put(p, "1\n");
+	snprintf(p, sizeof(p), "%s/vendor", dir);
+	put(p, "LIO-ORG \n");
+	snprintf(p, sizeof(p), "%s/model", dir);
+	put(p, "vg1\n");
+	snprintf(p, sizeof(p), "%s/wwid", dir);
+	put(p, "naa.6001405abc\n");
+	snprintf(p, sizeof(p), "%s/block/sdaa/holders/dm-3", dir);
+	put(p, "");
+	assert_int_equal(sysfs_scan(root, &whole), 0);
+	assert_int_equal(sysfs_scan_paths(root, &paths), 0);
+	assert_int_equal(paths.n_sd, whole.n_sd);
+	assert_int_equal(paths.n_sess, whole.n_sess);
+	assert_string_equal(whole.sd[2].vendor, "LIO-ORG");
+	assert_string_equal(whole.sd[2].wwid, "naa.6001405abc");
+	assert_string_equal(whole.sd[2].holder, "dm-3");
+	assert_string_equal(paths.sd[2].dh_state, "alua");
+	assert_int_equal(paths.sd[2].preferred, 1);
+	for (size_t i = 0; i < whole.n_sd; i++) {
+		struct sd_dev *w = &whole.sd[i];
+		const struct sd_dev *ps = &paths.sd[i];
+
+		assert_string_equal(ps->vendor, "");
+		assert_string_equal(ps->model, "");
+		assert_string_equal(ps->wwid, "");
+		assert_string_equal(ps->holder, "");
+		/* and all else as the whole scan read it */
+		memset(w->vendor, 0, sizeof(w->vendor));
+		memset(w->model, 0, sizeof(w->model));
+		memset(w->wwid, 0, sizeof(w->wwid));
+		memset(w->holder, 0, sizeof(w->holder));
+		assert_memory_equal(w, ps, sizeof(*w));
+	}
+	assert_memory_equal(whole.sess, paths.sess,
+			    whole.n_sess * sizeof(*whole.sess));
+	sysfs_snapshot_free(&whole);
+	sysfs_snapshot_free(&paths);
+	unlink_rel(p);
+	snprintf(p, sizeof(p), "%s/vendor", dir);
+	unlink_rel(p);
+	snprintf(p, sizeof(p), "%s/model", dir);
+	unlink_rel(p);
+	snprintf(p, sizeof(p), "%s/wwid", dir);
+	unlink_rel(p);
+	snprintf(p, sizeof(p), "%s/dh_state", dir);
+	unlink_rel(p);
+	snprintf(p, sizeof(p), "%s/preferred_path", dir);
+	unlink_rel(p);
+}
+
 /* No iSCSI, no SCSI at all (this build host): empty, not an error. */
 static void test_empty_root(void **state)
 {
@@ -251,6 +317,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scan),
+		cmocka_unit_test(test_scan_paths),
 		cmocka_unit_test(test_empty_root),
 		cmocka_unit_test(test_hostile_values),
 	};
