@@ -77,6 +77,9 @@ struct mpconf_section {
 	char kind[16];		/* defaults, device, overrides, multipath */
 	size_t n;
 	struct mpconf_kv *kv;
+	/* a device section's vendor and product patterns, compiled once
+	 * by mpconf_parse (mpath_parse.c); NULL in other sections */
+	struct mpconf_device_match *match;
 };
 
 struct mpconf {
