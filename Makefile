@@ -163,7 +163,7 @@ bench-check: all $(BENCHES)
 # $(BUILD)/lab/results/bench/bench.  LAB_TOPOLOGY=cluster: the same with
 # the cluster lab's scenarios (lab/cluster/scenarios/bench.sh: Pacemaker's
 # switchover, silent portals, the replication link, a crash with fencing),
-# results under cluster-bench/ (no run has finished yet: docs/lab.md).
+# results under cluster-bench/ (docs/lab.md: RUN2 ran all eight pairs).
 BENCH_REPS ?= 5
 BENCH_SCENARIOS ?=
 ifeq ($(LAB_TOPOLOGY),cluster)
