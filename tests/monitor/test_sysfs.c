@@ -188,22 +188,23 @@ static void test_scan_paths(void **state)
 {
 	const char *dir = "sys/devices/platform/host3/session2/target3:0:0/"
 			  "3:0:0:1";
+	static const char *const attr[][2] = {
+		{ "dh_state", "alua\n" },
+		{ "preferred_path", "1\n" },
+		{ "vendor", "LIO-ORG \n" },
+		{ "model", "vg1\n" },
+		{ "wwid", "naa.6001405abc\n" },
+		{ "block/sdaa/holders/dm-3", "" },
+	};
+	const size_t n_attr = sizeof(attr) / sizeof(attr[0]);
 	struct sysfs_snapshot whole, paths;
 	char p[300];
 
 	(void)state;
-	snprintf(p, sizeof(p), "%s/dh_state", dir);
-	put(p, "alua\n");
-	snprintf(p, sizeof(p), "%s/preferred_path", dir);
-	put(p, "1\n");
-	snprintf(p, sizeof(p), "%s/vendor", dir);
-	put(p, "LIO-ORG \n");
-	snprintf(p, sizeof(p), "%s/model", dir);
-	put(p, "vg1\n");
-	snprintf(p, sizeof(p), "%s/wwid", dir);
-	put(p, "naa.6001405abc\n");
-	snprintf(p, sizeof(p), "%s/block/sdaa/holders/dm-3", dir);
-	put(p, "");
+	for (size_t i = 0; i < n_attr; i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, attr[i][0]);
+		put(p, attr[i][1]);
+	}
 	assert_int_equal(sysfs_scan(root, &whole), 0);
 	assert_int_equal(sysfs_scan_paths(root, &paths), 0);
 	assert_int_equal(paths.n_sd, whole.n_sd);
@@ -232,17 +233,10 @@ static void test_scan_paths(void **state)
 			    whole.n_sess * sizeof(*whole.sess));
 	sysfs_snapshot_free(&whole);
 	sysfs_snapshot_free(&paths);
-	unlink_rel(p);
-	snprintf(p, sizeof(p), "%s/vendor", dir);
-	unlink_rel(p);
-	snprintf(p, sizeof(p), "%s/model", dir);
-	unlink_rel(p);
-	snprintf(p, sizeof(p), "%s/wwid", dir);
-	unlink_rel(p);
-	snprintf(p, sizeof(p), "%s/dh_state", dir);
-	unlink_rel(p);
-	snprintf(p, sizeof(p), "%s/preferred_path", dir);
-	unlink_rel(p);
+	for (size_t i = n_attr; i-- > 0;) {
+		snprintf(p, sizeof(p), "%s/%s", dir, attr[i][0]);
+		unlink_rel(p);
+	}
 }
 
 /* No iSCSI, no SCSI at all (this build host): empty, not an error. */
