@@ -141,16 +141,24 @@ valgrind:
 
 # In `make check` (CI): the unit tier and the plugin harness under both,
 # each run one test whose log holds the sub-run's lines; their own build
-# or results directory, so the main run's results stay.
-SAN_TESTS := run-check-sanitize run-valgrind
+# or results directory, so the main run's results stay.  make check runs
+# the two at once (run-san-tiers): each runs one program at a time, so
+# each has a core of the two, and together they take the time of the
+# slower instead of the sum (254 s here, against 3.5 + 4 minutes).
+SAN_RUN = scripts/run-test.sh --tier $(RES) check-sanitize \
+	$(MAKE) --no-print-directory SANITIZE=1 check-build
+VALGRIND_RUN = scripts/run-test.sh --tier $(RES) valgrind \
+	$(MAKE) --no-print-directory RES=$(BUILD)/test-results-valgrind \
+	TEST_WRAPPER="$(VALGRIND_CMD)" check-build
 run-check-sanitize:
-	@scripts/run-test.sh --tier $(RES) check-sanitize \
-		$(MAKE) --no-print-directory SANITIZE=1 check-build
+	@$(SAN_RUN)
 run-valgrind: all
-	@scripts/run-test.sh --tier $(RES) valgrind $(MAKE) --no-print-directory \
-		RES=$(BUILD)/test-results-valgrind \
-		TEST_WRAPPER="$(VALGRIND_CMD)" check-build
-.PHONY: $(SAN_TESTS)
+	@$(VALGRIND_RUN)
+# (run-test.sh records a failure and exits 0: wait has nothing to lose)
+run-san-tiers: all
+	@$(SAN_RUN) & $(VALGRIND_RUN); wait
+SAN_TESTS := run-san-tiers
+.PHONY: run-check-sanitize run-valgrind run-san-tiers
 
 install: all $(INSTALL_TARGETS)
 

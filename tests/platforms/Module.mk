@@ -15,13 +15,25 @@ platform-deps:
 	@scripts/install-packages.sh platforms scripts/packages-platforms.txt
 .PHONY: platform-deps
 
+# One suite's run: $(call PLATFORM_RUN,SUITE).
+PLATFORM_RUN = scripts/run-test.sh $(RES) platform-$(1) tests/platforms/suite.sh \
+	$(1) $(RES) $(BUILD)/lab/debs-$(1)
 # (a static pattern: make applies no implicit rule to a phony target)
 $(PLATFORM_SUITES_ALL:%=run-platform-%): run-platform-%: platform-deps
-	@scripts/run-test.sh $(RES) platform-$* tests/platforms/suite.sh $* \
-		$(RES) $(BUILD)/lab/debs-$*
+	@$(call PLATFORM_RUN,$*)
 
-PLATFORM_TESTS := $(PLATFORM_SUITES_CHECK:%=run-platform-%)
-.PHONY: $(PLATFORM_SUITES_ALL:%=run-platform-%)
+# make check runs its suites at once: each root runs one program at a
+# time (its own make, no -j), so two roots share the two cores instead of
+# waiting for each other (449 s here, against 403 + 478 s one after the
+# other).  A root is a
+# chroot of its own with its own package cache, results file and package
+# directory; its tests bind loopback ports the kernel picks and put their
+# fake multipathd in a network namespace of its own, so the two never meet.
+run-platforms-together: platform-deps
+	@$(foreach s,$(PLATFORM_SUITES_CHECK),$(call PLATFORM_RUN,$(s)) &) wait
+
+PLATFORM_TESTS := run-platforms-together
+.PHONY: $(PLATFORM_SUITES_ALL:%=run-platform-%) run-platforms-together
 
 check-platforms:
 	$(call run_tests,$(PLATFORM_SUITES_ALL:%=run-platform-%))
