@@ -25,10 +25,10 @@ $(PLATFORM_SUITES_ALL:%=run-platform-%): run-platform-%: platform-deps
 # make check runs its suites at once: each root runs one program at a
 # time (its own make, no -j), so two roots share the two cores instead of
 # waiting for each other (449 s here, against 403 + 478 s one after the
-# other).  A root is a
-# chroot of its own with its own package cache, results file and package
-# directory; its tests bind loopback ports the kernel picks and put their
-# fake multipathd in a network namespace of its own, so the two never meet.
+# other).  A root is a chroot of its own with its own package cache,
+# results file and package directory; its tests bind loopback ports the
+# kernel picks and put their fake multipathd in a network namespace of
+# its own, so the two never meet.
 run-platforms-together: platform-deps
 	@$(foreach s,$(PLATFORM_SUITES_CHECK),$(call PLATFORM_RUN,$(s)) &) wait
 
