@@ -117,6 +117,7 @@ like "defer: says why it waits" "$(cat "$T/logged" 2>/dev/null)" "deferring 5 s"
 handler "$promoted_elsewhere" "$me" --defer-unless-promoted=ms_alua:5
 is "defer, not master, peer out of the partition (a crash): no wait" "$slept" none
 is "defer, peer gone: the real handler still runs" "$rc" 7
+check "defer, peer gone: asks no more than the partition" test ! -e "$T/crm_resource.args"
 
 handler "resource ms_alua is running on: $me Promoted
 resource ms_alua is running on: peer-of-$me" "$me peer-of-$me" --defer-unless-promoted=ms_alua:5
