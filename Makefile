@@ -124,10 +124,10 @@ check check-lab: export PW_LAB_STATES_STOCK = 0
 check check-lab: export PW_LAB_FLAP_SECONDS = 120
 check: all
 	$(call run_tests,$(UNIT_TESTS) $(HOST_TESTS) $(SAN_TESTS) $(PLATFORM_TESTS) \
-		$(LAB_TESTS))
+		lab-debs-ahead $(LAB_TESTS))
 
 check-lab: all
-	$(call run_tests,$(LAB_TESTS))
+	$(call run_tests,lab-debs-ahead $(LAB_TESTS))
 
 check-sanitize:
 	@$(MAKE) --no-print-directory SANITIZE=1 check-unit

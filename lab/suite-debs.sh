@@ -12,6 +12,11 @@ suite=${1:?usage: lab/suite-debs.sh SUITE OUTDIR}
 out=${2:?usage: lab/suite-debs.sh SUITE OUTDIR}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+# One build per directory at a time: make check starts forky's early, in
+# the background (lab/Module.mk, lab-debs-ahead), and the forky smoke's
+# own call waits here for it, then finds the packages built.
+exec 9> "$out/.lock"
+flock 9
 # Kept while nothing that goes into a package changed (tests/platforms/
 # suite.sh leaves the packages its ship-deb run built here with the key).
 key=$("$TREE/scripts/package-key.sh")

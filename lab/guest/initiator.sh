@@ -150,14 +150,42 @@ ini_multipathd_verbosity() {
 		wait_until 20 multipathd show daemon
 }
 
+# ini_multipathd_hung: what multipathd's threads are doing, into the
+# results (multipathd-hang.txt), when its stop does not end.
+ini_multipathd_hung() {
+	local pid t
+	pid=$(systemctl show -p MainPID --value multipathd.service)
+	{
+		echo "=== $(date +%T.%N): multipathd (pid $pid) still running 25 s after its stop"
+		for t in /proc/"$pid"/task/*; do
+			echo "--- thread ${t##*/} $(cat "$t/comm" 2>/dev/null)" \
+				"wchan $(cat "$t/wchan" 2>/dev/null)"
+			cat "$t/stack" 2>/dev/null
+		done
+	} >> "$PW_RESULTS/multipathd-hang.txt" 2>&1
+}
+
 ini_multipathd_start() {
 	echo "=== multipathd start ($(date +%T.%N), config ${PW_LAB_CONFIG:-pathwarden})" \
 		>> "$MPATHD_LOG"
 	if under_systemd; then
 		# restart: it may run already, without the lab's
 		# configuration or drop-in (pathwarden.service wants it)
-		ini_multipathd_unit && systemctl restart multipathd.service ||
-			return 1
+		ini_multipathd_unit || return 1
+		# Once in about 15 bring-ups on forky (multipath-tools
+		# 0.15.1) multipathd logged "shut down" and its process did
+		# not end: its threads go to the results, the process is
+		# killed and multipathd started again, and the run says so.
+		if ! timeout 25 systemctl restart multipathd.service; then
+			ini_multipathd_hung
+			echo "# multipathd's restart hung: killed and started" \
+				"again (its threads: multipathd-hang.txt)" >&2
+			echo "=== multipathd hung in its stop: killed" >> "$MPATHD_LOG"
+			systemctl kill -s KILL multipathd.service
+			sleep 1
+			systemctl reset-failed multipathd.service 2>/dev/null
+			systemctl start multipathd.service || return 1
+		fi
 	else
 		setsid /sbin/multipathd -d -v3 >>"$MPATHD_LOG" 2>&1 </dev/null &
 	fi
