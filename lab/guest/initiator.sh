@@ -172,9 +172,9 @@ ini_multipathd_start() {
 		# restart: it may run already, without the lab's
 		# configuration or drop-in (pathwarden.service wants it)
 		ini_multipathd_unit || return 1
-		# Once in about 15 bring-ups on forky (multipath-tools
-		# 0.15.1) multipathd logged "shut down" and its process did
-		# not end: its threads go to the results, the process is
+		# Once on forky (multipath-tools 0.15.1, a CI run of
+		# 2026-12-05) multipathd logged "shut down" and its process
+		# did not end: its threads go to the results, the process is
 		# killed and multipathd started again, and the run says so.
 		if ! timeout 25 systemctl restart multipathd.service; then
 			ini_multipathd_hung
