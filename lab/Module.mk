@@ -73,12 +73,14 @@ LAB_TESTS += lab-states
 
 # make check's smoke on the other two suites: Debian 12 (still supported)
 # and forky (where the plugin ABI moves next), each its own boot.
-# Bookworm's packages come from its platform tier; forky's, about 3
-# minutes of one core, are built while the trixie tiers run, at the
-# lowest CPU priority (the VM keeps its core): lab-debs-ahead starts
-# lab/suite-debs.sh in the background, and lab-smoke-forky's own call
-# waits on its lock and finds them built.
-lab-debs-ahead:
+# Bookworm's packages come from its platform tier; forky's, 1.5 to 3
+# minutes of one core (CI runs of 2026-12-05), are built while the trixie
+# tiers run, at the lowest CPU priority (the VM keeps its core):
+# lab-debs-ahead starts lab/suite-debs.sh in the background, and
+# lab-smoke-forky's own call waits on its lock and finds them built.
+# platform-deps first (in the foreground): a forky bare root not yet
+# cached needs mmdebstrap, also when check-lab runs alone.
+lab-debs-ahead: platform-deps
 	@mkdir -p $(BUILD)/lab/logs
 	@nohup nice -n 19 lab/suite-debs.sh forky $(BUILD)/lab/debs-forky \
 		> $(BUILD)/lab/logs/debs-ahead-forky.log 2>&1 < /dev/null &

@@ -53,7 +53,8 @@ lab_bringup() {
 	if [ "${PW_LAB_CONFIG:-pathwarden}" = stock ]; then
 		ini_config_stock
 	fi
-	# 75 s: a stop that hangs costs 25 s before the kill (initiator.sh)
+	# 75 s: a stop that hangs costs MPATHD_STOP_WAIT (25 s) before the
+	# kill, then a start (initiator.sh)
 	step "multipathd" 75 ini_multipathd_start || return 1
 	step "multipath map" 90 ini_wait_map 80 || {
 		mp_topology | sed 's/^/#   /'

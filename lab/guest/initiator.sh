@@ -150,13 +150,19 @@ ini_multipathd_verbosity() {
 		wait_until 20 multipathd show daemon
 }
 
+# How long a restart may take before ini_multipathd_start calls the stop
+# hung (lab/guest/bringup.sh's step allows for it).
+MPATHD_STOP_WAIT=25
+
 # ini_multipathd_hung: what multipathd's threads are doing, into the
 # results (multipathd-hang.txt), when its stop does not end.
 ini_multipathd_hung() {
 	local pid t
 	pid=$(systemctl show -p MainPID --value multipathd.service)
 	{
-		echo "=== $(date +%T.%N): multipathd (pid $pid) still running 25 s after its stop"
+		echo "=== $(date +%T.%N): multipathd (pid $pid) still running" \
+			"$MPATHD_STOP_WAIT s after its stop"
+		[ "${pid:-0}" -gt 0 ] || return 0
 		for t in /proc/"$pid"/task/*; do
 			echo "--- thread ${t##*/} $(cat "$t/comm" 2>/dev/null)" \
 				"wchan $(cat "$t/wchan" 2>/dev/null)"
@@ -176,7 +182,7 @@ ini_multipathd_start() {
 		# 2026-12-05) multipathd logged "shut down" and its process
 		# did not end: its threads go to the results, the process is
 		# killed and multipathd started again, and the run says so.
-		if ! timeout 25 systemctl restart multipathd.service; then
+		if ! timeout "$MPATHD_STOP_WAIT" systemctl restart multipathd.service; then
 			ini_multipathd_hung
 			echo "# multipathd's restart hung: killed and started" \
 				"again (its threads: multipathd-hang.txt)" >&2
