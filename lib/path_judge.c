@@ -51,7 +51,12 @@ static enum path_class judge_class(const struct path_facts *f,
 	if (known && (j->state == ALUA_UNAVAILABLE ||
 		      j->state == ALUA_OFFLINE))
 		return PATH_CLASS_DOWN;
-	if ((known && !alua_state_usable(j->state)) || f->mp_ghost)
+	if (known && !alua_state_usable(j->state))
+		return PATH_CLASS_STANDBY;
+	/* multipathd's ghost is its last check's word: the device's own
+	 * answer since, that its group serves, is newer (a standby that
+	 * ended; dm keeps ghost paths active, so I/O can go there) */
+	if (f->mp_ghost && j->source != PATH_STATE_RTPG)
 		return PATH_CLASS_STANDBY;
 	return PATH_CLASS_USABLE;
 }

@@ -129,10 +129,19 @@ static void test_layers(void **state)
 
 	(void)state;
 	assert_int_equal(judge(&f).class, PATH_CLASS_USABLE);
-	/* multipathd's checker says ghost: dm sends it no I/O either way */
+	/* multipathd's checker said ghost at its last check, the path's
+	 * own RTPG says optimized since: the device's answer is newer */
 	f.mp_ghost = true;
-	assert_int_equal(judge(&f).class, PATH_CLASS_STANDBY);
+	assert_int_equal(judge(&f).class, PATH_CLASS_USABLE);
+	/* ... but not another path's report of its group */
+	a.result = TPG_REJECTED;
+	a.from_peer = true;
+	assert_int_equal(judge(&f).class, PATH_CLASS_DOWN);
+	a = ok(ALUA_ACTIVE_OPTIMIZED, false);
 	f.rtpg = NULL;
+	f.access_state = "active/optimized";	/* the kernel's: no better */
+	assert_int_equal(judge(&f).class, PATH_CLASS_STANDBY);
+	f.access_state = NULL;
 	assert_int_equal(judge(&f).class, PATH_CLASS_STANDBY);
 	f.rtpg = &a;
 	f.mp_ghost = false;
