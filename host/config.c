@@ -38,6 +38,7 @@ void conf_defaults(struct pw_conf *c)
 		 "/var/lib/pathwarden/failover.jsonl");
 	c->rtpg_timeout_ms = 2000;
 	c->resync_s = 30;
+	c->group_watch_ms = 250;
 	c->alua_switch = true;
 	c->relogin = true;
 	c->portal_check_ms = 500;
@@ -330,6 +331,7 @@ static const struct uint_opt uint_opts[] = {
 	UOPT("iscsi-timeout", iscsi_timeout_s, 1, 600),
 	UOPT("rtpg-timeout-ms", rtpg_timeout_ms, 100, 60000),
 	UOPT("resync", resync_s, 1, 3600),
+	UOPT("group-watch-ms", group_watch_ms, 0, 60000),
 	UOPT("portal-check-ms", portal_check_ms, 0, 60000),
 	UOPT("portal-connect-ms", portal_connect_ms, 10, 10000),
 	UOPT("early-failover-ms", early_failover_ms, 100, 60000),
@@ -588,10 +590,11 @@ void conf_print(const struct pw_conf *c, FILE *out)
 	else
 		fprintf(out, "metrics off\n");
 	fprintf(out, "records %s\nrtpg-timeout-ms %u\nresync %u\n"
+		"group-watch-ms %u\n"
 		"alua-switch %s\nrelogin %s\nportal-check-ms %u\n"
 		"portal-connect-ms %u\nearly-failover %s\n"
 		"early-failover-ms %u\n", c->records_path, c->rtpg_timeout_ms,
-		c->resync_s, c->alua_switch ? "yes" : "no",
+		c->resync_s, c->group_watch_ms, c->alua_switch ? "yes" : "no",
 		c->relogin ? "yes" : "no", c->portal_check_ms,
 		c->portal_connect_ms, c->early_failover ? "yes" : "no",
 		c->early_failover_ms);

@@ -66,6 +66,7 @@ struct pw_conf {
 
 	unsigned int rtpg_timeout_ms;
 	unsigned int resync_s;		/* full re-read even without events */
+	unsigned int group_watch_ms;	/* a group not serving asked again */
 	bool alua_switch;		/* switch groups on ALUA changes */
 	bool relogin;			/* log in again when a portal answers */
 	unsigned int portal_check_ms;	/* TCP probe period, 0 = off */

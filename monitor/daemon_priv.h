@@ -13,6 +13,7 @@
 #include "early_failover.h"
 #include "exposition.h"
 #include "failover_window.h"
+#include "group_watch.h"
 #include "http_metrics.h"
 #include "iscsi_admin.h"
 #include "log.h"
@@ -63,6 +64,7 @@ struct map_track {
 	uint64_t trans_since;
 	bool trans_warned;
 	uint64_t detect_ns;		/* the latest detection, 0 none */
+	uint64_t reinstate_ns;		/* paths last given back, 0 never */
 };
 
 struct sess_track {
@@ -126,6 +128,7 @@ struct daemon {
 	struct parked_io parked;	/* disks offline to move parked I/O */
 	uint64_t parked_asked_ns;	/* the last RTPG batch it asked for */
 	bool rtpg_parked;		/* the running batch is that one */
+	bool rtpg_watch;		/* ... or group_watch's */
 	struct rtpg_job rtpg_job;	/* the RTPG batch off the loop */
 	bool rtpg_again;		/* asked while a batch ran */
 	/* The last batch over the view's paths (not the parked watch's),
@@ -134,7 +137,7 @@ struct daemon {
 	struct rtpg_batch reports;
 	uint64_t reports_ns;
 	int t_resync, t_refresh, t_alua, t_portal, t_fw, t_verify, t_stop;
-	int t_parked;
+	int t_parked, t_watch;
 	struct service svc;		/* systemd's notify protocol */
 };
 

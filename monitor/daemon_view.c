@@ -78,6 +78,44 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 }
 
 /*
+ * Paths whose group serves again while multipathd still holds them
+ * failed (group_watch.h): given back at once, at most once a second per
+ * map (multipathd's checker runs once a second; the looks after an ALUA
+ * change come faster).
+ */
+#define REINSTATE_EVERY_NS (1000 * MS)
+#define REINSTATE_MAX 16
+
+static void give_back(struct daemon *d, const struct pw_map *m, uint64_t now)
+{
+	struct map_track *t = track(d, m->mp->name);
+	size_t idx[REINSTATE_MAX], n;
+
+	if (!t || (t->reinstate_ns && now - t->reinstate_ns <
+				      REINSTATE_EVERY_NS))
+		return;
+	n = group_watch_reinstate(m, idx, REINSTATE_MAX);
+	if (n)
+		t->reinstate_ns = now;
+	for (size_t k = 0; k < n; k++) {
+		const struct pw_path *p = &m->paths[idx[k]];
+		char cmd[64], *reply = NULL;
+		int rc;
+
+		snprintf(cmd, sizeof(cmd), "reinstate path %s", p->mp->dev);
+		rc = mpath_cmd(d->o->mpath, cmd, &reply);
+		if (rc || !reply || strncmp(reply, "ok", 2))
+			log_warn("%s: '%s' failed: %s", m->mp->name, cmd,
+				 rc ? strerror(-rc) : reply ? reply : "no reply");
+		else
+			log_info("%s: %s: its group is %s again; asked "
+				 "multipathd to reinstate it", m->mp->name,
+				 p->mp->dev, alua_state_name(p->rtpg.own.state));
+		free(reply);
+	}
+}
+
+/*
  * Paths the target refuses (LIO's offline) that dm still uses: failed in
  * dm now rather than by multipathd at its next check, up to 20 s of
  * EREMOTEIO later (refused_path.h).  multipathd's rtpg checker keeps them
@@ -262,6 +300,53 @@ static bool view_now(struct daemon *d, struct pw_view *nv,
 	return false;
 }
 
+/* A group that does not serve in the view: looked at again in
+ * group-watch-ms (group_watch.h), unless a look is due already. */
+static void watch_groups(struct daemon *d, uint64_t now)
+{
+	struct rtpg_batch b;
+
+	if (!d->c->group_watch_ms || !d->c->alua_switch || !d->o->rtpg ||
+	    loop_timer_armed(&d->loop, d->t_watch))
+		return;
+	if (!group_watch_batch(&d->view, &b))
+		return;
+	if (b.n)
+		loop_timer_arm(&d->loop, d->t_watch,
+			       now + d->c->group_watch_ms * MS);
+	rtpg_batch_free(&b);
+}
+
+static void on_watch(void *arg, uint64_t now)
+{
+	struct daemon *d = arg;
+	struct rtpg_batch b;
+
+	if (!d->have_view || !d->c->group_watch_ms || !d->o->rtpg)
+		return;
+	if (d->rtpg_job.running) {
+		/* one batch at a time: look again after it */
+		loop_timer_arm(&d->loop, d->t_watch,
+			       now + d->c->group_watch_ms * MS);
+		return;
+	}
+	if (!group_watch_batch(&d->view, &b)) {
+		log_err("out of memory starting an RTPG batch");
+		return;
+	}
+	if (!b.n) {
+		rtpg_batch_free(&b);
+		return;
+	}
+	log_debug("group watch: %zu path%s asked", b.n, b.n == 1 ? "" : "s");
+	if (rtpg_job_start(&d->rtpg_job, &b, d->o->rtpg,
+			   d->c->rtpg_timeout_ms, now))
+		d->rtpg_watch = true;
+	else
+		loop_timer_arm(&d->loop, d->t_watch,
+			       now + d->c->group_watch_ms * MS);
+}
+
 /* @nv becomes the daemon's view (taken over), and what it shows is acted
  * on: group switches, switches to make, transitions, refused paths. */
 static void apply_view(struct daemon *d, struct pw_view *nv,
@@ -316,8 +401,11 @@ static void apply_view(struct daemon *d, struct pw_view *nv,
 	}
 	/* What the RTPG answers say beyond the group to use. */
 	if (alua && d->c->alua_switch)
-		for (size_t i = 0; i < d->view.n_maps; i++)
+		for (size_t i = 0; i < d->view.n_maps; i++) {
 			fail_refused(d, &d->view.maps[i]);
+			give_back(d, &d->view.maps[i], now);
+		}
+	watch_groups(d, now);
 }
 
 /*
@@ -368,7 +456,8 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 	uint64_t event_ns = d->rtpg_job.event_ns;
 	struct rtpg_batch b;
 	struct pw_view nv;
-	bool parked;
+	bool parked, watch;
+	char what[200];
 
 	(void)fd;
 	(void)revents;
@@ -376,6 +465,27 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 		return;
 	parked = d->rtpg_parked;
 	d->rtpg_parked = false;
+	watch = d->rtpg_watch;
+	d->rtpg_watch = false;
+	if (watch) {
+		/* a group that did not serve: news is an ALUA change, as
+		 * if its unit attention had been seen; none, look again */
+		if (d->have_view &&
+		    group_watch_news(&d->view, &b, what, sizeof(what))) {
+			log_info("%s (watched group)", what);
+			d->last_alua_ns = event_ns;
+			alua_changed(d, d->loop.now());
+		} else {
+			watch_groups(d, d->loop.now());
+		}
+		rtpg_batch_free(&b);
+		if (d->rtpg_again) {
+			d->rtpg_again = false;
+			ask_rtpg(d, d->last_alua_ns ? d->last_alua_ns
+						    : d->loop.now());
+		}
+		return;
+	}
 	log_debug("RTPG batch back: %zu paths in %llu ms%s", b.n,
 		  (unsigned long long)((mono_ns() - d->rtpg_job.started_ns) /
 				       MS), parked ? " (disks in transition)" : "");
@@ -562,6 +672,7 @@ int view_source_init(struct daemon *d)
 	d->t_alua = loop_timer_new(&d->loop, on_alua, d);
 	d->t_verify = loop_timer_new(&d->loop, verify_switch, d);
 	d->t_parked = loop_timer_new(&d->loop, on_parked, d);
+	d->t_watch = loop_timer_new(&d->loop, on_watch, d);
 	d->parked.root = d->o->root;
 	d->parked.dm_capture_dir = d->o->dm_capture_dir;
 	loop_timer_arm(&d->loop, d->t_resync, d->loop.now());

@@ -12,7 +12,9 @@ MONT_SCENARIOS := good: misrouted:--ao,hpms02,--mp-ao,hpms01 \
   fbmanual:--failback-manual missing:--drop-session,4 \
   sessfail:--session-failed,1 nomaps:--no-maps disagree:--disagree \
   slow:--slow noplugins:--no-plugins wrongchk:--wrong-checker \
-  drift:--iscsid-defaults,2 pve:--pve big:--luns,256
+  drift:--iscsid-defaults,2 pve:--pve big:--luns,256 \
+  standby:--not-serving,hpms01,--ao,hpms02 \
+  unavail:--not-serving,hpms01,--down-state,unavailable,--ao,hpms02
 comma := ,
 MONT_FX_STAMPS := $(foreach s,$(MONT_SCENARIOS),$(MONT_FX)/$(firstword $(subst :, ,$(s))).done)
 

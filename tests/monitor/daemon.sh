@@ -586,6 +586,70 @@ check "re-login: five lines in all, not one per attempt" logged 5 're-login '
 stop
 kill $lpid 2>/dev/null || :; wait $lpid 2>/dev/null || :; lpid=
 
+# A group that does not serve, back without a word: a target raises the
+# unit attention on that group's own ports, which carry no I/O.  The
+# daemon asks one of its paths again every group-watch-ms (250) and
+# switches when it answers optimized; no uevent is sent here.
+watch_run() {	# scenario
+	host "$1"
+	rm -rf "$tmp/rep"
+	cp -r "$fx/$1/replay" "$tmp/rep"
+	rm -f "$tmp/ev"
+	mkfifo "$tmp/ev"
+	"$pw" -d -v -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
+		--replay "$tmp/rep" run --no-udev --uevents "$tmp/ev" \
+		--probe-dir "$tmp" > "$tmp/log" 2>&1 &
+	pid=$!
+	exec 7> "$tmp/ev"	# held open: no EOF on the FIFO
+	wait_ready || :
+}
+watches_above() {	# n: more than n looks at the watched group
+	[ "$(grep -c 'group watch: 1 path asked' "$tmp/log")" -gt "$1" ]
+}
+back_ao() {	# hpms01's group answers optimized again, hpms02's not
+	for d in sda sdb sdc sdd; do
+		cp "$fx/good/replay/$d.replay" "$tmp/rep/$d.replay"
+	done
+}
+watch_run standby
+check "standby: the group is watched, one path of it per look" \
+	wait_for $DL watches_above 2
+check "standby: no switch while it stays in standby" \
+	not grep -sq switchgroup "$tmp/cap/commands.log"
+back_ao
+check "standby ended: switchgroup to hpms01's group, no uevent" \
+	wait_for $DL grep -sqx 'switchgroup map mpatha group 2' "$tmp/cap/commands.log"
+check "standby ended: said as the watched group's news" \
+	grep -q 'mpatha: sd[ab] now active/optimized (watched group)' "$tmp/log"
+check "standby ended: nothing reinstated (ghost paths are dm's)" \
+	not grep -sq reinstate "$tmp/cap/commands.log"
+stop
+exec 7>&-
+rm -f "$tmp/ev"
+
+watch_run unavail
+check "unavailable: the group is watched" wait_for $DL watches_above 0
+back_ao
+reinstated_both() {
+	grep -sqx 'reinstate path sda' "$tmp/cap/commands.log" &&
+		grep -sqx 'reinstate path sdb' "$tmp/cap/commands.log"
+}
+check "unavailable ended: multipathd asked to reinstate both paths" \
+	wait_for $DL reinstated_both
+check "unavailable ended: hpms02's paths left alone" \
+	not grep -sq 'reinstate path sd[cd]' "$tmp/cap/commands.log"
+# multipathd (the capture) still shows them failed: no usable path there
+check "unavailable ended: no switch to a group dm has failed" \
+	not grep -sq switchgroup "$tmp/cap/commands.log"
+stop
+exec 7>&-
+rm -f "$tmp/ev"
+
+start good
+wait_ready || :
+check "good host: no group watched" not grep -q 'group watch' "$tmp/log"
+stop
+
 # No multipathd at all: runs, says so, exits cleanly.
 start good
 wait_ready || :	# signals are handled from here

@@ -87,6 +87,13 @@ def main():
                     help="node multipathd still believes optimized "
                          "(stale prios, default: --ao)")
     ap.add_argument("--both-ao", action="store_true")
+    ap.add_argument("--not-serving", default=None,
+                    help="NODE: that node's group reports --down-state "
+                         "and multipathd has its paths ghost (standby) "
+                         "or failed (unavailable); the other node's is "
+                         "non-optimized unless --ao names it")
+    ap.add_argument("--down-state", default="standby",
+                    choices=["standby", "unavailable"])
     ap.add_argument("--multibus", action="store_true")
     ap.add_argument("--stock-detect", action="store_true",
                     help="prio/checker rtpg without detect_* no")
@@ -126,9 +133,16 @@ def main():
             sessions.append(dict(sid=sid, host=sid + 1, node=node, ni=ni,
                                  portal=portal, rel_port=pi + 1))
 
+    down_node, down_state = None, None
+    if a.not_serving:
+        down_node = a.not_serving
+        down_state = {"standby": 2, "unavailable": 3}[a.down_state]
+
     def node_state(node, ao_node):
         if a.both_ao:
             return 0
+        if node == down_node:
+            return down_state
         return 0 if node == ao_node else 1
 
     maps = []
@@ -150,6 +164,7 @@ def main():
             if a.disagree and s["node"] == a.ao and s["rel_port"] == 2:
                 st = 1
             failed = s["sid"] == a.session_failed
+            mst = node_state(s["node"], mp_ao)
             write(ddir + "/state", "running\n")
             write(ddir + "/access_state", STATE_NAMES[st] + "\n")
             write(ddir + "/preferred_path", "0\n")
@@ -181,14 +196,15 @@ def main():
                     hexs(vpd83(serial, s["rel_port"] + 2 * s["ni"],
                                s["ni"] + 1)),
                     hexs(rtpg(groups))))
-            mst = node_state(s["node"], mp_ao)
+            down = failed or mst == 3
             paths.append(dict(dev=name, dev_t="8:%d" % (disk * 16),
                               node=s["node"],
-                              dm_st="failed" if failed else "active",
-                              chk_st="faulty" if failed else "ready",
+                              dm_st="failed" if down else "active",
+                              chk_st="faulty" if down else
+                              "ghost" if mst == 2 else "ready",
                               checker="tur" if a.wrong_checker or
                               a.stock_detect else "rtpg",
-                              pri=0 if failed else PRIO[mst]))
+                              pri=0 if failed else PRIO.get(mst, 0)))
         if a.multibus:
             groups = [dict(pri=50, paths=paths, active=True)]
         else:

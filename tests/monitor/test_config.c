@@ -92,6 +92,10 @@ static void test_defaults(void **state)
 	assert_string_equal(c.metrics_addr, "127.0.0.1");
 	assert_int_equal(c.metrics_port, 9857);
 	assert_true(c.alua_switch);
+	assert_int_equal(c.group_watch_ms, 250);
+	assert_true(parse("node a 10.0.0.1\ngroup-watch-ms 0\n", &c, err,
+			  sizeof(err)));
+	assert_int_equal(c.group_watch_ms, 0);
 }
 
 static void test_portals(void **state)
@@ -168,6 +172,8 @@ static const struct bad bad_cases[] = {
 	{ "node a 1.2.3.4\nportal-check-ms 100\nportal-connect-ms 100\n",
 	  "test.conf:3: portal-connect-ms must be shorter than "
 	  "portal-check-ms" },
+	{ "node a 1.2.3.4\ngroup-watch-ms 60001\n",
+	  "test.conf:2: group-watch-ms must be a number from 0 to 60000" },
 	{ "node a 1.2.3.4\nx\001y 1\n",
 	  "test.conf:2: control character in line" },
 };
