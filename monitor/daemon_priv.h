@@ -64,7 +64,7 @@ struct map_track {
 	uint64_t trans_since;
 	bool trans_warned;
 	uint64_t detect_ns;		/* the latest detection, 0 none */
-	uint64_t reinstate_ns;		/* paths last given back, 0 never */
+	uint64_t reinstate_ns;		/* our last "reinstate path", 0 none */
 };
 
 struct sess_track {

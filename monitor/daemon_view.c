@@ -78,40 +78,61 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 }
 
 /*
- * Paths whose group serves again while multipathd still holds them
- * failed (group_watch.h): given back at once, at most once a second per
- * map (multipathd's checker runs once a second; the looks after an ALUA
- * change come faster).
+ * "reinstate path" for the paths multipathd should look at now, at most
+ * once a second per map (its checker runs once a second; the looks after
+ * an ALUA change come faster): those whose group serves again while
+ * multipathd still holds them failed (group_watch.h), and, when no group
+ * is wholly optimized, the optimized ones whose prio it has not caught up
+ * with (switcher.h).
  */
 #define REINSTATE_EVERY_NS (1000 * MS)
 #define REINSTATE_MAX 16
 
+static void reinstate(struct daemon *d, const struct pw_map *m,
+		      const struct pw_path *p, const char *why)
+{
+	char cmd[64], *reply = NULL;
+	int rc;
+
+	snprintf(cmd, sizeof(cmd), "reinstate path %s", p->mp->dev);
+	rc = mpath_cmd(d->o->mpath, cmd, &reply);
+	if (rc || !reply || strncmp(reply, "ok", 2))
+		log_warn("%s: '%s' failed: %s", m->mp->name, cmd,
+			 rc ? strerror(-rc) : reply ? reply : "no reply");
+	else
+		log_info("%s: %s: %s", m->mp->name, p->mp->dev, why);
+	free(reply);
+}
+
 static void give_back(struct daemon *d, const struct pw_map *m, uint64_t now)
 {
 	struct map_track *t = track(d, m->mp->name);
-	size_t idx[REINSTATE_MAX], n;
+	size_t back[REINSTATE_MAX], stale[REINSTATE_MAX], nb, ns;
+	char why[160];
 
 	if (!t || (t->reinstate_ns && now - t->reinstate_ns <
 				      REINSTATE_EVERY_NS))
 		return;
-	n = group_watch_reinstate(m, idx, REINSTATE_MAX);
-	if (n)
+	nb = group_watch_reinstate(m, back, REINSTATE_MAX);
+	ns = switch_recheck_paths(m, stale, REINSTATE_MAX);
+	if (nb || ns)
 		t->reinstate_ns = now;
-	for (size_t k = 0; k < n; k++) {
-		const struct pw_path *p = &m->paths[idx[k]];
-		char cmd[64], *reply = NULL;
-		int rc;
+	for (size_t k = 0; k < nb; k++) {
+		const struct pw_path *p = &m->paths[back[k]];
 
-		snprintf(cmd, sizeof(cmd), "reinstate path %s", p->mp->dev);
-		rc = mpath_cmd(d->o->mpath, cmd, &reply);
-		if (rc || !reply || strncmp(reply, "ok", 2))
-			log_warn("%s: '%s' failed: %s", m->mp->name, cmd,
-				 rc ? strerror(-rc) : reply ? reply : "no reply");
-		else
-			log_info("%s: %s: its group is %s again; asked "
-				 "multipathd to reinstate it", m->mp->name,
-				 p->mp->dev, alua_state_name(p->rtpg.own.state));
-		free(reply);
+		snprintf(why, sizeof(why), "its group is %s again; asked "
+			 "multipathd to reinstate it",
+			 alua_state_name(p->rtpg.own.state));
+		reinstate(d, m, p, why);
+	}
+	for (size_t k = 0; k < ns; k++) {
+		const struct pw_path *p = &m->paths[stale[k]];
+
+		snprintf(why, sizeof(why), "optimized, multipathd's prio %d "
+			 "(RTPG says %d) in a group that is not: asked "
+			 "multipathd to check it now", p->mp->pri,
+			 p->expected_pri);
+		reinstate(d, m, p, why);
 	}
 }
 

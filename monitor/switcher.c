@@ -62,6 +62,27 @@ enum switch_action switch_decide(const struct pw_map *m,
 	return SW_SWITCH;
 }
 
+size_t switch_recheck_paths(const struct pw_map *m, size_t *idx, size_t max)
+{
+	size_t n = 0;
+
+	if (m->ao_group)
+		return 0;
+	for (size_t i = 0; i < m->mp->n_paths && n < max; i++) {
+		const struct pw_path *p = &m->paths[i];
+
+		if (!path_state_known(p) ||
+		    p->judge.state != ALUA_ACTIVE_OPTIMIZED ||
+		    p->judge.class != PATH_CLASS_USABLE)
+			continue;
+		if (p->expected_pri < 0 || p->mp->pri == p->expected_pri)
+			continue;
+		if (p->mp->dm_active && p->mp->chk_up)
+			idx[n++] = i;
+	}
+	return n;
+}
+
 void switch_note_sent(struct switch_guard *g, unsigned int group,
 		      uint64_t now)
 {

@@ -50,4 +50,22 @@ void switch_note_sent(struct switch_guard *g, unsigned int group,
 bool switch_note_observed(struct switch_guard *g, const struct pw_map *m,
 			  uint64_t now);
 
+/*
+ * Paths multipathd should check now, when no path group is wholly
+ * optimized but the RTPG answers say some paths are: with group_by_prio
+ * that is a merged group.  Between a cluster's demote of the old master
+ * and its promote of the new one both nodes are non-optimized, and
+ * multipathd puts all paths in one group; the new master's paths keep
+ * their old prio until multipathd next checks them (up to
+ * max_polling_interval, 20 s by default), and until then there is no
+ * group to switch to.  No multipathd command re-reads a prio, but from
+ * 0.11 on "reinstate path" makes multipathd check the path at its next
+ * tick (0.9 only reinstates), and it is nothing to dm for a path dm
+ * uses.  So: the optimized paths whose
+ * prio multipathd has not caught up with, that dm uses and whose checker
+ * is up.  Fills @idx (indexes into m->paths) with at most @max; returns
+ * how many.
+ */
+size_t switch_recheck_paths(const struct pw_map *m, size_t *idx, size_t max);
+
 #endif

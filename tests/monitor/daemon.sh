@@ -382,6 +382,27 @@ check "garbage uevents: ignored, the daemon still answers" garbage_ignored
 stop
 check "hung target: clean exit 0" [ "$rc" -eq 0 ]
 
+# The paths merged into one group (a cluster between its demote and its
+# promote: both nodes non-optimized, all prio 10), then hpms02's answer
+# says its group is optimized.  No group to switch to: the daemon asks
+# multipathd to check hpms02's two paths now (issue speed).
+host merged
+rm -f "$tmp/ev"
+mkfifo "$tmp/ev"
+replay_run "$fx/merged/replay"
+check "merged group: multipathd asked to check hpms02's paths at once" \
+	wait_for $DL sh -c "grep -sqx 'reinstate path sdc' '$tmp/cap/commands.log' &&
+		grep -sqx 'reinstate path sdd' '$tmp/cap/commands.log'"
+check "merged group: not hpms01's, no switchgroup" \
+	not grep -sqE 'reinstate path sd[ab]|switchgroup' "$tmp/cap/commands.log"
+# The re-looks after the change come every 100-500 ms; the asks at most
+# once a second.
+sleep 2
+n=$(grep -c 'reinstate path sdc' "$tmp/cap/commands.log")
+check "merged group: at most one ask a second ($n in about 2 s)" \
+	test "$n" -ge 1 -a "$n" -le 3
+stop
+
 # A session that comes back: its failed path is reinstated in multipathd
 # at once, not at multipathd's next path check.
 host sessfail

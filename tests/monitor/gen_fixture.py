@@ -86,6 +86,9 @@ def main():
     ap.add_argument("--mp-ao", default=None,
                     help="node multipathd still believes optimized "
                          "(stale prios, default: --ao)")
+    ap.add_argument("--mp-none", action="store_true",
+                    help="multipathd believes no node optimized (both "
+                         "non-optimized: group_by_prio merged the paths)")
     ap.add_argument("--both-ao", action="store_true")
     ap.add_argument("--not-serving", default=None,
                     help="NODE: that node's group reports --down-state "
@@ -164,7 +167,7 @@ def main():
             if a.disagree and s["node"] == a.ao and s["rel_port"] == 2:
                 st = 1
             failed = s["sid"] == a.session_failed
-            mst = node_state(s["node"], mp_ao)
+            mst = 1 if a.mp_none else node_state(s["node"], mp_ao)
             write(ddir + "/state", "running\n")
             write(ddir + "/access_state", STATE_NAMES[st] + "\n")
             write(ddir + "/preferred_path", "0\n")

@@ -76,6 +76,54 @@ static void test_no_usable(void **state)
 	view_free(&v);
 }
 
+/*
+ * Between a demote and the next promote multipathd merged the four paths
+ * into one group (all prio 10); now hpms02's answer to RTPG says its group
+ * is optimized.  No group to switch to: multipathd must first check
+ * hpms02's two paths, and only they are asked for.
+ */
+static void test_recheck_merged(void **state)
+{
+	struct pw_view v;
+	struct pw_map *m;
+	size_t idx[8], n;
+	unsigned int grp;
+
+	(void)state;
+	assert_int_equal(decide("merged", true, &grp), SW_NONE);
+	load("merged", &v, true);
+	m = &v.maps[0];
+	assert_int_equal(m->mp->n_groups, 1);
+	n = switch_recheck_paths(m, idx, 8);
+	assert_int_equal(n, 2);
+	for (size_t k = 0; k < n; k++) {
+		const struct pw_path *p = &m->paths[idx[k]];
+
+		assert_string_equal(p->node->name, "hpms02");
+		assert_int_equal(p->mp->pri, 10);
+		assert_int_equal(p->expected_pri, 50);
+	}
+	/* no more than asked for */
+	assert_int_equal(switch_recheck_paths(m, idx, 1), 1);
+	/* a path dm failed, or whose checker is down, is left alone */
+	((struct mp_path *)m->paths[idx[0]].mp)->dm_active = false;
+	assert_int_equal(switch_recheck_paths(m, idx, 8), 1);
+	view_free(&v);
+
+	/* Without RTPG answers there is no prio to compare with. */
+	load("merged", &v, false);
+	assert_int_equal(switch_recheck_paths(&v.maps[0], idx, 8), 0);
+	view_free(&v);
+	/* A group wholly optimized exists: the switch does it, no recheck;
+	 * nor when prios are right. */
+	load("misrouted", &v, true);
+	assert_int_equal(switch_recheck_paths(&v.maps[0], idx, 8), 0);
+	view_free(&v);
+	load("good", &v, true);
+	assert_int_equal(switch_recheck_paths(&v.maps[0], idx, 8), 0);
+	view_free(&v);
+}
+
 static void test_guard(void **state)
 {
 	struct pw_view v;
@@ -140,6 +188,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decisions),
 		cmocka_unit_test(test_no_usable),
+		cmocka_unit_test(test_recheck_merged),
 		cmocka_unit_test(test_guard),
 	};
 
