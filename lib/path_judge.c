@@ -42,7 +42,15 @@ static enum path_class judge_class(const struct path_facts *f,
 
 	if (f->gone)
 		return PATH_CLASS_GONE;
-	if (f->mp_down || f->transport_down)
+	if (f->transport_down)
+		return PATH_CLASS_DOWN;
+	/* multipathd's down is its last check's word, or a failure dm has
+	 * seen since; a path dm has active again (a reinstate since) whose
+	 * own answer says its group serves is up, as its next check will
+	 * find */
+	if (f->mp_down && !(f->dm_kernel_active &&
+			    j->source == PATH_STATE_RTPG &&
+			    j->verdict == PV_UP))
 		return PATH_CLASS_DOWN;
 	if (j->heard && (j->verdict == PV_DOWN || j->verdict == PV_TIMEOUT))
 		return PATH_CLASS_DOWN;

@@ -96,7 +96,10 @@ size_t group_watch_reinstate(const struct pw_map *m, size_t *idx, size_t max)
 		if (!p->rtpg_done || p->rtpg.result != TPG_OK ||
 		    p->rtpg.from_peer || !serves(p->rtpg.own.state))
 			continue;
-		if (!p->mp->dm_failed && p->mp->chk_up)
+		/* up for multipathd, or active in dm already (a reinstate
+		 * its checker has not seen yet) */
+		if ((!p->mp->dm_failed && p->mp->chk_up) ||
+		    p->dm_kernel_active)
 			continue;
 		if (!p->sd || strcmp(p->sd->state, "running") ||
 		    (p->sess && strcmp(p->sess->state, "LOGGED_IN")))

@@ -59,6 +59,7 @@ void view_judge_path(struct pw_path *p)
 				  (p->sess && strcmp(p->sess->state, "LOGGED_IN")),
 		.mp_down = p->mp->dm_failed || !p->mp->chk_up,
 		.mp_ghost = p->mp->chk_ghost,
+		.dm_kernel_active = p->dm_kernel_active,
 	};
 
 	path_judge(&f, &p->judge);
@@ -357,11 +358,18 @@ bool view_build(struct pw_view *v, const struct view_opts *o)
 		struct dm_mpath_status st;
 
 		if (line && dm_status_parse(line, &st, err, sizeof(err)) &&
-		    st.n_groups == m->mp->n_groups)
+		    st.n_groups == m->mp->n_groups) {
 			m->dm_group = st.next_group;
-		else if (line)
+			for (size_t k = 0; k < st.n_paths; k++)
+				for (size_t j = 0; j < m->mp->n_paths; j++)
+					if (!strcmp(st.paths[k].devt,
+						    m->mp->paths[j].devt))
+						m->paths[j].dm_kernel_active =
+							st.paths[k].active;
+		} else if (line) {
 			log_debug("%s: dm status not usable: %s", m->mp->name,
 				  err);
+		}
 		free(line);
 	}
 	view_judge(v, o->conf);

@@ -48,6 +48,7 @@ struct pw_path {
 	struct tpg_answer rtpg;
 	bool rtpg_done;
 	int expected_pri;			/* from RTPG, -1 unknown */
+	bool dm_kernel_active;			/* the kernel's dm status: 'A' */
 	struct path_judgement judge;		/* lib's, from all of the above */
 	enum path_word verdict;			/* ... and the path's map */
 };

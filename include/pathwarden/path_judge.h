@@ -28,6 +28,9 @@ struct path_facts {
 	/* multipathd: false when not asked */
 	bool mp_down;			/* failed in dm, or its checker is */
 	bool mp_ghost;			/* its checker says ghost */
+	/* the kernel's dm status, read after multipathd: it has the path
+	 * active (false: failed, or not read) */
+	bool dm_kernel_active;
 };
 
 enum path_class {

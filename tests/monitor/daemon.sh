@@ -662,6 +662,12 @@ check "unavailable ended: hpms02's paths left alone" \
 # multipathd (the capture) still shows them failed: no usable path there
 check "unavailable ended: no switch to a group dm has failed" \
 	not grep -sq switchgroup "$tmp/cap/commands.log"
+# dm takes them back (what multipathd's reinstate does) before
+# multipathd's checker has looked: the kernel's status and their own
+# answers are enough to switch
+sed -i -e 's/8:16 F/8:16 A/' -e 's/8:32 F/8:32 A/' "$tmp/cap/dmstatus/mpatha"
+check "unavailable ended: switchgroup once dm has the paths again" \
+	wait_for $DL grep -sqx 'switchgroup map mpatha group 2' "$tmp/cap/commands.log"
 stop
 exec 7>&-
 rm -f "$tmp/ev"

@@ -104,7 +104,7 @@ static void test_reinstate(void **state)
 {
 	struct pw_view v;
 	struct pw_map *m;
-	size_t idx[8];
+	size_t idx[8], taken;
 
 	(void)state;
 	load("unavail", &v, true);
@@ -121,6 +121,13 @@ static void test_reinstate(void **state)
 	for (size_t k = 0; k < 2; k++)
 		assert_string_equal(m->paths[idx[k]].node->name, "hpms01");
 	assert_int_equal(group_watch_reinstate(m, idx, 1), 1);
+	/* one dm has taken back already is multipathd's checker's now */
+	taken = idx[0];
+	m->paths[taken].dm_kernel_active = true;
+	assert_int_equal(group_watch_reinstate(m, idx, 8), 1);
+	assert_int_not_equal(idx[0], taken);
+	m->paths[taken].dm_kernel_active = false;
+	assert_int_equal(group_watch_reinstate(m, idx, 8), 2);
 	/* non-optimized serves too */
 	m->paths[idx[0]].rtpg.own.state = ALUA_ACTIVE_NONOPTIMIZED;
 	assert_int_equal(group_watch_reinstate(m, idx, 8), 2);

@@ -147,6 +147,19 @@ static void test_layers(void **state)
 	f.mp_ghost = false;
 	f.mp_down = true;
 	assert_int_equal(judge(&f).class, PATH_CLASS_DOWN);
+	/* multipathd's last check said down, dm has it active again since
+	 * and its own answer says optimized: up */
+	f.dm_kernel_active = true;
+	assert_int_equal(judge(&f).class, PATH_CLASS_USABLE);
+	/* ... not on another path's word, nor when the device refuses */
+	a.result = TPG_REJECTED;
+	a.from_peer = true;
+	assert_int_equal(judge(&f).class, PATH_CLASS_DOWN);
+	a = ok(ALUA_ACTIVE_OPTIMIZED, false);
+	a.own.state = ALUA_STANDBY;
+	assert_int_equal(judge(&f).class, PATH_CLASS_DOWN);
+	a = ok(ALUA_ACTIVE_OPTIMIZED, false);
+	f.dm_kernel_active = false;
 	f.mp_down = false;
 	f.transport_down = true;
 	assert_int_equal(judge(&f).class, PATH_CLASS_DOWN);
