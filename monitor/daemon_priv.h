@@ -129,6 +129,7 @@ struct daemon {
 	uint64_t parked_asked_ns;	/* the last RTPG batch it asked for */
 	bool rtpg_parked;		/* the running batch is that one */
 	bool rtpg_watch;		/* ... or group_watch's */
+	bool gave_back;			/* paths reinstated by this view */
 	struct rtpg_job rtpg_job;	/* the RTPG batch off the loop */
 	bool rtpg_again;		/* asked while a batch ran */
 	/* The last batch over the view's paths (not the parked watch's),

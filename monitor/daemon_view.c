@@ -117,6 +117,8 @@ static void give_back(struct daemon *d, const struct pw_map *m, uint64_t now)
 	ns = switch_recheck_paths(m, stale, REINSTATE_MAX);
 	if (nb || ns)
 		t->reinstate_ns = now;
+	/* dm has them active once multipathd answers: worth a look now */
+	d->gave_back |= nb > 0;
 	for (size_t k = 0; k < nb; k++) {
 		const struct pw_path *p = &m->paths[back[k]];
 
@@ -513,7 +515,13 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 	note_rtpg(d, &b, d->rtpg_job.started_ns);
 	/* multipathd, sysfs and dm as they are now, with the answers; not
 	 * for the watch's own batch, which only parked_io wants */
+	d->gave_back = false;
 	if (!parked && view_now(d, &nv, NULL, &b))
+		apply_view(d, &nv, event_ns, true);
+	/* Paths given back are active in dm now: the same answers with the
+	 * kernel's status read again switch to their group at once, not at
+	 * the next look (100 ms or more later). */
+	if (!parked && d->gave_back && view_now(d, &nv, NULL, &b))
 		apply_view(d, &nv, event_ns, true);
 	if (parked) {
 		rtpg_batch_free(&b);
