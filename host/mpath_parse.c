@@ -152,6 +152,29 @@ static bool parse_map(json_object *jm, struct mp_map *m, char *err,
 	return true;
 }
 
+/* A JSON document's first character, after white space, opens an
+ * object; multipathd's own failure replies are bare words. */
+static bool starts_like_json(const char *text)
+{
+	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+		text++;
+	return *text == '{';
+}
+
+/* "multipathd answered 'WORD'", its first line, printable, 40 at most. */
+static void said_instead(const char *text, char *err, size_t errlen)
+{
+	char word[41];
+	size_t n = 0;
+
+	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+		text++;
+	for (; text[n] && text[n] != '\n' && n < sizeof(word) - 1; n++)
+		word[n] = isprint((unsigned char)text[n]) ? text[n] : '?';
+	word[n] = '\0';
+	snprintf(err, errlen, "not JSON: multipathd answered '%s'", word);
+}
+
 bool mp_parse_maps_json(const char *text, struct mp_topology *out, char *err,
 			size_t errlen)
 {
@@ -161,6 +184,13 @@ bool mp_parse_maps_json(const char *text, struct mp_topology *out, char *err,
 	size_t n;
 
 	memset(out, 0, sizeof(*out));
+	if (!starts_like_json(text)) {
+		/* multipathd's "fail" or "timeout" (its lock not had in
+		 * time, as while a map reload waits on I/O): say what it
+		 * said, not what json-c makes of it ("boolean expected") */
+		said_instead(text, err, errlen);
+		return false;
+	}
 	root = json_tokener_parse_verbose(text, &jerr);
 	if (!root) {
 		snprintf(err, errlen, "not JSON: %s",

@@ -103,7 +103,24 @@ static const char *const bad_json[] = {
 
 static void test_bad_json(void **state)
 {
+	static const struct {
+		const char *text, *err;
+	} words[] = {
+		{ "timeout\n", "not JSON: multipathd answered 'timeout'" },
+		{ "fail\n", "not JSON: multipathd answered 'fail'" },
+		{ "  \n", "not JSON: multipathd answered ''" },
+		{ "x\001y\nmore", "not JSON: multipathd answered 'x?y'" },
+	};
+
 	(void)state;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		struct mp_topology t;
+		char err[256] = "";
+
+		assert_false(mp_parse_maps_json(words[i].text, &t, err,
+						sizeof(err)));
+		assert_string_equal(err, words[i].err);
+	}
 	for (size_t i = 0; i < sizeof(bad_json) / sizeof(bad_json[0]); i++) {
 		struct mp_topology t;
 		char err[256] = "";
