@@ -97,6 +97,25 @@ static void live_close(struct mpath_source *s)
 	s->fd = -1;
 }
 
+int mpath_action(struct mpath_source *s, const char *cmd, char *why,
+		 size_t len)
+{
+	char *reply = NULL;
+	int rc = mpath_cmd(s, cmd, &reply);
+
+	if (rc) {
+		snprintf(why, len, "%s", strerror(-rc));
+	} else if (!reply) {
+		snprintf(why, len, "no reply");
+		rc = -EPROTO;
+	} else if (strncmp(reply, "ok", 2)) {
+		snprintf(why, len, "%.*s", (int)strcspn(reply, "\n"), reply);
+		rc = -EPROTO;
+	}
+	free(reply);
+	return rc;
+}
+
 void mpath_source_live(struct mpath_source *s, unsigned int timeout_ms)
 {
 	memset(s, 0, sizeof(*s));

@@ -36,6 +36,15 @@ static inline int mpath_cmd(struct mpath_source *s, const char *cmd,
 	return s->cmd(s, cmd, reply);
 }
 
+/*
+ * An action command ("switchgroup ...", "reinstate path ..."): 0 when
+ * multipathd answered "ok"; otherwise -errno, or -EPROTO for any other
+ * answer, with what went wrong (its answer, "no reply" or the error) in
+ * @why.
+ */
+int mpath_action(struct mpath_source *s, const char *cmd, char *why,
+		 size_t len);
+
 static inline void mpath_close(struct mpath_source *s)
 {
 	if (s->close)

@@ -15,7 +15,6 @@
 
 #include "mpath_parse.h"
 #include "strutil.h"
-#include "strutil.h"
 
 static void copy_str(json_object *o, const char *key, char *dst, size_t len)
 {
@@ -152,23 +151,13 @@ static bool parse_map(json_object *jm, struct mp_map *m, char *err,
 	return true;
 }
 
-/* A JSON document's first character, after white space, opens an
- * object; multipathd's own failure replies are bare words. */
-static bool starts_like_json(const char *text)
-{
-	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
-		text++;
-	return *text == '{';
-}
-
-/* "multipathd answered 'WORD'", its first line, printable, 40 at most. */
+/* "multipathd answered 'WORD'": @text, past its leading white space, is
+ * its first line, printable, 40 characters at most. */
 static void said_instead(const char *text, char *err, size_t errlen)
 {
 	char word[41];
 	size_t n = 0;
 
-	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
-		text++;
 	for (; text[n] && text[n] != '\n' && n < sizeof(word) - 1; n++)
 		word[n] = isprint((unsigned char)text[n]) ? text[n] : '?';
 	word[n] = '\0';
@@ -180,15 +169,18 @@ bool mp_parse_maps_json(const char *text, struct mp_topology *out, char *err,
 {
 	enum json_tokener_error jerr;
 	json_object *root, *maps, *major;
+	const char *start;
 	bool ok = false;
 	size_t n;
 
 	memset(out, 0, sizeof(*out));
-	if (!starts_like_json(text)) {
-		/* multipathd's "fail" or "timeout" (its lock not had in
-		 * time, as while a map reload waits on I/O): say what it
-		 * said, not what json-c makes of it ("boolean expected") */
-		said_instead(text, err, errlen);
+	/* A JSON document opens an object; multipathd's own failure
+	 * replies are bare words: "fail", or "timeout" (its lock not had in
+	 * time, as while a map reload waits on I/O).  Say what it said, not
+	 * what json-c makes of it ("boolean expected"). */
+	start = text + strspn(text, " \t\r\n");
+	if (*start != '{') {
+		said_instead(start, err, errlen);
 		return false;
 	}
 	root = json_tokener_parse_verbose(text, &jerr);

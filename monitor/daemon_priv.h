@@ -67,6 +67,13 @@ struct map_track {
 	uint64_t reinstate_ns;		/* our last "reinstate path", 0 none */
 };
 
+/* What an RTPG batch off the loop was asked for. */
+enum rtpg_purpose {
+	RTPG_FOR_VIEW,		/* every path: a view follows */
+	RTPG_FOR_PARKED,	/* parked_io's disks only */
+	RTPG_FOR_WATCH,		/* group_watch's paths only */
+};
+
 struct sess_track {
 	int sid;
 	char state[24];
@@ -127,9 +134,7 @@ struct daemon {
 	bool early_done[CONF_MAX_NODES];	/* until a portal answers */
 	struct parked_io parked;	/* disks offline to move parked I/O */
 	uint64_t parked_asked_ns;	/* the last RTPG batch it asked for */
-	bool rtpg_parked;		/* the running batch is that one */
-	bool rtpg_watch;		/* ... or group_watch's */
-	bool gave_back;			/* paths reinstated by this view */
+	enum rtpg_purpose rtpg_for;	/* what the running batch is for */
 	struct rtpg_job rtpg_job;	/* the RTPG batch off the loop */
 	bool rtpg_again;		/* asked while a batch ran */
 	/* The last batch over the view's paths (not the parked watch's),

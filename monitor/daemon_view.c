@@ -24,9 +24,8 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 {
 	struct map_track *t = track(d, m->mp->name);
 	unsigned int group;
-	char why[200], cmd[200], *reply = NULL;
+	char why[200], cmd[200], err[128];
 	enum switch_action a;
-	int rc;
 
 	if (!t || !d->c->alua_switch)
 		return;
@@ -47,15 +46,11 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 	t->held_logged = false;
 	snprintf(cmd, sizeof(cmd), "switchgroup map %s group %u", m->mp->name,
 		 group);
-	rc = mpath_cmd(d->o->mpath, cmd, &reply);
-	now = d->loop.now();
-	if (rc || !reply || strncmp(reply, "ok", 2)) {
-		log_warn("%s: '%s' failed: %s", m->mp->name, cmd,
-			 rc ? strerror(-rc) : reply ? reply : "no reply");
-		free(reply);
+	if (mpath_action(d->o->mpath, cmd, err, sizeof(err))) {
+		log_warn("%s: '%s' failed: %s", m->mp->name, cmd, err);
 		return;
 	}
-	free(reply);
+	now = d->loop.now();
 	log_info("%s: switched to group %u (%s)", m->mp->name, group, why);
 	switch_note_sent(&t->guard, group, now);
 	{
@@ -91,20 +86,18 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 static void reinstate(struct daemon *d, const struct pw_map *m,
 		      const struct pw_path *p, const char *why)
 {
-	char cmd[64], *reply = NULL;
-	int rc;
+	char cmd[64], err[128];
 
 	snprintf(cmd, sizeof(cmd), "reinstate path %s", p->mp->dev);
-	rc = mpath_cmd(d->o->mpath, cmd, &reply);
-	if (rc || !reply || strncmp(reply, "ok", 2))
-		log_warn("%s: '%s' failed: %s", m->mp->name, cmd,
-			 rc ? strerror(-rc) : reply ? reply : "no reply");
+	if (mpath_action(d->o->mpath, cmd, err, sizeof(err)))
+		log_warn("%s: '%s' failed: %s", m->mp->name, cmd, err);
 	else
 		log_info("%s: %s: %s", m->mp->name, p->mp->dev, why);
-	free(reply);
 }
 
-static void give_back(struct daemon *d, const struct pw_map *m, uint64_t now)
+/* How many paths whose group serves again it gave back. */
+static size_t give_back(struct daemon *d, const struct pw_map *m,
+			uint64_t now)
 {
 	struct map_track *t = track(d, m->mp->name);
 	size_t back[REINSTATE_MAX], stale[REINSTATE_MAX], nb, ns;
@@ -112,13 +105,11 @@ static void give_back(struct daemon *d, const struct pw_map *m, uint64_t now)
 
 	if (!t || (t->reinstate_ns && now - t->reinstate_ns <
 				      REINSTATE_EVERY_NS))
-		return;
+		return 0;
 	nb = group_watch_reinstate(m, back, REINSTATE_MAX);
 	ns = switch_recheck_paths(m, stale, REINSTATE_MAX);
 	if (nb || ns)
 		t->reinstate_ns = now;
-	/* dm has them active once multipathd answers: worth a look now */
-	d->gave_back |= nb > 0;
 	for (size_t k = 0; k < nb; k++) {
 		const struct pw_path *p = &m->paths[back[k]];
 
@@ -136,6 +127,7 @@ static void give_back(struct daemon *d, const struct pw_map *m, uint64_t now)
 			 p->expected_pri);
 		reinstate(d, m, p, why);
 	}
+	return nb;
 }
 
 /*
@@ -209,7 +201,7 @@ static void ask_parked_rtpg(struct daemon *d, const struct sysfs_snapshot *s,
 	d->parked_asked_ns = now;
 	if (rtpg_job_start(&d->rtpg_job, &b, d->o->rtpg,
 			   d->c->rtpg_timeout_ms, 0))
-		d->rtpg_parked = true;
+		d->rtpg_for = RTPG_FOR_PARKED;
 	else
 		log_warn("cannot start the RTPG thread for the disks in "
 			 "transition");
@@ -327,17 +319,11 @@ static bool view_now(struct daemon *d, struct pw_view *nv,
  * group-watch-ms (group_watch.h), unless a look is due already. */
 static void watch_groups(struct daemon *d, uint64_t now)
 {
-	struct rtpg_batch b;
-
 	if (!d->c->group_watch_ms || !d->c->alua_switch || !d->o->rtpg ||
-	    loop_timer_armed(&d->loop, d->t_watch))
+	    loop_timer_armed(&d->loop, d->t_watch) ||
+	    !group_watch_wanted(&d->view))
 		return;
-	if (!group_watch_batch(&d->view, &b))
-		return;
-	if (b.n)
-		loop_timer_arm(&d->loop, d->t_watch,
-			       now + d->c->group_watch_ms * MS);
-	rtpg_batch_free(&b);
+	loop_timer_arm(&d->loop, d->t_watch, now + d->c->group_watch_ms * MS);
 }
 
 static void on_watch(void *arg, uint64_t now)
@@ -364,18 +350,20 @@ static void on_watch(void *arg, uint64_t now)
 	log_debug("group watch: %zu path%s asked", b.n, b.n == 1 ? "" : "s");
 	if (rtpg_job_start(&d->rtpg_job, &b, d->o->rtpg,
 			   d->c->rtpg_timeout_ms, now))
-		d->rtpg_watch = true;
+		d->rtpg_for = RTPG_FOR_WATCH;
 	else
 		loop_timer_arm(&d->loop, d->t_watch,
 			       now + d->c->group_watch_ms * MS);
 }
 
 /* @nv becomes the daemon's view (taken over), and what it shows is acted
- * on: group switches, switches to make, transitions, refused paths. */
-static void apply_view(struct daemon *d, struct pw_view *nv,
+ * on: group switches, switches to make, transitions, refused paths.
+ * True when it gave paths back to dm (dm has them active now). */
+static bool apply_view(struct daemon *d, struct pw_view *nv,
 		       uint64_t event_ns, bool alua)
 {
 	uint64_t now;
+	size_t given = 0;
 
 	now = d->loop.now();
 	if (nv->mp_error[0] && d->multipathd_up != 0)
@@ -426,9 +414,10 @@ static void apply_view(struct daemon *d, struct pw_view *nv,
 	if (alua && d->c->alua_switch)
 		for (size_t i = 0; i < d->view.n_maps; i++) {
 			fail_refused(d, &d->view.maps[i]);
-			give_back(d, &d->view.maps[i], now);
+			given += give_back(d, &d->view.maps[i], now);
 		}
 	watch_groups(d, now);
+	return given > 0;
 }
 
 /*
@@ -479,18 +468,16 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 	uint64_t event_ns = d->rtpg_job.event_ns;
 	struct rtpg_batch b;
 	struct pw_view nv;
-	bool parked, watch;
+	enum rtpg_purpose asked_for = d->rtpg_for;
+	bool parked = asked_for == RTPG_FOR_PARKED;
 	char what[200];
 
 	(void)fd;
 	(void)revents;
 	if (!rtpg_job_collect(&d->rtpg_job, &b))
 		return;
-	parked = d->rtpg_parked;
-	d->rtpg_parked = false;
-	watch = d->rtpg_watch;
-	d->rtpg_watch = false;
-	if (watch) {
+	d->rtpg_for = RTPG_FOR_VIEW;
+	if (asked_for == RTPG_FOR_WATCH) {
 		/* a group that did not serve: news is an ALUA change, as
 		 * if its unit attention had been seen; none, look again */
 		if (d->have_view &&
@@ -502,33 +489,28 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 			watch_groups(d, d->loop.now());
 		}
 		rtpg_batch_free(&b);
-		if (d->rtpg_again) {
-			d->rtpg_again = false;
-			ask_rtpg(d, d->last_alua_ns ? d->last_alua_ns
-						    : d->loop.now());
-		}
-		return;
-	}
-	log_debug("RTPG batch back: %zu paths in %llu ms%s", b.n,
-		  (unsigned long long)((mono_ns() - d->rtpg_job.started_ns) /
-				       MS), parked ? " (disks in transition)" : "");
-	note_rtpg(d, &b, d->rtpg_job.started_ns);
-	/* multipathd, sysfs and dm as they are now, with the answers; not
-	 * for the watch's own batch, which only parked_io wants */
-	d->gave_back = false;
-	if (!parked && view_now(d, &nv, NULL, &b))
-		apply_view(d, &nv, event_ns, true);
-	/* Paths given back are active in dm now: the same answers with the
-	 * kernel's status read again switch to their group at once, not at
-	 * the next look (100 ms or more later). */
-	if (!parked && d->gave_back && view_now(d, &nv, NULL, &b))
-		apply_view(d, &nv, event_ns, true);
-	if (parked) {
-		rtpg_batch_free(&b);
 	} else {
-		rtpg_batch_free(&d->reports);
-		d->reports = b;
-		d->reports_ns = d->rtpg_job.started_ns;
+		log_debug("RTPG batch back: %zu paths in %llu ms%s", b.n,
+			  (unsigned long long)((mono_ns() -
+						d->rtpg_job.started_ns) / MS),
+			  parked ? " (disks in transition)" : "");
+		note_rtpg(d, &b, d->rtpg_job.started_ns);
+		/* multipathd, sysfs and dm as they are now, with the
+		 * answers (not for parked_io's own batch).  Paths given back
+		 * are active in dm at once: the same answers with the
+		 * kernel's status read again switch to their group now, not
+		 * at the next look (100 ms or more later). */
+		if (!parked && view_now(d, &nv, NULL, &b) &&
+		    apply_view(d, &nv, event_ns, true) &&
+		    view_now(d, &nv, NULL, &b))
+			apply_view(d, &nv, event_ns, true);
+		if (parked) {
+			rtpg_batch_free(&b);
+		} else {
+			rtpg_batch_free(&d->reports);
+			d->reports = b;
+			d->reports_ns = d->rtpg_job.started_ns;
+		}
 	}
 	if (d->rtpg_again) {
 		d->rtpg_again = false;

@@ -18,9 +18,17 @@ static bool serves(enum alua_state s)
  */
 static bool watched(const struct pw_path *p)
 {
-	return p->sd && path_state_known(p) && !serves(p->judge.state) &&
-	       p->judge.state != ALUA_TRANSITIONING &&
-	       (!p->sess || !strcmp(p->sess->state, "LOGGED_IN"));
+	return path_wants_rtpg(p) && path_state_known(p) &&
+	       !serves(p->judge.state) && p->judge.state != ALUA_TRANSITIONING;
+}
+
+bool group_watch_wanted(const struct pw_view *v)
+{
+	for (size_t i = 0; i < v->n_maps; i++)
+		for (size_t j = 0; j < v->maps[i].mp->n_paths; j++)
+			if (watched(&v->maps[i].paths[j]))
+				return true;
+	return false;
 }
 
 /* Whether two paths answer for the same group: the group their RTPG
@@ -101,8 +109,7 @@ size_t group_watch_reinstate(const struct pw_map *m, size_t *idx, size_t max)
 		if ((!p->mp->dm_failed && p->mp->chk_up) ||
 		    p->dm_kernel_active)
 			continue;
-		if (!p->sd || strcmp(p->sd->state, "running") ||
-		    (p->sess && strcmp(p->sess->state, "LOGGED_IN")))
+		if (!path_wants_rtpg(p) || strcmp(p->sd->state, "running"))
 			continue;
 		idx[n++] = i;
 	}

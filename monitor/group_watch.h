@@ -22,6 +22,10 @@
 #include "rtpg_batch.h"
 #include "topology.h"
 
+/* Whether any group of @v's maps does not serve (the batch below would
+ * not be empty). */
+bool group_watch_wanted(const struct pw_view *v);
+
 /* One path of each group of @v's maps that does not serve, into @b (made
  * empty first).  False on out-of-memory; an empty batch: nothing to
  * watch. */

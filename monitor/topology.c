@@ -192,9 +192,7 @@ static void join_path(struct pw_path *p, const struct mp_path *mp,
 	}
 }
 
-/* Worth an RTPG: a path whose session is down would only make it wait for
- * its timeout, the kernel already says it is gone. */
-static bool wants_rtpg(const struct pw_path *p)
+bool path_wants_rtpg(const struct pw_path *p)
 {
 	return p->sd && (!p->sess || !strcmp(p->sess->state, "LOGGED_IN"));
 }
@@ -207,7 +205,7 @@ bool view_rtpg_batch(const struct pw_view *v, struct rtpg_batch *b)
 		for (size_t j = 0; j < v->maps[i].mp->n_paths; j++) {
 			const struct pw_path *p = &v->maps[i].paths[j];
 
-			if (wants_rtpg(p) &&
+			if (path_wants_rtpg(p) &&
 			    !rtpg_batch_add(b, v->maps[i].mp->name,
 					    p->mp->dev)) {
 				rtpg_batch_free(b);
@@ -229,7 +227,7 @@ static void view_put_answers(struct pw_view *v, const struct rtpg_batch *b)
 			const char *map = v->maps[i].mp->name;
 			const struct rtpg_item *it;
 
-			if (!wants_rtpg(p))
+			if (!path_wants_rtpg(p))
 				continue;
 			/* in view order when the batch came from this view */
 			if (k < b->n && !strcmp(b->items[k].dev, p->mp->dev) &&

@@ -94,6 +94,10 @@ struct view_opts {
  * or sysfs gives an empty view with mp_error set. */
 bool view_build(struct pw_view *v, const struct view_opts *o);
 void view_free(struct pw_view *v);
+/* Worth an RTPG: a disk the kernel has, whose session (if iSCSI) is
+ * logged in; one whose session is down would only make it wait for its
+ * timeout, the kernel already says it is gone. */
+bool path_wants_rtpg(const struct pw_path *p);
 /* The paths of @v worth an RTPG, as a batch to ask elsewhere (the
  * daemon, off its loop); false on out-of-memory. */
 bool view_rtpg_batch(const struct pw_view *v, struct rtpg_batch *b);
