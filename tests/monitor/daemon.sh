@@ -672,10 +672,20 @@ stop
 exec 7>&-
 rm -f "$tmp/ev"
 
-start good
-wait_ready || :
+# Every group serves: nothing watched.  The daemon runs at debug (each
+# look would be logged) and is made to look for over a second: an ALUA
+# uevent brings its re-looks at 100-200 ms, each logged.
+watch_run good
+echo "scsi change 2:0:0:0 SDEV_UA=ASYMMETRIC_ACCESS_STATE_CHANGED" >&7
+looks_above() {	# n
+	[ "$(grep -c 'mpatha: after the ALUA change' "$tmp/log")" -gt "$1" ]
+}
+check "good host: the daemon looked again and again (1 s and more)" \
+	wait_for $DL looks_above 6
 check "good host: no group watched" not grep -q 'group watch' "$tmp/log"
 stop
+exec 7>&-
+rm -f "$tmp/ev"
 
 # No multipathd at all: runs, says so, exits cleanly.
 start good

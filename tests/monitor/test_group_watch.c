@@ -53,6 +53,7 @@ static void test_batch(void **state)
 	(void)state;
 	for (int rtpg = 0; rtpg < 2; rtpg++) {
 		load("standby", &v, rtpg);
+		assert_true(group_watch_wanted(&v));
 		assert_true(group_watch_batch(&v, &b));
 		assert_int_equal(b.n, 1);
 		assert_string_equal(
@@ -67,6 +68,7 @@ static void test_batch(void **state)
 	rtpg_batch_free(&b);
 	view_free(&v);
 	load("good", &v, true);
+	assert_false(group_watch_wanted(&v));
 	assert_true(group_watch_batch(&v, &b));
 	assert_int_equal(b.n, 0);
 	rtpg_batch_free(&b);

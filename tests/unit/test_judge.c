@@ -120,49 +120,62 @@ static void test_peer_word(void **state)
 	assert_int_equal(j.class, PATH_CLASS_DOWN);
 }
 
+/*
+ * multipathd's word on a path (@f: ghost, or down with dm having the path
+ * active again) is its last check's, older than the path's own answer:
+ * only the path's own RTPG saying its group serves overrides it, and the
+ * path is then usable.  A peer's report of the group (its own command
+ * busy), the kernel's access_state or a state that does not serve leave
+ * it @held.
+ */
+static void only_own_answer_overrides(struct path_facts *f,
+				      enum path_class held)
+{
+	struct tpg_answer a = ok(ALUA_ACTIVE_OPTIMIZED, false);
+
+	f->rtpg = &a;
+	assert_int_equal(judge(f).class, PATH_CLASS_USABLE);
+	a.result = TPG_BAD_STATUS;
+	a.from_peer = true;
+	assert_int_equal(judge(f).source, PATH_STATE_PEER);
+	assert_int_equal(judge(f).class, held);
+	a = ok(ALUA_STANDBY, false);
+	assert_int_not_equal(judge(f).class, PATH_CLASS_USABLE);
+	f->rtpg = NULL;
+	f->access_state = "active/optimized";
+	assert_int_equal(judge(f).class, held);
+	f->access_state = NULL;
+	assert_int_equal(judge(f).class, held);
+}
+
 /* The layers below the device: each one can say no, whatever the
  * device says, and the kernel having no disk is worse than down. */
 static void test_layers(void **state)
 {
 	struct tpg_answer a = ok(ALUA_ACTIVE_OPTIMIZED, false);
 	struct path_facts f = { .rtpg = &a, .sysfs_preferred = -1 };
+	struct path_facts ghost = { .sysfs_preferred = -1, .mp_ghost = true };
+	struct path_facts back = { .sysfs_preferred = -1, .mp_down = true,
+				   .dm_kernel_active = true };
 
 	(void)state;
 	assert_int_equal(judge(&f).class, PATH_CLASS_USABLE);
-	/* multipathd's checker said ghost at its last check, the path's
-	 * own RTPG says optimized since: the device's answer is newer */
-	f.mp_ghost = true;
-	assert_int_equal(judge(&f).class, PATH_CLASS_USABLE);
-	/* ... but not another path's report of its group */
-	a.result = TPG_REJECTED;
-	a.from_peer = true;
-	assert_int_equal(judge(&f).class, PATH_CLASS_DOWN);
-	a = ok(ALUA_ACTIVE_OPTIMIZED, false);
-	f.rtpg = NULL;
-	f.access_state = "active/optimized";	/* the kernel's: no better */
-	assert_int_equal(judge(&f).class, PATH_CLASS_STANDBY);
-	f.access_state = NULL;
-	assert_int_equal(judge(&f).class, PATH_CLASS_STANDBY);
-	f.rtpg = &a;
-	f.mp_ghost = false;
+	/* multipathd's checker said ghost at its last check */
+	only_own_answer_overrides(&ghost, PATH_CLASS_STANDBY);
+	/* multipathd holds it failed; dm has it active again since */
+	only_own_answer_overrides(&back, PATH_CLASS_DOWN);
+	/* ... and not while dm has it failed too */
+	back.rtpg = &a;
+	back.dm_kernel_active = false;
+	assert_int_equal(judge(&back).class, PATH_CLASS_DOWN);
 	f.mp_down = true;
 	assert_int_equal(judge(&f).class, PATH_CLASS_DOWN);
-	/* multipathd's last check said down, dm has it active again since
-	 * and its own answer says optimized: up */
-	f.dm_kernel_active = true;
-	assert_int_equal(judge(&f).class, PATH_CLASS_USABLE);
-	/* ... not on another path's word, nor when the device refuses */
-	a.result = TPG_REJECTED;
-	a.from_peer = true;
-	assert_int_equal(judge(&f).class, PATH_CLASS_DOWN);
-	a = ok(ALUA_ACTIVE_OPTIMIZED, false);
-	a.own.state = ALUA_STANDBY;
-	assert_int_equal(judge(&f).class, PATH_CLASS_DOWN);
-	a = ok(ALUA_ACTIVE_OPTIMIZED, false);
-	f.dm_kernel_active = false;
 	f.mp_down = false;
 	f.transport_down = true;
 	assert_int_equal(judge(&f).class, PATH_CLASS_DOWN);
+	f.dm_kernel_active = true;	/* the transport's no stands */
+	assert_int_equal(judge(&f).class, PATH_CLASS_DOWN);
+	f.dm_kernel_active = false;
 	f.gone = true;
 	assert_int_equal(judge(&f).class, PATH_CLASS_GONE);
 	/* BUSY: ask again; not a reason to take the path out */
