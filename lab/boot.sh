@@ -118,13 +118,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-t0=$(date +%s.%N)
-if [ "$interactive" = 1 ]; then
-	lab_say "booting the lab (Ctrl-A X quits qemu; 'exit' in the shell powers off)"
-	# In the foreground: a background job of a non-interactive shell gets
-	# /dev/null as its standard input, and the console would be deaf.
-	"${qemu[@]}" -serial mon:stdio -display none || true
-else
+# One boot, not interactive: qemu in the background, the entry's output
+# followed as the guest writes it, the host's hard limit enforced.
+boot_once() {
 	: > "$results/entry.out"
 	setsid "${qemu[@]}" -display none -monitor none \
 		-serial "file:$results/console.log" </dev/null \
@@ -150,6 +146,36 @@ else
 	kill "$tailpid" 2>/dev/null
 	wait "$tailpid" 2>/dev/null || true
 	tailpid=""
+}
+
+# A VM gone within BOOT_DIED_S with no exit status and not one line from
+# its entry died while booting (kernel, initramfs or systemd), before any
+# test ran: that boot is kept as console-boot1.log and qemu-boot1.log, said
+# in the output, and the lab boots once more.  A test that started is never
+# run again, and a boot that hangs is not retried (the host's limit ends it).
+BOOT_DIED_S=${LAB_BOOT_DIED_S:-240}
+died_at_boot() {
+	[ ! -e "$results/rc" ] && [ ! -s "$results/entry.out" ] &&
+		[ $(( $(date +%s) - ${1%.*} )) -lt "$BOOT_DIED_S" ]
+}
+
+t0=$(date +%s.%N)
+if [ "$interactive" = 1 ]; then
+	lab_say "booting the lab (Ctrl-A X quits qemu; 'exit' in the shell powers off)"
+	# In the foreground: a background job of a non-interactive shell gets
+	# /dev/null as its standard input, and the console would be deaf.
+	"${qemu[@]}" -serial mon:stdio -display none || true
+else
+	boot_once
+	if died_at_boot "$t0"; then
+		mv "$results/console.log" "$results/console-boot1.log"
+		mv "$results/qemu.log" "$results/qemu-boot1.log"
+		echo "# lab: the VM died while booting, before its entry printed" \
+			"anything; booting once more.  Its last console lines:"
+		tail -n 8 "$results/console-boot1.log" 2>/dev/null | sed 's/^/#   | /'
+		sed 's/^/#   qemu: /' "$results/qemu-boot1.log" 2>/dev/null | tail -n 3
+		boot_once
+	fi
 fi
 wall=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 echo "$wall" > "$results/wall-seconds"

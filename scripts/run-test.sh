@@ -62,7 +62,15 @@ if [ "$fail" -ne 0 ]; then
 	# the failed checks first (a long log's diagnostics must not push
 	# them out of a CI report), then the log's last diagnostics
 	grep -E '^not ok' "$log" | head -20 || true
-	grep -E '^#' "$log" | tail -n 30 || true
+	if ! grep -qE '^(not )?ok ' "$log"; then
+		# Not one result: the program (or the VM it boots) died
+		# before its first test; its own last words say why, and a
+		# CI report has nothing else to show.
+		echo "# no result at all; the log's last lines:"
+		tail -n 25 "$log" | sed 's/^/#   | /'
+	else
+		grep -E '^#' "$log" | tail -n 30 || true
+	fi
 else
 	echo "ok   $name ($pass passed)"
 fi

@@ -3,7 +3,9 @@
 # missing, short or overlong plan, a crash, a bare SKIP fail (a silent
 # program and a bad exit count twice: no test and no plan, a bad exit
 # and one result more than planned); a reasoned
-# SKIP and a clean run pass.  Prints TAP.
+# SKIP and a clean run pass.  A run with no result at all reports its
+# log's last lines (a VM that died at boot says why only there).  Prints
+# TAP.
 set -eu
 runner=$(dirname "$0")/../../scripts/run-test.sh
 tmp=$(mktemp -d)
@@ -33,4 +35,20 @@ case_ silent 0 2 0 ''
 case_ exit-only 2 2 3 '1..2\nok 1 - a\nok 2 - b\n'
 case_ bare-skip 1 1 0 '1..2\nok 1 - a\nok 2 - b # SKIP\n'
 case_ reasoned-skip 2 0 0 '1..2\nok 1 - a\nok 2 - b # SKIP no sg device on this host\n'
+# report NAME EXIT TEXT WANT: the runner's own report for a program
+# printing TEXT and exiting EXIT must contain WANT.
+report() {
+	printf '%b' "$3" > "$tmp/$1.tap"
+	out=$(sh "$runner" "$tmp" "$1" sh -c "cat '$tmp/$1.tap'; exit $2")
+	n=$((n + 1))
+	case "$out" in
+	*"$4"*) echo "ok $n - $1: the report shows '$4'" ;;
+	*) echo "not ok $n - $1: no '$4' in the report:"
+	   printf '%s\n' "$out" | sed 's/^/#   /' ;;
+	esac
+}
+report died-at-boot 2 'lab: booting\nlab: error: the guest did not finish\nlab:   | Kernel panic - not syncing\n' \
+	'#   | lab:   | Kernel panic - not syncing'
+report failed-shows-diagnostics 1 '1..1\n# the map had 2 paths\nnot ok 1 - four paths\n' \
+	'# the map had 2 paths'
 echo "1..$n"
