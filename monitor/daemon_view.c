@@ -462,6 +462,26 @@ static void ask_rtpg(struct daemon *d, uint64_t event_ns)
 		apply_view(d, &nv, event_ns, true);
 }
 
+/*
+ * The answers against the last view, before a fresh one is read: a group
+ * the answers now say is optimized is switched to at once.  A fresh view
+ * (multipathd's map list, sysfs, dm's status) costs 80-100 ms under TCG,
+ * and after a demotion the promotion is found by these batches, back to
+ * back.  The last view's multipathd part is at most one look old; the
+ * fresh view follows and has the last word (a switch sent is not sent
+ * again, switch_decide's guard).  Nothing else is decided here.
+ */
+static void switch_on_answers(struct daemon *d, const struct rtpg_batch *b,
+			      uint64_t event_ns)
+{
+	if (!d->have_view || !d->c->alua_switch)
+		return;
+	view_take_answers(&d->view, b, d->c);
+	for (size_t i = 0; i < d->view.n_maps; i++)
+		consider_switch(d, &d->view.maps[i], event_ns,
+				d->loop.now(), false);
+}
+
 static void on_rtpg_done(void *arg, int fd, short revents)
 {
 	struct daemon *d = arg;
@@ -495,6 +515,8 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 						d->rtpg_job.started_ns) / MS),
 			  parked ? " (disks in transition)" : "");
 		note_rtpg(d, &b, d->rtpg_job.started_ns);
+		if (!parked)
+			switch_on_answers(d, &b, event_ns);
 		/* multipathd, sysfs and dm as they are now, with the
 		 * answers (not for parked_io's own batch).  Paths given back
 		 * are active in dm at once: the same answers with the

@@ -106,6 +106,11 @@ bool view_rtpg_batch(const struct pw_view *v, struct rtpg_batch *b);
 void view_judge_path(struct pw_path *p);
 /* Judge again after the parts changed (daemon). */
 void view_judge(struct pw_view *v, const struct pw_conf *conf);
+/* A batch's answers put into @v as it stands, its multipathd, sysfs and
+ * dm parts as they were read, and judged again (daemon: what the answers
+ * alone decide, before a fresh view is read). */
+void view_take_answers(struct pw_view *v, const struct rtpg_batch *b,
+		       const struct pw_conf *conf);
 
 /* The judge knows the state of the path's group (p->judge.state). */
 static inline bool path_state_known(const struct pw_path *p)

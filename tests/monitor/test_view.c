@@ -159,10 +159,62 @@ static void test_failed_session_skipped(void **state)
 	view_free(&v);
 }
 
+/* A batch's answers put into a view already built (the daemon's switch
+ * before a fresh view): the optimized group and the verdict follow the
+ * answers alone, the paths' multipathd and dm parts stay as read. */
+static void test_take_answers(void **state)
+{
+	struct counting_source c = { .gate = 0 };
+	struct pw_view v;
+	struct rtpg_batch b;
+	unsigned int ao, other = 0, active;
+
+	(void)state;
+	build("good", &c, &v);
+	ao = v.maps[0].ao_group;
+	active = v.maps[0].active_group;
+	assert_int_not_equal(ao, 0);
+	assert_int_equal(active, ao);
+	assert_int_equal(v.maps[0].verdict, PW_MAP_OK);
+	assert_true(view_rtpg_batch(&v, &b));
+	assert_int_equal(b.n, 4);
+	rtpg_batch_ask(&b, &c.src, 1000);
+	/* the promotion of the other node: its group optimized, ours not */
+	for (size_t i = 0; i < b.n; i++) {
+		const struct pw_path *p = NULL;
+
+		for (size_t j = 0; j < v.maps[0].mp->n_paths; j++)
+			if (!strcmp(v.maps[0].paths[j].mp->dev, b.items[i].dev))
+				p = &v.maps[0].paths[j];
+		assert_non_null(p);
+		assert_int_equal(b.items[i].ans.result, TPG_OK);
+		if (p->mp->group == ao) {
+			b.items[i].ans.own.state = ALUA_ACTIVE_NONOPTIMIZED;
+		} else {
+			b.items[i].ans.own.state = ALUA_ACTIVE_OPTIMIZED;
+			other = p->mp->group;
+		}
+	}
+	assert_int_not_equal(other, 0);
+	view_take_answers(&v, &b, &conf);
+	assert_int_equal(v.maps[0].ao_group, other);
+	assert_int_equal(v.maps[0].active_group, active);
+	assert_int_equal(v.maps[0].verdict, PW_MAP_MISROUTED);
+	for (size_t j = 0; j < v.maps[0].mp->n_paths; j++) {
+		const struct pw_path *p = &v.maps[0].paths[j];
+
+		assert_int_equal(p->expected_pri,
+				 p->mp->group == other ? 50 : 10);
+	}
+	rtpg_batch_free(&b);
+	view_free(&v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_all_at_once),
+		cmocka_unit_test(test_take_answers),
 		cmocka_unit_test(test_many_capped),
 		cmocka_unit_test(test_failed_session_skipped),
 	};
