@@ -77,27 +77,8 @@ lio_agent() {
 	local node=$1
 	shift
 	lio_check_node "$node" && lio_peer "$node" || return 1
-	"$PW_AGENT" -b lio ${LIO_AGENT_QUIET--q} -d "fileio_${LIO_IDX[$node]}/vg1" \
+	"$PW_AGENT" -b lio -q -d "fileio_${LIO_IDX[$node]}/vg1" \
 		-l "$node" -R "$LIO_PEER" "$@"
-}
-
-# lio_agent_stamped NODE ARGS...: lio_agent printing, instead of what it
-# changed, the moment it said it set NODE's own group active/optimized
-# (the agent prints each change once written; its line is stamped as the
-# lab reads it, a few ms after the write, never before); nothing when no
-# such change was made.  The agent's exit status.
-lio_agent_stamped() {
-	LIO_AGENT_QUIET='' lio_agent "$@" | {
-		local l t=''
-		while IFS= read -r l; do
-			case "$l" in
-			*": local group '"*"' "*"-> active/optimized")
-				[ -n "$t" ] || t=$EPOCHREALTIME ;;
-			esac
-		done
-		[ -z "$t" ] || echo "$t"
-	}
-	return "${PIPESTATUS[0]}"
 }
 
 lio_modules() {
@@ -206,18 +187,12 @@ lio_promote() {
 	lio_check_node "$node" && lio_peer "$node" || return 1
 	local peer=$LIO_PEER
 	lio_agent "$peer" demote || return 1
-	# When the new master's group turned optimized, the change a
-	# switchover counts from: the agent's own word for that write, as
-	# the cluster lab takes it from the ALUA agent's line in the journal.
-	# Not the agent's start: under TCG its start-up and its reading of
-	# configfs take 0.3-0.5 s before the write, time on the target no
-	# initiator can see.  When it changed nothing (already optimized),
-	# its start.
-	local t0=$EPOCHREALTIME t
-	t=$(lio_agent_stamped "$node" promote) || return 1
+	# When the new master's group turned optimized: the change a
+	# switchover time counts from.
 	mkdir -p /run/pwlab
-	echo "${t:-$t0}" > /run/pwlab/promoted.t
+	echo "$EPOCHREALTIME" > /run/pwlab/promoted.t
 	[ -z "${PW_BENCH_MARK:-}" ] || cp /run/pwlab/promoted.t "$PW_BENCH_MARK"
+	lio_agent "$node" promote || return 1
 	lio_agent "$peer" set-state "$node" active
 }
 
