@@ -648,6 +648,22 @@ stop
 exec 7>&-
 rm -f "$tmp/ev"
 
+# The switch is decided on the RTPG answers against the last view, before
+# a fresh one is read: here multipathd answers the fresh view's map list
+# with "timeout" (busy, as while a reload waits on I/O), so only that
+# decision can send the switchgroup.
+watch_run standby
+check "answers first: the group is watched" wait_for $DL watches_above 0
+printf 'timeout\n' > "$tmp/cap/maps.json"
+back_ao
+check "answers first: switchgroup though multipathd's map list times out" \
+	wait_for $DL grep -sqx 'switchgroup map mpatha group 2' "$tmp/cap/commands.log"
+check "answers first: the fresh view did fail" \
+	grep -q "multipathd answered 'timeout'" "$tmp/log"
+stop
+exec 7>&-
+rm -f "$tmp/ev"
+
 watch_run unavail
 check "unavailable: the group is watched" wait_for $DL watches_above 0
 back_ao
