@@ -170,17 +170,6 @@ void view_judge(struct pw_view *v, const struct pw_conf *conf)
 		judge_map(&v->maps[i], conf);
 }
 
-static void view_put_answers(struct pw_view *v, const struct rtpg_batch *b);
-static void view_expect(struct pw_view *v);
-
-void view_take_answers(struct pw_view *v, const struct rtpg_batch *b,
-		       const struct pw_conf *conf)
-{
-	view_put_answers(v, b);
-	view_expect(v);
-	view_judge(v, conf);
-}
-
 static void join_path(struct pw_path *p, const struct mp_path *mp,
 		      const struct view_opts *o, const struct pw_view *v)
 {
@@ -299,6 +288,14 @@ static void view_expect(struct pw_view *v)
 				p->expected_pri = tpg_prio(&p->rtpg.own, &w);
 		}
 	}
+}
+
+void view_take_answers(struct pw_view *v, const struct rtpg_batch *b,
+		       const struct pw_conf *conf)
+{
+	view_put_answers(v, b);
+	view_expect(v);
+	view_judge(v, conf);
 }
 
 bool view_build(struct pw_view *v, const struct view_opts *o)

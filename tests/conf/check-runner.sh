@@ -13,10 +13,14 @@ trap 'rm -rf "$tmp"' EXIT
 n=0
 # case NAME WANT_PASS WANT_FAIL EXIT TAP_TEXT: the runner's .res must say
 # WANT_PASS WANT_FAIL for a program printing TAP_TEXT and exiting EXIT.
+# run NAME EXIT TEXT: the runner over a program printing TEXT and exiting
+# EXIT; the runner's own report on standard output.
+run() {
+	printf '%b' "$3" > "$tmp/$1.tap"
+	sh "$runner" "$tmp" "$1" sh -c "cat '$tmp/$1.tap'; exit $2"
+}
 case_() {
-	printf '%b' "$5" > "$tmp/$1.tap"
-	sh "$runner" "$tmp" "$1" sh -c "cat '$tmp/$1.tap'; exit $4" \
-		> /dev/null
+	run "$1" "$4" "$5" > /dev/null
 	n=$((n + 1))
 	got=$(cat "$tmp/$1.res")
 	if [ "$got" = "$2 $3" ]; then
@@ -38,8 +42,7 @@ case_ reasoned-skip 2 0 0 '1..2\nok 1 - a\nok 2 - b # SKIP no sg device on this 
 # report NAME EXIT TEXT WANT: the runner's own report for a program
 # printing TEXT and exiting EXIT must contain WANT.
 report() {
-	printf '%b' "$3" > "$tmp/$1.tap"
-	out=$(sh "$runner" "$tmp" "$1" sh -c "cat '$tmp/$1.tap'; exit $2")
+	out=$(run "$1" "$2" "$3")
 	n=$((n + 1))
 	case "$out" in
 	*"$4"*) echo "ok $n - $1: the report shows '$4'" ;;
