@@ -58,8 +58,7 @@ void bench_obs_from_dm(const struct dm_mpath_status *st,
 		       const struct bench_devnode *devs, size_t n_devs,
 		       int64_t t_ns, struct bench_obs *o)
 {
-	int node = BENCH_GROUP_NONE;
-	bool usable = false;
+	int node = BENCH_GROUP_NONE;	/* none stays when none is active */
 
 	memset(o, 0, sizeof(*o));
 	o->t_ns = t_ns;
@@ -75,10 +74,12 @@ void bench_obs_from_dm(const struct dm_mpath_status *st,
 		p->node = d ? d->node : BENCH_NODE_UNKNOWN;
 		p->active = st->paths[i].active;
 		p->in_next = st->paths[i].group == st->next_group;
-		if (!p->in_next)
+		/* dm sends I/O to the active paths of its next group only:
+		 * a failed path in it, a stock multipathd's group of both
+		 * nodes after one node's links went, carries none */
+		if (!p->in_next || !p->active)
 			continue;
-		usable |= p->active;
-		/* whose group: one node, two (mixed), or a stranger's */
+		/* whose paths: one node, two (mixed), or a stranger's */
 		if (p->node == BENCH_NODE_UNKNOWN)
 			node = node == BENCH_GROUP_NONE ? BENCH_GROUP_UNKNOWN
 							: BENCH_GROUP_MIXED;
@@ -87,8 +88,7 @@ void bench_obs_from_dm(const struct dm_mpath_status *st,
 		else if (node != p->node)
 			node = BENCH_GROUP_MIXED;
 	}
-	/* a group whose paths have all failed carries no I/O */
-	o->group = usable ? node : BENCH_GROUP_NONE;
+	o->group = node;
 }
 
 int bench_observer_init(struct bench_observer *ob, const char *map,

@@ -44,11 +44,11 @@ struct bench_io {
 	uint8_t result;		/* enum bench_io_result */
 };
 
-/* The group dm sends I/O to, as a node index into pathwarden.conf's
- * nodes, or one of these. */
+/* Whose paths dm sends I/O to (the active ones of its next group), as a
+ * node index into pathwarden.conf's nodes, or one of these. */
 enum {
 	BENCH_GROUP_NONE = -1,		/* no group, or no usable path in it */
-	BENCH_GROUP_MIXED = -2,		/* paths of two nodes in one group */
+	BENCH_GROUP_MIXED = -2,		/* active paths of two nodes */
 	BENCH_GROUP_UNKNOWN = -3,	/* a path of no configured node */
 };
 

@@ -128,6 +128,20 @@ static void test_groups(void **state)
 		"8:48 A 0 0 1 8:64 A 0 0 1", &o);
 	assert_int_equal(o.group, BENCH_GROUP_MIXED);
 
+	/* stock multipathd after hpms01's links went: one group of both
+	 * nodes, hpms01's paths failed in it: I/O goes to hpms02's only */
+	observe("2 0 0 0 1 1 A 0 4 2 8:16 F 1 0 1 8:32 F 1 0 1 "
+		"8:48 A 0 0 1 8:64 A 0 0 1", &o);
+	assert_int_equal(o.group, 1);
+	/* one of hpms01's back in it: both nodes carry I/O again */
+	observe("2 0 0 0 1 1 A 0 4 2 8:16 A 0 0 1 8:32 F 1 0 1 "
+		"8:48 A 0 0 1 8:64 A 0 0 1", &o);
+	assert_int_equal(o.group, BENCH_GROUP_MIXED);
+	/* a failed path of the other node's group is not in dm's next one */
+	observe("2 0 0 0 2 1 A 0 2 2 8:16 A 0 0 1 8:32 A 0 0 1 "
+		"E 0 2 2 8:48 F 1 0 1 8:64 F 1 0 1", &o);
+	assert_int_equal(o.group, 0);
+
 	/* a disk sysfs does not know: alone, and beside a known one */
 	observe("2 0 0 0 2 1 A 0 1 2 8:99 A 0 0 1 "
 		"E 0 2 2 8:48 A 0 0 1 8:64 A 0 0 1", &o);
