@@ -58,6 +58,7 @@ struct map_track {
 	/* a switch we sent and wait to see in dm's status */
 	bool verifying;
 	unsigned int group;
+	struct switch_group_id want;	/* that group's paths then */
 	uint64_t event_ns, requested_ns;
 	/* an ALUA group in transition: since when, and whether we said so */
 	int trans_group;		/* -1 none */

@@ -67,6 +67,7 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 	}
 	t->verifying = true;
 	t->group = group;
+	switch_group_id(m, group, &t->want);
 	t->event_ns = event_ns ? event_ns : now;
 	t->requested_ns = now;
 	loop_timer_arm_before(&d->loop, d->t_verify, now + 100 * MS);
@@ -662,10 +663,11 @@ static void verify_switch(void *arg, uint64_t now)
 	now = d->loop.now();
 	for (unsigned int i = 0; i < d->n_tracks; i++) {
 		struct map_track *t = &d->tracks[i];
+		const struct pw_map *m = view_map(&d->view, t->name);
 
 		if (!t->verifying)
 			continue;
-		if (t->last_active == t->group) {
+		if (m && switch_group_seen(m, &t->want)) {
 			if (d->have_rec)
 				records_write_switch(&d->rec, t->name,
 						     t->event_ns,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <stdio.h>
+#include <string.h>
 
+#include "strutil.h"
 #include "switcher.h"
 
 
@@ -88,6 +90,48 @@ void switch_note_sent(struct switch_guard *g, unsigned int group,
 {
 	g->last_group = group;
 	g->last_switch_ns = now;
+}
+
+void switch_group_id(const struct pw_map *m, unsigned int group,
+		     struct switch_group_id *id)
+{
+	const struct mp_map *mp = m->mp;
+	const struct mp_group *grp;
+
+	id->n = 0;
+	if (!group || group > mp->n_groups)
+		return;
+	grp = &mp->groups[group - 1];
+	id->n = grp->n_paths;
+	for (size_t i = 0; i < grp->n_paths && i < SW_GROUP_PATHS; i++)
+		str_copy(id->dev[i], sizeof(id->dev[i]),
+			 mp->paths[grp->first_path + i].dev);
+}
+
+static bool group_has(const struct mp_map *mp, const struct mp_group *grp,
+		      const char *dev)
+{
+	for (size_t i = 0; i < grp->n_paths; i++)
+		if (!strcmp(mp->paths[grp->first_path + i].dev, dev))
+			return true;
+	return false;
+}
+
+bool switch_group_seen(const struct pw_map *m,
+		       const struct switch_group_id *id)
+{
+	const struct mp_map *mp = m->mp;
+	const struct mp_group *grp;
+
+	if (!id->n || !m->active_group || m->active_group > mp->n_groups)
+		return false;
+	grp = &mp->groups[m->active_group - 1];
+	if (grp->n_paths != id->n)
+		return false;
+	for (size_t i = 0; i < id->n && i < SW_GROUP_PATHS; i++)
+		if (!group_has(mp, grp, id->dev[i]))
+			return false;
+	return true;
 }
 
 bool switch_note_observed(struct switch_guard *g, const struct pw_map *m,

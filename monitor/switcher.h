@@ -16,6 +16,7 @@
 #ifndef PW_MONITOR_SWITCHER_H
 #define PW_MONITOR_SWITCHER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,28 @@ void switch_note_sent(struct switch_guard *g, unsigned int group,
  * our group while it is still the optimized one.  True on a revert. */
 bool switch_note_observed(struct switch_guard *g, const struct pw_map *m,
 			  uint64_t now);
+
+/*
+ * A path group known by its paths, not its number: multipathd renumbers
+ * the groups when it reloads a map by prio, which after an ALUA change
+ * it may do within a second of our switchgroup (hpms02's group 2 became
+ * group 1 0.4 s after the switch in the lab), so "dm uses group 2" is no
+ * proof either way.
+ */
+#define SW_GROUP_PATHS 16
+
+struct switch_group_id {
+	size_t n;			/* its paths, 0 no group */
+	char dev[SW_GROUP_PATHS][32];	/* the first SW_GROUP_PATHS of them */
+};
+
+/* @id names group @group of @m (none when it has no path). */
+void switch_group_id(const struct pw_map *m, unsigned int group,
+		     struct switch_group_id *id);
+/* True when the group dm uses holds as many paths as @id, @id's among
+ * them, whatever its number: I/O goes where the switch sent it. */
+bool switch_group_seen(const struct pw_map *m,
+		       const struct switch_group_id *id);
 
 /*
  * Paths multipathd should check now, when no path group is wholly

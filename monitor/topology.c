@@ -413,6 +413,14 @@ bool view_build(struct pw_view *v, const struct view_opts *o)
 	return true;
 }
 
+const struct pw_map *view_map(const struct pw_view *v, const char *name)
+{
+	for (size_t i = 0; i < v->n_maps; i++)
+		if (!strcmp(v->maps[i].mp->name, name))
+			return &v->maps[i];
+	return NULL;
+}
+
 void view_free(struct pw_view *v)
 {
 	for (size_t i = 0; i < v->n_maps; i++)

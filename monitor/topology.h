@@ -93,6 +93,8 @@ struct view_opts {
 /* Gather and judge.  False only on out-of-memory; a missing multipathd
  * or sysfs gives an empty view with mp_error set. */
 bool view_build(struct pw_view *v, const struct view_opts *o);
+/* Map @name of @v, NULL when multipathd did not list it. */
+const struct pw_map *view_map(const struct pw_view *v, const char *name);
 void view_free(struct pw_view *v);
 /* Worth an RTPG: a disk the kernel has, whose session (if iSCSI) is
  * logged in; one whose session is down would only make it wait for its

@@ -183,6 +183,60 @@ static void test_guard(void **state)
 	view_free(&v);
 }
 
+/* A switch is seen by the group's paths: multipathd may renumber the
+ * groups right after it (a reload by prio), or merge them. */
+static void test_group_seen(void **state)
+{
+	struct pw_view v, mb;
+	struct switch_group_id id, none;
+	struct mp_map *mp;
+	struct mp_group g1;
+	struct pw_map *m;
+	unsigned int first;
+
+	(void)state;
+	load("misrouted", &v, true);
+	m = &v.maps[0];
+	mp = &v.mp.maps[0];
+	assert_int_equal(mp->n_groups, 2);
+	switch_group_id(m, 2, &id);
+	assert_int_equal(id.n, mp->groups[1].n_paths);
+	first = (unsigned int)mp->groups[1].first_path;
+	assert_string_equal(id.dev[0], mp->paths[first].dev);
+	/* dm still on group 1: not seen; on group 2: seen */
+	m->active_group = 1;
+	assert_false(switch_group_seen(m, &id));
+	m->active_group = 2;
+	assert_true(switch_group_seen(m, &id));
+	/* renumbered: the same paths are group 1 now, dm uses it */
+	g1 = mp->groups[0];
+	mp->groups[0].first_path = mp->groups[1].first_path;
+	mp->groups[0].n_paths = mp->groups[1].n_paths;
+	mp->groups[1].first_path = g1.first_path;
+	mp->groups[1].n_paths = g1.n_paths;
+	m->active_group = 1;
+	assert_true(switch_group_seen(m, &id));
+	/* and the old group 1's paths, now group 2, are not ours */
+	m->active_group = 2;
+	assert_false(switch_group_seen(m, &id));
+	/* no group, no map on a group, a group number out of range */
+	switch_group_id(m, 3, &none);
+	assert_int_equal(none.n, 0);
+	assert_false(switch_group_seen(m, &none));
+	m->active_group = 0;
+	assert_false(switch_group_seen(m, &id));
+	m->active_group = 3;
+	assert_false(switch_group_seen(m, &id));
+	view_free(&v);
+	/* all four paths merged into one group: ours are in it, but so are
+	 * the other node's: not seen */
+	load("multibus", &mb, true);
+	assert_int_equal(mb.mp.maps[0].n_groups, 1);
+	mb.maps[0].active_group = 1;
+	assert_false(switch_group_seen(&mb.maps[0], &id));
+	view_free(&mb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_no_usable),
 		cmocka_unit_test(test_recheck_merged),
 		cmocka_unit_test(test_guard),
+		cmocka_unit_test(test_group_seen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
