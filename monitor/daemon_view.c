@@ -486,9 +486,7 @@ static void switch_on_answers(struct daemon *d, const struct rtpg_batch *b,
 static void on_rtpg_done(void *arg, int fd, short revents)
 {
 	struct daemon *d = arg;
-	/* the job's own, before the next batch (asked below) replaces them */
 	uint64_t event_ns = d->rtpg_job.event_ns;
-	uint64_t started_ns = d->rtpg_job.started_ns;
 	struct rtpg_batch b;
 	struct pw_view nv;
 	enum rtpg_purpose asked_for = d->rtpg_for;
@@ -515,20 +513,11 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 	} else {
 		log_debug("RTPG batch back: %zu paths in %llu ms%s", b.n,
 			  (unsigned long long)((mono_ns() -
-						started_ns) / MS),
+						d->rtpg_job.started_ns) / MS),
 			  parked ? " (disks in transition)" : "");
-		note_rtpg(d, &b, started_ns);
+		note_rtpg(d, &b, d->rtpg_job.started_ns);
 		if (!parked)
 			switch_on_answers(d, &b, event_ns);
-		/* A change came while this batch ran (after a demotion, the
-		 * promotion awaited): the next batch is asked now, on the
-		 * last view's paths, and runs while the fresh view is read
-		 * here, instead of after it. */
-		if (d->rtpg_again) {
-			d->rtpg_again = false;
-			ask_rtpg(d, d->last_alua_ns ? d->last_alua_ns
-						    : d->loop.now());
-		}
 		/* multipathd, sysfs and dm as they are now, with the
 		 * answers (not for parked_io's own batch).  Paths given back
 		 * are active in dm at once: the same answers with the
@@ -543,7 +532,7 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 		} else {
 			rtpg_batch_free(&d->reports);
 			d->reports = b;
-			d->reports_ns = started_ns;
+			d->reports_ns = d->rtpg_job.started_ns;
 		}
 	}
 	if (d->rtpg_again) {
