@@ -62,6 +62,7 @@ static int view_cmd(struct cli_ctx *c, int argc, char **argv, bool doctor)
 				.mpath = &mp, .rtpg = rtp,
 				.want_config = true,
 				.want_disk_identity = doctor,
+				.scan_beside = true,
 				.dm_status = true,
 				.dm_capture_dir = c->capture_dir };
 	if (!view_build(&v, &o)) {
@@ -315,7 +316,8 @@ int cmd_watch(struct cli_ctx *c, int argc, char **argv)
 		cli_sources(c, &mp, &rt, &rtp);
 		o = (struct view_opts){ .conf = &c->conf, .sysfs_root = c->root,
 					.mpath = &mp, .rtpg = rtp,
-					.dm_status = true,
+					.scan_beside = true,
+				.dm_status = true,
 					.dm_capture_dir = c->capture_dir };
 		if (!view_build(&v, &o)) {
 			view_free(&v);

@@ -329,11 +329,14 @@ bool view_build(struct pw_view *v, const struct view_opts *o)
 	/*
 	 * Reading every disk in sysfs and asking multipathd for its maps need
 	 * nothing of each other, and over a thousand paths each is tens of
-	 * milliseconds (half the time of a status): the scan runs on a
-	 * thread of its own meanwhile, or here when none can be made.
+	 * milliseconds (half the time of a status): for a command the scan
+	 * runs on a thread of its own meanwhile (here when none can be
+	 * made).  Not for the daemon: in the lab under TCG its switchover
+	 * was slower with it (docs/tuning.md).
 	 */
 	scan = (struct scan_job){ .o = o, .snap = &v->sys };
-	threaded = pthread_create(&scanner, NULL, scan_run, &scan) == 0;
+	threaded = o->scan_beside &&
+		   pthread_create(&scanner, NULL, scan_run, &scan) == 0;
 	if (!threaded)
 		scan_run(&scan);
 	rc = mpath_cmd(o->mpath, "show maps json", &reply);

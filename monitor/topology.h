@@ -86,6 +86,9 @@ struct view_opts {
 	/* each disk's vendor, model, wwid and holder too (doctor: a disk
 	 * no map holds); without, sysfs_scan_paths */
 	bool want_disk_identity;
+	/* read sysfs on a thread of its own while multipathd answers
+	 * (status, doctor, watch; not the daemon: view_build) */
+	bool scan_beside;
 	bool dm_status;			/* ask the kernel which group is used */
 	const char *dm_capture_dir;	/* DIR/dmstatus/<map> instead */
 };
