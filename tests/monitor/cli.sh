@@ -201,11 +201,16 @@ cp -r "$fx/misrouted/capture" "$tmp/wcap"
 	--capture "$tmp/wcap" --replay "$fx/misrouted/replay" \
 	watch --count 2 --interval 600 > "$tmp/out" 2>&1 &
 wpid=$!
-# the first round's table is out: change dm before the second round
+# the first round's table is out: change dm before the second round.
+# Waited for up to 60 s: a bare bookworm root's check-unit in a loaded CI
+# once went on after the old 5 s bound, and the three checks below then
+# failed for a round not yet made.  How long it took is printed.
 i=0
-while ! grep -q 'verdict misrouted' "$tmp/out" 2>/dev/null && [ $i -lt 100 ]; do
+t0=$(date +%s%N)
+while ! grep -q 'verdict misrouted' "$tmp/out" 2>/dev/null && [ $i -lt 1200 ]; do
 	sleep 0.05; i=$((i + 1))
 done
+echo "# watch: the first table after $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 sed -i 's/^\(2 0 0 0 2\) 1 /\1 2 /' "$tmp/wcap/dmstatus/mpatha"
 rc=0; wait $wpid || rc=$?
 check "watch: exit 0 after --count rounds" [ "$rc" -eq 0 ]
