@@ -663,10 +663,11 @@ static void verify_switch(void *arg, uint64_t now)
 	now = d->loop.now();
 	for (unsigned int i = 0; i < d->n_tracks; i++) {
 		struct map_track *t = &d->tracks[i];
-		const struct pw_map *m = view_map(&d->view, t->name);
+		const struct pw_map *m;
 
 		if (!t->verifying)
 			continue;
+		m = view_map(&d->view, t->name);
 		if (m && switch_group_seen(m, &t->want)) {
 			if (d->have_rec)
 				records_write_switch(&d->rec, t->name,

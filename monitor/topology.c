@@ -419,10 +419,10 @@ bool view_build(struct pw_view *v, const struct view_opts *o)
 
 const struct pw_map *view_map(const struct pw_view *v, const char *name)
 {
-	for (size_t i = 0; i < v->n_maps; i++)
-		if (!strcmp(v->maps[i].mp->name, name))
-			return &v->maps[i];
-	return NULL;
+	const struct mp_map *mm = mp_find_map(&v->mp, name);
+
+	/* v->maps[i] is multipathd's v->mp.maps[i] */
+	return mm && v->maps ? &v->maps[mm - v->mp.maps] : NULL;
 }
 
 void view_free(struct pw_view *v)
