@@ -317,7 +317,7 @@ int cmd_watch(struct cli_ctx *c, int argc, char **argv)
 		o = (struct view_opts){ .conf = &c->conf, .sysfs_root = c->root,
 					.mpath = &mp, .rtpg = rtp,
 					.scan_beside = true,
-				.dm_status = true,
+					.dm_status = true,
 					.dm_capture_dir = c->capture_dir };
 		if (!view_build(&v, &o)) {
 			view_free(&v);

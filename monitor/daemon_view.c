@@ -468,9 +468,10 @@ static void ask_rtpg(struct daemon *d, uint64_t event_ns)
  * the answers now say is optimized is switched to at once.  A fresh view
  * (multipathd's map list, sysfs, dm's status) took 26-192 ms, median 70,
  * in the lab under TCG, and after a demotion the promotion is found by
- * these batches, back to back.  The last view's multipathd part is at most one look old; the
- * fresh view follows and has the last word (a switch sent is not sent
- * again, switch_decide's guard).  Nothing else is decided here.
+ * these batches, back to back.  The last view's multipathd part is at
+ * most one look old; the fresh view follows and has the last word (a
+ * switch sent is not sent again, switch_decide's guard).  Nothing else
+ * is decided here.
  */
 static void switch_on_answers(struct daemon *d, const struct rtpg_batch *b,
 			      uint64_t event_ns)
