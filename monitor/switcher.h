@@ -54,9 +54,9 @@ bool switch_note_observed(struct switch_guard *g, const struct pw_map *m,
 /*
  * A path group known by its paths, not its number: multipathd renumbers
  * the groups when it reloads a map by prio, which after an ALUA change
- * it may do within a second of our switchgroup (hpms02's group 2 became
- * group 1 0.4 s after the switch in the lab), so "dm uses group 2" is no
- * proof either way.
+ * it may do within a second of our switchgroup (in the lab the daemon's
+ * view showed hpms02's group 2 as group 1 0.50 s after the switch was
+ * sent), so "dm uses group 2" is no proof either way.
  */
 #define SW_GROUP_PATHS 16
 
