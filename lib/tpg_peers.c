@@ -108,6 +108,31 @@ bool tpg_peers_fill(const struct tpg_identity *id, const struct dev_key *self,
 	return filled;
 }
 
+bool tpg_peers_outdated(const struct dev_key *self, const struct tpg_desc *own)
+{
+	const struct peer_entry *mine = NULL;
+	bool outdated = false;
+
+	pthread_mutex_lock(&peers_lock);
+	for (size_t i = 0; i < peers_len && !mine; i++)
+		if (key_eq(&peers[i].from, self))
+			mine = &peers[i];
+	for (size_t i = 0; mine && i < peers_len && !outdated; i++) {
+		const struct peer_entry *e = &peers[i];
+		const struct tpg_desc *d;
+
+		if (e == mine || e->when_ms <= mine->when_ms ||
+		    e->lu_len != mine->lu_len ||
+		    memcmp(e->lu, mine->lu, mine->lu_len))
+			continue;
+		d = rtpg_find_group(&e->rep, own->group_id);
+		outdated = d && (d->state != own->state ||
+				 d->preferred != own->preferred);
+	}
+	pthread_mutex_unlock(&peers_lock);
+	return outdated;
+}
+
 void tpg_peers_forget(const struct dev_key *from)
 {
 	pthread_mutex_lock(&peers_lock);

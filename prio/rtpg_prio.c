@@ -15,6 +15,7 @@
 #include "abi.h"
 
 #include "pathwarden/tpg_cache.h"
+#include "pathwarden/tpg_peers.h"
 #include "pathwarden/tpg_query.h"
 
 #define PLUGIN_API __attribute__((visibility("default")))
@@ -44,6 +45,20 @@ static int rtpg_getprio(struct path *pp, char *args, unsigned int timeout)
 	have_key = dev_key_from_fd(fd, &key);
 	fresh = have_key &&
 		tpg_cache_take(&key, w.max_age_ms, tpg_cache_now_ms(), &ans);
+	if (fresh && ans.result == TPG_OK &&
+	    tpg_peers_outdated(&key, &ans.own)) {
+		/*
+		 * Another path of the LU has reported this path's group in
+		 * another state since this answer came: an ALUA change
+		 * between them.  multipathd refreshes every path's prio when
+		 * one changes, and a stale one here puts both nodes' paths in
+		 * one group until this path is checked again.
+		 */
+		condlog(3, "%s: rtpg prio: another path reports tpg %u no "
+			"longer %s; asking again", name, ans.own.group_id,
+			alua_state_name(ans.own.state));
+		fresh = false;
+	}
 	if (!fresh && have_key &&
 	    tpg_cache_stuck(&key, tpg_cache_now_ms(), STUCK_AFTER_MS)) {
 		/*

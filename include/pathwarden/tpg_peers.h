@@ -33,6 +33,15 @@ bool tpg_peers_fill(const struct tpg_identity *id, const struct dev_key *self,
 		    uint64_t now_ms, unsigned int max_age_ms,
 		    struct tpg_answer *ans);
 
+/*
+ * True when another path of the LU that @self last reported has reported
+ * since, later than @self did, that @self's group is no longer in the
+ * state (or preferred bit) of @own: an answer of @self's as old as its
+ * last report predates an ALUA change and is to be asked again.  False
+ * when @self has no report on the board.
+ */
+bool tpg_peers_outdated(const struct dev_key *self, const struct tpg_desc *own);
+
 /* The path is gone: its reports go with it. */
 void tpg_peers_forget(const struct dev_key *from);
 void tpg_peers_clear(void);

@@ -381,6 +381,70 @@ static void test_one_command_per_cycle(void **state)
 	fake_sg_close(fd);
 }
 
+/* Check @c until a final answer, as check_settled() does for rtpg. */
+static int check_settled_on(struct mp_checker *c)
+{
+	uint64_t until = now_ms() + 3000;
+	int st;
+
+	do {
+		st = mp_checker_check(c, PATH_UP);
+		if (st != PATH_PENDING)
+			return st;
+		sleep_ms(5);
+	} while (now_ms() < until);
+	return st;
+}
+
+/*
+ * A switchover between two checks of hpms02's path: hpms01's path, checked
+ * after it, reports group 2 optimized; multipathd then refreshes every
+ * path's prio.  hpms02's path's cached answer (non-optimized, a moment
+ * old) is not taken: the prio asks again and gives 50, so multipathd does
+ * not put both nodes' paths in one group at prio 10.  Where the later
+ * report agrees, the cached answer serves, no command sent.
+ */
+static void test_prio_after_a_change(void **state)
+{
+	int fd1 = fake_sg_open("lio-hpms01-ao");
+	int fd2 = fake_sg_open("lio-hpms02-ano");
+	struct path *pp1 = mp_path_new(fd1, "sdx");
+	struct path *pp2 = mp_path_new(fd2, "sdy");
+	struct mp_checker peer = { .cls = rtpg.cls };
+	unsigned int before;
+	(void)state;
+
+	assert_int_equal(mp_checker_init(&rtpg, fd1, 5), 0);
+	assert_int_equal(mp_checker_init(&peer, fd2, 5), 0);
+	/* before: each path's prio from its own check, one command each */
+	assert_int_equal(check_settled(), PATH_UP);
+	assert_int_equal(mp_prio_get(&prio, pp1, "", 5000), 50);
+	assert_int_equal(check_settled_on(&peer), PATH_UP);
+	sleep_ms(5);
+	assert_int_equal(check_settled(), PATH_UP);	/* agrees: group 2 ANO */
+	assert_int_equal(mp_prio_get(&prio, pp1, "", 5000), 50);
+	before = fake_sg_total(fd2);
+	assert_int_equal(mp_prio_get(&prio, pp2, "", 5000), 10);
+	assert_int_equal(fake_sg_total(fd2) - before, 0);
+	/* hpms02 checked again, then the switchover */
+	assert_int_equal(check_settled_on(&peer), PATH_UP);
+	fake_sg_set(fd1, "lio-hpms01-ano");
+	fake_sg_set(fd2, "lio-hpms02-ao");
+	sleep_ms(5);
+	assert_int_equal(check_settled(), PATH_UP);
+	assert_int_equal(mp_prio_get(&prio, pp1, "", 5000), 10);
+	/* the refresh of hpms02's path: asked again, not the cached 10 */
+	before = fake_sg_total(fd2);
+	assert_int_equal(mp_prio_get(&prio, pp2, "", 5000), 50);
+	assert_true(fake_sg_total(fd2) - before >= 1);
+	mp_checker_free(&peer);
+	mp_checker_free(&rtpg);
+	mp_path_free(pp1);
+	mp_path_free(pp2);
+	fake_sg_close(fd1);
+	fake_sg_close(fd2);
+}
+
 static void test_prio_args(void **state)
 {
 	int fd = fake_sg_open("lio-hpms01-ao-preferred");
@@ -416,6 +480,7 @@ int main(void)
 		cmocka_unit_test_setup(test_sync_mode, fresh_board),
 		cmocka_unit_test_setup(test_hung_target, fresh_board),
 		cmocka_unit_test_setup(test_one_command_per_cycle, fresh_board),
+		cmocka_unit_test_setup(test_prio_after_a_change, fresh_board),
 		cmocka_unit_test_setup(test_prio_args, fresh_board),
 	};
 

@@ -644,6 +644,60 @@ static void test_peers_board(void **state)
 	tpg_peers_clear();
 }
 
+/*
+ * An answer outdated by a later report of another path of the same LU:
+ * p1 reported group 1 optimized at 1000; p2 says at 2000 it is not.
+ */
+static void test_peers_outdated(void **state)
+{
+	struct tpg_identity lu_a = { .valid = true, .group_id = 1,
+				     .lu_len = 3, .lu = { 3, 0x60, 0x01 } };
+	struct tpg_identity lu_b = lu_a;
+	struct dev_key p1 = { 1, 1, 1 }, p2 = { 1, 2, 2 }, p3 = { 1, 3, 3 };
+	struct rtpg_report rep;
+	struct tpg_desc own = { .group_id = 1,
+				.state = ALUA_ACTIVE_OPTIMIZED };
+	(void)state;
+
+	lu_b.lu[2] = 0x02;
+	/* no report of its own: nothing to compare */
+	assert_false(tpg_peers_outdated(&p1, &own));
+	peer_report(&rep, ALUA_ACTIVE_OPTIMIZED, false);
+	tpg_peers_store(&lu_a, &p1, &rep, 1000);
+	assert_false(tpg_peers_outdated(&p1, &own));
+	/* another LU's later report says otherwise: not this LU */
+	peer_report(&rep, ALUA_STANDBY, false);
+	tpg_peers_store(&lu_b, &p3, &rep, 2000);
+	assert_false(tpg_peers_outdated(&p1, &own));
+	/* the same LU, later, agreeing: still good */
+	peer_report(&rep, ALUA_ACTIVE_OPTIMIZED, false);
+	tpg_peers_store(&lu_a, &p2, &rep, 2000);
+	assert_false(tpg_peers_outdated(&p1, &own));
+	/* the preferred bit changed: outdated (the prio weighs it) */
+	peer_report(&rep, ALUA_ACTIVE_OPTIMIZED, true);
+	tpg_peers_store(&lu_a, &p2, &rep, 2000);
+	assert_true(tpg_peers_outdated(&p1, &own));
+	/* the state changed, later: outdated */
+	peer_report(&rep, ALUA_ACTIVE_NONOPTIMIZED, false);
+	tpg_peers_store(&lu_a, &p2, &rep, 2000);
+	assert_true(tpg_peers_outdated(&p1, &own));
+	/* ... but not when p1 has reported since (or at the same time) */
+	peer_report(&rep, ALUA_ACTIVE_NONOPTIMIZED, false);
+	tpg_peers_store(&lu_a, &p1, &rep, 2000);
+	own.state = ALUA_ACTIVE_NONOPTIMIZED;
+	assert_false(tpg_peers_outdated(&p1, &own));
+	/* a group the later report does not list: no word on it */
+	own.group_id = 7;
+	own.state = ALUA_STANDBY;
+	tpg_peers_store(&lu_a, &p2, &rep, 3000);
+	assert_false(tpg_peers_outdated(&p1, &own));
+	/* p1 gone from the board: nothing to compare */
+	own.group_id = 1;
+	tpg_peers_forget(&p1);
+	assert_false(tpg_peers_outdated(&p1, &own));
+	tpg_peers_clear();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -662,6 +716,7 @@ int main(void)
 		cmocka_unit_test(test_rejected_after_answer),
 		cmocka_unit_test(test_peer_report),
 		cmocka_unit_test(test_peers_board),
+		cmocka_unit_test(test_peers_outdated),
 		cmocka_unit_test(test_cache_take),
 		cmocka_unit_test(test_identity_from_sysfs),
 	};
