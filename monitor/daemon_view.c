@@ -52,7 +52,7 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 	}
 	now = d->loop.now();
 	log_info("%s: switched to group %u (%s)", m->mp->name, group, why);
-	switch_note_sent(&t->guard, group, now);
+	switch_note_sent(&t->guard, m, group, now);
 	{
 		struct probe_slot *ps = probe_for(d, m->mp->name);
 
@@ -67,7 +67,7 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 	}
 	t->verifying = true;
 	t->group = group;
-	switch_group_id(m, group, &t->want);
+	t->want = t->guard.sent;
 	t->event_ns = event_ns ? event_ns : now;
 	t->requested_ns = now;
 	loop_timer_arm_before(&d->loop, d->t_verify, now + 100 * MS);

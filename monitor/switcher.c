@@ -47,7 +47,7 @@ enum switch_action switch_decide(const struct pw_map *m,
 	*group = m->ao_group;
 	/* Sent already and not seen reverted: give dm and multipathd time
 	 * rather than repeating it at every look. */
-	if (g->last_group == m->ao_group &&
+	if (g->sent.n && switch_group_now(m, &g->sent) == m->ao_group &&
 	    now - g->last_switch_ns < SW_RESEND_NS) {
 		snprintf(why, len, "switch to group %u already sent",
 			 m->ao_group);
@@ -85,10 +85,10 @@ size_t switch_recheck_paths(const struct pw_map *m, size_t *idx, size_t max)
 	return n;
 }
 
-void switch_note_sent(struct switch_guard *g, unsigned int group,
-		      uint64_t now)
+void switch_note_sent(struct switch_guard *g, const struct pw_map *m,
+		      unsigned int group, uint64_t now)
 {
-	g->last_group = group;
+	switch_group_id(m, group, &g->sent);
 	g->last_switch_ns = now;
 }
 
@@ -117,33 +117,47 @@ static bool group_has(const struct mp_map *mp, const struct mp_group *grp,
 	return false;
 }
 
+unsigned int switch_group_now(const struct pw_map *m,
+			      const struct switch_group_id *id)
+{
+	const struct mp_map *mp = m->mp;
+
+	for (size_t k = 0; id->n && k < mp->n_groups; k++) {
+		const struct mp_group *grp = &mp->groups[k];
+		size_t i = 0;
+
+		if (grp->n_paths != id->n)
+			continue;
+		while (i < id->n && i < SW_GROUP_PATHS &&
+		       group_has(mp, grp, id->dev[i]))
+			i++;
+		if (i == id->n || i == SW_GROUP_PATHS)
+			return (unsigned int)k + 1;
+	}
+	return 0;
+}
+
 bool switch_group_seen(const struct pw_map *m,
 		       const struct switch_group_id *id)
 {
-	const struct mp_map *mp = m->mp;
-	const struct mp_group *grp;
+	unsigned int k = switch_group_now(m, id);
 
-	if (!id->n || !m->active_group || m->active_group > mp->n_groups)
-		return false;
-	grp = &mp->groups[m->active_group - 1];
-	if (grp->n_paths != id->n)
-		return false;
-	for (size_t i = 0; i < id->n && i < SW_GROUP_PATHS; i++)
-		if (!group_has(mp, grp, id->dev[i]))
-			return false;
-	return true;
+	return k && k == m->active_group;
 }
 
 bool switch_note_observed(struct switch_guard *g, const struct pw_map *m,
 			  uint64_t now)
 {
-	if (!g->last_group || now - g->last_switch_ns > SW_REVERT_SPAN_NS)
+	unsigned int ours;
+
+	if (!g->sent.n || now - g->last_switch_ns > SW_REVERT_SPAN_NS)
 		return false;
 	/* Only the kernel's status can tell: multipathd's own answer still
 	 * shows the old group after a switch it did not make itself. */
 	if (!m->dm_group)
 		return false;
-	if (m->active_group == g->last_group || m->ao_group != g->last_group)
+	ours = switch_group_now(m, &g->sent);
+	if (!ours || m->active_group == ours || m->ao_group != ours)
 		return false;
 	/* Ours was reverted while it is still the right group. */
 	if (!g->reverts || now - g->first_revert_ns > SW_REVERT_SPAN_NS) {
@@ -151,7 +165,7 @@ bool switch_note_observed(struct switch_guard *g, const struct pw_map *m,
 		g->first_revert_ns = now;
 	}
 	g->reverts++;
-	g->last_group = 0;
+	g->sent.n = 0;
 	if (g->reverts >= SW_REVERT_LIMIT)
 		g->hold_until_ns = now + SW_HOLD_NS;
 	return true;

@@ -33,24 +33,6 @@ enum switch_action {
 #define SW_HOLD_NS (300ull * 1000000000ull)
 #define SW_RESEND_NS (5ull * 1000000000ull)
 
-struct switch_guard {
-	unsigned int last_group;	/* our last switch, 0 none */
-	uint64_t last_switch_ns;
-	unsigned int reverts;
-	uint64_t first_revert_ns;
-	uint64_t hold_until_ns;
-};
-
-enum switch_action switch_decide(const struct pw_map *m,
-				 const struct switch_guard *g, uint64_t now,
-				 unsigned int *group, char *why, size_t len);
-void switch_note_sent(struct switch_guard *g, unsigned int group,
-		      uint64_t now);
-/* After a fresh look at the map: counts a revert when multipathd left
- * our group while it is still the optimized one.  True on a revert. */
-bool switch_note_observed(struct switch_guard *g, const struct pw_map *m,
-			  uint64_t now);
-
 /*
  * A path group known by its paths, not its number: multipathd renumbers
  * the groups when it reloads a map by prio, which after an ALUA change
@@ -68,10 +50,38 @@ struct switch_group_id {
 /* @id names group @group of @m (none when it has no path). */
 void switch_group_id(const struct pw_map *m, unsigned int group,
 		     struct switch_group_id *id);
-/* True when the group dm uses holds as many paths as @id, @id's among
- * them, whatever its number: I/O goes where the switch sent it. */
+/* The number @id's group has in @m now: the group holding as many paths
+ * as @id, @id's among them; 0 when none does (gone, or merged). */
+unsigned int switch_group_now(const struct pw_map *m,
+			      const struct switch_group_id *id);
+/* True when that group is the one dm uses: I/O goes where the switch
+ * sent it. */
 bool switch_group_seen(const struct pw_map *m,
 		       const struct switch_group_id *id);
+
+/*
+ * Our last switch, known by its group's paths: a renumbering right after
+ * it (hpms02's group 2 becoming group 1) is neither a revert nor a reason
+ * to hold back a switch to the new group 2 (hpms01's, promoted back).
+ */
+struct switch_guard {
+	struct switch_group_id sent;	/* our last switch, n 0 none */
+	uint64_t last_switch_ns;
+	unsigned int reverts;
+	uint64_t first_revert_ns;
+	uint64_t hold_until_ns;
+};
+
+enum switch_action switch_decide(const struct pw_map *m,
+				 const struct switch_guard *g, uint64_t now,
+				 unsigned int *group, char *why, size_t len);
+/* A switchgroup to group @group of @m was sent at @now. */
+void switch_note_sent(struct switch_guard *g, const struct pw_map *m,
+		      unsigned int group, uint64_t now);
+/* After a fresh look at the map: counts a revert when dm left our group
+ * while it is still the optimized one.  True on a revert. */
+bool switch_note_observed(struct switch_guard *g, const struct pw_map *m,
+			  uint64_t now);
 
 /*
  * Paths multipathd should check now, when no path group is wholly

@@ -137,7 +137,7 @@ static void test_guard(void **state)
 	load("misrouted", &v, true);
 	m = &v.maps[0];
 	/* multipathd accepted it: no revert */
-	switch_note_sent(&g, 2, t);
+	switch_note_sent(&g, m, 2, t);
 	/* not sent again while dm has not been seen to take it */
 	assert_int_equal(switch_decide(m, &g, t + S, &grp, why, sizeof(why)),
 			 SW_NONE);
@@ -152,7 +152,7 @@ static void test_guard(void **state)
 		m->active_group = 1;
 		assert_int_equal(switch_decide(m, &g, t, &grp, why,
 					       sizeof(why)), SW_SWITCH);
-		switch_note_sent(&g, grp, t);
+		switch_note_sent(&g, m, grp, t);
 		m->active_group = m->dm_group = 2;	/* dm took it */
 		assert_false(switch_note_observed(&g, m, t));
 		m->active_group = m->dm_group = 1;	/* failback undid it */
@@ -167,19 +167,99 @@ static void test_guard(void **state)
 	/* Without the kernel's status (multipathd's cache only) nothing
 	 * is judged a revert. */
 	g = (struct switch_guard){ 0 };
-	switch_note_sent(&g, 2, t);
+	switch_note_sent(&g, m, 2, t);
 	m->dm_group = 0;
 	m->active_group = 1;
 	assert_false(switch_note_observed(&g, m, t + S));
 	m->dm_group = 1;
 	/* A change of the optimized group is not a revert. */
 	g = (struct switch_guard){ 0 };
-	switch_note_sent(&g, 2, t);
+	switch_note_sent(&g, m, 2, t);
 	m->ao_group = 1;
 	assert_false(switch_note_observed(&g, m, t + S));
 	/* Neither is a revert long after our switch. */
 	m->ao_group = 2;
 	assert_false(switch_note_observed(&g, m, t + SW_REVERT_SPAN_NS + S));
+	view_free(&v);
+}
+
+/* Swap groups 1 and 2 of @mp: multipathd's reload by prio renumbering
+ * them. */
+static void swap_groups(struct mp_map *mp)
+{
+	struct mp_group g1 = mp->groups[0];
+
+	mp->groups[0].first_path = mp->groups[1].first_path;
+	mp->groups[0].n_paths = mp->groups[1].n_paths;
+	mp->groups[1].first_path = g1.first_path;
+	mp->groups[1].n_paths = g1.n_paths;
+	for (unsigned int k = 0; k < 2; k++)
+		for (size_t i = 0; i < mp->groups[k].n_paths; i++)
+			mp->paths[mp->groups[k].first_path + i].group = k + 1;
+}
+
+/*
+ * The guard goes by the group's paths too.  In the lab multipathd
+ * reloaded the map right after a switchover's switch, hpms02's group 2
+ * becoming group 1; the failback 3 s later made hpms01's group, now
+ * group 2, optimized while dm was on group 1.  By numbers that was "our
+ * group 2 reverted" (a false warning, a step towards holding off), and
+ * but for that revert's reset, "switch to group 2 already sent".
+ */
+static void test_guard_renumbered(void **state)
+{
+	struct pw_view v;
+	struct switch_guard g = { 0 };
+	struct pw_map *m;
+	unsigned int grp;
+	char why[160];
+	uint64_t t = 100 * S;
+
+	(void)state;
+	load("misrouted", &v, true);
+	m = &v.maps[0];
+	switch_note_sent(&g, m, 2, t);
+	assert_int_equal(g.sent.n, v.mp.maps[0].groups[1].n_paths);
+	/* multipathd reloads: our group is group 1 now, dm on it */
+	swap_groups(&v.mp.maps[0]);
+	m->active_group = m->dm_group = 1;
+	m->ao_group = 1;
+	assert_int_equal(switch_group_now(m, &g.sent), 1);
+	assert_false(switch_note_observed(&g, m, t + S));
+	/* the failback: the other group, number 2 now, is optimized */
+	for (size_t i = 0; i < m->mp->n_paths; i++)
+		m->paths[i].judge.state = strcmp(m->paths[i].node->name,
+						 "hpms01") ?
+			ALUA_ACTIVE_NONOPTIMIZED : ALUA_ACTIVE_OPTIMIZED;
+	m->ao_group = 2;
+	assert_false(switch_note_observed(&g, m, t + 2 * S));
+	assert_int_equal(g.reverts, 0);
+	assert_int_equal(switch_decide(m, &g, t + 3 * S, &grp, why,
+				       sizeof(why)), SW_SWITCH);
+	assert_int_equal(grp, 2);
+	/* whereas dm leaving our group (group 1 now) while it is still
+	 * the optimized one is a revert, whatever the numbers */
+	for (size_t i = 0; i < m->mp->n_paths; i++)
+		m->paths[i].judge.state = strcmp(m->paths[i].node->name,
+						 "hpms02") ?
+			ALUA_ACTIVE_NONOPTIMIZED : ALUA_ACTIVE_OPTIMIZED;
+	m->ao_group = 1;
+	m->active_group = m->dm_group = 2;
+	assert_int_equal(switch_decide(m, &g, t + 3 * S, &grp, why,
+				       sizeof(why)), SW_NONE);
+	assert_non_null(strstr(why, "already sent"));
+	assert_true(switch_note_observed(&g, m, t + 3 * S));
+	assert_int_equal(g.reverts, 1);
+	/* our group merged with the other (no group of its paths alone):
+	 * no revert, no number */
+	switch_note_sent(&g, m, 1, t + 4 * S);
+	v.mp.maps[0].groups[0].first_path = 0;
+	v.mp.maps[0].groups[0].n_paths = v.mp.maps[0].n_paths;
+	v.mp.maps[0].n_groups = 1;
+	m->ao_group = 0;
+	m->active_group = m->dm_group = 1;
+	assert_int_equal(switch_group_now(m, &g.sent), 0);
+	assert_false(switch_note_observed(&g, m, t + 5 * S));
 	view_free(&v);
 }
 
@@ -190,7 +270,6 @@ static void test_group_seen(void **state)
 	struct pw_view v, mb;
 	struct switch_group_id id, none;
 	struct mp_map *mp;
-	struct mp_group g1;
 	struct pw_map *m;
 	unsigned int first;
 
@@ -209,11 +288,7 @@ static void test_group_seen(void **state)
 	m->active_group = 2;
 	assert_true(switch_group_seen(m, &id));
 	/* renumbered: the same paths are group 1 now, dm uses it */
-	g1 = mp->groups[0];
-	mp->groups[0].first_path = mp->groups[1].first_path;
-	mp->groups[0].n_paths = mp->groups[1].n_paths;
-	mp->groups[1].first_path = g1.first_path;
-	mp->groups[1].n_paths = g1.n_paths;
+	swap_groups(mp);
 	m->active_group = 1;
 	assert_true(switch_group_seen(m, &id));
 	/* and the old group 1's paths, now group 2, are not ours */
@@ -244,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_no_usable),
 		cmocka_unit_test(test_recheck_merged),
 		cmocka_unit_test(test_guard),
+		cmocka_unit_test(test_guard_renumbered),
 		cmocka_unit_test(test_group_seen),
 	};
 
