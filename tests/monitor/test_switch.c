@@ -198,6 +198,14 @@ static void swap_groups(struct mp_map *mp)
 			mp->paths[mp->groups[k].first_path + i].group = k + 1;
 }
 
+/* @node's paths judged optimized, the other node's non-optimized. */
+static void optimize_node(struct pw_map *m, const char *node)
+{
+	for (size_t i = 0; i < m->mp->n_paths; i++)
+		m->paths[i].judge.state = strcmp(m->paths[i].node->name, node) ?
+			ALUA_ACTIVE_NONOPTIMIZED : ALUA_ACTIVE_OPTIMIZED;
+}
+
 /*
  * The guard goes by the group's paths too.  In the lab multipathd
  * reloaded the map right after a switchover's switch, hpms02's group 2
@@ -227,10 +235,7 @@ static void test_guard_renumbered(void **state)
 	assert_int_equal(switch_group_now(m, &g.sent), 1);
 	assert_false(switch_note_observed(&g, m, t + S));
 	/* the failback: the other group, number 2 now, is optimized */
-	for (size_t i = 0; i < m->mp->n_paths; i++)
-		m->paths[i].judge.state = strcmp(m->paths[i].node->name,
-						 "hpms01") ?
-			ALUA_ACTIVE_NONOPTIMIZED : ALUA_ACTIVE_OPTIMIZED;
+	optimize_node(m, "hpms01");
 	m->ao_group = 2;
 	assert_false(switch_note_observed(&g, m, t + 2 * S));
 	assert_int_equal(g.reverts, 0);
@@ -239,10 +244,7 @@ static void test_guard_renumbered(void **state)
 	assert_int_equal(grp, 2);
 	/* whereas dm leaving our group (group 1 now) while it is still
 	 * the optimized one is a revert, whatever the numbers */
-	for (size_t i = 0; i < m->mp->n_paths; i++)
-		m->paths[i].judge.state = strcmp(m->paths[i].node->name,
-						 "hpms02") ?
-			ALUA_ACTIVE_NONOPTIMIZED : ALUA_ACTIVE_OPTIMIZED;
+	optimize_node(m, "hpms02");
 	m->ao_group = 1;
 	m->active_group = m->dm_group = 2;
 	assert_int_equal(switch_decide(m, &g, t + 3 * S, &grp, why,
