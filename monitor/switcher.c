@@ -145,6 +145,19 @@ bool switch_group_seen(const struct pw_map *m,
 	return k && k == m->active_group;
 }
 
+/* Some path of group @group usable, and active in the kernel's dm. */
+static bool group_serves(const struct pw_map *m, unsigned int group)
+{
+	for (size_t i = 0; i < m->mp->n_paths; i++) {
+		const struct pw_path *p = &m->paths[i];
+
+		if (p->mp->group == group && p->dm_kernel_active &&
+		    p->judge.class == PATH_CLASS_USABLE)
+			return true;
+	}
+	return false;
+}
+
 bool switch_note_observed(struct switch_guard *g, const struct pw_map *m,
 			  uint64_t now)
 {
@@ -158,6 +171,10 @@ bool switch_note_observed(struct switch_guard *g, const struct pw_map *m,
 		return false;
 	ours = switch_group_now(m, &g->sent);
 	if (!ours || m->active_group == ours || m->ao_group != ours)
+		return false;
+	/* dm leaving a group none of whose paths can serve (a node's links
+	 * lost: dm failed them) is dm's own failover, not a revert. */
+	if (!group_serves(m, ours))
 		return false;
 	/* Ours was reverted while it is still the right group. */
 	if (!g->reverts || now - g->first_revert_ns > SW_REVERT_SPAN_NS) {

@@ -124,6 +124,13 @@ static void test_recheck_merged(void **state)
 	view_free(&v);
 }
 
+/* The kernel's dm status: every path of @m active (@on) or failed. */
+static void dm_paths_active(struct pw_map *m, bool on)
+{
+	for (size_t i = 0; i < m->mp->n_paths; i++)
+		m->paths[i].dm_kernel_active = on;
+}
+
 static void test_guard(void **state)
 {
 	struct pw_view v;
@@ -136,6 +143,7 @@ static void test_guard(void **state)
 	(void)state;
 	load("misrouted", &v, true);
 	m = &v.maps[0];
+	dm_paths_active(m, true);
 	/* multipathd accepted it: no revert */
 	switch_note_sent(&g, m, 2, t);
 	/* not sent again while dm has not been seen to take it */
@@ -164,6 +172,17 @@ static void test_guard(void **state)
 	assert_non_null(strstr(why, "reverted 3"));
 	assert_int_equal(switch_decide(m, &g, t + SW_HOLD_NS + 2 * S, &grp,
 				       why, sizeof(why)), SW_SWITCH);
+	/* dm leaving our group because its paths failed (a node's links
+	 * lost) is dm's own failover, not a revert; a path of it still
+	 * active in dm makes it one. */
+	g = (struct switch_guard){ 0 };
+	switch_note_sent(&g, m, 2, t);
+	m->active_group = m->dm_group = 1;
+	for (size_t i = 0; i < m->mp->n_paths; i++)
+		m->paths[i].dm_kernel_active = m->paths[i].mp->group != 2;
+	assert_false(switch_note_observed(&g, m, t + S));
+	dm_paths_active(m, true);
+	assert_true(switch_note_observed(&g, m, t + S));
 	/* Without the kernel's status (multipathd's cache only) nothing
 	 * is judged a revert. */
 	g = (struct switch_guard){ 0 };
@@ -226,6 +245,7 @@ static void test_guard_renumbered(void **state)
 	(void)state;
 	load("misrouted", &v, true);
 	m = &v.maps[0];
+	dm_paths_active(m, true);
 	switch_note_sent(&g, m, 2, t);
 	assert_int_equal(g.sent.n, v.mp.maps[0].groups[1].n_paths);
 	/* multipathd reloads: our group is group 1 now, dm on it */
