@@ -79,7 +79,8 @@ enum switch_action switch_decide(const struct pw_map *m,
 void switch_note_sent(struct switch_guard *g, const struct pw_map *m,
 		      unsigned int group, uint64_t now);
 /* After a fresh look at the map: counts a revert when dm left our group
- * while it is still the optimized one.  True on a revert. */
+ * while it is still the optimized one and can serve.  True on a
+ * revert. */
 bool switch_note_observed(struct switch_guard *g, const struct pw_map *m,
 			  uint64_t now);
 
