@@ -365,6 +365,7 @@ static bool apply_view(struct daemon *d, struct pw_view *nv,
 {
 	uint64_t now;
 	size_t given = 0;
+	enum switch_seen seen;
 
 	now = d->loop.now();
 	if (nv->mp_error[0] && d->multipathd_up != 0)
@@ -390,7 +391,13 @@ static bool apply_view(struct daemon *d, struct pw_view *nv,
 				 &w);
 		}
 		t->last_active = m->active_group;
-		if (switch_note_observed(&t->guard, m, now)) {
+		seen = switch_note_observed(&t->guard, m, now);
+		if (seen == SW_SEEN_MISSENT) {
+			log_info("%s: the switch went to group %u, which "
+				 "multipathd had given other paths meanwhile; "
+				 "switching again", m->mp->name,
+				 m->active_group);
+		} else if (seen == SW_SEEN_REVERT) {
 			log_warn("%s: multipathd went back to group %u though "
 				 "group %u is optimized: its prios do not follow "
 				 "ALUA (run pathwarden doctor)", m->mp->name,

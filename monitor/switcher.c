@@ -89,6 +89,8 @@ void switch_note_sent(struct switch_guard *g, const struct pw_map *m,
 		      unsigned int group, uint64_t now)
 {
 	switch_group_id(m, group, &g->sent);
+	g->sent_group = group;
+	g->taken = false;
 	g->last_switch_ns = now;
 }
 
@@ -158,24 +160,31 @@ static bool group_serves(const struct pw_map *m, unsigned int group)
 	return false;
 }
 
-bool switch_note_observed(struct switch_guard *g, const struct pw_map *m,
-			  uint64_t now)
+enum switch_seen switch_note_observed(struct switch_guard *g,
+				      const struct pw_map *m, uint64_t now)
 {
 	unsigned int ours;
 
 	if (!g->sent.n || now - g->last_switch_ns > SW_REVERT_SPAN_NS)
-		return false;
+		return SW_SEEN_NOTHING;
 	/* Only the kernel's status can tell: multipathd's own answer still
 	 * shows the old group after a switch it did not make itself. */
 	if (!m->dm_group)
-		return false;
+		return SW_SEEN_NOTHING;
 	ours = switch_group_now(m, &g->sent);
+	if (ours && m->active_group == ours)
+		g->taken = true;
 	if (!ours || m->active_group == ours || m->ao_group != ours)
-		return false;
+		return SW_SEEN_NOTHING;
 	/* dm leaving a group none of whose paths can serve (a node's links
 	 * lost: dm failed them) is dm's own failover, not a revert. */
 	if (!group_serves(m, ours))
-		return false;
+		return SW_SEEN_NOTHING;
+	if (!g->taken && m->active_group == g->sent_group &&
+	    ours != g->sent_group) {
+		g->sent.n = 0;
+		return SW_SEEN_MISSENT;
+	}
 	/* Ours was reverted while it is still the right group. */
 	if (!g->reverts || now - g->first_revert_ns > SW_REVERT_SPAN_NS) {
 		g->reverts = 0;
@@ -185,5 +194,5 @@ bool switch_note_observed(struct switch_guard *g, const struct pw_map *m,
 	g->sent.n = 0;
 	if (g->reverts >= SW_REVERT_LIMIT)
 		g->hold_until_ns = now + SW_HOLD_NS;
-	return true;
+	return SW_SEEN_REVERT;
 }

@@ -66,6 +66,8 @@ bool switch_group_seen(const struct pw_map *m,
  */
 struct switch_guard {
 	struct switch_group_id sent;	/* our last switch, n 0 none */
+	unsigned int sent_group;	/* the number it was sent to */
+	bool taken;			/* dm seen on its paths since */
 	uint64_t last_switch_ns;
 	unsigned int reverts;
 	uint64_t first_revert_ns;
@@ -78,11 +80,23 @@ enum switch_action switch_decide(const struct pw_map *m,
 /* A switchgroup to group @group of @m was sent at @now. */
 void switch_note_sent(struct switch_guard *g, const struct pw_map *m,
 		      unsigned int group, uint64_t now);
-/* After a fresh look at the map: counts a revert when dm left our group
- * while it is still the optimized one and can serve.  True on a
- * revert. */
-bool switch_note_observed(struct switch_guard *g, const struct pw_map *m,
-			  uint64_t now);
+enum switch_seen {
+	SW_SEEN_NOTHING,	/* no revert (or nothing to judge) */
+	SW_SEEN_REVERT,		/* dm left our group, still the right one */
+	SW_SEEN_MISSENT,	/* the number we sent named other paths by
+				 * the time dm took it: multipathd renumbered
+				 * the groups in between; no revert */
+};
+
+/*
+ * After a fresh look at the map: a revert when dm left our group while it
+ * is still the optimized one and can serve, counted towards holding off.
+ * A switch sent by a number multipathd had given to other paths since
+ * (the view it was decided on one look old) is no revert; either way the
+ * switch may be sent again at once.
+ */
+enum switch_seen switch_note_observed(struct switch_guard *g,
+				      const struct pw_map *m, uint64_t now);
 
 /*
  * Paths multipathd should check now, when no path group is wholly

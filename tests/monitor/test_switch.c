@@ -164,7 +164,8 @@ static void test_guard(void **state)
 		m->active_group = m->dm_group = 2;	/* dm took it */
 		assert_false(switch_note_observed(&g, m, t));
 		m->active_group = m->dm_group = 1;	/* failback undid it */
-		assert_true(switch_note_observed(&g, m, t + S));
+		assert_int_equal(switch_note_observed(&g, m, t + S),
+			 SW_SEEN_REVERT);
 	}
 	assert_int_equal(switch_decide(m, &g, t + 2 * S, &grp, why,
 				       sizeof(why)), SW_HELD);
@@ -182,7 +183,8 @@ static void test_guard(void **state)
 		m->paths[i].dm_kernel_active = m->paths[i].mp->group != 2;
 	assert_false(switch_note_observed(&g, m, t + S));
 	dm_paths_active(m, true);
-	assert_true(switch_note_observed(&g, m, t + S));
+	assert_int_equal(switch_note_observed(&g, m, t + S),
+			 SW_SEEN_REVERT);
 	/* Without the kernel's status (multipathd's cache only) nothing
 	 * is judged a revert. */
 	g = (struct switch_guard){ 0 };
@@ -270,8 +272,43 @@ static void test_guard_renumbered(void **state)
 	assert_int_equal(switch_decide(m, &g, t + 3 * S, &grp, why,
 				       sizeof(why)), SW_NONE);
 	assert_non_null(strstr(why, "already sent"));
-	assert_true(switch_note_observed(&g, m, t + 3 * S));
+	assert_int_equal(switch_note_observed(&g, m, t + 3 * S),
+			 SW_SEEN_REVERT);
 	assert_int_equal(g.reverts, 1);
+	view_free(&v);
+
+	/*
+	 * Sent by a number multipathd gave the other group in between
+	 * (the view the switch was decided on one look old): dm on the
+	 * number sent, our paths never taken.  Not a revert; the switch
+	 * goes again, to our group's number now.
+	 */
+	load("misrouted", &v, true);
+	m = &v.maps[0];
+	dm_paths_active(m, true);
+	g = (struct switch_guard){ 0 };
+	switch_note_sent(&g, m, 2, t);
+	swap_groups(&v.mp.maps[0]);
+	m->active_group = m->dm_group = 2;
+	m->ao_group = 1;
+	assert_int_equal(switch_note_observed(&g, m, t + S), SW_SEEN_MISSENT);
+	assert_int_equal(g.reverts, 0);
+	assert_int_equal(switch_decide(m, &g, t + S, &grp, why, sizeof(why)),
+			 SW_SWITCH);
+	assert_int_equal(grp, 1);
+	/* ... but once dm was on our paths, leaving them for the number
+	 * sent is a revert like any other */
+	switch_note_sent(&g, m, 1, t + 2 * S);
+	m->active_group = m->dm_group = 1;
+	assert_int_equal(switch_note_observed(&g, m, t + 2 * S),
+			 SW_SEEN_NOTHING);
+	swap_groups(&v.mp.maps[0]);	/* ours is group 2 again */
+	assert_int_equal(switch_note_observed(&g, m, t + 3 * S),
+			 SW_SEEN_NOTHING);	/* ao_group 1 is not ours */
+	m->ao_group = 2;
+	assert_int_equal(switch_note_observed(&g, m, t + 3 * S),
+			 SW_SEEN_REVERT);
+
 	/* our group merged with the other (no group of its paths alone):
 	 * no revert, no number */
 	switch_note_sent(&g, m, 1, t + 4 * S);
