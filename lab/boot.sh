@@ -183,6 +183,13 @@ echo "$wall" > "$results/wall-seconds"
 rc=$(cat "$results/rc" 2>/dev/null || echo none)
 case "$rc" in
 [0-9]*) lab_say "guest finished (exit $rc) in ${wall}s; results: $results"
+	if [ "$rc" -ne 0 ]; then
+		# what the guest's kernel said last (an OOM kill, a 9p error
+		# on the results share) is not in the entry's own output
+		lab_say "the guest kernel's last messages:"
+		grep -aE '^\[ *[0-9]+\.[0-9]+\] ' "$results/console.log" 2>/dev/null |
+			tail -n 10 | sed 's/^/lab:   | /' >&2
+	fi
 	exit "$rc" ;;
 watchdog) lab_say "error: guest watchdog fired; console: $results/console.log" ;;
 *)	lab_say "error: the guest did not finish (no exit status);" \

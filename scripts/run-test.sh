@@ -38,6 +38,7 @@ fi
 if [ "$pass" -eq 0 ] && [ "$fail" -eq 0 ]; then
 	fail=1
 fi
+cut=0	# the program stopped before its plan was through
 plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' "$log" |
 	awk '{ n += $1 } END { print n + 0 }')
 if [ "$tier" = 1 ]; then
@@ -48,6 +49,7 @@ if [ "$tier" = 1 ]; then
 elif grep -q '^1\.\.[0-9]' "$log"; then
 	if [ $((pass + fail)) -lt "$plan" ]; then
 		echo "# short run: $((pass + fail)) results, $plan planned" >> "$log"
+		cut=1
 		fail=$((fail + plan - pass - fail))
 	elif [ $((pass + fail)) -gt "$plan" ]; then
 		echo "# $((pass + fail)) results, only $plan planned" >> "$log"
@@ -56,6 +58,7 @@ elif grep -q '^1\.\.[0-9]' "$log"; then
 else
 	echo "# no TAP plan (1..N)" >> "$log"
 	fail=$((fail + 1))
+	cut=1
 fi
 echo "$pass $fail" > "$res/$name.res"
 if [ "$fail" -ne 0 ]; then
@@ -63,12 +66,14 @@ if [ "$fail" -ne 0 ]; then
 	# the failed checks first (a long log's diagnostics must not push
 	# them out of a CI report), then the log's last diagnostics
 	grep -E '^not ok' "$log" | head -20 || true
-	if [ "$results" -eq 0 ]; then
-		# Not one result: the program (or the VM it boots) died
-		# before its first test; its own last words say why, and a
-		# CI report has nothing else to show.
-		echo "# no result at all; the log's last lines:"
-		tail -n 25 "$log" | sed 's/^/#   | /'
+	if [ "$results" -eq 0 ] || [ "$cut" = 1 ]; then
+		# Not one result, or the run stopped half way: the program
+		# (or the VM it boots) died or was killed in the middle of
+		# something; its own last words, diagnostics or not, say what,
+		# and a CI report has nothing else to show.
+		[ "$results" -eq 0 ] && echo "# no result at all; the log's last lines:" ||
+			echo "# stopped after $results results; the log's last lines:"
+		tail -n 40 "$log" | sed 's/^/#   | /'
 	else
 		grep -E '^#' "$log" | tail -n 30 || true
 	fi

@@ -4,7 +4,8 @@
 # program and a bad exit count twice: no test and no plan, a bad exit
 # and one result more than planned); a reasoned
 # SKIP and a clean run pass.  A run with no result at all reports its
-# log's last lines (a VM that died at boot says why only there).  Prints
+# log's last lines (a VM that died at boot says why only there), and so
+# does one cut off half way.  Prints
 # TAP.
 set -eu
 runner=$(dirname "$0")/../../scripts/run-test.sh
@@ -52,6 +53,10 @@ report() {
 }
 report died-at-boot 2 'lab: booting\nlab: error: the guest did not finish\nlab:   | Kernel panic - not syncing\n' \
 	'#   | lab:   | Kernel panic - not syncing'
+# a run cut off in the middle (the VM's limit, a killed program): its last
+# lines, not only its diagnostics, say what it was doing
+report cut-shows-last-lines 1 'ok 1 - a\n# benchmark: 1 repetition\n[1/4] switchover stock rep 1: stall -\n' \
+	'#   | [1/4] switchover stock rep 1: stall -'
 report failed-shows-diagnostics 1 '1..1\n# the map had 2 paths\nnot ok 1 - four paths\n' \
 	'# the map had 2 paths'
 echo "1..$n"
