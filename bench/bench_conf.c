@@ -298,6 +298,16 @@ static bool do_line(struct parse_ctx *p, struct bench_conf *c, char *line)
 		c->test_lun = !strcmp(w1, "yes");
 		return true;
 	}
+	if (!strcmp(w0, "reference")) {
+		if (c->reference_line)
+			return fail(p, "reference already given at line %d",
+				    c->reference_line);
+		if (!w1 || !good_name(w1, BCONF_CONFIG_MAX))
+			return fail(p, "reference takes the name of a config");
+		str_copy(c->reference, sizeof(c->reference), w1);
+		c->reference_line = p->line;
+		return true;
+	}
 	if (!strcmp(w0, "home")) {
 		if (c->home_line)
 			return fail(p, "home already given at line %d",
@@ -328,6 +338,11 @@ static bool check_whole(struct parse_ctx *p, struct bench_conf *c)
 			    "stack into it)");
 	if (!c->n_scenarios)
 		return fail(p, "no scenario");
+	if (c->reference_line && !bconf_config(c, c->reference)) {
+		p->line = c->reference_line;
+		return fail(p, "reference %s is not a config of this file",
+			    c->reference);
+	}
 	for (unsigned int i = 0; i < c->n_scenarios; i++) {
 		const struct bconf_scenario *s = &c->scenarios[i];
 

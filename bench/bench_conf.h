@@ -59,6 +59,15 @@ struct bench_conf {
 	double hold_s, deadline_s, settle_s;
 	unsigned int n_configs;
 	struct bconf_config configs[BCONF_MAX_CONFIGS];
+	/*
+	 * The configuration the others are compared with ("" none): a
+	 * repetition of it that does not reach a state within the deadline
+	 * is a measurement of it, recorded as missed, not a failure of the
+	 * run.  Hooks, the baseline, I/O errors and mismatches fail it as
+	 * they fail any other.
+	 */
+	char reference[BCONF_CONFIG_MAX];
+	int reference_line;
 	unsigned int n_scenarios;
 	struct bconf_scenario scenarios[BCONF_MAX_SCENARIOS];
 };

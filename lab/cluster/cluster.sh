@@ -559,6 +559,8 @@ load rate 100 blocks 1024
 hold 2
 deadline 600
 settle 1
+# stock's misses are its figures (pathwarden-bench.conf(5))
+reference stock
 
 config stock      $ctl lab_config stock
 config pathwarden $ctl lab_config pathwarden

@@ -191,6 +191,50 @@ check "metrics never reached are null, not 0; nothing recorded without a fault" 
 check "the failures are counted at the end" \
 	grep -q '4 of 4 repetitions failed' "$w/bad.err"
 
+# The reference configuration (stock, the stack compared with): a state it
+# never reaches is a figure of it, recorded and reported as missed, not a
+# failure of the run; no baseline still fails the run, as do the same
+# misses in any other configuration.
+sed -e 's/^deadline 3/deadline 1/' -e '/^scenario/,$d' "$w/bench.conf" > "$w/ref.conf"
+cat >> "$w/ref.conf" <<EOF
+reference stock
+scenario never switch
+inject never true
+restore never true
+EOF
+"$w/put" home	# the runs above left dm on hpms02
+rc=0; bench -B "$w/ref.conf" -n 1 -k stock -o "$w/ref" > /dev/null 2> "$w/ref.err" || rc=$?
+check "the reference misses a state: exit 0" [ "$rc" -eq 0 ]
+ref_missed() {
+	grep -q 'MISSED (stock is the reference: recorded, not a failure): never stock rep 1: no I/O completed on hpms02.s group within 1.0 s of the inject' "$w/ref.err" &&
+		grep -q '1 repetition of the reference, stock, missed a state' "$w/ref.err" &&
+		! grep -q 'FAILED' "$w/ref.err" &&
+		python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; sys.exit(not (len(r) == 1 and r[0]["config"] == "stock" and r[0]["switch_ms"] is None))' "$w/ref/records.jsonl"
+}
+check "the reference's miss is said, counted and recorded with its time null" ref_missed
+"$w/put" home
+rc=0; bench -B "$w/ref.conf" -n 1 -k pathwarden -o "$w/ref-pw" > /dev/null 2> "$w/ref-pw.err" || rc=$?
+check "the same miss in another configuration fails the run (exit 1)" \
+	[ "$rc" -eq 1 ]
+sed -e '/^scenario/,$d' "$w/ref.conf" > "$w/ref2.conf"
+cat >> "$w/ref2.conf" <<EOF
+scenario stays switch
+inject stays $w/put peer
+restore stays true
+scenario after switch
+inject after true
+restore after $w/put home
+EOF
+"$w/put" home
+rc=0; bench -B "$w/ref2.conf" -n 1 -k stock -o "$w/ref2" > /dev/null 2> "$w/ref2.err" || rc=$?
+ref_no_baseline() {
+	[ "$rc" -eq 1 ] &&
+		grep -q 'MISSED (stock is the reference: recorded, not a failure): stays stock rep 1: not back at the baseline' "$w/ref2.err" &&
+		grep -q 'FAILED: after stock rep 1: no baseline' "$w/ref2.err" &&
+		grep -q '1 of 2 repetitions failed' "$w/ref2.err"
+}
+check "the reference without a baseline still fails the run" ref_no_baseline
+
 # After a failed scenario the stack is in no known configuration: the
 # config hook runs again even though the configuration stays the same.
 sed -e 's/^deadline 3/deadline 1/' -e '/^scenario/,$d' "$w/bench.conf" > "$w/again.conf"

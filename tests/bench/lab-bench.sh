@@ -35,6 +35,12 @@ hold 2
 # (retries + 1) x the command timeout, about 180 s: let it show.
 deadline 240
 settle 1
+# Stock is measured, not tested: a repetition in which stock multipathd
+# never moves I/O to the new optimized group (it has kept all four paths in
+# one group for minutes after a promotion, about 1 in 80 repetitions) is
+# its figure, shown as a missed repetition, and fails neither make demo
+# nor make check.
+reference stock
 
 config stock      $CTL lab_config stock
 config pathwarden $CTL lab_config pathwarden

@@ -92,6 +92,7 @@ static void test_good(void **state)
 	assert_ptr_equal(bconf_scenario(&C, "link-loss"), &C.scenarios[1]);
 	assert_null(bconf_scenario(&C, "nope"));
 	assert_ptr_equal(bconf_config(&C, "pathwarden"), &C.configs[1]);
+	assert_string_equal(C.reference, "");
 }
 
 static void test_defaults(void **state)
@@ -215,7 +216,30 @@ static const struct {
 	  "restore s true\n", "test.conf:6: scenario s has no inject command" },
 	{ "map m\ntest-lun yes\nhome a\nconfig c true\nscenario s path\n"
 	  "inject s true\n", "test.conf:5: scenario s has no restore command" },
+	{ HEAD "reference\n", "test.conf:8: reference takes the name of a config" },
+	{ HEAD "reference a/b\n",
+	  "test.conf:8: reference takes the name of a config" },
+	{ HEAD "reference stock\nreference stock\n",
+	  "test.conf:9: reference already given at line 8" },
+	{ "reference pathwarden\n" HEAD,
+	  "test.conf:1: reference pathwarden is not a config of this file" },
 };
+
+/* The configuration the others are compared with, named before or after
+ * its config line. */
+static void test_reference(void **state)
+{
+	char err[256] = "";
+	(void)state;
+
+	if (!parse("reference stock\n" HEAD, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_string_equal(C.reference, "stock");
+	assert_int_equal(C.reference_line, 1);
+	if (!parse(HEAD "reference stock\n", err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(C.reference_line, 8);
+}
 
 static void test_bad(void **state)
 {
@@ -277,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_stay),
+		cmocka_unit_test(test_reference),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_no_echo),
 		cmocka_unit_test(test_load_trust),
