@@ -7,6 +7,10 @@
 #   PW_BENCH_SCENARIOS  comma-separated subset (all)
 #   PW_BENCH_CONFIGS    comma-separated subset of stock,pathwarden (both)
 #   PW_BENCH_OUT        results directory ($PW_RESULTS/bench)
+#   PW_BENCH_DEADLINE   bench.conf's deadline, seconds (240)
+#   PW_BENCH_LIMIT      seconds the whole run may take, then it is
+#                       interrupted (SIGINT: the fault restored, the
+#                       report written) and fails ("": no limit)
 #
 # The home node is hpms01 (optimized at the baseline), the peer hpms02.
 
@@ -33,7 +37,7 @@ load rate 100 blocks 1024
 hold 2
 # A held transition keeps stock's I/O on the transitioning paths for up to
 # (retries + 1) x the command timeout, about 180 s: let it show.
-deadline 240
+deadline ${PW_BENCH_DEADLINE:-240}
 settle 1
 # Stock is measured, not tested: a repetition in which stock multipathd
 # never moves I/O to the new optimized group (it has kept all four paths in
@@ -91,8 +95,15 @@ args=(-c "$PW_LAB_CONF" bench -B "$BENCH_CONF" -n "$REPS" -o "$OUT")
 [ -n "${PW_BENCH_SCENARIOS:-}" ] && args+=(-s "$PW_BENCH_SCENARIOS")
 [ -n "${PW_BENCH_CONFIGS:-}" ] && args+=(-k "$PW_BENCH_CONFIGS")
 log "benchmark: $REPS repetitions, scenarios ${PW_BENCH_SCENARIOS:-all}"
-pathwarden "${args[@]}" 2>&1
-rc=$?
+if [ -n "${PW_BENCH_LIMIT:-}" ]; then
+	timeout -s INT -k 120 "$PW_BENCH_LIMIT" pathwarden "${args[@]}" 2>&1
+	rc=$?
+	[ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] &&
+		log "pathwarden bench still running after ${PW_BENCH_LIMIT} s: interrupted"
+else
+	pathwarden "${args[@]}" 2>&1
+	rc=$?
+fi
 log "pathwarden bench exit $rc"
 tap_check "pathwarden bench: every repetition reached its states, no I/O error, no mismatch (exit $rc)" \
 	test "$rc" -eq 0
