@@ -49,7 +49,7 @@ enum agent_result agent_fail(struct agent_ctx *ctx, enum agent_result res,
 #define AGENT_NAME_MAX 255
 #define AGENT_MAX_MEMBERS 16
 #define AGENT_MAX_GROUPS 16
-#define AGENT_MAX_UNITS 32
+#define AGENT_MAX_UNITS 256	/* LUNs of one node ([scale]: up to 128) */
 
 struct tg_member {
 	char name[AGENT_NAME_MAX + 1];

@@ -8,7 +8,9 @@
  * In the lab each node has its own device carrying both groups, and a node
  * may have several; a unit here is one device.  With no --device, every
  * device that has the named groups is a unit, so one call keeps all LUNs
- * of the node consistent.
+ * of the node consistent; --device HBA narrows that to one HBA's devices
+ * (the lab's node with several LUNs: its devices under its own HBA, the
+ * peer's, which carry the same groups, under another).
  */
 #include <stdio.h>
 #include <string.h>
@@ -301,6 +303,57 @@ static enum agent_result add_unit(struct agent_ctx *ctx, const char *core,
 	return AGENT_OK;
 }
 
+/* Every device of @hba that has the named groups, as units. */
+static enum agent_result scan_hba(struct agent_ctx *ctx, const char *core,
+				  const char *hba,
+				  const struct agent_target *t,
+				  struct unit_set *out)
+{
+	char hbapath[PATH_MAX], devpath[PATH_MAX];
+	struct dirent **devs;
+	enum agent_result res;
+	int nd;
+
+	if (!path_join(hbapath, sizeof(hbapath), core, hba))
+		return AGENT_OK;
+	res = dir_scan(ctx, hbapath, &devs, &nd);
+	if (res != AGENT_OK)
+		return res;
+	for (int j = 0; j < nd && res == AGENT_OK; j++) {
+		const char *dev = devs[j]->d_name;
+
+		if (!S_ISDIR(entry_mode(hbapath, dev)) ||
+		    !agent_name_valid(dev) ||
+		    !path_join(devpath, sizeof(devpath), hbapath, dev) ||
+		    !unit_has_groups(devpath, t))
+			continue;
+		res = add_unit(ctx, core, hba, dev, t, out);
+	}
+	dir_scan_free(devs, nd);
+	return res;
+}
+
+/* AGENT_OK when a scan under @where found a unit, else why not. */
+static enum agent_result no_units(struct agent_ctx *ctx, const char *where,
+				  const struct agent_target *t,
+				  const struct unit_set *out)
+{
+	if (out->n_units == 0) {
+		if (t->local || t->remote)
+			return agent_fail(ctx, AGENT_NOT_FOUND,
+					  "no LIO device under %s has the "
+					  "group%s %s%s%s", where,
+					  t->local && t->remote ? "s" : "",
+					  t->local ? t->local : "",
+					  t->local && t->remote ? " and " : "",
+					  t->remote ? t->remote : "");
+		return agent_fail(ctx, AGENT_NOT_FOUND,
+				  "no LIO device under %s has ALUA groups",
+				  where);
+	}
+	return AGENT_OK;
+}
+
 static enum agent_result lio_discover(struct agent_ctx *ctx,
 				      const struct agent_target *t,
 				      struct unit_set *out)
@@ -321,7 +374,7 @@ static enum agent_result lio_discover(struct agent_ctx *ctx,
 		return agent_fail(ctx, AGENT_USAGE,
 				  "name both --local and --remote groups");
 
-	if (t->device) {
+	if (t->device && strchr(t->device, '/')) {
 		char hba[AGENT_NAME_MAX + 1], dev[AGENT_NAME_MAX + 1];
 		const char *slash = strchr(t->device, '/');
 		size_t hl = slash ? (size_t)(slash - t->device) : 0;
@@ -362,53 +415,39 @@ static enum agent_result lio_discover(struct agent_ctx *ctx,
 		return AGENT_OK;
 	}
 
+	if (t->device) {
+		/* --device HBA: that HBA's devices with the groups */
+		if (!agent_name_valid(t->device) || !strcmp(t->device, "alua"))
+			return agent_fail(ctx, AGENT_USAGE,
+					  "--device wants HBA/DEVICE or HBA, "
+					  "as in fileio_1/vg1 or fileio_1");
+		if (!S_ISDIR(entry_mode(core, t->device)))
+			return agent_fail(ctx, AGENT_NOT_FOUND,
+					  "LIO HBA %s not found under %s",
+					  t->device, core);
+		res = scan_hba(ctx, core, t->device, t, out);
+		if (res != AGENT_OK)
+			return res;
+		if (!path_join(devpath, sizeof(devpath), core, t->device))
+			return agent_fail(ctx, AGENT_USAGE, "path too long");
+		return no_units(ctx, devpath, t, out);
+	}
 	res = dir_scan(ctx, core, &hbas, &nh);
 	if (res != AGENT_OK)
 		return res;
 	for (int i = 0; i < nh && res == AGENT_OK; i++) {
 		const char *hba = hbas[i]->d_name;
-		char hbapath[PATH_MAX];
-		struct dirent **devs;
-		int nd;
 
 		/* core/alua holds LU groups, not an HBA. */
 		if (!strcmp(hba, "alua") || !S_ISDIR(entry_mode(core, hba)) ||
 		    !agent_name_valid(hba))
 			continue;
-		if (!path_join(hbapath, sizeof(hbapath), core, hba))
-			continue;
-		res = dir_scan(ctx, hbapath, &devs, &nd);
-		if (res != AGENT_OK)
-			break;
-		for (int j = 0; j < nd && res == AGENT_OK; j++) {
-			const char *dev = devs[j]->d_name;
-
-			if (!S_ISDIR(entry_mode(hbapath, dev)) ||
-			    !agent_name_valid(dev) ||
-			    !path_join(devpath, sizeof(devpath), hbapath, dev) ||
-			    !unit_has_groups(devpath, t))
-				continue;
-			res = add_unit(ctx, core, hba, dev, t, out);
-		}
-		dir_scan_free(devs, nd);
+		res = scan_hba(ctx, core, hba, t, out);
 	}
 	dir_scan_free(hbas, nh);
 	if (res != AGENT_OK)
 		return res;
-	if (out->n_units == 0) {
-		if (t->local || t->remote)
-			return agent_fail(ctx, AGENT_NOT_FOUND,
-					  "no LIO device under %s has the "
-					  "group%s %s%s%s", core,
-					  t->local && t->remote ? "s" : "",
-					  t->local ? t->local : "",
-					  t->local && t->remote ? " and " : "",
-					  t->remote ? t->remote : "");
-		return agent_fail(ctx, AGENT_NOT_FOUND,
-				  "no LIO device under %s has ALUA groups",
-				  core);
-	}
-	return AGENT_OK;
+	return no_units(ctx, core, t, out);
 }
 
 static enum agent_result lio_check_state(struct agent_ctx *ctx,

@@ -339,6 +339,30 @@ run pwa -b lio -r "$L" -g esos -l hpms01 -R hpms02 status
 is "lio with --device-group: exit 2" "$rc" 2
 lio -d fileio_1/nothere status
 is "lio missing device: exit 3" "$rc" 3
+# --device HBA: one node's devices, when the peer's devices (another HBA,
+# the lab's node 2) carry the same groups.
+cp -r "$L/core/fileio_1" "$L/core/fileio_2"
+rm -rf "$L/core/fileio_2/vg2"
+lio status --json
+got=$(printf '%s' "$out" | python3 -c '
+import json, sys
+print(" ".join(sorted(u["name"] for u in json.load(sys.stdin)["units"])))' 2>/dev/null || :)
+is "lio: with no --device, both HBAs' devices" "$got" \
+	"fileio_1/vg1 fileio_1/vg2 fileio_2/vg1"
+lio set-state hpms02 nonoptimized
+lio -d fileio_1 set-state hpms02 standby
+is "lio --device HBA: every device of that HBA changed, no other" \
+	"$rc:$(lio_state "$L" vg1 hpms02) $(lio_state "$L" vg2 hpms02) $(head -n 1 "$L/core/fileio_2/vg1/alua/hpms02/alua_access_state")" \
+	"0:2 2 1"
+lio -d fileio_9 status
+is "lio --device with a missing HBA: exit 3" "$rc" 3
+like "lio: the missing HBA is named" "$err" "LIO HBA fileio_9 not found"
+lio -d iblock_0 status
+is "lio --device HBA with no device of the groups: exit 3" "$rc" 3
+like "lio: which HBA had none" "$err" "no LIO device under $L/core/iblock_0 has the groups hpms01 and hpms02"
+lio -d alua status
+is "lio --device alua (LU groups, no HBA): exit 2" "$rc" 2
+rm -rf "$L/core/fileio_2"
 run pwa -b lio -r "$L" -l hpms01 -R nothere promote
 is "lio missing group: exit 3" "$rc" 3
 run pwa -b lio -r "$T/none" -l hpms01 -R hpms02 promote
