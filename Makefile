@@ -44,7 +44,7 @@ RES      := $(BUILD)/test-results
 # both rebuild them next time and print after the closing summary line.
 .SECONDARY:
 
-.PHONY: all demo soak memory check check-unit check-build check-lab install bench-check check-sanitize \
+.PHONY: all demo soak memory bench-scale check check-unit check-build check-lab install bench-check check-sanitize \
         valgrind fuzz clean setup
 all:
 
@@ -197,6 +197,14 @@ soak: all lab-tools
 # (tests/reliability/lab-memory.sh; PW_MEM_SECONDS, PW_MEM_SAMPLE_S).
 memory: all lab-tools
 	@lab/run memory --timeout 3000
+
+# Not in CI ([scale]): the lab with LAB_LUNS LUNs (16 unless given; the
+# issue's 64 on a machine that holds it), 4 paths each; a switchover and
+# its way back with pathwarden and with stock, timed per map from the
+# promotion, and the costs at that N (tests/bench/lab-scale.sh); records
+# in $(BUILD)/lab/results/scale/records.jsonl.
+bench-scale: all lab-tools
+	@LAB_LUNS=$(or $(LAB_LUNS),16) lab/run scale --timeout 5400
 
 clean:
 	rm -rf build build-san

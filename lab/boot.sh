@@ -88,6 +88,8 @@ PW_TIMEOUT='$guest_timeout'
 PW_INTERACTIVE='$interactive'
 PW_SUITE='${SUITE:-}'
 ENV
+# [scale]: make ... LAB_LUNS=N, N LUNs on both nodes (target-lio.sh).
+[ -z "${LAB_LUNS:-}" ] || export PW_LAB_LUNS=$LAB_LUNS
 # Knobs for scenarios pass through (PW_E2E_*, PW_LAB_*, PW_BENCH_*, PW_SOAK_*,
 # PW_MEM_*).
 for v in $(compgen -e | grep -E '^PW_(E2E|LAB|BENCH|SOAK|MEM)_' || true); do

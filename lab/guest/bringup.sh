@@ -56,13 +56,19 @@ lab_bringup() {
 	# 75 s: a stop that hangs costs MPATHD_STOP_WAIT (25 s) before the
 	# kill, then a start (initiator.sh)
 	step "multipathd" 75 ini_multipathd_start || return 1
-	step "multipath map" 90 ini_wait_map 80 || {
+	# 256 disks ([scale], 64 LUNs) take minutes to be added under TCG
+	step "multipath map" $((90 + 5 * LIO_LUNS)) \
+		ini_wait_map $((80 + 5 * LIO_LUNS)) || {
 		mp_topology | sed 's/^/#   /'
 		return 1
 	}
 	lab_platform || log "platform.json: could not be written"
-	log "bring-up done: $(mp_npaths) paths, map $(mp_map)"
-	mp_paths | sed 's/^/#   /'
+	if [ "$LIO_LUNS" -gt 1 ]; then
+		log "bring-up done: $LIO_LUNS LUNs, $(mp_npaths) paths, first map $(mp_map)"
+	else
+		log "bring-up done: $(mp_npaths) paths, map $(mp_map)"
+		mp_paths | sed 's/^/#   /'
+	fi
 	return 0
 }
 

@@ -160,7 +160,7 @@ CONF
 		pathwarden -c "$PW_LAB_CONF" login || return 1
 	fi
 	udevadm settle --timeout=60
-	ini_wait_map 90 || return 1
+	ini_wait_map $((90 + 5 * ${LIO_LUNS:-1})) || return 1
 	if [ "$1" = pathwarden ]; then
 		_lab_daemon_start || return 1
 		wait_until 10 sh -c 'curl -sf http://127.0.0.1:9857/metrics > /dev/null' || return 1

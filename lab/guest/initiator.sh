@@ -221,12 +221,13 @@ mp_npaths() { mp_paths | grep -c '^sd'; }
 # mp_groups: "pri dm_st" per path group of the map, in table order.
 mp_topology() { multipathd show topology 2>/dev/null; }
 
-# ini_wait_map SECONDS: one map holding all four paths, whatever their
-# state: judging the states is the scenario's business.
+# ini_wait_map SECONDS: every LUN's map holding its four paths, whatever
+# their state: judging the states is the scenario's business.
 ini_wait_map() {
 	wait_until "${1:-60}" sh -c \
 		'[ "$(multipathd show paths raw format "%d %m" 2>/dev/null |
-		      awk "\$2 != \"[orphan]\" { n++ } END { print n + 0 }")" -eq 4 ]'
+		      awk "\$2 != \"[orphan]\" { n++ } END { print n + 0 }")" -eq "$1" ]' \
+		_ "$((4 * ${LIO_LUNS:-1}))"
 }
 
 # ini_fast_checks NAME on|off: every path checked every second (a conf.d

@@ -32,6 +32,31 @@ LIO_SIZE_MB=${LIO_SIZE_MB:-128}
 LIO_SERIAL=${LIO_SERIAL:-5a1e7c3b-9d24-4f60-8b1a-2c7e0d9f4a11}
 LIO_NODES="hpms01 hpms02"
 LIO_MODULES="configfs target_core_mod target_core_file iscsi_target_mod"
+# [scale]: PW_LAB_LUNS LUNs (make ... LAB_LUNS=N), each one LU across both
+# nodes as in the seed: LUN k-1 of every target, device vgK of each node
+# (vg1 is the one LUN of the default lab), image vgK.img, its own serial
+# and so its own WWID.  Every state change covers all of a node's LUNs in
+# one agent run (--device HBA), as an SCST device group does.
+LIO_LUNS=${PW_LAB_LUNS:-1}
+case "$LIO_LUNS" in
+''|*[!0-9]*|0*) echo "lio: PW_LAB_LUNS must be 1 to 128, not '$LIO_LUNS'" >&2
+	LIO_LUNS=1 ;;
+esac
+[ "$LIO_LUNS" -le 128 ] || {
+	echo "lio: PW_LAB_LUNS must be 1 to 128, not '$LIO_LUNS'" >&2
+	LIO_LUNS=1
+}
+# lio_lun_name K: the device and symlink name of LUN K (1-based).
+lio_lun_name() { echo "vg$1"; }
+# lio_lun_serial K: LUN 1 keeps the lab's serial (its WWID is in tests);
+# the others differ in the first hex digits, which LIO's NAA takes.
+lio_lun_serial() {
+	if [ "$1" -eq 1 ]; then
+		echo "$LIO_SERIAL"
+	else
+		printf '%08x%s\n' "$1" "${LIO_SERIAL#????????}"
+	fi
+}
 
 # Names to paths without a subshell per lookup: under TCG every fork costs
 # tens of milliseconds, and fault injectors must act fast to be timed.
@@ -74,11 +99,12 @@ lio_peer() {
 # lab's target configuration is the agent's, as in production.
 PW_AGENT=${PW_AGENT:-pathwarden-agent}
 lio_agent() {
-	local node=$1
+	local node=$1 dev
 	shift
 	lio_check_node "$node" && lio_peer "$node" || return 1
-	"$PW_AGENT" -b lio -q -d "fileio_${LIO_IDX[$node]}/vg1" \
-		-l "$node" -R "$LIO_PEER" "$@"
+	dev=fileio_${LIO_IDX[$node]}
+	[ "$LIO_LUNS" -gt 1 ] || dev=$dev/vg1
+	"$PW_AGENT" -b lio -q -d "$dev" -l "$node" -R "$LIO_PEER" "$@"
 }
 
 lio_modules() {
@@ -89,17 +115,27 @@ lio_modules() {
 	[ -d "$LIO_CFS" ] || mkdir "$LIO_CFS"
 }
 
-# One node's device: the shared image, the shared serial, both ALUA groups.
+# lio_lun_image K: LUN K's image file (LUN 1's is LIO_IMAGE).
+lio_lun_image() {
+	if [ "$1" -eq 1 ]; then
+		echo "$LIO_IMAGE"
+	else
+		echo "${LIO_IMAGE%/*}/$(lio_lun_name "$1").img"
+	fi
+}
+
+# One node's device of LUN K (default 1): the LUN's shared image, its
+# shared serial, both ALUA groups.
 lio_setup_device() {
-	local node=$1 dev g
+	local node=$1 k=${2:-1} dev g
 	lio_check_node "$node" || return 1
-	dev=${LIO_DEV[$node]}
+	dev=${LIO_DEV[$node]%/*}/$(lio_lun_name "$k")
 	mkdir -p "$dev"
-	echo "fd_dev_name=$LIO_IMAGE,fd_dev_size=$((LIO_SIZE_MB * 1024 * 1024))" \
+	echo "fd_dev_name=$(lio_lun_image "$k"),fd_dev_size=$((LIO_SIZE_MB * 1024 * 1024))" \
 		> "$dev/control"
 	# Before 'enable': without a unit serial the LU has no designator in
 	# VPD 0x83, scsi_dh_alua does not attach and multipathd gets no WWID.
-	echo "$LIO_SERIAL" > "$dev/wwn/vpd_unit_serial"
+	lio_lun_serial "$k" > "$dev/wwn/vpd_unit_serial"
 	echo 1 > "$dev/enable"
 	for g in $LIO_NODES; do
 		mkdir -p "$dev/alua/$g"
@@ -115,12 +151,9 @@ lio_setup_device() {
 # One node's target: LUN 0 of its own device in its own group, two portals,
 # no authentication, demo-mode ACLs (the lab has one initiator).
 lio_setup_target() {
-	local node=$1 tpg dev p
+	local node=$1 tpg p
 	tpg=${LIO_TPG[$node]}
-	dev=${LIO_DEV[$node]}
-	mkdir -p "$tpg/lun/lun_0"
-	ln -s "$dev" "$tpg/lun/lun_0/vg1"
-	echo "$node" > "$tpg/lun/lun_0/alua_tg_pt_gp"
+	lio_setup_luns "$tpg" "$node" "$node" || return 1
 	for p in ${LIO_PORTALS[$node]}; do
 		mkdir "$tpg/np/$p:3260"
 	done
@@ -130,22 +163,37 @@ lio_setup_target() {
 	echo 0 > "$tpg/attrib/demo_mode_write_protect"
 }
 
+# lio_setup_luns TPG NODE GROUP: LUN k-1 of TPG is NODE's device of LUN
+# k, a member of GROUP, for every LUN.
+lio_setup_luns() {
+	local tpg=$1 node=$2 group=$3 k lun name
+	for ((k = 1; k <= LIO_LUNS; k++)); do
+		lun=$tpg/lun/lun_$((k - 1))
+		name=$(lio_lun_name "$k")
+		mkdir -p "$lun" &&
+			ln -s "${LIO_DEV[$node]%/*}/$name" "$lun/$name" &&
+			echo "$group" > "$lun/alua_tg_pt_gp" || return 1
+	done
+}
+
 # The stand-in for PEER's port on NODE's device (see the top of this file).
 lio_setup_standin() {
-	local node=$1 peer=$2 tpg
-	tpg=$(lio_standin_tpg "$node" "$peer")
-	mkdir -p "$tpg/lun/lun_0"
-	ln -s "${LIO_DEV[$node]}" "$tpg/lun/lun_0/vg1"
-	echo "$peer" > "$tpg/lun/lun_0/alua_tg_pt_gp"
+	local node=$1 peer=$2
+	lio_setup_luns "$(lio_standin_tpg "$node" "$peer")" "$node" "$peer"
 }
 
 # The whole target side in its initial state.
 lio_setup() {
 	local n p
 	lio_modules || return 1
+	local k
 	mkdir -p "$(dirname "$LIO_IMAGE")"
-	truncate -s "${LIO_SIZE_MB}M" "$LIO_IMAGE" || return 1
-	for n in $LIO_NODES; do lio_setup_device "$n" || return 1; done
+	for ((k = 1; k <= LIO_LUNS; k++)); do
+		truncate -s "${LIO_SIZE_MB}M" "$(lio_lun_image "$k")" || return 1
+		for n in $LIO_NODES; do
+			lio_setup_device "$n" "$k" || return 1
+		done
+	done
 	for n in $LIO_NODES; do
 		for p in $LIO_NODES; do		# node order: RTPI k is node k's port
 			if [ "$p" = "$n" ]; then
@@ -203,11 +251,13 @@ lio_get_state() {
 	read -r v < "${LIO_DEV[$1]}/alua/$2/alua_access_state" && echo "$v"
 }
 
-# lio_set_preferred GROUP 0|1 on both nodes.
+# lio_set_preferred GROUP 0|1 on both nodes, every LUN.
 lio_set_preferred() {
-	local n
+	local n dev
 	for n in $LIO_NODES; do
-		echo "$2" > "${LIO_DEV[$n]}/alua/$1/preferred" || return 1
+		for dev in "${LIO_DEV[$n]%/*}"/vg*; do
+			echo "$2" > "$dev/alua/$1/preferred" || return 1
+		done
 	done
 }
 
@@ -257,15 +307,21 @@ lio_teardown() {
 			[ -d "$tpg" ] || continue
 			echo 0 > "$tpg/enable" 2>/dev/null
 			for p in "$tpg"/np/*; do [ -d "$p" ] && rmdir "$p"; done
-			rm -f "$tpg/lun/lun_0/vg1"
-			rmdir "$tpg/lun/lun_0" "$tpg" "$(dirname "$tpg")" 2>/dev/null
+			for p in "$tpg"/lun/lun_*; do
+				[ -d "$p" ] || continue
+				rm -f "$p"/vg*
+				rmdir "$p" 2>/dev/null
+			done
+			rmdir "$tpg" "$(dirname "$tpg")" 2>/dev/null
 		done
 	done
 	for n in $LIO_NODES; do
-		dev=${LIO_DEV[$n]}
-		[ -d "$dev" ] || continue
-		for g in $LIO_NODES; do rmdir "$dev/alua/$g" 2>/dev/null; done
-		rmdir "$dev" "$(dirname "$dev")" 2>/dev/null
+		for dev in "${LIO_DEV[$n]%/*}"/vg*; do
+			[ -d "$dev" ] || continue
+			for g in $LIO_NODES; do rmdir "$dev/alua/$g" 2>/dev/null; done
+			rmdir "$dev" 2>/dev/null
+		done
+		rmdir "${LIO_DEV[$n]%/*}" 2>/dev/null
 	done
 	return 0
 }

@@ -1,0 +1,213 @@
+# make bench-scale (issue [scale]), not in make check: the lab with
+# PW_LAB_LUNS LUNs (LAB_LUNS), 4 paths each, one boot.  For stock and for
+# pathwarden: a planned switchover (hpms02 promoted through the agent, all
+# LUNs in one run) and its way back, each map timed from the promotion's
+# own write to the moment dm's status names a group of the new master's
+# paths only, under a verified load on every map (pwlab-io, 160 I/Os per
+# second spread over the maps, at least 2 each: the kernel hears of a
+# state change from the next command on a path); then the cost of
+# `pathwarden status` over every real path, and the daemon's CPU and RSS
+# at idle.  A map counts as switched when dm's next group is the new
+# master's, which is where its next I/O goes; not an I/O seen completing
+# there, as make demo times it.
+# Sourced by lab/scenarios/scale.sh; prints TAP and a table, and writes
+# $PW_RESULTS/scale/records.jsonl (one record per scenario and config).
+
+SCALE_OUT=$PW_RESULTS
+SCALE_REC=$SCALE_OUT/records.jsonl
+SCALE_DEADLINE=${PW_SCALE_DEADLINE:-120}
+# pathwarden login waits for every disk in a map (iscsi-timeout, 10 s by
+# default); 4N disks under TCG take longer (16 LUNs: over 10 s before
+# multipathd answers).
+PW_LAB_ISCSI_TIMEOUT=${PW_LAB_ISCSI_TIMEOUT:-$((30 + 5 * LIO_LUNS))}
+mkdir -p "$SCALE_OUT"
+: > "$SCALE_REC"
+
+# "devt=node ..." for every disk, read once per configuration (a re-login
+# makes new disks).
+scale_devt_map() {
+	local n d
+	SCALE_DEVTS=
+	for n in $LIO_NODES; do
+		for d in $(node_devts "$n"); do
+			SCALE_DEVTS="$SCALE_DEVTS $d=$n"
+		done
+	done
+}
+
+# scale_on NODE: the names of the maps whose next group holds only NODE's
+# disks, from one dmsetup call.
+scale_on() {
+	dmsetup status --target multipath 2>/dev/null |
+		awk -v want="$1" -v devts="$SCALE_DEVTS" '
+		BEGIN {
+			n = split(devts, kv, " ")
+			for (i = 1; i <= n; i++) { split(kv[i], a, "="); node[a[1]] = a[2] }
+		}
+		{
+			name = $1; sub(/:$/, "", name)
+			f = 5; f += $f + 1; f += $f + 1; ng = $f; nx = $(f + 1); f += 2
+			ok = 0; bad = 0
+			for (g = 1; g <= ng; g++) {
+				f++; f += $f + 1; np = $f; pa = $(f + 1); f += 2
+				for (p = 0; p < np; p++) {
+					if (g == nx) { if (node[$f] == want) ok++; else bad++ }
+					f += 3 + pa
+				}
+			}
+			if (ok && !bad) print name
+		}'
+}
+
+# scale_load_start CONFIG: pwlab-io on every map; scale_load_stop CONFIG
+# stops them and writes the config's load record (I/O errors, mismatches,
+# the slowest I/O of any map).
+scale_load_start() {
+	local m i=0 rate=$((160 / LIO_LUNS))
+	[ "$rate" -ge 2 ] || rate=2
+	SCALE_STOP=/run/pwlab/scale-io.stop
+	mkdir -p /run/pwlab
+	rm -f "$SCALE_STOP" "$SCALE_OUT"/io-"$1"-*.txt
+	SCALE_IO_PIDS=()
+	for m in $(dmsetup ls --target multipath | awk '{ print $1 }'); do
+		"$PW_BUILD/lab/pwlab-io" -d "/dev/mapper/$m" -s "$SCALE_STOP" \
+			-n 256 -r "$rate" > "$SCALE_OUT/io-$1-$i.txt" 2>&1 &
+		SCALE_IO_PIDS+=($!)
+		i=$((i + 1))
+	done
+	log "scale: $1: load on $i maps, $rate I/Os per second each"
+}
+scale_load_stop() {
+	local p bad=0
+	touch "$SCALE_STOP"
+	for p in "${SCALE_IO_PIDS[@]}"; do wait "$p" || bad=$((bad + 1)); done
+	cat "$SCALE_OUT"/io-"$1"-*.txt 2>/dev/null | awk -v luns="$LIO_LUNS" \
+		-v config="$1" -v bad="$bad" '
+		/^pwlab-io: writes=/ {
+			n++
+			for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+			e += v["io_errors"]; m += v["mismatches"]
+			if (v["max_op_ms"] + 0 > mx) mx = v["max_op_ms"] + 0
+		}
+		END {
+			printf "{\"luns\":%d,\"config\":\"%s\",\"scenario\":\"load\",\"maps_loaded\":%d,\"loads_failed\":%d,\"io_errors\":%d,\"mismatches\":%d,\"stall_ms_max\":%d}\n", luns, config, n, bad, e, m, mx
+		}' >> "$SCALE_REC"
+	tail -n 1 "$SCALE_REC" | sed 's/^/# scale: /'
+	[ "$bad" -eq 0 ]
+}
+
+scale_nmaps() { dmsetup ls --target multipath 2>/dev/null | grep -vc '^No devices'; }
+
+# scale_wait_all NODE SECONDS: every map on NODE (the baseline).
+scale_all_on() { [ "$(scale_on "$1" | wc -l)" -eq "$LIO_LUNS" ]; }
+scale_wait_all() { wait_until "$2" scale_all_on "$1"; }
+
+# scale_switch CONFIG SCENARIO NODE: promote NODE (in the background),
+# then poll dm until every map is on NODE or the deadline; one record.
+scale_switch() {
+	local config=$1 scenario=$2 node=$3 t0 now name first= last= k=0
+	local -A seen=()
+	rm -f /run/pwlab/promoted.t
+	fault_promote "$node" > /dev/null 2>&1 &
+	local promote=$!
+	local end=$((SECONDS + SCALE_DEADLINE))
+	while [ "$k" -lt "$LIO_LUNS" ] && [ "$SECONDS" -lt "$end" ]; do
+		now=$EPOCHREALTIME
+		for name in $(scale_on "$node"); do
+			[ -n "${seen[$name]:-}" ] && continue
+			seen[$name]=$now
+			k=$((k + 1))
+		done
+		sleep 0.05
+	done
+	wait "$promote"
+	t0=$(cat /run/pwlab/promoted.t 2>/dev/null)
+	if [ -n "$t0" ] && [ "$k" -gt 0 ]; then
+		read -r first last < <(for name in "${!seen[@]}"; do
+			echo "${seen[$name]}"; done | sort -n |
+			awk -v t0="$t0" 'NR == 1 { f = $1 } { l = $1 }
+				END { printf "%.0f %.0f\n", (f - t0) * 1000, (l - t0) * 1000 }')
+	fi
+	jq -cn --argjson luns "$LIO_LUNS" --arg config "$config" \
+		--arg scenario "$scenario" --argjson switched "$k" \
+		--arg first "$first" --arg last "$last" \
+		'{ luns: $luns, config: $config, scenario: $scenario,
+		   maps_switched: $switched,
+		   first_map_switch_ms: ($first | if . == "" then null else tonumber end),
+		   last_map_switch_ms: (if $switched == $luns then ($last | tonumber) else null end),
+		   seen: "dm next group, under load" }' >> "$SCALE_REC"
+	log "scale: $config $scenario to $node: $k of $LIO_LUNS maps," \
+		"first ${first:-none} ms, last ${last:-none} ms after the promotion"
+	[ "$k" -eq "$LIO_LUNS" ]
+}
+
+log "scale: $LIO_LUNS LUNs, $(scale_nmaps) maps, $(mp_npaths) paths"
+tap_check "scale: $LIO_LUNS maps" [ "$(scale_nmaps)" -eq "$LIO_LUNS" ]
+tap_check "scale: $((4 * LIO_LUNS)) paths in maps" [ "$(mp_npaths)" -eq $((4 * LIO_LUNS)) ]
+
+for config in pathwarden stock; do
+	t=$EPOCHREALTIME
+	if ! lab_config "$config" > "$SCALE_OUT/lab-config-$config.log" 2>&1; then
+		tap_not_ok "scale: lab_config $config (see lab-config-$config.log)"
+		continue
+	fi
+	log "scale: lab_config $config took $(awk -v a="$t" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
+	scale_devt_map
+	if ! scale_wait_all hpms01 "$SCALE_DEADLINE"; then
+		tap_not_ok "scale: $config: every map on hpms01 at the baseline ($(scale_on hpms01 | wc -l) of $LIO_LUNS)"
+		continue
+	fi
+	scale_load_start "$config"
+	sleep 3		# the load under way on every map
+	if [ "$config" = pathwarden ]; then
+		tap_check "scale: pathwarden: every map switched to hpms02" \
+			scale_switch pathwarden switchover hpms02
+		tap_check "scale: pathwarden: every map back on hpms01" \
+			scale_switch pathwarden failback hpms01
+	else
+		# stock's misses are its figures (the record says how many)
+		scale_switch stock switchover hpms02 || :
+		scale_switch stock failback hpms01 || :
+		scale_wait_all hpms01 "$SCALE_DEADLINE" || :
+	fi
+	tap_check "scale: $config: the load on every map: no I/O error, no mismatch" \
+		scale_load_stop "$config"
+	tap_check "scale: $config: the load's record says 0 errors and 0 mismatches" \
+		sh -c 'tail -n 1 "$1" | jq -e ".io_errors == 0 and .mismatches == 0 and .maps_loaded == $2" > /dev/null' _ "$SCALE_REC" "$LIO_LUNS"
+done
+
+# The costs at this N, in the pathwarden configuration.
+lab_config pathwarden > "$SCALE_OUT/lab-config-pathwarden-2.log" 2>&1 ||
+	log "scale: lab_config pathwarden failed (costs below may be missing)"
+best=
+all=
+for i in 1 2 3 4 5; do
+	t=$EPOCHREALTIME
+	pathwarden -c "$PW_LAB_CONF" status --json > "$SCALE_OUT/status.json" 2>/dev/null
+	ms=$(awk -v a="$t" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
+	all="$all $ms"
+	[ -z "$best" ] || [ "$ms" -lt "$best" ] && best=$ms
+done
+log "scale: pathwarden status --json over $((4 * LIO_LUNS)) paths: best $best ms (all:$all)"
+tap_check "scale: status --json lists every map" \
+	[ "$(jq '.maps | length' "$SCALE_OUT/status.json" 2>/dev/null || echo 0)" -eq "$LIO_LUNS" ]
+pid=$(lab_daemon_pid)
+if [ -n "$pid" ]; then
+	tck=$(getconf CLK_TCK)
+	c0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	sleep 30
+	c1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
+	cpu=$(awk -v a="$c0" -v b="$c1" -v t="$tck" 'BEGIN { printf "%.2f", (b - a) / t / 30 * 100 }')
+	log "scale: daemon at idle: CPU $cpu % of a core over 30 s, RSS $rss KiB"
+	jq -cn --argjson luns "$LIO_LUNS" --argjson best "${best:-null}" \
+		--argjson cpu "$cpu" --argjson rss "$rss" \
+		'{ luns: $luns, config: "pathwarden", scenario: "cost",
+		   status_json_ms_best: $best, daemon_idle_cpu_pct: $cpu,
+		   daemon_rss_kib: $rss }' >> "$SCALE_REC"
+else
+	tap_not_ok "scale: the pathwarden daemon runs"
+fi
+tap_check "scale: records written" test -s "$SCALE_REC"
+echo "scale: records"
+sed 's/^/  /' "$SCALE_REC"
