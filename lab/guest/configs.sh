@@ -23,6 +23,10 @@
 PW_LAB_CONF=${PW_LAB_CONF:-/run/pathwarden/lab.conf}
 PW_LAB_RECORDS=${PW_LAB_RECORDS:-$PW_RESULTS/pathwarden-records.jsonl}
 PW_LAB_DAEMON_LOG=${PW_LAB_DAEMON_LOG:-$PW_RESULTS/logs/pathwarden-daemon.log}
+# The lab daemon's verbosity: -v (info), -vv for its debug lines (the RTPG
+# batches' times): make ... PW_LAB_DAEMON_V=-vv.
+PW_LAB_DAEMON_V=${PW_LAB_DAEMON_V:--v}
+case "$PW_LAB_DAEMON_V" in -v | -vv) ;; *) PW_LAB_DAEMON_V=-v ;; esac
 
 # lab_pw_conf FILE: the lab's nodes and portals in pathwarden.conf syntax,
 # with the session timeouts the package recommends; the caller appends.
@@ -46,16 +50,16 @@ CONF
 # forked child with the daemon's command line for as long as its iscsiadm
 # takes, and two pids in one string are no process at all (a CI run's flap
 # test lost its daemon that way).
-lab_daemon_pid() { pgrep -o -f "^pathwarden -d -v -c $PW_LAB_CONF run\$"; }
+lab_daemon_pid() { pgrep -o -f "^pathwarden -d $PW_LAB_DAEMON_V -c $PW_LAB_CONF run\$"; }
 
 # The daemon in the foreground (-d: a daemonized one would escape the
 # stop below and go on working during the stock runs), its log lines
 # stamped with the guest's clock.
 _lab_daemon_start() {
-	setsid bash -c '{ pathwarden -d -v -c "$1" run 2>&1 < /dev/null
+	setsid bash -c '{ pathwarden -d $2 -c "$1" run 2>&1 < /dev/null
 		  echo "pathwarden: the daemon exited: status $?"; } |
 		while IFS= read -r l; do printf "%s %s\n" "$EPOCHREALTIME" "$l"; done' \
-		_ "$PW_LAB_CONF" >> "$PW_LAB_DAEMON_LOG" 2>&1 < /dev/null &
+		_ "$PW_LAB_CONF" "$PW_LAB_DAEMON_V" >> "$PW_LAB_DAEMON_LOG" 2>&1 < /dev/null &
 	wait_until 10 lab_daemon_pid
 }
 
