@@ -15,16 +15,25 @@ node_devts() {
 	done
 }
 
-# dm_paths MAP: one line per path of the multipath target's status:
-# "GROUP NEXT DEVT", NEXT 1 when GROUP is the one dm sends I/O to now.
-dm_paths() {
-	dmsetup status "$1" | awk '{
-		f = 4; f += $f + 1; f += $f + 1; ng = $f; nx = $(f + 1); f += 2
-		for (g = 1; g <= ng; g++) {
-			f++; f += $f + 1; np = $f; pa = $(f + 1); f += 2
-			for (p = 0; p < np; p++) { print g, (g == nx), $f; f += 3 + pa }
-		}
-	}'
+# The multipath target's status walked path by path: "GROUP NEXT DEVT"
+# per path, NEXT 1 when GROUP is the one dm sends I/O to now; the status
+# starts at field F, and with F 5 (dmsetup's lines for all maps) each line
+# begins with the map's name.
+_DM_PATHS_AWK='{
+	f = F; pfx = ""
+	if (F == 5) { pfx = $1; sub(/:$/, "", pfx); pfx = pfx " " }
+	f += $f + 1; f += $f + 1; ng = $f; nx = $(f + 1); f += 2
+	for (g = 1; g <= ng; g++) {
+		f++; f += $f + 1; np = $f; pa = $(f + 1); f += 2
+		for (p = 0; p < np; p++) { print pfx g, (g == nx), $f; f += 3 + pa }
+	}
+}'
+# dm_paths MAP: that walk for one map.
+dm_paths() { dmsetup status "$1" | awk -v F=4 "$_DM_PATHS_AWK"; }
+# dm_paths_all: "MAP GROUP NEXT DEVT" for every multipath map, one dmsetup
+# call (make bench-scale polls all maps with it).
+dm_paths_all() {
+	dmsetup status --target multipath 2>/dev/null | awk -v F=5 "$_DM_PATHS_AWK"
 }
 
 # dm_next_devts MAP: the disks of the path group dm sends I/O to now.

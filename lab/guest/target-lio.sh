@@ -39,15 +39,10 @@ LIO_MODULES="configfs target_core_mod target_core_file iscsi_target_mod"
 # one agent run (--device HBA), as an SCST device group does.
 LIO_LUNS=${PW_LAB_LUNS:-1}
 case "$LIO_LUNS" in
-''|*[!0-9]*|0*) echo "lio: PW_LAB_LUNS must be 1 to 128, not '$LIO_LUNS'" >&2
-	LIO_LUNS=1 ;;
+[1-9] | [1-9][0-9] | 1[01][0-9] | 12[0-8]) ;;
+*) echo "lio: PW_LAB_LUNS must be 1 to 128, not '$LIO_LUNS'" >&2
+   LIO_LUNS=1 ;;
 esac
-[ "$LIO_LUNS" -le 128 ] || {
-	echo "lio: PW_LAB_LUNS must be 1 to 128, not '$LIO_LUNS'" >&2
-	LIO_LUNS=1
-}
-# lio_lun_name K: the device and symlink name of LUN K (1-based).
-lio_lun_name() { echo "vg$1"; }
 # lio_lun_serial K: LUN 1 keeps the lab's serial (its WWID is in tests);
 # the others differ in the first hex digits, which LIO's NAA takes.
 lio_lun_serial() {
@@ -120,7 +115,7 @@ lio_lun_image() {
 	if [ "$1" -eq 1 ]; then
 		echo "$LIO_IMAGE"
 	else
-		echo "${LIO_IMAGE%/*}/$(lio_lun_name "$1").img"
+		echo "${LIO_IMAGE%/*}/vg$1.img"
 	fi
 }
 
@@ -129,7 +124,7 @@ lio_lun_image() {
 lio_setup_device() {
 	local node=$1 k=${2:-1} dev g
 	lio_check_node "$node" || return 1
-	dev=${LIO_DEV[$node]%/*}/$(lio_lun_name "$k")
+	dev=${LIO_DEV[$node]%/*}/vg$k
 	mkdir -p "$dev"
 	echo "fd_dev_name=$(lio_lun_image "$k"),fd_dev_size=$((LIO_SIZE_MB * 1024 * 1024))" \
 		> "$dev/control"
@@ -166,12 +161,11 @@ lio_setup_target() {
 # lio_setup_luns TPG NODE GROUP: LUN k-1 of TPG is NODE's device of LUN
 # k, a member of GROUP, for every LUN.
 lio_setup_luns() {
-	local tpg=$1 node=$2 group=$3 k lun name
+	local tpg=$1 node=$2 group=$3 k lun
 	for ((k = 1; k <= LIO_LUNS; k++)); do
 		lun=$tpg/lun/lun_$((k - 1))
-		name=$(lio_lun_name "$k")
 		mkdir -p "$lun" &&
-			ln -s "${LIO_DEV[$node]%/*}/$name" "$lun/$name" &&
+			ln -s "${LIO_DEV[$node]%/*}/vg$k" "$lun/vg$k" &&
 			echo "$group" > "$lun/alua_tg_pt_gp" || return 1
 	done
 }
@@ -184,9 +178,8 @@ lio_setup_standin() {
 
 # The whole target side in its initial state.
 lio_setup() {
-	local n p
+	local n p k
 	lio_modules || return 1
-	local k
 	mkdir -p "$(dirname "$LIO_IMAGE")"
 	for ((k = 1; k <= LIO_LUNS; k++)); do
 		truncate -s "${LIO_SIZE_MB}M" "$(lio_lun_image "$k")" || return 1

@@ -10,8 +10,10 @@
 # at idle.  A map counts as switched when dm's next group is the new
 # master's, which is where its next I/O goes; not an I/O seen completing
 # there, as make demo times it.
-# Sourced by lab/scenarios/scale.sh; prints TAP and a table, and writes
-# $PW_RESULTS/scale/records.jsonl (one record per scenario and config).
+# Sourced by lab/scenarios/scale.sh; prints TAP and the records, which it
+# writes to $PW_RESULTS/records.jsonl (build/lab/results/scale/ on the
+# host): one per scenario and config, one of each config's load, one of
+# the costs.
 
 SCALE_OUT=$PW_RESULTS
 SCALE_REC=$SCALE_OUT/records.jsonl
@@ -36,27 +38,15 @@ scale_devt_map() {
 }
 
 # scale_on NODE: the names of the maps whose next group holds only NODE's
-# disks, from one dmsetup call.
+# disks, from one dmsetup call (observe.sh's dm_paths_all).
 scale_on() {
-	dmsetup status --target multipath 2>/dev/null |
-		awk -v want="$1" -v devts="$SCALE_DEVTS" '
+	dm_paths_all | awk -v want="$1" -v devts="$SCALE_DEVTS" '
 		BEGIN {
 			n = split(devts, kv, " ")
 			for (i = 1; i <= n; i++) { split(kv[i], a, "="); node[a[1]] = a[2] }
 		}
-		{
-			name = $1; sub(/:$/, "", name)
-			f = 5; f += $f + 1; f += $f + 1; ng = $f; nx = $(f + 1); f += 2
-			ok = 0; bad = 0
-			for (g = 1; g <= ng; g++) {
-				f++; f += $f + 1; np = $f; pa = $(f + 1); f += 2
-				for (p = 0; p < np; p++) {
-					if (g == nx) { if (node[$f] == want) ok++; else bad++ }
-					f += 3 + pa
-				}
-			}
-			if (ok && !bad) print name
-		}'
+		$3 == 1 { if (node[$4] == want) ok[$1] = 1; else bad[$1] = 1 }
+		END { for (m in ok) if (!(m in bad)) print m }'
 }
 
 # scale_load_start CONFIG: pwlab-io on every map; scale_load_stop CONFIG
@@ -93,7 +83,10 @@ scale_load_stop() {
 			printf "{\"luns\":%d,\"config\":\"%s\",\"scenario\":\"load\",\"maps_loaded\":%d,\"loads_failed\":%d,\"io_errors\":%d,\"mismatches\":%d,\"stall_ms_max\":%d}\n", luns, config, n, bad, e, m, mx
 		}' >> "$SCALE_REC"
 	tail -n 1 "$SCALE_REC" | sed 's/^/# scale: /'
-	[ "$bad" -eq 0 ]
+	# every load exited 0 (pwlab-io exits 1 on an error or a mismatch),
+	# and every map's summary says none
+	[ "$bad" -eq 0 ] && tail -n 1 "$SCALE_REC" | jq -e --argjson n "$LIO_LUNS" \
+		'.io_errors == 0 and .mismatches == 0 and .maps_loaded == $n' > /dev/null
 }
 
 scale_nmaps() { dmsetup ls --target multipath 2>/dev/null | grep -vc '^No devices'; }
@@ -172,8 +165,6 @@ for config in pathwarden stock; do
 	fi
 	tap_check "scale: $config: the load on every map: no I/O error, no mismatch" \
 		scale_load_stop "$config"
-	tap_check "scale: $config: the load's record says 0 errors and 0 mismatches" \
-		sh -c 'tail -n 1 "$1" | jq -e ".io_errors == 0 and .mismatches == 0 and .maps_loaded == $2" > /dev/null' _ "$SCALE_REC" "$LIO_LUNS"
 done
 
 # The costs at this N, in the pathwarden configuration.
