@@ -188,24 +188,34 @@ char *dm_status_get(const char *name, const char *capture_dir)
 	return read_file(path, 1 << 20);
 }
 
-int dm_fail_path(const char *name, const char *devt, const char *capture_dir)
+/*
+ * Message @msg to the multipath target of map @name, or, with
+ * @capture_dir, the line it would be appended to the capture's
+ * commands.log and handed to the capture's stand-in for the kernel.
+ */
+static int dm_message(const char *name, const char *msg,
+		      const char *capture_dir)
 {
-	char msg[64], path[512];
+	char path[512], line[256];
 	struct dm_task *dmt;
 	FILE *f;
 	int rc = -EIO;
 
-	if (strchr(name, '/') || !devt[0] ||
-	    strspn(devt, "0123456789:") != strlen(devt) ||
-	    snprintf(msg, sizeof(msg), "fail_path %s", devt) >= (int)sizeof(msg))
+	if (strchr(name, '/'))
 		return -EINVAL;
 	if (capture_dir) {
+		if (snprintf(line, sizeof(line), "dm message %s 0 %s", name,
+			     msg) >= (int)sizeof(line))
+			return -EINVAL;
 		snprintf(path, sizeof(path), "%s/commands.log", capture_dir);
-		f = fopen(path, "a");
+		f = fopen(path, "ae");
 		if (!f)
 			return -errno;
-		fprintf(f, "dm message %s 0 %s\n", name, msg);
-		return fclose(f) ? -EIO : 0;
+		fprintf(f, "%s\n", line);
+		if (fclose(f))
+			return -EIO;
+		mpath_capture_applied(capture_dir, line);
+		return 0;
 	}
 	dm_log_with_errno_init(dm_quiet);
 	dmt = dm_task_create(DM_DEVICE_TARGET_MSG);
@@ -217,4 +227,25 @@ int dm_fail_path(const char *name, const char *devt, const char *capture_dir)
 		rc = 0;
 	dm_task_destroy(dmt);
 	return rc;
+}
+
+int dm_fail_path(const char *name, const char *devt, const char *capture_dir)
+{
+	char msg[64];
+
+	if (!devt[0] || strspn(devt, "0123456789:") != strlen(devt) ||
+	    snprintf(msg, sizeof(msg), "fail_path %s", devt) >= (int)sizeof(msg))
+		return -EINVAL;
+	return dm_message(name, msg, capture_dir);
+}
+
+int dm_switch_group(const char *name, unsigned int group,
+		    const char *capture_dir)
+{
+	char msg[32];
+
+	if (!group)
+		return -EINVAL;
+	snprintf(msg, sizeof(msg), "switch_group %u", group);
+	return dm_message(name, msg, capture_dir);
 }

@@ -48,4 +48,17 @@ char *dm_status_get(const char *name, const char *capture_dir);
  */
 int dm_fail_path(const char *name, const char *devt, const char *capture_dir);
 
+/*
+ * Make dm use path group @group (1-based) of map @name for the next I/O:
+ * the "switch_group" message, which is all multipathd's "switchgroup"
+ * command sends (its handler in 0.9.4, 0.11.1 and 0.14 is one
+ * dm_switchgroup() call), without waiting for multipathd's lock and
+ * socket, which during a reload of many maps costs tens of milliseconds a
+ * map.  The kernel raises a dm event for it, so multipathd reads the
+ * map's state again as it does after its own command.  @capture_dir as
+ * for dm_fail_path.  Returns 0 or -errno.
+ */
+int dm_switch_group(const char *name, unsigned int group,
+		    const char *capture_dir);
+
 #endif

@@ -26,6 +26,7 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 	unsigned int group;
 	char why[200], cmd[200], err[128];
 	enum switch_action a;
+	int rc;
 
 	if (!t || !d->c->alua_switch)
 		return;
@@ -44,11 +45,23 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 		return;
 	}
 	t->held_logged = false;
-	snprintf(cmd, sizeof(cmd), "switchgroup map %s group %u", m->mp->name,
-		 group);
-	if (mpath_action(d->o->mpath, cmd, err, sizeof(err))) {
-		log_warn("%s: '%s' failed: %s", m->mp->name, cmd, err);
-		return;
+	/* dm's own message, not multipathd's switchgroup (dm_status.h):
+	 * after a promotion every map switches, and multipathd, busy
+	 * reloading them, answered each command in about 20 ms.  Where dm
+	 * refuses us (no device-mapper, a sandbox without its control
+	 * node), multipathd's command sends the same message. */
+	rc = dm_switch_group(m->mp->name, group, d->o->dm_capture_dir);
+	if (rc) {
+		log_debug("%s: dm's switch_group %u: %s; asking multipathd",
+			  m->mp->name, group, strerror(-rc));
+		snprintf(cmd, sizeof(cmd), "switchgroup map %s group %u",
+			 m->mp->name, group);
+		if (mpath_action(d->o->mpath, cmd, err, sizeof(err))) {
+			log_warn("%s: cannot switch to group %u: dm: %s; "
+				 "multipathd: %s", m->mp->name, group,
+				 strerror(-rc), err);
+			return;
+		}
 	}
 	now = d->loop.now();
 	log_info("%s: switched to group %u (%s)", m->mp->name, group, why);

@@ -50,8 +50,10 @@ void mpath_capture_applied(const char *dir, const char *cmd)
 	unsigned int grp;
 	FILE *f;
 
-	if (sscanf(cmd, "switchgroup map %127s group %u", map, &grp) != 2 ||
-	    strchr(map, '/'))
+	/* multipathd's command, or dm's own message (dm_switch_group) */
+	if ((sscanf(cmd, "switchgroup map %127s group %u", map, &grp) != 2 &&
+	     sscanf(cmd, "dm message %127s 0 switch_group %u", map,
+		    &grp) != 2) || strchr(map, '/'))
 		return;
 	snprintf(path, sizeof(path), "%s/dmstatus/%s", dir, map);
 	old = read_file(path, 1 << 20);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The tests' dm under a captured multipathd: a recorded switchgroup moves
- * the map's next group in DIR/dmstatus/MAP, as the kernel would.  Linked
- * into the test build of pathwarden (build/tests/monitor/pathwarden-dm)
+ * The tests' dm under a captured multipathd: a recorded switchgroup, or
+ * dm switch_group message, moves the map's next group in
+ * DIR/dmstatus/MAP, as the kernel would.  Linked into the test build of pathwarden (build/tests/monitor/pathwarden-dm)
  * and the fuzzer, never into the product.
  */
 #ifndef PW_TESTS_CAPTURE_DM_H

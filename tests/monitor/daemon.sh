@@ -1,8 +1,8 @@
 #!/bin/sh
 # pathwarden run on a fixture host: multipathd answers from a captured
 # directory, the tests' dm (capture_dm.c, linked into the test build of
-# pathwarden given here) takes its switchgroups, a file stands in for the
-# map under the prober, no udev.  Prints TAP.
+# pathwarden given here) takes its switch_group messages, a file stands
+# in for the map under the prober, no udev.  Prints TAP.
 # Usage: daemon.sh PATHWARDEN-DM FIXTURE_DIR
 #
 # No fixed sleeps: it runs under the sanitizers on a loaded 2-core machine
@@ -54,8 +54,8 @@ hup_and_wait() {
 	wait_for $DL hups_above "$hups" &&
 		wait_for $DL answers
 }
-switches() { grep -c switchgroup "$tmp/cap/commands.log" 2>/dev/null; }
-# The capture plays dm: a switchgroup appends to commands.log, then
+switches() { grep -c switch_group "$tmp/cap/commands.log" 2>/dev/null; }
+# The capture plays dm: a switch_group appends to commands.log, then
 # rewrites dmstatus/mpatha.  Before the test edits that file, wait for
 # the daemon's @n-th switch to have written it, or the two writes race.
 switched() {	# n
@@ -104,7 +104,7 @@ stop() {
 # A map still on the old group after the ALUA states swapped.
 start misrouted
 check "misrouted: switchgroup to the optimized group soon after start" \
-	wait_for $DL grep -sqx "switchgroup map mpatha group 2" "$tmp/cap/commands.log"
+	wait_for $DL grep -sqx "dm message mpatha 0 switch_group 2" "$tmp/cap/commands.log"
 check "misrouted: the switch is recorded as confirmed by dm" \
 	wait_for $DL grep -sq '"type":"switch".*"group":2.*"outcome":"confirmed"' "$tmp/rec.jsonl"
 wait_ready || :
@@ -247,12 +247,12 @@ for f in $(find "$tmp/root/sys/devices" -name access_state); do
 done
 start=$(date +%s%N)
 echo "scsi change 2:0:0:0 SDEV_UA=ASYMMETRIC_ACCESS_STATE_CHANGED" > "$tmp/ev"
-wait_for $DL grep -sqx 'switchgroup map mpatha group 2' "$tmp/cap/commands.log" || :
+wait_for $DL grep -sqx 'dm message mpatha 0 switch_group 2' "$tmp/cap/commands.log" || :
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 # Idle, it takes some 20 ms.  The bound only tells the uevent's path
 # from the next resync (30 s later), with room for a loaded machine.
 switched_at_once() {
-	grep -qx 'switchgroup map mpatha group 2' "$tmp/cap/commands.log" &&
+	grep -qx 'dm message mpatha 0 switch_group 2' "$tmp/cap/commands.log" &&
 		[ "$ms" -lt 5000 ]
 }
 check "ALUA uevent: switchgroup to hpms02's group at once (${ms} ms, bound 5 s)" \
@@ -398,7 +398,7 @@ check "merged group: multipathd asked to check hpms02's paths at once" \
 	wait_for $DL sh -c "grep -sqx 'reinstate path sdc' '$tmp/cap/commands.log' &&
 		grep -sqx 'reinstate path sdd' '$tmp/cap/commands.log'"
 check "merged group: not hpms01's, no switchgroup" \
-	not grep -sqE 'reinstate path sd[ab]|switchgroup' "$tmp/cap/commands.log"
+	not grep -sqE 'reinstate path sd[ab]|switch_group' "$tmp/cap/commands.log"
 # The re-looks after the change come every 100-500 ms; the asks at most
 # once a second.
 sleep 2
@@ -649,10 +649,10 @@ watch_run standby
 check "standby: the group is watched, one path of it per look" \
 	wait_for $DL watches_above 2
 check "standby: no switch while it stays in standby" \
-	not grep -sq switchgroup "$tmp/cap/commands.log"
+	not grep -sq switch_group "$tmp/cap/commands.log"
 back_ao
 check "standby ended: switchgroup to hpms01's group, no uevent" \
-	wait_for $DL grep -sqx 'switchgroup map mpatha group 2' "$tmp/cap/commands.log"
+	wait_for $DL grep -sqx 'dm message mpatha 0 switch_group 2' "$tmp/cap/commands.log"
 check "standby ended: said as the watched group's news" \
 	grep -q 'mpatha: sd[ab] now active/optimized (watched group)' "$tmp/log"
 check "standby ended: nothing reinstated (ghost paths are dm's)" \
@@ -670,7 +670,7 @@ check "answers first: the group is watched" wait_for $DL watches_above 0
 printf 'timeout\n' > "$tmp/cap/maps.json"
 back_ao
 check "answers first: switchgroup though multipathd's map list times out" \
-	wait_for $DL grep -sqx 'switchgroup map mpatha group 2' "$tmp/cap/commands.log"
+	wait_for $DL grep -sqx 'dm message mpatha 0 switch_group 2' "$tmp/cap/commands.log"
 check "answers first: the fresh view did fail" \
 	grep -q "multipathd answered 'timeout'" "$tmp/log"
 stop
@@ -690,13 +690,13 @@ check "unavailable ended: hpms02's paths left alone" \
 	not grep -sq 'reinstate path sd[cd]' "$tmp/cap/commands.log"
 # multipathd (the capture) still shows them failed: no usable path there
 check "unavailable ended: no switch to a group dm has failed" \
-	not grep -sq switchgroup "$tmp/cap/commands.log"
+	not grep -sq switch_group "$tmp/cap/commands.log"
 # dm takes them back (what multipathd's reinstate does) before
 # multipathd's checker has looked: the kernel's status and their own
 # answers are enough to switch
 sed -i -e 's/8:16 F/8:16 A/' -e 's/8:32 F/8:32 A/' "$tmp/cap/dmstatus/mpatha"
 check "unavailable ended: switchgroup once dm has the paths again" \
-	wait_for $DL grep -sqx 'switchgroup map mpatha group 2' "$tmp/cap/commands.log"
+	wait_for $DL grep -sqx 'dm message mpatha 0 switch_group 2' "$tmp/cap/commands.log"
 stop
 exec 7>&-
 rm -f "$tmp/ev"

@@ -582,6 +582,28 @@ static void test_dm_fail_path(void **state)
 	rmdir(dir);
 }
 
+/* The daemon's switch: dm's own message, in the capture as for fail_path. */
+static void test_dm_switch_group(void **state)
+{
+	char dir[] = "/tmp/pw-dmswitch-XXXXXX", p[600], line[128] = "";
+	FILE *fp;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(dm_switch_group("mpatha", 2, dir), 0);
+	snprintf(p, sizeof(p), "%s/commands.log", dir);
+	fp = fopen(p, "r");
+	assert_non_null(fp);
+	assert_non_null(fgets(line, sizeof(line), fp));
+	fclose(fp);
+	assert_string_equal(line, "dm message mpatha 0 switch_group 2\n");
+	/* groups count from 1; a name is no path */
+	assert_int_equal(dm_switch_group("mpatha", 0, dir), -EINVAL);
+	assert_int_equal(dm_switch_group("../x", 1, dir), -EINVAL);
+	unlink(p);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -592,6 +614,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_tracker),
 		cmocka_unit_test(test_dm_fail_path),
+		cmocka_unit_test(test_dm_switch_group),
 	};
 
 	return cmocka_run_group_tests_name("parked_io", tests, NULL, NULL);
