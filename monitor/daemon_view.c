@@ -442,13 +442,14 @@ static bool apply_view(struct daemon *d, struct pw_view *nv,
 }
 
 /*
- * After an ALUA change, every path's group state from its own RTPG
- * answer.  Only the paths that carried the unit attention have told the
- * kernel, and a node's RTPG answer for the peer's group may be stale
+ * After an ALUA change, every path's group state from its own node's
+ * RTPG answer.  Only the paths that carried the unit attention have told
+ * the kernel, and a node's RTPG answer for the peer's group may be stale
  * (SCST and LIO raise no unit attention for a change of a group with no
- * local port): each path's answer for its own group is the one to trust,
- * and the RTPG also delivers any unit attention still pending on an idle
- * path.  A path whose session is down is skipped.  The batch runs on the
+ * local port): a node's answer for its own groups is the one to trust.
+ * One path per map and configured node is asked, the node's other paths
+ * follow its report (rtpg_batch_add_on); a path of no configured node
+ * answers for itself.  A path whose session is down is skipped.  The batch runs on the
  * RTPG job's thread: a hung target costs rtpg-timeout-ms there, never on
  * the loop.  One batch at a time; a change while one runs asks again
  * when it is back (on_rtpg_done).
@@ -459,7 +460,7 @@ static void ask_rtpg(struct daemon *d, uint64_t event_ns)
 {
 	struct rtpg_batch b;
 	struct pw_view nv;
-	size_t n;
+	size_t n, all;
 
 	if (d->rtpg_job.running) {
 		d->rtpg_again = true;
@@ -467,14 +468,18 @@ static void ask_rtpg(struct daemon *d, uint64_t event_ns)
 	}
 	if (!d->have_view)
 		refresh(d, 0, false);
-	if (!d->have_view || !view_rtpg_batch(&d->view, &b)) {
+	if (!d->have_view || !view_rtpg_batch(&d->view, &b, true)) {
 		log_err("out of memory starting an RTPG batch");
 		return;
 	}
-	n = b.n;
+	all = b.n;
+	n = 0;
+	for (size_t i = 0; i < b.n; i++)
+		n += !b.items[i].lead;
 	if (rtpg_job_start(&d->rtpg_job, &b, d->o->rtpg,
 			   d->c->rtpg_timeout_ms, event_ns)) {
-		log_debug("RTPG batch: %zu paths asked off the loop", n);
+		log_debug("RTPG batch: %zu paths asked off the loop for %zu",
+			  n, all);
 		return;
 	}
 	/* No thread: ask on the loop, as the view does for a command. */

@@ -93,6 +93,19 @@ static enum tpg_result dev_query(struct rtpg_source *src, const char *dev,
 	return r;
 }
 
+static enum tpg_result dev_identity(struct rtpg_source *src, const char *dev,
+				    struct tpg_identity *id)
+{
+	char path[300];
+
+	(void)src;
+	memset(id, 0, sizeof(*id));
+	if (strchr(dev, '/') || dev[0] == '.')
+		return TPG_OS_ERROR;
+	snprintf(path, sizeof(path), "/sys/block/%s/device", dev);
+	return tpg_identity_from_sysfs(path, id);
+}
+
 static enum tpg_result replay_query(struct rtpg_source *src, const char *dev,
 				    unsigned int timeout_ms,
 				    struct tpg_answer *ans,
@@ -120,10 +133,34 @@ static enum tpg_result replay_query(struct rtpg_source *src, const char *dev,
 	return r;
 }
 
+/* The script's INQUIRY and VPD 0x83: commands to a file, not a target. */
+static enum tpg_result replay_identity(struct rtpg_source *src,
+				       const char *dev, struct tpg_identity *id)
+{
+	char path[300], err[128];
+	struct scsi_dev sd = { 0 };
+	struct tpg_answer ans;
+	struct replay_dev *rd;
+	enum tpg_result r;
+
+	memset(id, 0, sizeof(*id));
+	snprintf(path, sizeof(path), "%s/%s.replay", src->dir, dev);
+	rd = replay_load(path, err, sizeof(err));
+	if (!rd)
+		return TPG_OS_ERROR;
+	sd.fd = -1;
+	replay_attach(&sd, rd);
+	memset(&ans, 0, sizeof(ans));
+	r = tpg_read_identity(&sd, 1000, id, &ans);
+	replay_free(rd);
+	return r;
+}
+
 void rtpg_source_dev(struct rtpg_source *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->query = dev_query;
+	s->identity = dev_identity;
 	snprintf(s->dir, sizeof(s->dir), "/dev");
 }
 
@@ -131,12 +168,19 @@ void rtpg_source_replay(struct rtpg_source *s, const char *dir)
 {
 	memset(s, 0, sizeof(*s));
 	s->query = replay_query;
+	s->identity = replay_identity;
 	str_copy(s->dir, sizeof(s->dir), dir);
 }
 
 /* ---- the batch ------------------------------------------------------------ */
 
 bool rtpg_batch_add(struct rtpg_batch *b, const char *map, const char *dev)
+{
+	return rtpg_batch_add_on(b, map, dev, NULL);
+}
+
+bool rtpg_batch_add_on(struct rtpg_batch *b, const char *map, const char *dev,
+		       const char *node)
 {
 	struct rtpg_item *it;
 
@@ -149,10 +193,19 @@ bool rtpg_batch_add(struct rtpg_batch *b, const char *map, const char *dev)
 		b->items = it;
 		b->cap = cap;
 	}
-	it = &b->items[b->n++];
+	it = &b->items[b->n];
 	memset(it, 0, sizeof(*it));
 	str_copy(it->map, sizeof(it->map), map);
 	str_copy(it->dev, sizeof(it->dev), dev);
+	if (node && node[0]) {
+		str_copy(it->node, sizeof(it->node), node);
+		for (size_t i = 0; i < b->n && !it->lead; i++)
+			if (!b->items[i].lead &&
+			    !strcmp(b->items[i].node, it->node) &&
+			    !strcmp(b->items[i].map, it->map))
+				it->lead = i + 1;
+	}
+	b->n++;
 	return true;
 }
 
@@ -167,7 +220,9 @@ struct batch_run {
 	struct rtpg_batch *b;
 	struct rtpg_source *src;
 	unsigned int timeout_ms;
-	size_t next;		/* the next item to take; atomic */
+	const size_t *ask;	/* the items to ask, by index; NULL all */
+	size_t n;
+	size_t next;		/* the next of them to take; atomic */
 };
 
 static void *rtpg_worker(void *arg)
@@ -176,8 +231,8 @@ static void *rtpg_worker(void *arg)
 	size_t i;
 
 	while ((i = __atomic_fetch_add(&r->next, 1, __ATOMIC_RELAXED)) <
-	       r->b->n) {
-		struct rtpg_item *it = &r->b->items[i];
+	       r->n) {
+		struct rtpg_item *it = &r->b->items[r->ask ? r->ask[i] : i];
 
 		r->src->query(r->src, it->dev, r->timeout_ms, &it->ans,
 			      &it->rep);
@@ -208,21 +263,24 @@ static void rtpg_batch_peers(struct rtpg_batch *b)
 	}
 }
 
-void rtpg_batch_ask(struct rtpg_batch *b, struct rtpg_source *src,
-		    unsigned int timeout_ms)
+/* Ask the @n items @ask of @b (NULL: the first @n), up to RTPG_THREADS at
+ * a time. */
+static void ask_items(struct rtpg_batch *b, struct rtpg_source *src,
+		      unsigned int timeout_ms, const size_t *ask, size_t n)
 {
-	struct batch_run r = { .b = b, .src = src, .timeout_ms = timeout_ms };
+	struct batch_run r = { .b = b, .src = src, .timeout_ms = timeout_ms,
+			       .ask = ask, .n = n };
 	pthread_t t[RTPG_THREADS - 1];
 	sigset_t all, old;
 	size_t nt = 0;
 
-	if (!b->n)
+	if (!n)
 		return;
 	/* The workers take no signal: the daemon reads its own through a
 	 * signalfd, and a CLI's SIGINT must reach the main thread. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	while (nt < RTPG_THREADS - 1 && nt + 1 < b->n &&
+	while (nt < RTPG_THREADS - 1 && nt + 1 < n &&
 	       !pthread_create(&t[nt], NULL, rtpg_worker, &r))
 		nt++;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -230,6 +288,79 @@ void rtpg_batch_ask(struct rtpg_batch *b, struct rtpg_source *src,
 	rtpg_worker(&r);
 	while (nt)
 		pthread_join(t[--nt], NULL);
+}
+
+/*
+ * A follower's answer from its lead's report: its own group there, by the
+ * group id the kernel read at scan time.  A lead that timed out is its
+ * node's answer too: its node's other paths are not asked, which would
+ * cost every path of the batch a second timeout when a node is silently
+ * gone (the peers' reports may still fill them in).  False, so that the
+ * follower asks itself, when the lead failed otherwise (a refusal, a
+ * sense, a dropped connection come back at once), the follower's group
+ * is not known, or the report lacks it.
+ */
+static bool follow(struct rtpg_item *it, const struct rtpg_item *lead,
+		   struct rtpg_source *src)
+{
+	struct tpg_identity id;
+	const struct tpg_desc *d;
+
+	if (lead->done && lead->ans.result == TPG_TIMEOUT) {
+		it->ans = lead->ans;
+		it->ans.commands = 0;
+		it->followed = true;
+		it->done = true;
+		return true;
+	}
+	if (!lead->done || lead->ans.result != TPG_OK || !src->identity ||
+	    src->identity(src, it->dev, &id) != TPG_OK || !id.valid)
+		return false;
+	d = rtpg_find_group(&lead->rep, id.group_id);
+	if (!d)
+		return false;
+	memset(&it->ans, 0, sizeof(it->ans));
+	it->ans.result = TPG_OK;
+	it->ans.own = *d;
+	it->ans.group_known = true;
+	it->ans.implicit_transition_s = lead->rep.implicit_transition_s;
+	it->ans.outcome = lead->ans.outcome;
+	it->ans.from_peer = true;
+	it->rep = lead->rep;
+	it->followed = true;
+	it->done = true;
+	return true;
+}
+
+void rtpg_batch_ask(struct rtpg_batch *b, struct rtpg_source *src,
+		    unsigned int timeout_ms)
+{
+	size_t *ask, n = 0;
+
+	if (!b->n)
+		return;
+	ask = calloc(b->n, sizeof(*ask));
+	if (!ask) {
+		/* no room for the plan: every path asks itself */
+		for (size_t i = 0; i < b->n; i++)
+			b->items[i].lead = 0;
+		ask_items(b, src, timeout_ms, NULL, b->n);
+		rtpg_batch_peers(b);
+		return;
+	}
+	for (size_t i = 0; i < b->n; i++)
+		if (!b->items[i].lead)
+			ask[n++] = i;
+	ask_items(b, src, timeout_ms, ask, n);
+	n = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		struct rtpg_item *it = &b->items[i];
+
+		if (it->lead && !follow(it, &b->items[it->lead - 1], src))
+			ask[n++] = i;
+	}
+	ask_items(b, src, timeout_ms, ask, n);
+	free(ask);
 	rtpg_batch_peers(b);
 }
 

@@ -16,11 +16,15 @@
 #include "pathwarden/tpg_query.h"
 
 /* How RTPG reaches a path: the real disks, or replay scripts in tests.
- * query() is called from several threads at once: it keeps nothing. */
+ * query() is called from several threads at once: it keeps nothing.
+ * identity() is the path's ALUA group without a SCSI command (what the
+ * kernel read at scan time), TPG_OK when @id is valid. */
 struct rtpg_source {
 	enum tpg_result (*query)(struct rtpg_source *src, const char *dev,
 				 unsigned int timeout_ms, struct tpg_answer *ans,
 				 struct rtpg_report *rep);
+	enum tpg_result (*identity)(struct rtpg_source *src, const char *dev,
+				    struct tpg_identity *id);
 	char dir[256];		/* /dev, or the replay script directory */
 };
 
@@ -31,6 +35,9 @@ void rtpg_source_replay(struct rtpg_source *s, const char *dir);
 struct rtpg_item {
 	char dev[32];
 	char map[128];
+	char node[32];		/* the storage node behind it, "" unknown */
+	size_t lead;		/* 1 + the item asked for it, 0 asks itself */
+	bool followed;		/* took its lead's report, sent nothing */
 	struct tpg_answer ans;
 	struct rtpg_report rep;
 	bool done;
@@ -44,10 +51,26 @@ struct rtpg_batch {
 /* Add a path to ask; false on out-of-memory. */
 bool rtpg_batch_add(struct rtpg_batch *b, const char *map, const char *dev);
 /*
- * Ask every path, up to 16 at a time, each bounded by @timeout_ms: a hung
- * path costs its timeout once per batch, not once per hung path.  Then a
- * path whose own query failed is judged by what another path of the same
- * map reported of its group (both storage nodes report both groups).
+ * The same for a path known to lead to storage node @node (NULL or "":
+ * not known).  Of the paths of one map and one node only the first added
+ * is asked; the others follow it: a node reports its own groups as they
+ * are, so its report is the others' answer too, and a promotion of 64
+ * LUNs costs 128 commands, not 256.  A follower whose lead failed at once
+ * (refused, a sense, a dropped connection), or whose own group its lead's
+ * report does not hold, is asked itself; one whose lead timed out takes
+ * that timeout (a silent node must not cost the batch a second one).
+ */
+bool rtpg_batch_add_on(struct rtpg_batch *b, const char *map, const char *dev,
+		       const char *node);
+/*
+ * Ask every path that asks itself, up to 16 at a time, each bounded by
+ * @timeout_ms: a hung path costs its timeout once per batch, not once per
+ * hung path; then the followers that must ask themselves.  A follower's
+ * answer is its own group in its lead's report, result TPG_OK, from_peer
+ * set (its path sent nothing).
+ * Then a path whose own query failed is judged by what another path of
+ * the same map reported of its group (both storage nodes report both
+ * groups).
  */
 void rtpg_batch_ask(struct rtpg_batch *b, struct rtpg_source *src,
 		    unsigned int timeout_ms);

@@ -110,7 +110,8 @@ static json_object *path_json(const struct pw_path *p)
 		if (p->rtpg.result == TPG_OK || p->rtpg.group_known)
 			obj_put(o, "alua_group",
 				json_object_new_int(p->rtpg.own.group_id));
-		/* its own RTPG failed: the state is another path's word */
+		/* its own RTPG failed, or the daemon asked its node through
+		 * another path: the state is another path's word */
 		if (p->rtpg.from_peer)
 			obj_put(o, "alua_state_from", jstr("peer"));
 	}

@@ -199,16 +199,23 @@ bool path_wants_rtpg(const struct pw_path *p)
 }
 
 /* The paths of @v worth an RTPG, as a batch to ask; false on OOM. */
-bool view_rtpg_batch(const struct pw_view *v, struct rtpg_batch *b)
+bool view_rtpg_batch(const struct pw_view *v, struct rtpg_batch *b,
+		     bool per_node)
 {
 	memset(b, 0, sizeof(*b));
 	for (size_t i = 0; i < v->n_maps; i++)
 		for (size_t j = 0; j < v->maps[i].mp->n_paths; j++) {
 			const struct pw_path *p = &v->maps[i].paths[j];
 
+			/* a path multipathd or dm holds failed answers
+			 * for itself: only its own answer gives it back */
+			bool follows = per_node && p->node &&
+				       p->mp->chk_up && !p->mp->dm_failed;
+
 			if (path_wants_rtpg(p) &&
-			    !rtpg_batch_add(b, v->maps[i].mp->name,
-					    p->mp->dev)) {
+			    !rtpg_batch_add_on(b, v->maps[i].mp->name,
+					       p->mp->dev, follows ?
+					       p->node->name : NULL)) {
 				rtpg_batch_free(b);
 				return false;
 			}
@@ -382,7 +389,7 @@ bool view_build(struct pw_view *v, const struct view_opts *o)
 	if (o->rtpg) {
 		struct rtpg_batch b;
 
-		if (!view_rtpg_batch(v, &b))
+		if (!view_rtpg_batch(v, &b, false))
 			return false;
 		rtpg_batch_ask(&b, o->rtpg, o->conf->rtpg_timeout_ms);
 		view_put_answers(v, &b);

@@ -104,8 +104,12 @@ void view_free(struct pw_view *v);
  * timeout, the kernel already says it is gone. */
 bool path_wants_rtpg(const struct pw_path *p);
 /* The paths of @v worth an RTPG, as a batch to ask elsewhere (the
- * daemon, off its loop); false on out-of-memory. */
-bool view_rtpg_batch(const struct pw_view *v, struct rtpg_batch *b);
+ * daemon, off its loop); false on out-of-memory.  @per_node: of the
+ * paths of one map and one configured node only one is asked, the
+ * others follow its report (rtpg_batch_add_on); without it every path
+ * answers for itself, as `pathwarden status` shows them. */
+bool view_rtpg_batch(const struct pw_view *v, struct rtpg_batch *b,
+		     bool per_node);
 /* Everything known of one path, to the one judge (lib/path_judge.c):
  * p->judge.  view_judge does it for every path. */
 void view_judge_path(struct pw_path *p);

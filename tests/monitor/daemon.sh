@@ -350,7 +350,7 @@ done
 echo "rtpg-timeout-ms 3000" >> "$tmp/c.conf"
 replay_run "$tmp/hang"
 check "hung target: the RTPG batch is asked off the loop" \
-	wait_for $DL grep -q "RTPG batch: 4 paths asked off the loop" "$tmp/log"
+	wait_for $DL grep -q "RTPG batch: 2 paths asked off the loop for 4" "$tmp/log"
 # shellcheck disable=SC2046 # the three numbers, one word each
 set -- $(python3 "$src/loop_latency.py" "$port" "$tmp/ev" "$tmp/log" \
 	"block change dm-0 DM_ACTION=PATH_FAILED DM_NAME=mpatha DM_PATH=8:16" \

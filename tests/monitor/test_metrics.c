@@ -207,7 +207,7 @@ static void test_reported_states(void **state)
 				.sysfs_root = MON_FX_DIR "/disagree/root",
 				.mpath = &mp };
 	assert_true(view_build(&dv, &o));
-	assert_true(view_rtpg_batch(&dv, &b));
+	assert_true(view_rtpg_batch(&dv, &b, false));
 	assert_int_equal(b.n, 4);
 	rtpg_source_replay(&rt, MON_FX_DIR "/disagree/replay");
 	rtpg_batch_ask(&b, &rt, 1000);

@@ -176,7 +176,7 @@ static void test_take_answers(void **state)
 	assert_int_not_equal(ao, 0);
 	assert_int_equal(active, ao);
 	assert_int_equal(v.maps[0].verdict, PW_MAP_OK);
-	assert_true(view_rtpg_batch(&v, &b));
+	assert_true(view_rtpg_batch(&v, &b, false));
 	assert_int_equal(b.n, 4);
 	rtpg_batch_ask(&b, &c.src, 1000);
 	/* the promotion of the other node: its group optimized, ours not */

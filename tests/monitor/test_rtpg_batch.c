@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The RTPG batch: one path per map and node asked, the node's other paths
+ * following its report, and when a follower must ask itself.  A made-up
+ * source stands for the target: each disk's group and what it answers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rtpg_batch.h"
+
+/* sda, sdb: node A, group 1; sdc, sdd: node B, group 2; sde: node A but
+ * group 3, which no report holds. */
+struct fake {
+	struct rtpg_source src;		/* first: the batch passes &src */
+	enum tpg_result result[8];	/* what disk sd('a' + i) answers */
+	unsigned int asked[8];		/* queries per disk; atomic */
+	enum alua_state state_a, state_b;
+};
+
+static int disk(const char *dev)
+{
+	return dev[2] - 'a';
+}
+
+static uint16_t group_of(int k)
+{
+	return k < 2 ? 1 : k < 4 ? 2 : 3;
+}
+
+static enum tpg_result fake_query(struct rtpg_source *src, const char *dev,
+				  unsigned int timeout_ms,
+				  struct tpg_answer *ans,
+				  struct rtpg_report *rep)
+{
+	struct fake *f = (struct fake *)src;
+	int k = disk(dev);
+
+	(void)timeout_ms;
+	__atomic_fetch_add(&f->asked[k], 1, __ATOMIC_RELAXED);
+	memset(ans, 0, sizeof(*ans));
+	memset(rep, 0, sizeof(*rep));
+	ans->result = f->result[k];
+	ans->group_known = true;
+	ans->own.group_id = group_of(k);
+	ans->commands = 1;
+	if (ans->result != TPG_OK)
+		return ans->result;
+	rep->n_groups = 2;
+	rep->groups[0].group_id = 1;
+	rep->groups[0].state = f->state_a;
+	rep->groups[1].group_id = 2;
+	rep->groups[1].state = f->state_b;
+	rep->implicit_transition_s = 10;
+	for (unsigned int g = 0; g < rep->n_groups; g++)
+		if (rep->groups[g].group_id == ans->own.group_id)
+			ans->own = rep->groups[g];
+	return TPG_OK;
+}
+
+static enum tpg_result fake_identity(struct rtpg_source *src, const char *dev,
+				     struct tpg_identity *id)
+{
+	(void)src;
+	memset(id, 0, sizeof(*id));
+	id->valid = true;
+	id->group_id = group_of(disk(dev));
+	return TPG_OK;
+}
+
+static void fake_init(struct fake *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->src.query = fake_query;
+	f->src.identity = fake_identity;
+	f->state_a = ALUA_ACTIVE_NONOPTIMIZED;
+	f->state_b = ALUA_ACTIVE_OPTIMIZED;
+}
+
+static const struct rtpg_item *item(const struct rtpg_batch *b,
+				    const char *map, const char *dev)
+{
+	const struct rtpg_item *it = rtpg_batch_find(b, map, dev);
+
+	assert_non_null(it);
+	assert_true(it->done);
+	return it;
+}
+
+/* Two maps, two nodes, two paths each: four asked, four followed, every
+ * follower with its own group's state from its lead's report. */
+static void test_per_node(void **state)
+{
+	static const char *devs[] = { "sda", "sdb", "sdc", "sdd" };
+	static const char *nodes[] = { "A", "A", "B", "B" };
+	struct rtpg_batch b = { 0 };
+	struct fake f;
+	(void)state;
+
+	fake_init(&f);
+	for (int m = 0; m < 2; m++)
+		for (int i = 0; i < 4; i++)
+			assert_true(rtpg_batch_add_on(&b, m ? "m2" : "m1",
+						      devs[i], nodes[i]));
+	assert_int_equal(b.items[0].lead, 0);
+	assert_int_equal(b.items[1].lead, 1);
+	assert_int_equal(b.items[3].lead, 3);
+	/* another map's path of node A leads its own map */
+	assert_int_equal(b.items[4].lead, 0);
+	assert_int_equal(b.items[5].lead, 5);
+	rtpg_batch_ask(&b, &f.src, 1000);
+	/* each map asked sda and sdc, once each */
+	assert_int_equal(f.asked[0], 2);
+	assert_int_equal(f.asked[1], 0);
+	assert_int_equal(f.asked[2], 2);
+	assert_int_equal(f.asked[3], 0);
+	for (int m = 0; m < 2; m++) {
+		const char *map = m ? "m2" : "m1";
+		const struct rtpg_item *sdb = item(&b, map, "sdb");
+		const struct rtpg_item *sdd = item(&b, map, "sdd");
+		const struct rtpg_item *sdc = item(&b, map, "sdc");
+
+		assert_true(sdb->followed);
+		assert_int_equal(sdb->ans.result, TPG_OK);
+		assert_true(sdb->ans.from_peer);
+		assert_true(sdb->ans.group_known);
+		assert_int_equal(sdb->ans.own.group_id, 1);
+		assert_int_equal(sdb->ans.own.state, ALUA_ACTIVE_NONOPTIMIZED);
+		assert_int_equal(sdb->ans.commands, 0);
+		assert_int_equal(sdb->ans.implicit_transition_s, 10);
+		assert_int_equal(sdd->ans.own.group_id, 2);
+		assert_int_equal(sdd->ans.own.state, ALUA_ACTIVE_OPTIMIZED);
+		assert_false(sdc->followed);
+		assert_false(sdc->ans.from_peer);
+	}
+	rtpg_batch_free(&b);
+}
+
+/* Without a node every path asks itself, as before. */
+static void test_no_node(void **state)
+{
+	struct rtpg_batch b = { 0 };
+	struct fake f;
+	(void)state;
+
+	fake_init(&f);
+	assert_true(rtpg_batch_add(&b, "m1", "sda"));
+	assert_true(rtpg_batch_add_on(&b, "m1", "sdb", ""));
+	assert_true(rtpg_batch_add_on(&b, "m1", "sdc", NULL));
+	rtpg_batch_ask(&b, &f.src, 1000);
+	assert_int_equal(f.asked[0] + f.asked[1] + f.asked[2], 3);
+	assert_false(item(&b, "m1", "sdb")->followed);
+	rtpg_batch_free(&b);
+}
+
+/* A lead refused at once: its follower asks itself and has its own word;
+ * a follower whose group the report lacks asks itself too. */
+static void test_lead_refused(void **state)
+{
+	struct rtpg_batch b = { 0 };
+	struct fake f;
+	(void)state;
+
+	fake_init(&f);
+	f.result[0] = TPG_REJECTED;
+	assert_true(rtpg_batch_add_on(&b, "m1", "sda", "A"));
+	assert_true(rtpg_batch_add_on(&b, "m1", "sdb", "A"));
+	assert_true(rtpg_batch_add_on(&b, "m1", "sdc", "B"));
+	assert_true(rtpg_batch_add_on(&b, "m1", "sde", "B"));
+	rtpg_batch_ask(&b, &f.src, 1000);
+	assert_int_equal(f.asked[0], 1);
+	assert_int_equal(f.asked[1], 1);
+	assert_false(item(&b, "m1", "sdb")->followed);
+	assert_int_equal(item(&b, "m1", "sdb")->ans.result, TPG_OK);
+	assert_false(item(&b, "m1", "sdb")->ans.from_peer);
+	assert_int_equal(item(&b, "m1", "sda")->ans.result, TPG_REJECTED);
+	/* sde's group 3 is in no report: asked itself */
+	assert_int_equal(f.asked[4], 1);
+	assert_false(item(&b, "m1", "sde")->followed);
+	rtpg_batch_free(&b);
+}
+
+/* A lead that timed out: its node's other path takes the timeout, not a
+ * second one of its own. */
+static void test_lead_timeout(void **state)
+{
+	struct rtpg_batch b = { 0 };
+	struct fake f;
+	(void)state;
+
+	fake_init(&f);
+	f.result[2] = TPG_TIMEOUT;
+	f.result[3] = TPG_TIMEOUT;
+	assert_true(rtpg_batch_add_on(&b, "m1", "sda", "A"));
+	assert_true(rtpg_batch_add_on(&b, "m1", "sdb", "A"));
+	assert_true(rtpg_batch_add_on(&b, "m1", "sdc", "B"));
+	assert_true(rtpg_batch_add_on(&b, "m1", "sdd", "B"));
+	rtpg_batch_ask(&b, &f.src, 1000);
+	assert_int_equal(f.asked[2], 1);
+	assert_int_equal(f.asked[3], 0);
+	assert_true(item(&b, "m1", "sdd")->followed);
+	assert_int_equal(item(&b, "m1", "sdd")->ans.commands, 0);
+	/* both then filled by node A's report of group 2, flagged as such */
+	assert_true(item(&b, "m1", "sdd")->ans.from_peer);
+	assert_int_equal(item(&b, "m1", "sdd")->ans.own.state,
+			 ALUA_ACTIVE_OPTIMIZED);
+	assert_true(item(&b, "m1", "sdc")->ans.from_peer);
+	rtpg_batch_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_per_node),
+		cmocka_unit_test(test_no_node),
+		cmocka_unit_test(test_lead_refused),
+		cmocka_unit_test(test_lead_timeout),
+	};
+
+	return cmocka_run_group_tests_name("rtpg_batch", tests, NULL, NULL);
+}
