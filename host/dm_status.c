@@ -176,6 +176,28 @@ out:
 	return res;
 }
 
+unsigned int dm_status_group_of(const struct dm_mpath_status *st,
+				const char (*devt)[16], size_t n)
+{
+	for (unsigned int g = 1; n && g <= st->n_groups; g++) {
+		size_t in = 0, hit = 0;
+
+		for (unsigned int i = 0; i < st->n_paths; i++) {
+			if (st->paths[i].group != g)
+				continue;
+			in++;
+			for (size_t k = 0; k < n; k++)
+				if (!strcmp(st->paths[i].devt, devt[k])) {
+					hit++;
+					break;
+				}
+		}
+		if (in == n && hit == n)
+			return g;
+	}
+	return 0;
+}
+
 char *dm_status_get(const char *name, const char *capture_dir)
 {
 	char path[512];

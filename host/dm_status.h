@@ -32,6 +32,15 @@ struct dm_mpath_status {
 bool dm_status_parse(const char *line, struct dm_mpath_status *out,
 		     char *err, size_t errlen);
 
+/*
+ * The number of the group in @st whose paths are exactly the @n devts
+ * @devt (in any order); 0 when none is.  multipathd renumbers a map's
+ * groups when it reloads it by prio: a number read a look ago may name
+ * the other node's group by now.
+ */
+unsigned int dm_status_group_of(const struct dm_mpath_status *st,
+				const char (*devt)[16], size_t n);
+
 /* The status line of map @name through libdevmapper, or from
  * @capture_dir/dmstatus/<name> when @capture_dir is set.  Returns a
  * malloc'ed line or NULL. */

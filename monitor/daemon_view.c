@@ -19,11 +19,41 @@ static void verify_switch(void *arg, uint64_t now);
 
 void verify_switch(void *arg, uint64_t now);
 
+/*
+ * The number group @group of @m has in the kernel's table right now: the
+ * view's numbers are as old as the view, and multipathd renumbers the
+ * groups when it reloads a map by prio, which after a promotion it does
+ * to map after map (at 16 LUNs the lab once sent hpms02's old number, by
+ * then hpms01's group, and switched a map the wrong way for 0.5 s).  0
+ * when no group holds exactly those paths any more (regrouped: the next
+ * view decides); @group itself when dm's status cannot be read.
+ */
+static unsigned int group_in_dm(struct daemon *d, const struct pw_map *m,
+				unsigned int group)
+{
+	const struct mp_map *mp = m->mp;
+	const struct mp_group *grp = &mp->groups[group - 1];
+	char devt[DMS_MAX_PATHS][16], err[64], *line;
+	struct dm_mpath_status st;
+	size_t n = 0;
+	unsigned int now = group;
+
+	for (size_t i = 0; i < grp->n_paths && n < DMS_MAX_PATHS; i++)
+		str_copy(devt[n++], sizeof(devt[0]),
+			 mp->paths[grp->first_path + i].devt);
+	line = dm_status_get(mp->name, d->o->dm_capture_dir);
+	if (line && n == grp->n_paths && dm_status_parse(line, &st, err,
+							 sizeof(err)))
+		now = dm_status_group_of(&st, devt, n);
+	free(line);
+	return now;
+}
+
 static void consider_switch(struct daemon *d, const struct pw_map *m,
 			    uint64_t event_ns, uint64_t now, bool alua)
 {
 	struct map_track *t = track(d, m->mp->name);
-	unsigned int group;
+	unsigned int group, sent;
 	char why[200], cmd[200], err[128];
 	enum switch_action a;
 	int rc;
@@ -45,17 +75,25 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 		return;
 	}
 	t->held_logged = false;
+	sent = group_in_dm(d, m, group);
+	if (sent != group) {
+		log_info("%s: group %u of the view is group %u in dm by now "
+			 "(multipathd reloaded the map)", m->mp->name, group,
+			 sent);
+		if (!sent)
+			return;
+	}
 	/* dm's own message, not multipathd's switchgroup (dm_status.h):
 	 * after a promotion every map switches, and multipathd, busy
 	 * reloading them, answered each command in about 20 ms.  Where dm
 	 * refuses us (no device-mapper, a sandbox without its control
 	 * node), multipathd's command sends the same message. */
-	rc = dm_switch_group(m->mp->name, group, d->o->dm_capture_dir);
+	rc = dm_switch_group(m->mp->name, sent, d->o->dm_capture_dir);
 	if (rc) {
 		log_debug("%s: dm's switch_group %u: %s; asking multipathd",
-			  m->mp->name, group, strerror(-rc));
+			  m->mp->name, sent, strerror(-rc));
 		snprintf(cmd, sizeof(cmd), "switchgroup map %s group %u",
-			 m->mp->name, group);
+			 m->mp->name, sent);
 		if (mpath_action(d->o->mpath, cmd, err, sizeof(err))) {
 			log_warn("%s: cannot switch to group %u: dm: %s; "
 				 "multipathd: %s", m->mp->name, group,
@@ -66,6 +104,7 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 	now = d->loop.now();
 	log_info("%s: switched to group %u (%s)", m->mp->name, group, why);
 	switch_note_sent(&t->guard, m, group, now);
+	t->guard.sent_group = sent;	/* the number dm was given */
 	{
 		struct probe_slot *ps = probe_for(d, m->mp->name);
 

@@ -296,6 +296,34 @@ static void test_dm_status(void **state)
 			fail_msg("accepted '%s'", bad[i]);
 }
 
+/* A group known by its paths: the number it has in dm's status now. */
+static void test_dm_group_of(void **state)
+{
+	struct dm_mpath_status st;
+	char err[64];
+	static const char hpms02[][16] = { "8:48", "8:32" };
+	static const char hpms01[][16] = { "8:0", "8:16" };
+	static const char part[][16] = { "8:0" };
+	static const char mixed[][16] = { "8:0", "8:32" };
+
+	(void)state;
+	/* hpms02's paths first: multipathd reloaded the map by prio */
+	assert_true(dm_status_parse("2 0 0 0 2 1 A 0 2 2 8:32 A 0 0 1 8:48 A "
+				    "0 0 1 E 0 2 2 8:0 A 0 0 1 8:16 A 0 0 1",
+				    &st, err, sizeof(err)));
+	assert_int_equal(dm_status_group_of(&st, hpms02, 2), 1);
+	assert_int_equal(dm_status_group_of(&st, hpms01, 2), 2);
+	/* a subset or a mix names no group; nothing names none */
+	assert_int_equal(dm_status_group_of(&st, part, 1), 0);
+	assert_int_equal(dm_status_group_of(&st, mixed, 2), 0);
+	assert_int_equal(dm_status_group_of(&st, hpms01, 0), 0);
+	/* all four merged into one group: neither node's group is there */
+	assert_true(dm_status_parse("2 0 0 0 1 1 A 0 4 2 8:0 A 0 0 1 8:16 A 0 "
+				    "0 1 8:32 A 0 0 1 8:48 A 0 0 1", &st, err,
+				    sizeof(err)));
+	assert_int_equal(dm_status_group_of(&st, hpms02, 2), 0);
+}
+
 /*
  * multipathd's answer cut short (a socket closed mid-reply, a timeout at
  * the wrong moment): every prefix of a real answer is refused with a
@@ -367,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_show_config_bad),
 		cmocka_unit_test(test_captured_source),
 		cmocka_unit_test(test_dm_status),
+		cmocka_unit_test(test_dm_group_of),
 		cmocka_unit_test(test_truncated_answer),
 		cmocka_unit_test(test_oversized_answer),
 	};
