@@ -24,9 +24,10 @@ void verify_switch(void *arg, uint64_t now);
  * view's numbers are as old as the view, and multipathd renumbers the
  * groups when it reloads a map by prio, which after a promotion it does
  * to map after map (at 16 LUNs the lab once sent hpms02's old number, by
- * then hpms01's group, and switched a map the wrong way for 0.5 s).  0
- * when no group holds exactly those paths any more (regrouped: the next
- * view decides); @group itself when dm's status cannot be read.
+ * then hpms01's group, and switched a map the wrong way for over a
+ * second).  0 when no group holds exactly those paths any more
+ * (regrouped: the next view decides); @group itself when dm's status
+ * cannot be read.
  */
 static unsigned int group_in_dm(struct daemon *d, const struct pw_map *m,
 				unsigned int group)
@@ -583,6 +584,17 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 		note_rtpg(d, &b, d->rtpg_job.started_ns);
 		if (!parked)
 			switch_on_answers(d, &b, event_ns);
+		/* A batch asked for meanwhile (the re-checks after an ALUA
+		 * change come every 100-200 ms) goes out now, on the last
+		 * view's paths, and asks while the loop reads the fresh view
+		 * below: at 16 LUNs under TCG that view took about 0.8 s,
+		 * and a promotion waited for it before the next batch could
+		 * see it. */
+		if (!parked && d->rtpg_again) {
+			d->rtpg_again = false;
+			ask_rtpg(d, d->last_alua_ns ? d->last_alua_ns :
+				 d->loop.now());
+		}
 		/* multipathd, sysfs and dm as they are now, with the
 		 * answers (not for parked_io's own batch).  Paths given back
 		 * are active in dm at once: the same answers with the
