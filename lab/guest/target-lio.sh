@@ -228,12 +228,15 @@ lio_promote() {
 	lio_check_node "$node" && lio_peer "$node" || return 1
 	local peer=$LIO_PEER
 	lio_agent "$peer" demote || return 1
-	# When the new master's group turned optimized: the change a
-	# switchover time counts from.
+	# Just before the new master's agent writes its group optimized:
+	# the change a switchover time counts from ...
 	mkdir -p /run/pwlab
 	echo "$EPOCHREALTIME" > /run/pwlab/promoted.t
 	[ -z "${PW_BENCH_MARK:-}" ] || cp /run/pwlab/promoted.t "$PW_BENCH_MARK"
 	lio_agent "$node" promote || return 1
+	# ... and when the agent had set every LUN's group on the new
+	# master (with N LUNs its own run takes a while).
+	echo "$EPOCHREALTIME" > /run/pwlab/promoted-end.t
 	lio_agent "$peer" set-state "$node" active
 }
 

@@ -2,7 +2,8 @@
 # PW_LAB_LUNS LUNs (LAB_LUNS), 4 paths each, one boot.  For stock and for
 # pathwarden: a planned switchover (hpms02 promoted through the agent, all
 # LUNs in one run) and its way back, each map timed from the promotion's
-# own write to the moment dm's status names a group of the new master's
+# first write (and from the agent's end: with N LUNs its run takes a
+# while) to the moment dm's status names a group of the new master's
 # paths only, under a verified load on every map (pwlab-io, 160 I/Os per
 # second spread over the maps, at least 2 each: the kernel hears of a
 # state change from the next command on a path); then the cost of
@@ -95,12 +96,28 @@ scale_nmaps() { dmsetup ls --target multipath 2>/dev/null | grep -vc '^No device
 scale_all_on() { [ "$(scale_on "$1" | wc -l)" -eq "$LIO_LUNS" ]; }
 scale_wait_all() { wait_until "$2" scale_all_on "$1"; }
 
+# The guest's busy and total CPU ticks (all CPUs) from /proc/stat.
+scale_cpu_ticks() {
+	awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i
+		print t - $5 - $6, t; exit }' /proc/stat
+}
+# A process's user+system ticks; 0 when it is gone.
+scale_pid_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
 # scale_switch CONFIG SCENARIO NODE: promote NODE (in the background),
 # then poll dm until every map is on NODE or the deadline; one record.
+# Times count from the promotion's first write (promoted.t, before the
+# agent runs) and from its end (promoted-end.t: the agent has set every
+# LUN's group on NODE, and the peer's view of it): with N LUNs the
+# agent's own run is part of the first figure.
 scale_switch() {
-	local config=$1 scenario=$2 node=$3 t0 now name first= last= k=0
+	local config=$1 scenario=$2 node=$3 t0 t1 now name first='' last='' k=0
+	local last_end='' promote_ms='' busy0 total0 busy1 total1 pid d0=0 d1=0
 	local -A seen=()
-	rm -f /run/pwlab/promoted.t
+	rm -f /run/pwlab/promoted.t /run/pwlab/promoted-end.t
+	pid=$(lab_daemon_pid)
+	[ -z "$pid" ] || d0=$(scale_pid_ticks "$pid")
+	read -r busy0 total0 < <(scale_cpu_ticks)
 	fault_promote "$node" > /dev/null 2>&1 &
 	local promote=$!
 	local end=$((SECONDS + SCALE_DEADLINE))
@@ -114,23 +131,47 @@ scale_switch() {
 		sleep 0.05
 	done
 	wait "$promote"
+	read -r busy1 total1 < <(scale_cpu_ticks)
+	[ -z "$pid" ] || d1=$(scale_pid_ticks "$pid")
 	t0=$(cat /run/pwlab/promoted.t 2>/dev/null)
+	t1=$(cat /run/pwlab/promoted-end.t 2>/dev/null)
 	if [ -n "$t0" ] && [ "$k" -gt 0 ]; then
-		read -r first last < <(for name in "${!seen[@]}"; do
+		read -r first last last_end promote_ms < <(for name in "${!seen[@]}"; do
 			echo "${seen[$name]}"; done | sort -n |
-			awk -v t0="$t0" 'NR == 1 { f = $1 } { l = $1 }
-				END { printf "%.0f %.0f\n", (f - t0) * 1000, (l - t0) * 1000 }')
+			awk -v t0="$t0" -v t1="${t1:-0}" 'NR == 1 { f = $1 } { l = $1 }
+				END {
+					e = p = ""
+					if (t1 > 0) {
+						e = sprintf("%.0f", (l - t1) * 1000)
+						p = sprintf("%.0f", (t1 - t0) * 1000)
+					}
+					printf "%.0f %.0f %s %s\n", (f - t0) * 1000, (l - t0) * 1000, e, p
+				}')
 	fi
+	local busy cpu_pw
+	busy=$(awk -v a="$busy0" -v b="$busy1" -v c="$total0" -v d="$total1" \
+		'BEGIN { x = 0; if (d > c) x = (b - a) / (d - c) * 100; printf "%.0f", x }')
+	cpu_pw=$(awk -v a="$d0" -v b="$d1" -v c="$total0" -v d="$total1" \
+		-v n="$(nproc)" 'BEGIN { x = 0; if (d > c) x = (b - a) / (d - c) * n * 100; printf "%.1f", x }')
 	jq -cn --argjson luns "$LIO_LUNS" --arg config "$config" \
 		--arg scenario "$scenario" --argjson switched "$k" \
-		--arg first "$first" --arg last "$last" \
-		'{ luns: $luns, config: $config, scenario: $scenario,
+		--arg first "$first" --arg last "$last" --arg last_end "$last_end" \
+		--arg promote "$promote_ms" --argjson busy "$busy" \
+		--arg cpu "$([ -n "$pid" ] && echo "$cpu_pw")" \
+		'def num: if . == "" then null else tonumber end;
+		 { luns: $luns, config: $config, scenario: $scenario,
 		   maps_switched: $switched,
-		   first_map_switch_ms: ($first | if . == "" then null else tonumber end),
-		   last_map_switch_ms: (if $switched == $luns then ($last | tonumber) else null end),
+		   first_map_switch_ms: ($first | num),
+		   last_map_switch_ms: (if $switched == $luns then ($last | num) else null end),
+		   last_map_after_promote_end_ms: (if $switched == $luns then ($last_end | num) else null end),
+		   promote_ms: ($promote | num),
+		   guest_cpu_busy_pct: $busy,
+		   daemon_cpu_pct_of_a_core: ($cpu | num),
 		   seen: "dm next group, under load" }' >> "$SCALE_REC"
 	log "scale: $config $scenario to $node: $k of $LIO_LUNS maps," \
-		"first ${first:-none} ms, last ${last:-none} ms after the promotion"
+		"first ${first:-none} ms, last ${last:-none} ms after the promotion" \
+		"(${last_end:-?} ms after it ended; the agent took ${promote_ms:-?} ms);" \
+		"guest CPU ${busy} % busy${pid:+, the daemon ${cpu_pw} % of a core}"
 	[ "$k" -eq "$LIO_LUNS" ]
 }
 
@@ -202,3 +243,19 @@ fi
 tap_check "scale: records written" test -s "$SCALE_REC"
 echo "scale: records"
 sed 's/^/  /' "$SCALE_REC"
+# The table: pathwarden against stock, per scenario, from the records.
+echo "scale: $LIO_LUNS LUNs, last map on the new master's group (ms after the promotion began / ended)"
+printf '  %-11s %-21s %-21s %s\n' scenario pathwarden stock "ratio (last map)"
+for scenario in switchover failback; do
+	jq -rs --arg s "$scenario" '
+		def rec(c): map(select(.scenario == $s and .config == c)) | .[0] // {};
+		def cell(r): if r.last_map_switch_ms == null then "missed"
+			else "\(r.last_map_switch_ms) / \(r.last_map_after_promote_end_ms // "?")" end;
+		(rec("pathwarden")) as $p | (rec("stock")) as $k |
+		[$s, cell($p), cell($k),
+		 (if $p.last_map_switch_ms != null and $k.last_map_switch_ms != null
+			and $k.last_map_switch_ms > 0
+		  then "\($p.last_map_switch_ms / $k.last_map_switch_ms * 100 | round / 100)"
+		  else "-" end)] | @tsv' "$SCALE_REC" |
+		awk -F'\t' '{ printf "  %-11s %-21s %-21s %s\n", $1, $2, $3, $4 }'
+done
