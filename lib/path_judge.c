@@ -20,8 +20,10 @@ static void judge_state(const struct path_facts *f, struct path_judgement *j)
 {
 	j->source = PATH_STATE_NONE;
 	if (f->rtpg && tpg_answer_state(f->rtpg, &j->state, &j->preferred)) {
-		j->source = f->rtpg->result == TPG_OK ? PATH_STATE_RTPG
-						      : PATH_STATE_PEER;
+		/* a follower of its node's asked path (the daemon's batch)
+		 * sent nothing itself: another path's word too */
+		j->source = f->rtpg->result == TPG_OK && !f->rtpg->from_peer ?
+			    PATH_STATE_RTPG : PATH_STATE_PEER;
 		return;
 	}
 	/* A failure the device gave is newer than the kernel's word. */

@@ -225,7 +225,9 @@ static void reports_out(FILE *f, const struct pw_view *v,
 				it = &b->items[k++];
 			else
 				it = rtpg_batch_find(b, map, p->mp->dev);
-			if (it && it->done && it->ans.result == TPG_OK)
+			/* its own answer only: a follower sent nothing */
+			if (it && it->done && it->ans.result == TPG_OK &&
+			    !it->followed)
 				report_out(f, &v->maps[i], p, &it->rep);
 		}
 }

@@ -172,7 +172,7 @@ void rtpg_source_replay(struct rtpg_source *s, const char *dir)
 	str_copy(s->dir, sizeof(s->dir), dir);
 }
 
-/* ---- the batch ------------------------------------------------------------ */
+/* ---- the batch ---------------------------------------------------------- */
 
 bool rtpg_batch_add(struct rtpg_batch *b, const char *map, const char *dev)
 {
@@ -292,13 +292,17 @@ static void ask_items(struct rtpg_batch *b, struct rtpg_source *src,
 
 /*
  * A follower's answer from its lead's report: its own group there, by the
- * group id the kernel read at scan time.  A lead that timed out is its
- * node's answer too: its node's other paths are not asked, which would
- * cost every path of the batch a second timeout when a node is silently
- * gone (the peers' reports may still fill them in).  False, so that the
- * follower asks itself, when the lead failed otherwise (a refusal, a
- * sense, a dropped connection come back at once), the follower's group
- * is not known, or the report lacks it.
+ * group id the kernel read at scan time, when that is the lead's own
+ * group (a node's report of its own group is the one to trust; a path
+ * of another group, or of a node the configuration got wrong, asks
+ * itself).  A lead that timed out leaves its followers unasked (done
+ * false: the kernel's access_state and multipathd judge them): asking
+ * them would cost the batch a second timeout when a node is silently
+ * gone, and taking the lead's timeout would call a path down that may
+ * serve (one hung portal).  False, so that the follower asks itself,
+ * when the lead failed otherwise (a refusal, a sense, a dropped
+ * connection come back at once), or the follower's group is not known
+ * or not the lead's.
  */
 static bool follow(struct rtpg_item *it, const struct rtpg_item *lead,
 		   struct rtpg_source *src)
@@ -307,14 +311,13 @@ static bool follow(struct rtpg_item *it, const struct rtpg_item *lead,
 	const struct tpg_desc *d;
 
 	if (lead->done && lead->ans.result == TPG_TIMEOUT) {
-		it->ans = lead->ans;
-		it->ans.commands = 0;
 		it->followed = true;
-		it->done = true;
 		return true;
 	}
-	if (!lead->done || lead->ans.result != TPG_OK || !src->identity ||
-	    src->identity(src, it->dev, &id) != TPG_OK || !id.valid)
+	if (!lead->done || lead->ans.result != TPG_OK ||
+	    !lead->ans.group_known || !src->identity ||
+	    src->identity(src, it->dev, &id) != TPG_OK || !id.valid ||
+	    id.group_id != lead->ans.own.group_id)
 		return false;
 	d = rtpg_find_group(&lead->rep, id.group_id);
 	if (!d)

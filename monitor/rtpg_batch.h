@@ -37,7 +37,8 @@ struct rtpg_item {
 	char map[128];
 	char node[32];		/* the storage node behind it, "" unknown */
 	size_t lead;		/* 1 + the item asked for it, 0 asks itself */
-	bool followed;		/* took its lead's report, sent nothing */
+	bool followed;		/* sent nothing: took its lead's report, or
+				 * (done false) its lead timed out */
 	struct tpg_answer ans;
 	struct rtpg_report rep;
 	bool done;
@@ -56,9 +57,9 @@ bool rtpg_batch_add(struct rtpg_batch *b, const char *map, const char *dev);
  * is asked; the others follow it: a node reports its own groups as they
  * are, so its report is the others' answer too, and a promotion of 64
  * LUNs costs 128 commands, not 256.  A follower whose lead failed at once
- * (refused, a sense, a dropped connection), or whose own group its lead's
- * report does not hold, is asked itself; one whose lead timed out takes
- * that timeout (a silent node must not cost the batch a second one).
+ * (refused, a sense, a dropped connection), or whose own group is not its
+ * lead's, is asked itself; one whose lead timed out is not asked at all
+ * (a silent node must not cost the batch a second timeout).
  */
 bool rtpg_batch_add_on(struct rtpg_batch *b, const char *map, const char *dev,
 		       const char *node);
@@ -67,7 +68,8 @@ bool rtpg_batch_add_on(struct rtpg_batch *b, const char *map, const char *dev,
  * @timeout_ms: a hung path costs its timeout once per batch, not once per
  * hung path; then the followers that must ask themselves.  A follower's
  * answer is its own group in its lead's report, result TPG_OK, from_peer
- * set (its path sent nothing).
+ * set (its path sent nothing); a follower of a lead that timed out is
+ * left unanswered (done false).
  * Then a path whose own query failed is judged by what another path of
  * the same map reported of its group (both storage nodes report both
  * groups).

@@ -62,9 +62,11 @@ struct tpg_answer {
 	 */
 	struct tpg_desc own;
 	/*
-	 * This path's own query failed, and own holds what another path of
-	 * the same LU last reported of its group (both nodes report both
-	 * groups): the truth one path away.  peer_age_ms: how old that is.
+	 * own holds what another path of the same LU reported of this
+	 * path's group, not the path's own answer: its own query failed
+	 * (both nodes report both groups: the truth one path away), or it
+	 * was not asked (result TPG_OK: the daemon asked its node through
+	 * another path, rtpg_batch_add_on).  peer_age_ms: how old that is.
 	 */
 	bool from_peer;
 	unsigned int peer_age_ms;

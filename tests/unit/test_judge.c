@@ -139,6 +139,12 @@ static void only_own_answer_overrides(struct path_facts *f,
 	a.from_peer = true;
 	assert_int_equal(judge(f).source, PATH_STATE_PEER);
 	assert_int_equal(judge(f).class, held);
+	/* nor does its node's other path's report, taken for it unasked
+	 * (the daemon's batch: result OK, from a peer) */
+	a = ok(ALUA_ACTIVE_OPTIMIZED, false);
+	a.from_peer = true;
+	assert_int_equal(judge(f).source, PATH_STATE_PEER);
+	assert_int_equal(judge(f).class, held);
 	a = ok(ALUA_STANDBY, false);
 	assert_int_not_equal(judge(f).class, PATH_CLASS_USABLE);
 	f->rtpg = NULL;
