@@ -244,9 +244,12 @@ static int dm_message(const char *name, const char *msg,
 	if (!dmt)
 		return -ENOMEM;
 	if (dm_task_set_name(dmt, name) && dm_task_set_sector(dmt, 0) &&
-	    dm_task_set_message(dmt, msg) && dm_task_no_open_count(dmt) &&
-	    dm_task_run(dmt))
-		rc = 0;
+	    dm_task_set_message(dmt, msg) && dm_task_no_open_count(dmt)) {
+		if (dm_task_run(dmt))
+			rc = 0;
+		else if (dm_task_get_errno(dmt) > 0)
+			rc = -dm_task_get_errno(dmt);
+	}
 	dm_task_destroy(dmt);
 	return rc;
 }

@@ -65,7 +65,9 @@ int dm_fail_path(const char *name, const char *devt, const char *capture_dir);
  * socket, which during a reload of many maps costs tens of milliseconds a
  * map.  The kernel raises a dm event for it, so multipathd reads the
  * map's state again as it does after its own command.  @capture_dir as
- * for dm_fail_path.  Returns 0 or -errno.
+ * for dm_fail_path.  Returns 0 or -errno: the kernel's -EBUSY while the
+ * map is suspended (a reload under way), -EINVAL for a group it does not
+ * have, -ENXIO for no such map.
  */
 int dm_switch_group(const char *name, unsigned int group,
 		    const char *capture_dir);

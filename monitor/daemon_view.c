@@ -27,10 +27,11 @@ void verify_switch(void *arg, uint64_t now);
  * then hpms01's group, and switched a map the wrong way for over a
  * second).  0 when no group holds exactly those paths any more
  * (regrouped: the next view decides); @group itself when dm's status
- * cannot be read.
+ * cannot be read, or holds more paths than it keeps.  @next: dm's next
+ * group as read (0 unknown).
  */
 static unsigned int group_in_dm(struct daemon *d, const struct pw_map *m,
-				unsigned int group)
+				unsigned int group, unsigned int *next)
 {
 	const struct mp_map *mp = m->mp;
 	const struct mp_group *grp = &mp->groups[group - 1];
@@ -39,22 +40,36 @@ static unsigned int group_in_dm(struct daemon *d, const struct pw_map *m,
 	size_t n = 0;
 	unsigned int now = group;
 
+	*next = 0;
 	for (size_t i = 0; i < grp->n_paths && n < DMS_MAX_PATHS; i++)
 		str_copy(devt[n++], sizeof(devt[0]),
 			 mp->paths[grp->first_path + i].devt);
 	line = dm_status_get(mp->name, d->o->dm_capture_dir);
-	if (line && n == grp->n_paths && dm_status_parse(line, &st, err,
-							 sizeof(err)))
-		now = dm_status_group_of(&st, devt, n);
+	if (line && n == grp->n_paths &&
+	    dm_status_parse(line, &st, err, sizeof(err)) &&
+	    st.n_paths < DMS_MAX_PATHS) {
+		now = dm_status_group_of(&st, (const char (*)[16])devt, n);
+		*next = st.next_group;
+	}
 	free(line);
 	return now;
+}
+
+/* A failure of dm's switch_group that multipathd's switchgroup may not
+ * have: dm out of reach (no device-mapper, a sandbox without its
+ * control node).  Not -EBUSY (the map suspended: multipathd is reloading
+ * it, and would send the number read before its reload) nor -EINVAL (no
+ * such group by now): the next view decides. */
+static bool dm_out_of_reach(int rc)
+{
+	return rc != -EBUSY && rc != -EINVAL;
 }
 
 static void consider_switch(struct daemon *d, const struct pw_map *m,
 			    uint64_t event_ns, uint64_t now, bool alua)
 {
 	struct map_track *t = track(d, m->mp->name);
-	unsigned int group, sent;
+	unsigned int group, sent, next;
 	char why[200], cmd[200], err[128];
 	enum switch_action a;
 	int rc;
@@ -76,7 +91,7 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 		return;
 	}
 	t->held_logged = false;
-	sent = group_in_dm(d, m, group);
+	sent = group_in_dm(d, m, group, &next);
 	if (sent != group) {
 		log_info("%s: group %u of the view is group %u in dm by now "
 			 "(multipathd reloaded the map)", m->mp->name, group,
@@ -84,12 +99,22 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 		if (!sent)
 			return;
 	}
+	if (sent == next) {
+		/* multipathd's reload put it first already; a switch_group
+		 * would only make dm initialise the group again */
+		log_debug("%s: dm uses group %u already", m->mp->name, sent);
+		return;
+	}
 	/* dm's own message, not multipathd's switchgroup (dm_status.h):
 	 * after a promotion every map switches, and multipathd, busy
 	 * reloading them, answered each command in about 20 ms.  Where dm
-	 * refuses us (no device-mapper, a sandbox without its control
-	 * node), multipathd's command sends the same message. */
+	 * is out of reach, multipathd's command sends the same message. */
 	rc = dm_switch_group(m->mp->name, sent, d->o->dm_capture_dir);
+	if (rc && !dm_out_of_reach(rc)) {
+		log_info("%s: dm's switch_group %u: %s; looking again",
+			 m->mp->name, sent, strerror(-rc));
+		return;
+	}
 	if (rc) {
 		log_debug("%s: dm's switch_group %u: %s; asking multipathd",
 			  m->mp->name, sent, strerror(-rc));
@@ -97,15 +122,17 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 			 m->mp->name, sent);
 		if (mpath_action(d->o->mpath, cmd, err, sizeof(err))) {
 			log_warn("%s: cannot switch to group %u: dm: %s; "
-				 "multipathd: %s", m->mp->name, group,
+				 "multipathd: %s", m->mp->name, sent,
 				 strerror(-rc), err);
 			return;
 		}
 	}
 	now = d->loop.now();
-	log_info("%s: switched to group %u (%s)", m->mp->name, group, why);
+	log_info("%s: switched to group %u (%s)", m->mp->name, sent, why);
+	/* the guard knows the group by the view's paths, which dm holds
+	 * as group @sent */
 	switch_note_sent(&t->guard, m, group, now);
-	t->guard.sent_group = sent;	/* the number dm was given */
+	t->guard.sent_group = sent;
 	{
 		struct probe_slot *ps = probe_for(d, m->mp->name);
 
@@ -115,11 +142,11 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 	{
 		char det[32];
 
-		snprintf(det, sizeof(det), "group %u", group);
+		snprintf(det, sizeof(det), "group %u", sent);
 		event(d, m->mp->name, now, FW_EV_SWITCH_REQUESTED, det);
 	}
 	t->verifying = true;
-	t->group = group;
+	t->group = sent;
 	t->want = t->guard.sent;
 	t->event_ns = event_ns ? event_ns : now;
 	t->requested_ns = now;
@@ -489,14 +516,17 @@ static bool apply_view(struct daemon *d, struct pw_view *nv,
  * local port): a node's answer for its own groups is the one to trust.
  * One path per map and configured node is asked, the node's other paths
  * follow its report (rtpg_batch_add_on); a path of no configured node
- * answers for itself.  A path whose session is down is skipped.  The batch runs on the
- * RTPG job's thread: a hung target costs rtpg-timeout-ms there, never on
- * the loop.  One batch at a time; a change while one runs asks again
- * when it is back (on_rtpg_done).
+ * answers for itself.  A follower's pending unit attention stays for its
+ * next I/O or multipathd's next check to collect.  A path whose session
+ * is down is skipped.  The batch runs on the RTPG job's thread: a hung
+ * target costs rtpg-timeout-ms there, never on the loop.  One batch at a
+ * time; a change while one runs asks again when it is back
+ * (on_rtpg_done).  True when no thread could be had and a view was read
+ * and applied on the loop instead.
  */
 void refresh(struct daemon *d, uint64_t event_ns, bool alua);
 
-static void ask_rtpg(struct daemon *d, uint64_t event_ns)
+static bool ask_rtpg(struct daemon *d, uint64_t event_ns)
 {
 	struct rtpg_batch b;
 	struct pw_view nv;
@@ -504,13 +534,13 @@ static void ask_rtpg(struct daemon *d, uint64_t event_ns)
 
 	if (d->rtpg_job.running) {
 		d->rtpg_again = true;
-		return;
+		return false;
 	}
 	if (!d->have_view)
 		refresh(d, 0, false);
 	if (!d->have_view || !view_rtpg_batch(&d->view, &b, true)) {
 		log_err("out of memory starting an RTPG batch");
-		return;
+		return false;
 	}
 	all = b.n;
 	n = 0;
@@ -520,12 +550,14 @@ static void ask_rtpg(struct daemon *d, uint64_t event_ns)
 			   d->c->rtpg_timeout_ms, event_ns)) {
 		log_debug("RTPG batch: %zu paths asked off the loop for %zu",
 			  n, all);
-		return;
+		return false;
 	}
 	/* No thread: ask on the loop, as the view does for a command. */
 	log_warn("cannot start the RTPG thread: asking on the loop");
-	if (view_now(d, &nv, d->o->rtpg, NULL))
-		apply_view(d, &nv, event_ns, true);
+	if (!view_now(d, &nv, d->o->rtpg, NULL))
+		return false;
+	apply_view(d, &nv, event_ns, true);
+	return true;
 }
 
 /*
@@ -553,10 +585,11 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 {
 	struct daemon *d = arg;
 	uint64_t event_ns = d->rtpg_job.event_ns;
+	uint64_t asked_ns = d->rtpg_job.started_ns;	/* before a restart */
 	struct rtpg_batch b;
 	struct pw_view nv;
 	enum rtpg_purpose asked_for = d->rtpg_for;
-	bool parked = asked_for == RTPG_FOR_PARKED;
+	bool parked = asked_for == RTPG_FOR_PARKED, fresh = false;
 	char what[200];
 
 	(void)fd;
@@ -578,10 +611,9 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 		rtpg_batch_free(&b);
 	} else {
 		log_debug("RTPG batch back: %zu paths in %llu ms%s", b.n,
-			  (unsigned long long)((mono_ns() -
-						d->rtpg_job.started_ns) / MS),
+			  (unsigned long long)((mono_ns() - asked_ns) / MS),
 			  parked ? " (disks in transition)" : "");
-		note_rtpg(d, &b, d->rtpg_job.started_ns);
+		note_rtpg(d, &b, asked_ns);
 		if (!parked)
 			switch_on_answers(d, &b, event_ns);
 		/* A batch asked for meanwhile (the re-checks after an ALUA
@@ -592,15 +624,17 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 		 * see it. */
 		if (!parked && d->rtpg_again) {
 			d->rtpg_again = false;
-			ask_rtpg(d, d->last_alua_ns ? d->last_alua_ns :
-				 d->loop.now());
+			fresh = ask_rtpg(d, d->last_alua_ns ?
+					 d->last_alua_ns : d->loop.now());
 		}
 		/* multipathd, sysfs and dm as they are now, with the
-		 * answers (not for parked_io's own batch).  Paths given back
-		 * are active in dm at once: the same answers with the
-		 * kernel's status read again switch to their group now, not
-		 * at the next look (100 ms or more later). */
-		if (!parked && view_now(d, &nv, NULL, &b) &&
+		 * answers (not for parked_io's own batch, nor when the
+		 * batch above had no thread and applied a newer view).
+		 * Paths given back are active in dm at once: the same
+		 * answers with the kernel's status read again switch to
+		 * their group now, not at the next look (100 ms or more
+		 * later). */
+		if (!parked && !fresh && view_now(d, &nv, NULL, &b) &&
 		    apply_view(d, &nv, event_ns, true) &&
 		    view_now(d, &nv, NULL, &b))
 			apply_view(d, &nv, event_ns, true);
@@ -609,7 +643,7 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 		} else {
 			rtpg_batch_free(&d->reports);
 			d->reports = b;
-			d->reports_ns = d->rtpg_job.started_ns;
+			d->reports_ns = asked_ns;
 		}
 	}
 	if (d->rtpg_again) {
