@@ -39,12 +39,14 @@ lab_bringup() {
 	step "modules" 60 lab_modules || return 1
 	step "udev" 90 ini_udev || return 1
 	step "install the packages" 240 lab_install_project || return 1
-	step "LIO targets" 60 lio_setup || return 1
+	# LIO's configfs under TCG: about 1 s per LUN on both nodes (16
+	# LUNs: 19 s; 64 ran past a flat 60 s)
+	step "LIO targets" $((60 + 2 * LIO_LUNS)) lio_setup || return 1
 	# The fault table now, so that a fault hook only adds set elements
 	# (the first nft call loads modules and takes seconds under TCG).
 	step "fault table" 30 _fault_nft_init || return 1
 	step "iscsid" 30 ini_iscsid || return 1
-	step "discovery and login" 60 ini_login || return 1
+	step "discovery and login" $((60 + 2 * LIO_LUNS)) ini_login || return 1
 	[ "$(ini_nsessions)" -eq 4 ] || {
 		log "expected 4 iSCSI sessions, have $(ini_nsessions)"
 		return 1
@@ -55,7 +57,7 @@ lab_bringup() {
 	fi
 	# 75 s: a stop that hangs costs MPATHD_STOP_WAIT (25 s) before the
 	# kill, then a start (initiator.sh)
-	step "multipathd" 75 ini_multipathd_start || return 1
+	step "multipathd" $((75 + LIO_LUNS)) ini_multipathd_start || return 1
 	# 256 disks ([scale], 64 LUNs) take minutes to be added under TCG
 	step "multipath map" $((90 + 5 * LIO_LUNS)) \
 		ini_wait_map $((80 + 5 * LIO_LUNS)) || {
