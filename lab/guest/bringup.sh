@@ -46,7 +46,8 @@ lab_bringup() {
 	# (the first nft call loads modules and takes seconds under TCG).
 	step "fault table" 30 _fault_nft_init || return 1
 	step "iscsid" 30 ini_iscsid || return 1
-	step "discovery and login" $((60 + 2 * LIO_LUNS)) ini_login || return 1
+	# every disk through udev (64 LUNs: past a flat 60 s settle)
+	step "discovery and login" $((90 + 4 * LIO_LUNS)) ini_login || return 1
 	[ "$(ini_nsessions)" -eq 4 ] || {
 		log "expected 4 iSCSI sessions, have $(ini_nsessions)"
 		return 1

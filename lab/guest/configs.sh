@@ -163,7 +163,7 @@ CONF
 		ini_multipathd_start || return 1
 		pathwarden -c "$PW_LAB_CONF" login || return 1
 	fi
-	udevadm settle --timeout=60
+	udevadm settle --timeout=$((60 + 2 * ${LIO_LUNS:-1}))
 	ini_wait_map $((90 + 5 * ${LIO_LUNS:-1})) || return 1
 	if [ "$1" = pathwarden ]; then
 		_lab_daemon_start || return 1

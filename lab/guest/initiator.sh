@@ -23,7 +23,7 @@ ini_udev() {
 	# appear after udevd runs, and a full trigger costs ~25 s under TCG.
 	udevadm trigger --action=add --subsystem-match=block \
 		--subsystem-match=misc || return 1
-	udevadm settle --timeout=60
+	udevadm settle --timeout=$((60 + 2 * ${LIO_LUNS:-1}))
 }
 
 # Under systemd (a suite's root) iscsid and multipathd run through the
@@ -60,7 +60,7 @@ ini_login() {
 		iscsiadm -m discovery -t sendtargets -p "$p:3260" || return 1
 	done
 	iscsiadm -m node --loginall=all || return 1
-	udevadm settle --timeout=60
+	udevadm settle --timeout=$((60 + 2 * ${LIO_LUNS:-1}))
 }
 
 ini_nsessions() { iscsiadm -m session 2>/dev/null | grep -c '^tcp'; }
