@@ -220,10 +220,15 @@ struct batch_run {
 	struct rtpg_batch *b;
 	struct rtpg_source *src;
 	unsigned int timeout_ms;
-	const size_t *ask;	/* the items to ask, by index; NULL all */
-	size_t n;
-	size_t next;		/* the next of them to take; atomic */
+	bool followers;		/* this round: the followers that must ask
+				 * themselves, else every item without a lead */
+	size_t next;		/* the next item to look at; atomic */
 };
+
+static bool in_round(const struct batch_run *r, const struct rtpg_item *it)
+{
+	return r->followers ? it->lead && !it->followed : !it->lead;
+}
 
 static void *rtpg_worker(void *arg)
 {
@@ -231,9 +236,11 @@ static void *rtpg_worker(void *arg)
 	size_t i;
 
 	while ((i = __atomic_fetch_add(&r->next, 1, __ATOMIC_RELAXED)) <
-	       r->n) {
-		struct rtpg_item *it = &r->b->items[r->ask ? r->ask[i] : i];
+	       r->b->n) {
+		struct rtpg_item *it = &r->b->items[i];
 
+		if (!in_round(r, it))
+			continue;
 		r->src->query(r->src, it->dev, r->timeout_ms, &it->ans,
 			      &it->rep);
 		it->done = true;
@@ -263,13 +270,12 @@ static void rtpg_batch_peers(struct rtpg_batch *b)
 	}
 }
 
-/* Ask the @n items @ask of @b (NULL: the first @n), up to RTPG_THREADS at
- * a time. */
-static void ask_items(struct rtpg_batch *b, struct rtpg_source *src,
-		      unsigned int timeout_ms, const size_t *ask, size_t n)
+/* Ask the @n items of one round of @b, up to RTPG_THREADS at a time. */
+static void ask_round(struct rtpg_batch *b, struct rtpg_source *src,
+		      unsigned int timeout_ms, bool followers, size_t n)
 {
 	struct batch_run r = { .b = b, .src = src, .timeout_ms = timeout_ms,
-			       .ask = ask, .n = n };
+			       .followers = followers };
 	pthread_t t[RTPG_THREADS - 1];
 	sigset_t all, old;
 	size_t nt = 0;
@@ -308,7 +314,6 @@ static bool follow(struct rtpg_item *it, const struct rtpg_item *lead,
 		   struct rtpg_source *src)
 {
 	struct tpg_identity id;
-	const struct tpg_desc *d;
 
 	if (lead->done && lead->ans.result == TPG_TIMEOUT) {
 		it->followed = true;
@@ -319,12 +324,9 @@ static bool follow(struct rtpg_item *it, const struct rtpg_item *lead,
 	    src->identity(src, it->dev, &id) != TPG_OK || !id.valid ||
 	    id.group_id != lead->ans.own.group_id)
 		return false;
-	d = rtpg_find_group(&lead->rep, id.group_id);
-	if (!d)
-		return false;
 	memset(&it->ans, 0, sizeof(it->ans));
 	it->ans.result = TPG_OK;
-	it->ans.own = *d;
+	it->ans.own = lead->ans.own;
 	it->ans.group_known = true;
 	it->ans.implicit_transition_s = lead->rep.implicit_transition_s;
 	it->ans.outcome = lead->ans.outcome;
@@ -338,32 +340,19 @@ static bool follow(struct rtpg_item *it, const struct rtpg_item *lead,
 void rtpg_batch_ask(struct rtpg_batch *b, struct rtpg_source *src,
 		    unsigned int timeout_ms)
 {
-	size_t *ask, n = 0;
+	size_t n = 0;
 
-	if (!b->n)
-		return;
-	ask = calloc(b->n, sizeof(*ask));
-	if (!ask) {
-		/* no room for the plan: every path asks itself */
-		for (size_t i = 0; i < b->n; i++)
-			b->items[i].lead = 0;
-		ask_items(b, src, timeout_ms, NULL, b->n);
-		rtpg_batch_peers(b);
-		return;
-	}
 	for (size_t i = 0; i < b->n; i++)
-		if (!b->items[i].lead)
-			ask[n++] = i;
-	ask_items(b, src, timeout_ms, ask, n);
+		n += !b->items[i].lead;
+	ask_round(b, src, timeout_ms, false, n);
 	n = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		struct rtpg_item *it = &b->items[i];
 
 		if (it->lead && !follow(it, &b->items[it->lead - 1], src))
-			ask[n++] = i;
+			n++;
 	}
-	ask_items(b, src, timeout_ms, ask, n);
-	free(ask);
+	ask_round(b, src, timeout_ms, true, n);
 	rtpg_batch_peers(b);
 }
 
