@@ -226,9 +226,9 @@ tap_check "scale: status --json lists every map" \
 pid=$(lab_daemon_pid)
 if [ -n "$pid" ]; then
 	tck=$(getconf CLK_TCK)
-	c0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	c0=$(scale_pid_ticks "$pid")
 	sleep 30
-	c1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	c1=$(scale_pid_ticks "$pid")
 	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
 	cpu=$(awk -v a="$c0" -v b="$c1" -v t="$tck" 'BEGIN { printf "%.2f", (b - a) / t / 30 * 100 }')
 	log "scale: daemon at idle: CPU $cpu % of a core over 30 s, RSS $rss KiB"

@@ -560,47 +560,40 @@ static void test_tracker(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
-/* The refused path's failure goes to dm, never to multipathd's checker. */
-static void test_dm_fail_path(void **state)
+/* The capture's first recorded command, with the file removed. */
+static void first_command(const char *dir, char *line, size_t len)
 {
-	char dir[] = "/tmp/pw-dmfail-XXXXXX", p[600], line[128] = "";
+	char p[600];
 	FILE *fp;
+
+	snprintf(p, sizeof(p), "%s/commands.log", dir);
+	fp = fopen(p, "r");
+	assert_non_null(fp);
+	assert_non_null(fgets(line, (int)len, fp));
+	fclose(fp);
+	unlink(p);
+}
+
+/* dm's own messages, recorded in a capture: the refused path's failure
+ * (never multipathd's checker) and the daemon's switch. */
+static void test_dm_messages(void **state)
+{
+	char dir[] = "/tmp/pw-dmmsg-XXXXXX", line[128] = "";
 	(void)state;
 
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(dm_fail_path("mpatha", "8:16", dir), 0);
-	snprintf(p, sizeof(p), "%s/commands.log", dir);
-	fp = fopen(p, "r");
-	assert_non_null(fp);
-	assert_non_null(fgets(line, sizeof(line), fp));
-	fclose(fp);
+	first_command(dir, line, sizeof(line));
 	assert_string_equal(line, "dm message mpatha 0 fail_path 8:16\n");
 	assert_int_equal(dm_fail_path("mpatha", "8:16 x", dir), -EINVAL);
 	assert_int_equal(dm_fail_path("../x", "8:16", dir), -EINVAL);
 	assert_int_equal(dm_fail_path("mpatha", "", dir), -EINVAL);
-	unlink(p);
-	rmdir(dir);
-}
-
-/* The daemon's switch: dm's own message, in the capture as for fail_path. */
-static void test_dm_switch_group(void **state)
-{
-	char dir[] = "/tmp/pw-dmswitch-XXXXXX", p[600], line[128] = "";
-	FILE *fp;
-	(void)state;
-
-	assert_non_null(mkdtemp(dir));
 	assert_int_equal(dm_switch_group("mpatha", 2, dir), 0);
-	snprintf(p, sizeof(p), "%s/commands.log", dir);
-	fp = fopen(p, "r");
-	assert_non_null(fp);
-	assert_non_null(fgets(line, sizeof(line), fp));
-	fclose(fp);
+	first_command(dir, line, sizeof(line));
 	assert_string_equal(line, "dm message mpatha 0 switch_group 2\n");
 	/* groups count from 1; a name is no path */
 	assert_int_equal(dm_switch_group("mpatha", 0, dir), -EINVAL);
 	assert_int_equal(dm_switch_group("../x", 1, dir), -EINVAL);
-	unlink(p);
 	rmdir(dir);
 }
 
@@ -613,8 +606,7 @@ int main(void)
 		cmocka_unit_test(test_sysfs),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_tracker),
-		cmocka_unit_test(test_dm_fail_path),
-		cmocka_unit_test(test_dm_switch_group),
+		cmocka_unit_test(test_dm_messages),
 	};
 
 	return cmocka_run_group_tests_name("parked_io", tests, NULL, NULL);
