@@ -17,6 +17,7 @@
 #include "http_metrics.h"
 #include "iscsi_admin.h"
 #include "log.h"
+#include "merged_group.h"
 #include "loop.h"
 #include "parked_io.h"
 #include "portal_login.h"
@@ -66,6 +67,7 @@ struct map_track {
 	bool trans_warned;
 	uint64_t detect_ns;		/* the latest detection, 0 none */
 	uint64_t reinstate_ns;		/* our last "reinstate path", 0 none */
+	uint64_t merged_ns;		/* paths of a merged group failed */
 };
 
 /* What an RTPG batch off the loop was asked for. */

@@ -30,12 +30,25 @@ void verify_switch(void *arg, uint64_t now);
  * cannot be read, or holds more paths than it keeps.  @next: dm's next
  * group as read (0 unknown).
  */
+/* dm's status of @name as the kernel has it now; false when it cannot be
+ * read, or holds more paths than the parser keeps. */
+static bool dm_status_now(struct daemon *d, const char *name,
+			  struct dm_mpath_status *st)
+{
+	char err[64], *line = dm_status_get(name, d->o->dm_capture_dir);
+	bool ok = line && dm_status_parse(line, st, err, sizeof(err)) &&
+		  st->n_paths < DMS_MAX_PATHS;
+
+	free(line);
+	return ok;
+}
+
 static unsigned int group_in_dm(struct daemon *d, const struct pw_map *m,
 				unsigned int group, unsigned int *next)
 {
 	const struct mp_map *mp = m->mp;
 	const struct mp_group *grp = &mp->groups[group - 1];
-	char devt[DMS_MAX_PATHS][16], err[64], *line;
+	char devt[DMS_MAX_PATHS][16];
 	struct dm_mpath_status st;
 	size_t n = 0;
 	unsigned int now = group;
@@ -44,14 +57,10 @@ static unsigned int group_in_dm(struct daemon *d, const struct pw_map *m,
 	for (size_t i = 0; i < grp->n_paths && n < DMS_MAX_PATHS; i++)
 		str_copy(devt[n++], sizeof(devt[0]),
 			 mp->paths[grp->first_path + i].devt);
-	line = dm_status_get(mp->name, d->o->dm_capture_dir);
-	if (line && n == grp->n_paths &&
-	    dm_status_parse(line, &st, err, sizeof(err)) &&
-	    st.n_paths < DMS_MAX_PATHS) {
+	if (n == grp->n_paths && dm_status_now(d, mp->name, &st)) {
 		now = dm_status_group_of(&st, (const char (*)[16])devt, n);
 		*next = st.next_group;
 	}
-	free(line);
 	return now;
 }
 
@@ -162,6 +171,9 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
  * with (switcher.h).
  */
 #define REINSTATE_EVERY_NS (1000 * MS)
+/* How long paths of a merged group failed in dm are left to multipathd
+ * (fail_merged): no second failing, no giving back by command. */
+#define MERGED_EVERY_NS (5000 * MS)
 #define REINSTATE_MAX 16
 
 static void reinstate(struct daemon *d, const struct pw_map *m,
@@ -188,6 +200,18 @@ static size_t give_back(struct daemon *d, const struct pw_map *m,
 				      REINSTATE_EVERY_NS))
 		return 0;
 	nb = group_watch_reinstate(m, back, REINSTATE_MAX);
+	/* Paths of a merged group the daemon failed in dm are multipathd's
+	 * to reinstate, with the prio refresh that regroups the map; given
+	 * back by command they would carry I/O in that group again. */
+	if (t->merged_ns && now - t->merged_ns < MERGED_EVERY_NS) {
+		size_t keep = 0;
+
+		for (size_t k = 0; k < nb; k++)
+			if (m->paths[back[k]].judge.state ==
+			    ALUA_ACTIVE_OPTIMIZED)
+				back[keep++] = back[k];
+		nb = keep;
+	}
 	ns = switch_recheck_paths(m, stale, REINSTATE_MAX);
 	if (nb || ns)
 		t->reinstate_ns = now;
@@ -235,6 +259,45 @@ static void fail_refused(struct daemon *d, const struct pw_map *m)
 			log_info("%s: %s failed in dm: the target refuses it "
 				 "(%s)", m->mp->name, p->mp->dev,
 				 tpg_result_name(p->rtpg.result));
+	}
+}
+
+/*
+ * A group of both nodes' paths that dm uses while one node is optimized
+ * (merged_group.h): the others failed in dm, for multipathd to reinstate
+ * and regroup at its next check.  At most once per MERGED_EVERY_NS a map:
+ * should prios not follow ALUA, multipathd never regroups, and this would
+ * only take the paths from it again and again.
+ */
+static void fail_merged(struct daemon *d, const struct pw_map *m,
+			uint64_t now)
+{
+	struct map_track *t = track(d, m->mp->name);
+	struct dm_mpath_status st;
+	size_t idx[DMS_MAX_PATHS], n;
+
+	if (!t || (t->merged_ns && now - t->merged_ns < MERGED_EVERY_NS) ||
+	    !merged_group_suspect(m) || !dm_status_now(d, m->mp->name, &st))
+		return;
+	n = merged_group_to_fail(m, &st, idx, DMS_MAX_PATHS);
+	if (n)
+		t->merged_ns = now;
+	for (size_t k = 0; k < n; k++) {
+		const struct pw_path *p = &m->paths[idx[k]];
+		int rc = dm_fail_path(m->mp->name, p->mp->devt,
+				      d->o->dm_capture_dir);
+
+		if (rc)
+			log_warn("%s: cannot fail path %s (%s) in dm: %s",
+				 m->mp->name, p->mp->dev, p->mp->devt,
+				 strerror(-rc));
+		else
+			log_info("%s: %s failed in dm: %s in dm's group %u "
+				 "beside optimized paths (multipathd grouped "
+				 "them by equal prio); multipathd reinstates "
+				 "it at its next check", m->mp->name,
+				 p->mp->dev, alua_state_name(p->judge.state),
+				 st.next_group);
 	}
 }
 
@@ -502,6 +565,7 @@ static bool apply_view(struct daemon *d, struct pw_view *nv,
 	if (alua && d->c->alua_switch)
 		for (size_t i = 0; i < d->view.n_maps; i++) {
 			fail_refused(d, &d->view.maps[i]);
+			fail_merged(d, &d->view.maps[i], now);
 			given += give_back(d, &d->view.maps[i], now);
 		}
 	watch_groups(d, now);

@@ -16,7 +16,8 @@ node_devts() {
 }
 
 # The multipath target's status walked path by path: "GROUP NEXT DEVT"
-# per path, NEXT 1 when GROUP is the one dm sends I/O to now; the status
+# per path (with S=1 also "A" or "F", dm's state of the path), NEXT 1
+# when GROUP is the one dm sends I/O to now; the status
 # starts at field F, and with F 5 (dmsetup's lines for all maps) each line
 # begins with the map's name.
 _DM_PATHS_AWK='{
@@ -25,7 +26,11 @@ _DM_PATHS_AWK='{
 	f += $f + 1; f += $f + 1; ng = $f; nx = $(f + 1); f += 2
 	for (g = 1; g <= ng; g++) {
 		f++; f += $f + 1; np = $f; pa = $(f + 1); f += 2
-		for (p = 0; p < np; p++) { print pfx g, (g == nx), $f; f += 3 + pa }
+		for (p = 0; p < np; p++) {
+			if (S) print pfx g, (g == nx), $f, $(f + 1)
+			else print pfx g, (g == nx), $f
+			f += 3 + pa
+		}
 	}
 }'
 # dm_paths MAP: that walk for one map.
@@ -41,6 +46,16 @@ dm_next_devts() { dm_paths "$1" | awk '$2 == 1 { print $3 }'; }
 
 # dm_group_of MAP DEVT: the number of the path group holding DEVT.
 dm_group_of() { dm_paths "$1" | awk -v d="$2" '$3 == d { print $1; exit }'; }
+
+# io_served_by NODE: the paths dm sends I/O to (its next group's, not
+# failed) are NODE's disks, all of them.
+io_served_by() {
+	local want got
+	want=$(node_devts "$1" | sort | tr '\n' ' ')
+	got=$(dmsetup status "$MAP" | awk -v F=4 -v S=1 "$_DM_PATHS_AWK" |
+		awk '$2 == 1 && $4 == "A" { print $3 }' | sort | tr '\n' ' ')
+	[ -n "$got" ] && [ "$got" = "$want" ]
+}
 
 # io_on NODE: dm's group in use holds only NODE's disks.
 io_on() {

@@ -4,6 +4,7 @@
 # Sourced by lab/guest/run.sh after bring-up; prints TAP.
 . "$PW_TREE/tests/monitor/lab-alua-states.sh"
 . "$PW_TREE/tests/monitor/lab-transition-held.sh"
+. "$PW_TREE/tests/monitor/lab-merged-group.sh"
 . "$PW_TREE/tests/monitor/lab-node-return.sh"
 # Last, on a suite's root (systemd as PID 1): pathwarden.service as the
 # package installs it, from no session at all (it logs everything out),

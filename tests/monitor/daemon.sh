@@ -399,12 +399,22 @@ check "merged group: multipathd asked to check hpms02's paths at once" \
 		grep -sqx 'reinstate path sdd' '$tmp/cap/commands.log'"
 check "merged group: not hpms01's, no switchgroup" \
 	not grep -sqE 'reinstate path sd[ab]|switch_group' "$tmp/cap/commands.log"
+# ... and I/O taken off hpms01's non-optimized paths in dm's group at
+# once (merged_group.h): hpms01's two failed in dm, hpms02's not.
+check "merged group: hpms01's paths failed in dm (8:16, 8:32)" \
+	wait_for $DL sh -c "grep -sqx 'dm message mpatha 0 fail_path 8:16' '$tmp/cap/commands.log' &&
+		grep -sqx 'dm message mpatha 0 fail_path 8:32' '$tmp/cap/commands.log'"
+check "merged group: hpms02's optimized paths not failed" \
+	not grep -sqE 'fail_path 8:(48|64)' "$tmp/cap/commands.log"
 # The re-looks after the change come every 100-500 ms; the asks at most
 # once a second.
 sleep 2
 n=$(grep -c 'reinstate path sdc' "$tmp/cap/commands.log")
 check "merged group: at most one ask a second ($n in about 2 s)" \
 	test "$n" -ge 1 -a "$n" -le 3
+n=$(grep -c 'fail_path 8:16' "$tmp/cap/commands.log")
+check "merged group: failed once in 5 s though dm's status still has it ($n)" \
+	test "$n" -eq 1
 stop
 
 # A session that comes back: its failed path is reinstated in multipathd

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "fx_view.h"
+#include "merged_group.h"
 #include "switcher.h"
 
 #define S 1000000000ull
@@ -121,6 +122,93 @@ static void test_recheck_merged(void **state)
 	view_free(&v);
 	load("good", &v, true);
 	assert_int_equal(switch_recheck_paths(&v.maps[0], idx, 8), 0);
+	view_free(&v);
+}
+
+/* The kernel's status of @m as one group holding every path, dm's next,
+ * each active: multipathd's merged group as dm has it. */
+static void dm_one_group(const struct pw_map *m, struct dm_mpath_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->n_groups = 1;
+	st->next_group = 1;
+	st->active_group = 1;
+	for (size_t i = 0; i < m->mp->n_paths; i++) {
+		snprintf(st->paths[i].devt, sizeof(st->paths[i].devt), "%s",
+			 m->paths[i].mp->devt);
+		st->paths[i].active = true;
+		st->paths[i].group = 1;
+	}
+	st->n_paths = m->mp->n_paths;
+}
+
+/*
+ * The same merged group, and I/O on it: hpms01's two non-optimized paths
+ * are failed in dm, hpms02's optimized ones carry the I/O alone.  Not when
+ * dm has regrouped meanwhile, not without an optimized path dm can use,
+ * not without the device's word.
+ */
+static void test_fail_merged(void **state)
+{
+	struct pw_view v;
+	struct pw_map *m;
+	struct dm_mpath_status st;
+	size_t idx[8], n;
+
+	(void)state;
+	load("merged", &v, true);
+	m = &v.maps[0];
+	assert_true(merged_group_suspect(m));
+	dm_one_group(m, &st);
+	n = merged_group_to_fail(m, &st, idx, 8);
+	assert_int_equal(n, 2);
+	for (size_t k = 0; k < n; k++) {
+		const struct pw_path *p = &m->paths[idx[k]];
+
+		assert_string_equal(p->node->name, "hpms01");
+		assert_int_equal(p->judge.state, ALUA_ACTIVE_NONOPTIMIZED);
+	}
+	assert_int_equal(merged_group_to_fail(m, &st, idx, 1), 1);
+
+	/* multipathd regrouped before dm's status was read: hpms02's paths
+	 * in group 1, dm's next, hpms01's in group 2 */
+	for (size_t i = 0; i < st.n_paths; i++)
+		st.paths[i].group =
+			!strcmp(m->paths[i].node->name, "hpms02") ? 1 : 2;
+	st.n_groups = 2;
+	assert_int_equal(merged_group_to_fail(m, &st, idx, 8), 0);
+	/* ... or dm uses hpms01's group: the switch's business */
+	st.next_group = 2;
+	assert_int_equal(merged_group_to_fail(m, &st, idx, 8), 0);
+
+	/* hpms02's paths failed in dm: nothing would carry the I/O */
+	dm_one_group(m, &st);
+	for (size_t i = 0; i < st.n_paths; i++)
+		if (!strcmp(m->paths[i].node->name, "hpms02"))
+			st.paths[i].active = false;
+	assert_int_equal(merged_group_to_fail(m, &st, idx, 8), 0);
+	/* ... or their checker down */
+	dm_one_group(m, &st);
+	for (size_t i = 0; i < m->mp->n_paths; i++)
+		if (!strcmp(m->paths[i].node->name, "hpms02"))
+			((struct mp_path *)m->paths[i].mp)->chk_up = false;
+	assert_int_equal(merged_group_to_fail(m, &st, idx, 8), 0);
+	assert_false(merged_group_suspect(m));
+	view_free(&v);
+
+	/* Without RTPG answers the kernel's access_state is all there is:
+	 * not the device's word. */
+	load("merged", &v, false);
+	dm_one_group(&v.maps[0], &st);
+	assert_false(merged_group_suspect(&v.maps[0]));
+	assert_int_equal(merged_group_to_fail(&v.maps[0], &st, idx, 8), 0);
+	view_free(&v);
+	/* Groups apart, one wholly optimized: nothing merged. */
+	load("misrouted", &v, true);
+	assert_false(merged_group_suspect(&v.maps[0]));
+	view_free(&v);
+	load("good", &v, true);
+	assert_false(merged_group_suspect(&v.maps[0]));
 	view_free(&v);
 }
 
@@ -377,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_decisions),
 		cmocka_unit_test(test_no_usable),
 		cmocka_unit_test(test_recheck_merged),
+		cmocka_unit_test(test_fail_merged),
 		cmocka_unit_test(test_guard),
 		cmocka_unit_test(test_guard_renumbered),
 		cmocka_unit_test(test_group_seen),

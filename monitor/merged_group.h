@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A path group of both nodes that dm uses once one of them is optimized.
+ *
+ * Between a cluster's demotion of the old master and its promotion of the
+ * new one both nodes' groups are non-optimized, and a multipathd reload in
+ * that window (its checker saw the demotion) puts all of a map's paths in
+ * one group by their equal prio (group_by_prio).  After the promotion dm
+ * goes on sending I/O round-robin over all of them, half of it to the
+ * node that is no longer optimized, until multipathd re-reads the new
+ * master's prios and regroups, at its next check of those paths: 1.1 s in
+ * one of ten switchovers at 1 LUN, and seconds for 6 maps of 64 at 64
+ * LUNs, where multipathd checks 256 paths on a busy host.  No group is
+ * wholly optimized, so there is nothing to switch to (switcher.h asks
+ * multipathd to check the optimized paths, which it does at its pace).
+ *
+ * The daemon fails the group's non-optimized paths in dm (dm_fail_path,
+ * as it does refused paths): I/O goes to the optimized ones alone at
+ * once.  multipathd learns of it by the dm event, checks those paths at
+ * its next tick, finds them up, reinstates them and, a path being back,
+ * refreshes every path's prio and reloads the map, which gives the
+ * optimized paths a group of their own (check_path in 0.9.4,
+ * update_path_state and update_mpp_prio in 0.11.1).  Should the optimized
+ * paths fail meanwhile, dm queues (no_path_retry) until multipathd's next
+ * check reinstates the others: the same checker interval, no I/O error.
+ */
+#ifndef PW_MONITOR_MERGED_GROUP_H
+#define PW_MONITOR_MERGED_GROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dm_status.h"
+#include "topology.h"
+
+/* From the view alone, cheap: no group of @m is wholly optimized, and a
+ * group multipathd reports holds paths dm uses that the device (their
+ * own RTPG or their node's) says are optimized and others it says are
+ * non-optimized or standby.  Only then is dm's status worth reading. */
+bool merged_group_suspect(const struct pw_map *m);
+
+/*
+ * The paths of @m to fail in dm, by the kernel's status @st: in dm's next
+ * group, those dm uses that the device says are non-optimized or
+ * standby, when the same group holds a path dm uses that the device says
+ * is optimized and whose checker is up.  Fills @idx (indexes into
+ * m->paths) with at most @max; returns how many.
+ */
+size_t merged_group_to_fail(const struct pw_map *m,
+			    const struct dm_mpath_status *st, size_t *idx,
+			    size_t max);
+
+#endif

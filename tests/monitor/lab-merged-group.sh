@@ -1,0 +1,79 @@
+# A map whose paths multipathd put in one group, then a promotion (issue
+# speed; monitor/merged_group.h): with hpms01 demoted and hpms02 not yet
+# promoted both groups are non-optimized, and multipathd's checker, seeing
+# hpms01's prio fall, reloads the map with all four paths in one group
+# (group_by_prio, equal prio).  hpms02 is then promoted under the verified
+# load.  The daemon must take the I/O off hpms01's paths at once (it fails
+# them in dm), and multipathd must give them back at its next check in a
+# group of their own: I/O on hpms02's paths alone within MERGED_MAX_MS of
+# the promotion, hpms01's paths active again and the map in two groups
+# within 30 s, zero I/O errors.  Twice, in one boot.
+#
+# Sourced by a lab scenario after bring-up, with pathwarden's config and
+# the lab's daemon running; prints TAP.
+
+MERGED_MAX_MS=${MERGED_MAX_MS:-1500}
+
+_merged_ngroups() { dm_paths "$MAP" | awk '{ print $1 }' | sort -u | wc -l; }
+_merged_one() { [ "$(_merged_ngroups)" -eq 1 ]; }
+# two groups, every path active in dm, dm on hpms02's
+_merged_apart() {
+	[ "$(_merged_ngroups)" -eq 2 ] &&
+		! dmsetup status "$MAP" | awk -v F=4 -v S=1 "$_DM_PATHS_AWK" |
+			grep -q ' F$' &&
+		io_on hpms02
+}
+
+merged_group() {
+	local dev round s ms n0 n1 r0 r1 iopid errs
+	local sum="$PW_RESULTS/merged-group.io"
+	lab_config pathwarden > /dev/null || { tap_not_ok "merged group: lab_config"; return 1; }
+	MAP=$(mp_map) dev=$(mp_dev)
+	mkdir -p /run/pwlab
+	rm -f /run/pwlab/merged-group.stop
+	"$PW_BUILD/lab/pwlab-io" -d "$dev" -s /run/pwlab/merged-group.stop \
+		-n 2048 -r 100 > "$sum" 2>&1 &
+	iopid=$!
+	for round in 1 2; do
+		lio_set_state hpms01 active > /dev/null &&
+			lio_set_state hpms02 nonoptimized > /dev/null
+		wait_until 40 io_on hpms01 ||
+			log "merged group $round: I/O not on hpms01's group after 40 s: $(dmsetup status "$MAP")"
+		# the window between a demotion and a promotion, held until
+		# multipathd has merged the groups
+		lio_set_state hpms01 nonoptimized > /dev/null
+		if ! wait_until 40 _merged_one; then
+			tap_not_ok "merged group $round: multipathd did not merge the groups within 40 s: $(dmsetup status "$MAP")"
+			continue
+		fi
+		log "merged group $round: one group: $(dmsetup status "$MAP")"
+		n0=$(grep -c 'beside optimized paths' "$PW_LAB_DAEMON_LOG")
+		lio_set_state hpms02 active > /dev/null
+		s=$(time_until 20 io_served_by hpms02)
+		ms=$(awk -v s="${s:-99}" 'BEGIN { printf "%d", s * 1000 }')
+		log "merged group $round: I/O on hpms02's paths alone after ${s:-never} s: $(dmsetup status "$MAP")"
+		tap_check "merged group $round: I/O on hpms02's paths alone ${ms} ms after the promotion (<= $MERGED_MAX_MS)" \
+			test "$ms" -le "$MERGED_MAX_MS"
+		n1=$(grep -c 'beside optimized paths' "$PW_LAB_DAEMON_LOG")
+		tap_check "merged group $round: the daemon failed hpms01's paths in dm ($((n1 - n0)) logged)" \
+			test "$((n1 - n0))" -ge 1
+		r0=$(grep -c 'non-optimized again; asked multipathd to reinstate' "$PW_LAB_DAEMON_LOG")
+		s=$(time_until 30 _merged_apart)
+		log "merged group $round: regrouped after ${s:-never} s more: $(dmsetup status "$MAP")"
+		tap_check "merged group $round: multipathd gave hpms01's paths back in a group of their own (${s:-not within 30} s)" \
+			test -n "$s"
+		r1=$(grep -c 'non-optimized again; asked multipathd to reinstate' "$PW_LAB_DAEMON_LOG")
+		tap_check "merged group $round: the daemon left them to multipathd ($((r1 - r0)) reinstates asked)" \
+			test "$((r1 - r0))" -eq 0
+	done
+	: > /run/pwlab/merged-group.stop
+	wait "$iopid"
+	log "merged group: $(tail -n 1 "$sum")"
+	errs=$(tail -n 1 "$sum" | sed -n 's/.*io_errors=\([0-9]*\) mismatches=\([0-9]*\).*/\1 \2/p')
+	tap_check "merged group: no I/O error, no mismatch ($(tail -n 1 "$sum"))" test "$errs" = "0 0"
+	lio_set_state hpms01 active > /dev/null &&
+		lio_set_state hpms02 nonoptimized > /dev/null
+	MAP=$MAP wait_until 40 io_on hpms01 ||
+		log "merged group: I/O not back on hpms01's group after 40 s"
+}
+merged_group
