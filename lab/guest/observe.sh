@@ -47,16 +47,6 @@ dm_next_devts() { dm_paths "$1" | awk '$2 == 1 { print $3 }'; }
 # dm_group_of MAP DEVT: the number of the path group holding DEVT.
 dm_group_of() { dm_paths "$1" | awk -v d="$2" '$3 == d { print $1; exit }'; }
 
-# io_served_by NODE: the paths dm sends I/O to (its next group's, not
-# failed) are NODE's disks, all of them.
-io_served_by() {
-	local want got
-	want=$(node_devts "$1" | sort | tr '\n' ' ')
-	got=$(dmsetup status "$MAP" | awk -v F=4 -v S=1 "$_DM_PATHS_AWK" |
-		awk '$2 == 1 && $4 == "A" { print $3 }' | sort | tr '\n' ' ')
-	[ -n "$got" ] && [ "$got" = "$want" ]
-}
-
 # io_on NODE: dm's group in use holds only NODE's disks.
 io_on() {
 	local want got

@@ -6,14 +6,51 @@
 # load.  The daemon must take the I/O off hpms01's paths at once (it fails
 # them in dm), and multipathd must give them back at its next check in a
 # group of their own: I/O on hpms02's paths alone within MERGED_MAX_MS of
-# the promotion, hpms01's paths active again and the map in two groups
-# within 30 s, zero I/O errors.  Twice, in one boot.
+# the promotion's start (before its first write), hpms01's paths active
+# again and the map in two groups within 30 s, zero I/O errors.  Twice,
+# in one boot.
 #
 # Sourced by a lab scenario after bring-up, with pathwarden's config and
 # the lab's daemon running; prints TAP.
 
 MERGED_MAX_MS=${MERGED_MAX_MS:-1500}
 
+# _merged_served U0 SECONDS WANT: poll dm's status, one dmsetup a look and
+# the walk in bash (a look through awk and node_devts took 1.5 s under
+# TCG), until the paths dm sends I/O to (its next group's, not failed)
+# are exactly WANT (devts, space-separated); print the seconds since
+# uptime U0.
+_merged_served() {
+	local u0=$1 secs=$2 want=" $3 " f ng nx g np pa p n ok up nw
+	local -a a
+	nw=$(wc -w <<< "$want")
+	while :; do
+		read -r -a a <<< "$(dmsetup status "$MAP" 2> /dev/null)"
+		read -r up _ < /proc/uptime
+		n=0 ok=1
+		if [ "${#a[@]}" -gt 8 ]; then
+			f=3; f=$((f + a[f] + 1)); f=$((f + a[f] + 1))
+			ng=${a[f]} nx=${a[f + 1]}; f=$((f + 2))
+			for ((g = 1; g <= ng; g++)); do
+				f=$((f + 1)); f=$((f + a[f] + 1))
+				np=${a[f]} pa=${a[f + 1]}; f=$((f + 2))
+				for ((p = 0; p < np; p++)); do
+					if [ "$g" = "$nx" ] && [ "${a[f + 1]}" = A ]; then
+						n=$((n + 1))
+						[[ $want == *" ${a[f]} "* ]] || ok=0
+					fi
+					f=$((f + 3 + pa))
+				done
+			done
+		fi
+		if [ "$ok" = 1 ] && [ "$n" -gt 0 ] && [ "$n" -eq "$nw" ]; then
+			awk -v a="$u0" -v b="$up" 'BEGIN { printf "%.2f", b - a }'
+			return 0
+		fi
+		awk -v a="$u0" -v b="$up" -v s="$secs" 'BEGIN { exit !(b - a > s) }' && return 1
+		sleep 0.02
+	done
+}
 _merged_ngroups() { dm_paths "$MAP" | awk '{ print $1 }' | sort -u | wc -l; }
 _merged_one() { [ "$(_merged_ngroups)" -eq 1 ]; }
 # two groups, every path active in dm, dm on hpms02's
@@ -25,7 +62,7 @@ _merged_apart() {
 }
 
 merged_group() {
-	local dev round s ms n0 n1 r0 r1 iopid errs
+	local dev round s ms n0 n1 r0 r1 u0 u1 want iopid errs
 	local sum="$PW_RESULTS/merged-group.io"
 	lab_config pathwarden > /dev/null || { tap_not_ok "merged group: lab_config"; return 1; }
 	MAP=$(mp_map) dev=$(mp_dev)
@@ -48,8 +85,12 @@ merged_group() {
 		fi
 		log "merged group $round: one group: $(dmsetup status "$MAP")"
 		n0=$(grep -c 'beside optimized paths' "$PW_LAB_DAEMON_LOG")
+		want=$(node_devts hpms02 | tr '\n' ' ')
+		read -r u0 _ < /proc/uptime
 		lio_set_state hpms02 active > /dev/null
-		s=$(time_until 20 io_served_by hpms02)
+		read -r u1 _ < /proc/uptime
+		s=$(_merged_served "$u0" 20 "$want")
+		log "merged group $round: promotion written from uptime $u0 to $u1"
 		ms=$(awk -v s="${s:-99}" 'BEGIN { printf "%d", s * 1000 }')
 		log "merged group $round: I/O on hpms02's paths alone after ${s:-never} s: $(dmsetup status "$MAP")"
 		tap_check "merged group $round: I/O on hpms02's paths alone ${ms} ms after the promotion (<= $MERGED_MAX_MS)" \
