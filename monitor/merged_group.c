@@ -34,17 +34,19 @@ bool merged_group_suspect(const struct pw_map *m)
 		return false;
 	for (size_t g = 0; g < mp->n_groups; g++) {
 		const struct mp_group *grp = &mp->groups[g];
-		bool ao = false, other = false;
+		const struct pw_path *first = &m->paths[grp->first_path];
+		bool ao = false, other = false, one_prio = true;
 
 		for (size_t i = 0; i < grp->n_paths; i++) {
 			const struct pw_path *p = &m->paths[grp->first_path + i];
 
+			one_prio &= p->mp->pri == first->mp->pri;
 			if (!p->mp->dm_active)
 				continue;
 			ao |= carries(p);
 			other |= second_best(p);
 		}
-		if (ao && other)
+		if (ao && other && one_prio)
 			return true;
 	}
 	return false;

@@ -36,7 +36,9 @@
 /* From the view alone, cheap: no group of @m is wholly optimized, and a
  * group multipathd reports holds paths dm uses that the device (their
  * own RTPG or their node's) says are optimized and others it says are
- * non-optimized or standby.  Only then is dm's status worth reading. */
+ * non-optimized or standby, all with the one prio multipathd grouped
+ * them by.  A group of mixed prios is a policy's (multibus), not a
+ * merge, and is left alone.  Only then is dm's status worth reading. */
 bool merged_group_suspect(const struct pw_map *m);
 
 /*

@@ -210,6 +210,11 @@ static void test_fail_merged(void **state)
 	load("good", &v, true);
 	assert_false(merged_group_suspect(&v.maps[0]));
 	view_free(&v);
+	/* One group by policy (multibus): its prios differ, no merge. */
+	load("multibus", &v, true);
+	assert_int_equal(v.maps[0].mp->n_groups, 1);
+	assert_false(merged_group_suspect(&v.maps[0]));
+	view_free(&v);
 }
 
 /* The kernel's dm status: every path of @m active (@on) or failed. */
