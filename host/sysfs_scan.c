@@ -419,6 +419,51 @@ static int list_sessions(const char *root, struct sysfs_snapshot *snap)
 	return rc;
 }
 
+/* FNV-1a over @len bytes, continuing @h. */
+static uint64_t fnv(uint64_t h, const void *buf, size_t len)
+{
+	const unsigned char *b = buf;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+int sysfs_session_states(const char *root, uint64_t *sig)
+{
+	char p[PATH_MAX], state[32];
+	struct dirent *e;
+	uint64_t sum = 0;
+	int n = 0;
+	DIR *d;
+
+	snprintf(p, sizeof(p), "%s/sys/class/iscsi_session", root);
+	d = opendir(p);
+	if (!d) {
+		*sig = 0;
+		return errno == ENOENT ? 0 : -errno;
+	}
+	while ((e = readdir(d))) {
+		uint64_t h = 0xcbf29ce484222325ull;
+		int sid;
+		char tail;
+
+		if (sscanf(e->d_name, "session%d%c", &sid, &tail) != 1)
+			continue;
+		snprintf(p, sizeof(p), "/sys/class/iscsi_session/%s/state",
+			 e->d_name);
+		if (!sysfs_attr(root, p, state, sizeof(state)))
+			state[0] = '\0';
+		h = fnv(h, &sid, sizeof(sid));
+		h = fnv(h, state, strlen(state));
+		sum += h;	/* the directory's order does not count */
+		n++;
+	}
+	closedir(d);
+	*sig = sum ^ (uint64_t)n;
+	return n;
+}
+
 static int scan(const char *root, struct sysfs_snapshot *snap,
 		enum scan_disks disks)
 {

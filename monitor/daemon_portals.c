@@ -257,15 +257,43 @@ static bool needs_login(const struct sysfs_snapshot *s,
 	return false;
 }
 
-/* Start a login for every portal that answers and needs one, when its
- * portal_login state lets it (backoff).  Called when a portal comes
- * back, when a login ends and at every portal round. */
+/* Start a login for every portal that answers and needs one, by the
+ * sessions @s, when its portal_login state lets it (backoff). */
+static void relogin_with(struct daemon *d, const struct sysfs_snapshot *s)
+{
+	uint64_t now = d->loop.now();
+	int sid;
+
+	if (!d->c->relogin)
+		return;
+	for (unsigned int i = 0; i < d->portals.n; i++) {
+		struct portal_probe *p = &d->portals.p[i];
+		char line[512];
+
+		if (d->login[i].pid > 0 || !plogin_due(&d->plogin[i], now))
+			continue;
+		if (needs_login(s, p, &sid)) {
+			start_login(d, p, sid);
+			continue;
+		}
+		/* Someone else's session: a failure we kept is over. */
+		if (p->state == PORTAL_UP && session_for(s, p)) {
+			say_login(p->node->name, p->portal->host,
+				  p->portal->port,
+				  plogin_not_needed(&d->plogin[i], line,
+						    sizeof(line)), line);
+			pstat_login(d, i);
+		}
+	}
+}
+
+/* The same, reading the sessions, when a portal comes back or a login
+ * ends (not the portal round, which has them read already). */
 static void relogin_next(struct daemon *d)
 {
 	struct sysfs_snapshot s;
 	uint64_t now = d->loop.now();
 	bool want = false;
-	int sid;
 
 	if (!d->c->relogin)
 		return;
@@ -274,25 +302,7 @@ static void relogin_next(struct daemon *d)
 			d->login[i].pid <= 0 && plogin_due(&d->plogin[i], now);
 	if (!want || sysfs_scan_sessions(d->o->root, &s))
 		return;
-	for (unsigned int i = 0; i < d->portals.n; i++) {
-		struct portal_probe *p = &d->portals.p[i];
-		char line[512];
-
-		if (d->login[i].pid > 0 || !plogin_due(&d->plogin[i], now))
-			continue;
-		if (needs_login(&s, p, &sid)) {
-			start_login(d, p, sid);
-			continue;
-		}
-		/* Someone else's session: a failure we kept is over. */
-		if (p->state == PORTAL_UP && session_for(&s, p)) {
-			say_login(p->node->name, p->portal->host,
-				  p->portal->port,
-				  plogin_not_needed(&d->plogin[i], line,
-						    sizeof(line)), line);
-			pstat_login(d, i);
-		}
-	}
+	relogin_with(d, &s);
 	sysfs_snapshot_free(&s);
 }
 
@@ -352,50 +362,104 @@ static void reinstate_session(struct daemon *d, int sid, uint64_t now)
 		loop_timer_arm_before(&d->loop, d->t_refresh, now + 20 * MS);
 }
 
-static void check_sessions(struct daemon *d, uint64_t now)
+static void check_sessions(struct daemon *d, const struct sysfs_snapshot *s,
+			   uint64_t now)
 {
-	struct sysfs_snapshot s;
-
-	if (sysfs_scan_sessions(d->o->root, &s))
-		return;
-	for (size_t i = 0; i < s.n_sess; i++) {
+	for (size_t i = 0; i < s->n_sess; i++) {
 		struct sess_track *t = NULL;
 
 		for (unsigned int k = 0; k < d->n_sess; k++)
-			if (d->sess[k].sid == s.sess[i].sid)
+			if (d->sess[k].sid == s->sess[i].sid)
 				t = &d->sess[k];
 		if (!t) {
 			if (d->n_sess == MAX_SESS)
 				continue;
 			t = &d->sess[d->n_sess++];
-			t->sid = s.sess[i].sid;
-			str_copy(t->state, sizeof(t->state), s.sess[i].state);
+			t->sid = s->sess[i].sid;
+			str_copy(t->state, sizeof(t->state), s->sess[i].state);
 			continue;
 		}
-		if (!strcmp(t->state, s.sess[i].state))
+		if (!strcmp(t->state, s->sess[i].state))
 			continue;
 		{
 			char det[96];
 
 			snprintf(det, sizeof(det), "session %d %s -> %s",
-				 t->sid, t->state, s.sess[i].state);
+				 t->sid, t->state, s->sess[i].state);
 			event(d, NULL, now, FW_EV_SESSION_STATE, det);
 		}
-		str_copy(t->state, sizeof(t->state), s.sess[i].state);
-		if (!strcmp(s.sess[i].state, "LOGGED_IN"))
+		str_copy(t->state, sizeof(t->state), s->sess[i].state);
+		if (!strcmp(s->sess[i].state, "LOGGED_IN"))
 			reinstate_session(d, t->sid, now);
 	}
+}
+
+/*
+ * The sessions at a portal round.  A full look (through libopeniscsiusr:
+ * every session's target, portal and timeouts) cost the daemon 1.4 % of
+ * a core per look a second at idle in the lab (TCG), and two were taken
+ * every round; now one, and only when the sessions' states changed since
+ * the last (sysfs_session_states: the state attributes alone), or when
+ * a portal had no session then (re-login has work).  Otherwise neither
+ * check_sessions nor re-login would act on it.
+ */
+static void look_at_sessions(struct daemon *d, uint64_t now)
+{
+	struct sysfs_snapshot s;
+	uint64_t sig;
+	int n = sysfs_session_states(d->o->root, &sig);
+
+	if (n >= 0 && d->sess_looked && d->sess_settled && sig == d->sess_sig)
+		return;
+	if (sysfs_scan_sessions(d->o->root, &s))
+		return;
+	check_sessions(d, &s, now);
+	relogin_with(d, &s);
+	d->sess_settled = true;
+	for (unsigned int i = 0; i < d->portals.n; i++) {
+		const struct portal_probe *p = &d->portals.p[i];
+		const struct iscsi_sess *ss = session_for(&s, p);
+
+		d->portal_in[i] = ss && !strcmp(ss->state, "LOGGED_IN");
+		if (d->c->relogin && p->node->target[0] &&
+		    (!ss || !strcmp(ss->state, "FREE")))
+			d->sess_settled = false;
+	}
 	sysfs_snapshot_free(&s);
+	d->sess_sig = sig;
+	d->sess_looked = n >= 0;
+}
+
+/*
+ * Which portals this round's TCP probe is for.  A portal with a session
+ * logged in is watched by iSCSI's own NOP-Out every noop-interval, and
+ * probing each of four portals twice a second besides cost the daemon
+ * 3.6 % of a core of its 6.8 % at idle in the lab (TCG): it is probed
+ * every PORTAL_SLOW_ROUNDS rounds, for its state and metric.  Every
+ * round: a portal without one (its re-login waits for the answer), and
+ * every portal with early-failover, whose evidence is the portals'
+ * silence while the prober's I/O is stuck.
+ */
+#define PORTAL_SLOW_ROUNDS 10
+
+static void probe_portals(struct daemon *d, uint64_t now)
+{
+	bool want[CONF_MAX_NODES * CONF_MAX_PORTALS];
+	bool slow = d->portal_rounds++ % PORTAL_SLOW_ROUNDS == 0;
+
+	for (unsigned int i = 0; i < d->portals.n; i++)
+		want[i] = d->c->early_failover || slow || !d->portal_in[i] ||
+			  d->portals.p[i].state != PORTAL_UP;
+	portal_set_round(&d->portals, now, want);
 }
 
 static void on_portal_round(void *arg, uint64_t now)
 {
 	struct daemon *d = arg;
 
-	check_sessions(d, now);
-	relogin_next(d);
+	look_at_sessions(d, now);
 	if (d->c->portal_check_ms) {
-		portal_set_round(&d->portals, now);
+		probe_portals(d, now);
 		loop_timer_arm(&d->loop, d->t_portal,
 			       now + d->c->portal_check_ms * MS);
 	} else {
@@ -459,6 +523,8 @@ void portals_reload(struct daemon *d, const struct pw_conf *nc)
 	unsigned int n_old = d->portals.n;
 
 	d->portals.connect_ns = (uint64_t)nc->portal_connect_ms * MS;
+	/* relogin or the portals may differ: look at the sessions afresh */
+	d->sess_looked = false;
 	for (unsigned int i = 0; i < CONF_MAX_NODES * CONF_MAX_PORTALS; i++)
 		plogin_set_base(&d->plogin[i],
 				(uint64_t)nc->portal_check_ms * MS);

@@ -122,6 +122,13 @@ struct daemon {
 	struct sess_track sess[MAX_SESS];
 	struct portal_set portals;
 	bool have_portals;
+	/* the sessions at the last full look (portal rounds): their states'
+	 * signature, whether every portal had a session then (nothing for
+	 * re-login to do), which portals had one logged in, and the round */
+	uint64_t sess_sig;
+	bool sess_looked, sess_settled;
+	bool portal_in[CONF_MAX_NODES * CONF_MAX_PORTALS];
+	unsigned int portal_rounds;
 	struct portal_stats pstats[CONF_MAX_NODES * CONF_MAX_PORTALS];
 	/* One login at a time per portal, all portals at once: a node
 	 * coming back has its sessions restored together. */

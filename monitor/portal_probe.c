@@ -114,13 +114,13 @@ int portal_set_init(struct portal_set *s, const struct pw_conf *c,
 	return 0;
 }
 
-void portal_set_round(struct portal_set *s, uint64_t now)
+void portal_set_round(struct portal_set *s, uint64_t now, const bool *want)
 {
 	for (unsigned int i = 0; i < s->n; i++) {
 		struct portal_probe *p = &s->p[i];
 		int fd;
 
-		if (!p->resolved || p->fd >= 0)
+		if (!p->resolved || p->fd >= 0 || (want && !want[i]))
 			continue;
 		fd = socket(p->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
 			    SOCK_CLOEXEC, 0);

@@ -45,8 +45,9 @@ struct portal_set {
 /* Resolves every portal once (numeric addresses need no DNS). */
 int portal_set_init(struct portal_set *s, const struct pw_conf *c,
 		    struct loop *l, portal_change_cb cb, void *arg);
-/* Start one round of probes (portals still connecting are left alone). */
-void portal_set_round(struct portal_set *s, uint64_t now);
+/* Start one round of probes (portals still connecting are left alone):
+ * of portal i when @want is NULL or want[i]. */
+void portal_set_round(struct portal_set *s, uint64_t now, const bool *want);
 void portal_set_stop(struct portal_set *s);
 
 #endif

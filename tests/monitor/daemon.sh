@@ -475,6 +475,47 @@ kill $lpid 2>/dev/null || :; wait $lpid 2>/dev/null || :; lpid=
 check "portal back: one login only" \
 	[ "$(grep -c -- '--login' "$tmp/iscsi/calls")" -eq 1 ]
 
+# TCP probes where they buy something (daemon_portals.c): a portal whose
+# session is logged in is watched by iSCSI's NOP-Out and probed every
+# tenth round only; a portal with no session every round.
+host good
+p1=$(free_port); p2=$(free_port)
+c1=$(find "$tmp/root/sys/devices" -type d -path '*/iscsi_connection/connection1:0')
+echo 127.0.0.1 > "$c1/persistent_address"
+echo "$p1" > "$c1/persistent_port"
+cat > "$tmp/c.conf" <<CONF
+node hpms01 127.0.0.1:$p1 127.0.0.1:$p2 target iqn.2016-02.local.virtual:hpms01.vg1
+metrics 127.0.0.1:$port
+records $tmp/rec.jsonl
+portal-check-ms 200
+portal-connect-ms 100
+relogin no
+CONF
+python3 -c "
+import select, socket, time
+ls = {}
+for p in ($p1, $p2):
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(('127.0.0.1', p)); s.listen(8); ls[s] = p
+n = {$p1: 0, $p2: 0}
+end = time.monotonic() + 6
+while time.monotonic() < end:
+    for s in select.select(list(ls), [], [], 0.1)[0]:
+        s.accept()[0].close(); n[ls[s]] += 1
+print(n[$p1], n[$p2])" > "$tmp/accepts" &
+lpid=$!
+sleep 0.5
+"$pw" -d -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
+	run --no-udev > "$tmp/log" 2>&1 &
+pid=$!
+wait $lpid; lpid=
+stop
+read -r n1 n2 < "$tmp/accepts"
+check "portal probes: the portal without a session every round ($n2 in about 5 s at 200 ms)" \
+	test "$n2" -ge 15
+check "portal probes: the logged-in portal's every tenth round ($n1 in about 5 s)" \
+	test "$n1" -ge 1 -a "$n1" -le 4
+
 # A node that was down when the host started: no session and no node
 # record for its portals (their discovery failed then).  When they
 # answer, the daemon makes the record for the configured target on each

@@ -53,7 +53,7 @@ static int listener(uint16_t *port)
 
 static void round_trip(struct portal_set *s, struct loop *l)
 {
-	portal_set_round(s, l->now());
+	portal_set_round(s, l->now(), NULL);
 	for (int i = 0; i < 20; i++)
 		loop_once(l, 10);
 }
@@ -133,7 +133,7 @@ static void test_connect_bound(void **state)
 	loop_init(&l);
 	assert_int_equal(portal_set_init(&s, &c, &l, NULL, NULL), 0);
 	t0 = l.now();
-	portal_set_round(&s, t0);
+	portal_set_round(&s, t0, NULL);
 	while (s.p[0].fd >= 0 && l.now() - t0 < 2000000000ull)
 		loop_once(&l, 100);
 	/* Either the network refused at once or the bound cut it off. */

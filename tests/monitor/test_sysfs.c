@@ -240,6 +240,39 @@ static void test_scan_paths(void **state)
 }
 
 /* No iSCSI, no SCSI at all (this build host): empty, not an error. */
+/*
+ * The portal round's cheap look: the same sessions in the same states
+ * give the same signature, a state changed or a session gone another;
+ * a session without a state file counts as one with an empty state.
+ */
+static void test_session_states(void **state)
+{
+	const char *st = "sys/devices/platform/host3/session2/iscsi_session/"
+			 "session2/state";
+	uint64_t a, b, c;
+
+	(void)state;
+	assert_int_equal(sysfs_session_states(root, &a), 2);
+	assert_int_equal(sysfs_session_states(root, &b), 2);
+	assert_true(a == b);
+	put(st, "LOGGED_IN\n");
+	assert_int_equal(sysfs_session_states(root, &c), 2);
+	assert_true(c != a);
+	put(st, "FAILED\n");
+	assert_int_equal(sysfs_session_states(root, &b), 2);
+	assert_true(b == a);
+	/* session 7 logged out: its class link gone */
+	unlink_rel("sys/class/iscsi_session/session7");
+	assert_int_equal(sysfs_session_states(root, &c), 1);
+	assert_true(c != a);
+	lnk("sys/class/iscsi_session/session7",
+	    "../../devices/platform/host4/session7/iscsi_session/session7");
+	assert_int_equal(sysfs_session_states(root, &b), 2);
+	assert_true(b == a);
+	/* no iSCSI at all */
+	assert_int_equal(sysfs_session_states("/nonexistent-root", &c), 0);
+}
+
 static void test_empty_root(void **state)
 {
 	struct sysfs_snapshot s;
@@ -312,6 +345,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scan),
 		cmocka_unit_test(test_scan_paths),
+		cmocka_unit_test(test_session_states),
 		cmocka_unit_test(test_empty_root),
 		cmocka_unit_test(test_hostile_values),
 	};
