@@ -38,15 +38,20 @@ scale_devt_map() {
 	done
 }
 
-# scale_on NODE: the names of the maps whose next group holds only NODE's
-# disks, from one dmsetup call (observe.sh's dm_paths_all).
+# scale_on NODE: the names of the maps whose next group's paths dm sends
+# I/O to (not failed) are only NODE's disks, from one dmsetup call
+# (observe.sh's walk, with each path's state): a group of both nodes'
+# paths whose old master's are failed in dm counts, as its I/O goes to
+# the new master alone.
 scale_on() {
-	dm_paths_all | awk -v want="$1" -v devts="$SCALE_DEVTS" '
+	dmsetup status --target multipath 2>/dev/null |
+	awk -v F=5 -v S=1 "$_DM_PATHS_AWK" |
+	awk -v want="$1" -v devts="$SCALE_DEVTS" '
 		BEGIN {
 			n = split(devts, kv, " ")
 			for (i = 1; i <= n; i++) { split(kv[i], a, "="); node[a[1]] = a[2] }
 		}
-		$3 == 1 { if (node[$4] == want) ok[$1] = 1; else bad[$1] = 1 }
+		$3 == 1 && $5 == "A" { if (node[$4] == want) ok[$1] = 1; else bad[$1] = 1 }
 		END { for (m in ok) if (!(m in bad)) print m }'
 }
 
@@ -206,6 +211,21 @@ for config in pathwarden stock; do
 	fi
 	tap_check "scale: $config: the load on every map: no I/O error, no mismatch" \
 		scale_load_stop "$config"
+	# multipathd's own cost at idle in this configuration, the switches
+	# settled: its checker loop over every path (rtpg with pathwarden's,
+	# tur and the alua prio with stock's)
+	sleep 10
+	mpid=$(pgrep -o -x multipathd)
+	if [ -n "$mpid" ]; then
+		c0=$(scale_pid_ticks "$mpid")
+		sleep 30
+		c1=$(scale_pid_ticks "$mpid")
+		mcpu=$(awk -v a="$c0" -v b="$c1" -v t="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / t / 30 * 100 }')
+		log "scale: $config: multipathd at idle: $mcpu % of a core over 30 s ($((4 * LIO_LUNS)) paths)"
+		jq -cn --argjson luns "$LIO_LUNS" --arg c "$config" --argjson cpu "$mcpu" \
+			'{ luns: $luns, config: $c, scenario: "multipathd-idle",
+			   multipathd_idle_cpu_pct: $cpu }' >> "$SCALE_REC"
+	fi
 done
 
 # The costs at this N, in the pathwarden configuration.
@@ -259,3 +279,6 @@ for scenario in switchover failback; do
 		  else "-" end)] | @tsv' "$SCALE_REC" |
 		awk -F'\t' '{ printf "  %-11s %-21s %-21s %s\n", $1, $2, $3, $4 }'
 done
+jq -rs 'map(select(.scenario == "multipathd-idle")) |
+	"  multipathd at idle (% of a core): " +
+	(map("\(.config) \(.multipathd_idle_cpu_pct)") | join(", "))' "$SCALE_REC"
