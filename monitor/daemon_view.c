@@ -235,6 +235,21 @@ static size_t give_back(struct daemon *d, const struct pw_map *m,
 	return nb;
 }
 
+/* Path @p of @m failed in dm (dm_status.h: not multipathd's "fail path"),
+ * logged with @why. */
+static void fail_in_dm(struct daemon *d, const struct pw_map *m,
+		       const struct pw_path *p, const char *why)
+{
+	int rc = dm_fail_path(m->mp->name, p->mp->devt, d->o->dm_capture_dir);
+
+	if (rc)
+		log_warn("%s: cannot fail path %s (%s) in dm: %s", m->mp->name,
+			 p->mp->dev, p->mp->devt, strerror(-rc));
+	else
+		log_info("%s: %s failed in dm: %s", m->mp->name, p->mp->dev,
+			 why);
+}
+
 /*
  * Paths the target refuses (LIO's offline) that dm still uses: failed in
  * dm now rather than by multipathd at its next check, up to 20 s of
@@ -243,22 +258,16 @@ static size_t give_back(struct daemon *d, const struct pw_map *m,
  */
 static void fail_refused(struct daemon *d, const struct pw_map *m)
 {
+	char why[96];
+
 	for (size_t i = 0; i < m->mp->n_paths; i++) {
 		const struct pw_path *p = &m->paths[i];
-		int rc;
 
 		if (!refused_path_in_use(m, i))
 			continue;
-		rc = dm_fail_path(m->mp->name, p->mp->devt,
-				  d->o->dm_capture_dir);
-		if (rc)
-			log_warn("%s: cannot fail path %s (%s) in dm: %s",
-				 m->mp->name, p->mp->dev, p->mp->devt,
-				 strerror(-rc));
-		else
-			log_info("%s: %s failed in dm: the target refuses it "
-				 "(%s)", m->mp->name, p->mp->dev,
-				 tpg_result_name(p->rtpg.result));
+		snprintf(why, sizeof(why), "the target refuses it (%s)",
+			 tpg_result_name(p->rtpg.result));
+		fail_in_dm(d, m, p, why);
 	}
 }
 
@@ -284,20 +293,13 @@ static void fail_merged(struct daemon *d, const struct pw_map *m,
 		t->merged_ns = now;
 	for (size_t k = 0; k < n; k++) {
 		const struct pw_path *p = &m->paths[idx[k]];
-		int rc = dm_fail_path(m->mp->name, p->mp->devt,
-				      d->o->dm_capture_dir);
+		char why[200];
 
-		if (rc)
-			log_warn("%s: cannot fail path %s (%s) in dm: %s",
-				 m->mp->name, p->mp->dev, p->mp->devt,
-				 strerror(-rc));
-		else
-			log_info("%s: %s failed in dm: %s in dm's group %u "
-				 "beside optimized paths (multipathd grouped "
-				 "them by equal prio); multipathd reinstates "
-				 "it at its next check", m->mp->name,
-				 p->mp->dev, alua_state_name(p->judge.state),
-				 st.next_group);
+		snprintf(why, sizeof(why), "%s in dm's group %u beside "
+			 "optimized paths (multipathd grouped them by equal "
+			 "prio); multipathd reinstates it at its next check",
+			 alua_state_name(p->judge.state), st.next_group);
+		fail_in_dm(d, m, p, why);
 	}
 }
 
