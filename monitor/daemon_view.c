@@ -30,25 +30,12 @@ void verify_switch(void *arg, uint64_t now);
  * cannot be read, or holds more paths than it keeps.  @next: dm's next
  * group as read (0 unknown).
  */
-/* dm's status of @name as the kernel has it now; false when it cannot be
- * read, or holds more paths than the parser keeps. */
-static bool dm_status_now(struct daemon *d, const char *name,
-			  struct dm_mpath_status *st)
-{
-	char err[64], *line = dm_status_get(name, d->o->dm_capture_dir);
-	bool ok = line && dm_status_parse(line, st, err, sizeof(err)) &&
-		  st->n_paths < DMS_MAX_PATHS;
-
-	free(line);
-	return ok;
-}
-
 static unsigned int group_in_dm(struct daemon *d, const struct pw_map *m,
 				unsigned int group, unsigned int *next)
 {
 	const struct mp_map *mp = m->mp;
 	const struct mp_group *grp = &mp->groups[group - 1];
-	char devt[DMS_MAX_PATHS][16];
+	char devt[DMS_MAX_PATHS][16], err[64], *line;
 	struct dm_mpath_status st;
 	size_t n = 0;
 	unsigned int now = group;
@@ -57,10 +44,14 @@ static unsigned int group_in_dm(struct daemon *d, const struct pw_map *m,
 	for (size_t i = 0; i < grp->n_paths && n < DMS_MAX_PATHS; i++)
 		str_copy(devt[n++], sizeof(devt[0]),
 			 mp->paths[grp->first_path + i].devt);
-	if (n == grp->n_paths && dm_status_now(d, mp->name, &st)) {
+	line = dm_status_get(mp->name, d->o->dm_capture_dir);
+	if (line && n == grp->n_paths &&
+	    dm_status_parse(line, &st, err, sizeof(err)) &&
+	    st.n_paths < DMS_MAX_PATHS) {
 		now = dm_status_group_of(&st, (const char (*)[16])devt, n);
 		*next = st.next_group;
 	}
+	free(line);
 	return now;
 }
 
@@ -282,13 +273,11 @@ static void fail_merged(struct daemon *d, const struct pw_map *m,
 			uint64_t now)
 {
 	struct map_track *t = track(d, m->mp->name);
-	struct dm_mpath_status st;
 	size_t idx[DMS_MAX_PATHS], n;
 
-	if (!t || (t->merged_ns && now - t->merged_ns < MERGED_EVERY_NS) ||
-	    !merged_group_suspect(m) || !dm_status_now(d, m->mp->name, &st))
+	if (!t || (t->merged_ns && now - t->merged_ns < MERGED_EVERY_NS))
 		return;
-	n = merged_group_to_fail(m, &st, idx, DMS_MAX_PATHS);
+	n = merged_group_to_fail(m, idx, DMS_MAX_PATHS);
 	if (n)
 		t->merged_ns = now;
 	for (size_t k = 0; k < n; k++) {
@@ -298,7 +287,7 @@ static void fail_merged(struct daemon *d, const struct pw_map *m,
 		snprintf(why, sizeof(why), "%s in dm's group %u beside "
 			 "optimized paths (multipathd grouped them by equal "
 			 "prio); multipathd reinstates it at its next check",
-			 alua_state_name(p->judge.state), st.next_group);
+			 alua_state_name(p->judge.state), m->dm_group);
 		fail_in_dm(d, m, p, why);
 	}
 }

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Which paths of a group of both nodes the daemon fails in dm; see
  * merged_group.h. */
-#include <string.h>
-
 #include "merged_group.h"
 
 /* The device's word on the path's group (its own answer or its node's),
@@ -26,65 +24,28 @@ static bool second_best(const struct pw_path *p)
 		p->judge.state == ALUA_STANDBY);
 }
 
-bool merged_group_suspect(const struct pw_map *m)
+size_t merged_group_to_fail(const struct pw_map *m, size_t *idx, size_t max)
 {
-	const struct mp_map *mp = m->mp;
+	const struct pw_path *first = NULL;
+	bool ao = false, one_prio = true;
+	size_t n = 0;
 
-	if (m->ao_group)
-		return false;
-	for (size_t g = 0; g < mp->n_groups; g++) {
-		const struct mp_group *grp = &mp->groups[g];
-		const struct pw_path *first = &m->paths[grp->first_path];
-		bool ao = false, other = false, one_prio = true;
-
-		for (size_t i = 0; i < grp->n_paths; i++) {
-			const struct pw_path *p = &m->paths[grp->first_path + i];
-
-			one_prio &= p->mp->pri == first->mp->pri;
-			if (!p->mp->dm_active)
-				continue;
-			ao |= carries(p);
-			other |= second_best(p);
-		}
-		if (ao && other && one_prio)
-			return true;
-	}
-	return false;
-}
-
-static const struct pw_path *path_of(const struct pw_map *m,
-				     const char *devt, size_t *at)
-{
-	for (size_t i = 0; i < m->mp->n_paths; i++)
-		if (!strcmp(m->paths[i].mp->devt, devt)) {
-			*at = i;
-			return &m->paths[i];
-		}
-	return NULL;
-}
-
-size_t merged_group_to_fail(const struct pw_map *m,
-			    const struct dm_mpath_status *st, size_t *idx,
-			    size_t max)
-{
-	size_t n = 0, at;
-	bool ao = false;
-
-	if (!st->next_group)
+	if (m->ao_group || !m->dm_group)
 		return 0;
-	for (unsigned int k = 0; k < st->n_paths; k++) {
-		const struct pw_path *p;
+	for (size_t i = 0; i < m->mp->n_paths; i++) {
+		const struct pw_path *p = &m->paths[i];
 
-		if (st->paths[k].group != st->next_group ||
-		    !st->paths[k].active)
+		if (p->dm_kernel_group != m->dm_group)
 			continue;
-		p = path_of(m, st->paths[k].devt, &at);
-		if (!p)
+		if (!first)
+			first = p;
+		one_prio &= p->mp->pri == first->mp->pri;
+		if (!p->dm_kernel_active)
 			continue;
 		if (carries(p))
 			ao = true;
 		else if (second_best(p) && n < max)
-			idx[n++] = at;
+			idx[n++] = i;
 	}
-	return ao ? n : 0;
+	return ao && one_prio ? n : 0;
 }

@@ -30,26 +30,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "dm_status.h"
 #include "topology.h"
 
-/* From the view alone, cheap: no group of @m is wholly optimized, and a
- * group multipathd reports holds paths dm uses that the device (their
- * own RTPG or their node's) says are optimized and others it says are
- * non-optimized or standby, all with the one prio multipathd grouped
- * them by.  A group of mixed prios is a policy's (multibus), not a
- * merge, and is left alone.  Only then is dm's status worth reading. */
-bool merged_group_suspect(const struct pw_map *m);
-
 /*
- * The paths of @m to fail in dm, by the kernel's status @st: in dm's next
- * group, those dm uses that the device says are non-optimized or
- * standby, when the same group holds a path dm uses that the device says
- * is optimized and whose checker is up.  Fills @idx (indexes into
- * m->paths) with at most @max; returns how many.
+ * The paths of @m to fail in dm, by the kernel's status as the view read
+ * it last (dm_group, each path's dm_kernel_group and dm_kernel_active):
+ * when no group of @m is wholly optimized, those of dm's next group that
+ * dm uses and the device (their own RTPG or their node's) says are
+ * non-optimized or standby, provided the group holds a path dm uses that
+ * the device says is optimized and whose checker is up, and all its paths
+ * share the one prio multipathd grouped them by (a group of mixed prios is
+ * a policy's, multibus, not a merge, and is left alone).  Fills @idx
+ * (indexes into m->paths) with at most @max; returns how many.
  */
-size_t merged_group_to_fail(const struct pw_map *m,
-			    const struct dm_mpath_status *st, size_t *idx,
-			    size_t max);
+size_t merged_group_to_fail(const struct pw_map *m, size_t *idx, size_t max);
 
 #endif

@@ -411,9 +411,12 @@ bool view_build(struct pw_view *v, const struct view_opts *o)
 			for (size_t k = 0; k < st.n_paths; k++)
 				for (size_t j = 0; j < m->mp->n_paths; j++)
 					if (!strcmp(st.paths[k].devt,
-						    m->mp->paths[j].devt))
+						    m->mp->paths[j].devt)) {
 						m->paths[j].dm_kernel_active =
 							st.paths[k].active;
+						m->paths[j].dm_kernel_group =
+							st.paths[k].group;
+					}
 		} else if (line) {
 			log_debug("%s: dm status not usable: %s", m->mp->name,
 				  err);

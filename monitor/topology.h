@@ -49,6 +49,7 @@ struct pw_path {
 	bool rtpg_done;
 	int expected_pri;			/* from RTPG, -1 unknown */
 	bool dm_kernel_active;			/* the kernel's dm status: 'A' */
+	unsigned int dm_kernel_group;		/* ... its group there, 0 unknown */
 	struct path_judgement judge;		/* lib's, from all of the above */
 	enum path_word verdict;			/* ... and the path's map */
 };

@@ -125,95 +125,101 @@ static void test_recheck_merged(void **state)
 	view_free(&v);
 }
 
-/* The kernel's status of @m as one group holding every path, dm's next,
- * each active: multipathd's merged group as dm has it. */
-static void dm_one_group(const struct pw_map *m, struct dm_mpath_status *st)
+/* The kernel's status as the view reads it: every path of @m in dm's
+ * group @group (0: the group multipathd reports it in), active, and dm's
+ * next group @next. */
+static void dm_groups(struct pw_map *m, unsigned int group, unsigned int next)
 {
-	memset(st, 0, sizeof(*st));
-	st->n_groups = 1;
-	st->next_group = 1;
-	st->active_group = 1;
 	for (size_t i = 0; i < m->mp->n_paths; i++) {
-		snprintf(st->paths[i].devt, sizeof(st->paths[i].devt), "%s",
-			 m->paths[i].mp->devt);
-		st->paths[i].active = true;
-		st->paths[i].group = 1;
+		m->paths[i].dm_kernel_group = group ? group
+						    : m->paths[i].mp->group;
+		m->paths[i].dm_kernel_active = true;
 	}
-	st->n_paths = m->mp->n_paths;
+	m->dm_group = next;
+}
+
+static bool of(const struct pw_path *p, const char *node)
+{
+	return !strcmp(p->node->name, node);
 }
 
 /*
  * The same merged group, and I/O on it: hpms01's two non-optimized paths
  * are failed in dm, hpms02's optimized ones carry the I/O alone.  Not when
  * dm has regrouped meanwhile, not without an optimized path dm can use,
- * not without the device's word.
+ * not without the device's word, not for a group of mixed prios.
  */
 static void test_fail_merged(void **state)
 {
 	struct pw_view v;
 	struct pw_map *m;
-	struct dm_mpath_status st;
 	size_t idx[8], n;
 
 	(void)state;
 	load("merged", &v, true);
 	m = &v.maps[0];
-	assert_true(merged_group_suspect(m));
-	dm_one_group(m, &st);
-	n = merged_group_to_fail(m, &st, idx, 8);
+	dm_groups(m, 1, 1);
+	n = merged_group_to_fail(m, idx, 8);
 	assert_int_equal(n, 2);
 	for (size_t k = 0; k < n; k++) {
 		const struct pw_path *p = &m->paths[idx[k]];
 
-		assert_string_equal(p->node->name, "hpms01");
+		assert_true(of(p, "hpms01"));
 		assert_int_equal(p->judge.state, ALUA_ACTIVE_NONOPTIMIZED);
 	}
-	assert_int_equal(merged_group_to_fail(m, &st, idx, 1), 1);
+	assert_int_equal(merged_group_to_fail(m, idx, 1), 1);
+	/* a group wholly optimized besides: the switch moves the I/O there */
+	m->ao_group = 2;
+	assert_int_equal(merged_group_to_fail(m, idx, 8), 0);
+	m->ao_group = 0;
+	/* dm's next group unknown (its status not read, or not matched) */
+	m->dm_group = 0;
+	assert_int_equal(merged_group_to_fail(m, idx, 8), 0);
 
 	/* multipathd regrouped before dm's status was read: hpms02's paths
 	 * in group 1, dm's next, hpms01's in group 2 */
-	for (size_t i = 0; i < st.n_paths; i++)
-		st.paths[i].group =
-			!strcmp(m->paths[i].node->name, "hpms02") ? 1 : 2;
-	st.n_groups = 2;
-	assert_int_equal(merged_group_to_fail(m, &st, idx, 8), 0);
+	for (size_t i = 0; i < m->mp->n_paths; i++)
+		m->paths[i].dm_kernel_group = of(&m->paths[i], "hpms02") ? 1 : 2;
+	m->dm_group = 1;
+	assert_int_equal(merged_group_to_fail(m, idx, 8), 0);
 	/* ... or dm uses hpms01's group: the switch's business */
-	st.next_group = 2;
-	assert_int_equal(merged_group_to_fail(m, &st, idx, 8), 0);
+	m->dm_group = 2;
+	assert_int_equal(merged_group_to_fail(m, idx, 8), 0);
 
 	/* hpms02's paths failed in dm: nothing would carry the I/O */
-	dm_one_group(m, &st);
-	for (size_t i = 0; i < st.n_paths; i++)
-		if (!strcmp(m->paths[i].node->name, "hpms02"))
-			st.paths[i].active = false;
-	assert_int_equal(merged_group_to_fail(m, &st, idx, 8), 0);
-	/* ... or their checker down */
-	dm_one_group(m, &st);
+	dm_groups(m, 1, 1);
 	for (size_t i = 0; i < m->mp->n_paths; i++)
-		if (!strcmp(m->paths[i].node->name, "hpms02"))
+		if (of(&m->paths[i], "hpms02"))
+			m->paths[i].dm_kernel_active = false;
+	assert_int_equal(merged_group_to_fail(m, idx, 8), 0);
+	/* ... or their checker down */
+	dm_groups(m, 1, 1);
+	for (size_t i = 0; i < m->mp->n_paths; i++)
+		if (of(&m->paths[i], "hpms02"))
 			((struct mp_path *)m->paths[i].mp)->chk_up = false;
-	assert_int_equal(merged_group_to_fail(m, &st, idx, 8), 0);
-	assert_false(merged_group_suspect(m));
+	assert_int_equal(merged_group_to_fail(m, idx, 8), 0);
 	view_free(&v);
 
 	/* Without RTPG answers the kernel's access_state is all there is:
 	 * not the device's word. */
 	load("merged", &v, false);
-	dm_one_group(&v.maps[0], &st);
-	assert_false(merged_group_suspect(&v.maps[0]));
-	assert_int_equal(merged_group_to_fail(&v.maps[0], &st, idx, 8), 0);
+	dm_groups(&v.maps[0], 1, 1);
+	assert_int_equal(merged_group_to_fail(&v.maps[0], idx, 8), 0);
 	view_free(&v);
 	/* Groups apart, one wholly optimized: nothing merged. */
 	load("misrouted", &v, true);
-	assert_false(merged_group_suspect(&v.maps[0]));
+	dm_groups(&v.maps[0], 0, 1);
+	assert_int_equal(merged_group_to_fail(&v.maps[0], idx, 8), 0);
 	view_free(&v);
 	load("good", &v, true);
-	assert_false(merged_group_suspect(&v.maps[0]));
+	dm_groups(&v.maps[0], 0, 1);
+	assert_int_equal(merged_group_to_fail(&v.maps[0], idx, 8), 0);
 	view_free(&v);
 	/* One group by policy (multibus): its prios differ, no merge. */
 	load("multibus", &v, true);
 	assert_int_equal(v.maps[0].mp->n_groups, 1);
-	assert_false(merged_group_suspect(&v.maps[0]));
+	dm_groups(&v.maps[0], 1, 1);
+	assert_int_equal(merged_group_to_fail(&v.maps[0], idx, 8), 0);
 	view_free(&v);
 }
 
