@@ -55,6 +55,18 @@ io_on() {
 	[ -n "$got" ] && [ "$got" = "$want" ]
 }
 
+# io_load_end LABEL STOPFILE PID SUMMARY: stop a pwlab-io load started
+# with -s STOPFILE (its output in SUMMARY), wait for it and check its last
+# line: no I/O error, no mismatch.
+io_load_end() {
+	local errs
+	: > "$2"
+	wait "$3"
+	log "$1: $(tail -n 1 "$4")"
+	errs=$(tail -n 1 "$4" | sed -n 's/.*io_errors=\([0-9]*\) mismatches=\([0-9]*\).*/\1 \2/p')
+	tap_check "$1: no I/O error, no mismatch ($(tail -n 1 "$4"))" test "$errs" = "0 0"
+}
+
 # time_until SECONDS COMMAND...: like wait_until, polling every 20 ms,
 # printing the seconds it took (or nothing on timeout).
 time_until() {
