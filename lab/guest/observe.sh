@@ -35,10 +35,11 @@ _DM_PATHS_AWK='{
 }'
 # dm_paths MAP: that walk for one map.
 dm_paths() { dmsetup status "$1" | awk -v F=4 "$_DM_PATHS_AWK"; }
-# dm_paths_all: "MAP GROUP NEXT DEVT" for every multipath map, one dmsetup
-# call (make bench-scale polls all maps with it).
+# dm_paths_all: "MAP GROUP NEXT DEVT A|F" for every multipath map, one
+# dmsetup call (make bench-scale polls all maps with it).
 dm_paths_all() {
-	dmsetup status --target multipath 2>/dev/null | awk -v F=5 "$_DM_PATHS_AWK"
+	dmsetup status --target multipath 2>/dev/null |
+		awk -v F=5 -v S=1 "$_DM_PATHS_AWK"
 }
 
 # dm_next_devts MAP: the disks of the path group dm sends I/O to now.

@@ -44,9 +44,7 @@ scale_devt_map() {
 # paths whose old master's are failed in dm counts, as its I/O goes to
 # the new master alone.
 scale_on() {
-	dmsetup status --target multipath 2>/dev/null |
-	awk -v F=5 -v S=1 "$_DM_PATHS_AWK" |
-	awk -v want="$1" -v devts="$SCALE_DEVTS" '
+	dm_paths_all | awk -v want="$1" -v devts="$SCALE_DEVTS" '
 		BEGIN {
 			n = split(devts, kv, " ")
 			for (i = 1; i <= n; i++) { split(kv[i], a, "="); node[a[1]] = a[2] }
@@ -108,6 +106,15 @@ scale_cpu_ticks() {
 }
 # A process's user+system ticks; 0 when it is gone.
 scale_pid_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# scale_idle_cpu PID SECONDS: its CPU over the next SECONDS, in % of a core.
+scale_idle_cpu() {
+	local c0 c1
+	c0=$(scale_pid_ticks "$1")
+	sleep "$2"
+	c1=$(scale_pid_ticks "$1")
+	awk -v a="$c0" -v b="$c1" -v t="$(getconf CLK_TCK)" -v s="$2" \
+		'BEGIN { printf "%.2f", (b - a) / t / s * 100 }'
+}
 
 # scale_switch CONFIG SCENARIO NODE: promote NODE (in the background),
 # then poll dm until every map is on NODE or the deadline; one record.
@@ -217,10 +224,7 @@ for config in pathwarden stock; do
 	sleep 10
 	mpid=$(pgrep -o -x multipathd)
 	if [ -n "$mpid" ]; then
-		c0=$(scale_pid_ticks "$mpid")
-		sleep 30
-		c1=$(scale_pid_ticks "$mpid")
-		mcpu=$(awk -v a="$c0" -v b="$c1" -v t="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / t / 30 * 100 }')
+		mcpu=$(scale_idle_cpu "$mpid" 30)
 		log "scale: $config: multipathd at idle: $mcpu % of a core over 30 s ($((4 * LIO_LUNS)) paths)"
 		jq -cn --argjson luns "$LIO_LUNS" --arg c "$config" --argjson cpu "$mcpu" \
 			'{ luns: $luns, config: $c, scenario: "multipathd-idle",
@@ -245,12 +249,8 @@ tap_check "scale: status --json lists every map" \
 	[ "$(jq '.maps | length' "$SCALE_OUT/status.json" 2>/dev/null || echo 0)" -eq "$LIO_LUNS" ]
 pid=$(lab_daemon_pid)
 if [ -n "$pid" ]; then
-	tck=$(getconf CLK_TCK)
-	c0=$(scale_pid_ticks "$pid")
-	sleep 30
-	c1=$(scale_pid_ticks "$pid")
+	cpu=$(scale_idle_cpu "$pid" 30)
 	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
-	cpu=$(awk -v a="$c0" -v b="$c1" -v t="$tck" 'BEGIN { printf "%.2f", (b - a) / t / 30 * 100 }')
 	log "scale: daemon at idle: CPU $cpu % of a core over 30 s, RSS $rss KiB"
 	jq -cn --argjson luns "$LIO_LUNS" --argjson best "${best:-null}" \
 		--argjson cpu "$cpu" --argjson rss "$rss" \
