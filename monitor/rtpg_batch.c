@@ -270,16 +270,18 @@ static void rtpg_batch_peers(struct rtpg_batch *b)
 	}
 }
 
-/* Ask the @n items of one round of @b, up to RTPG_THREADS at a time. */
+/* Ask the items of one round of @b, up to RTPG_THREADS at a time. */
 static void ask_round(struct rtpg_batch *b, struct rtpg_source *src,
-		      unsigned int timeout_ms, bool followers, size_t n)
+		      unsigned int timeout_ms, bool followers)
 {
 	struct batch_run r = { .b = b, .src = src, .timeout_ms = timeout_ms,
 			       .followers = followers };
 	pthread_t t[RTPG_THREADS - 1];
 	sigset_t all, old;
-	size_t nt = 0;
+	size_t nt = 0, n = 0;
 
+	for (size_t i = 0; i < b->n; i++)
+		n += in_round(&r, &b->items[i]);
 	if (!n)
 		return;
 	/* The workers take no signal: the daemon reads its own through a
@@ -305,25 +307,25 @@ static void ask_round(struct rtpg_batch *b, struct rtpg_source *src,
  * false: the kernel's access_state and multipathd judge them): asking
  * them would cost the batch a second timeout when a node is silently
  * gone, and taking the lead's timeout would call a path down that may
- * serve (one hung portal).  False, so that the follower asks itself,
- * when the lead failed otherwise (a refusal, a sense, a dropped
+ * serve (one hung portal).  Not followed, so that the follower asks
+ * itself, when the lead failed otherwise (a refusal, a sense, a dropped
  * connection come back at once), or the follower's group is not known
  * or not the lead's.
  */
-static bool follow(struct rtpg_item *it, const struct rtpg_item *lead,
+static void follow(struct rtpg_item *it, const struct rtpg_item *lead,
 		   struct rtpg_source *src)
 {
 	struct tpg_identity id;
 
 	if (lead->done && lead->ans.result == TPG_TIMEOUT) {
 		it->followed = true;
-		return true;
+		return;
 	}
 	if (!lead->done || lead->ans.result != TPG_OK ||
 	    !lead->ans.group_known || !src->identity ||
 	    src->identity(src, it->dev, &id) != TPG_OK || !id.valid ||
 	    id.group_id != lead->ans.own.group_id)
-		return false;
+		return;
 	memset(&it->ans, 0, sizeof(it->ans));
 	it->ans.result = TPG_OK;
 	it->ans.own = lead->ans.own;
@@ -334,25 +336,19 @@ static bool follow(struct rtpg_item *it, const struct rtpg_item *lead,
 	it->rep = lead->rep;
 	it->followed = true;
 	it->done = true;
-	return true;
 }
 
 void rtpg_batch_ask(struct rtpg_batch *b, struct rtpg_source *src,
 		    unsigned int timeout_ms)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < b->n; i++)
-		n += !b->items[i].lead;
-	ask_round(b, src, timeout_ms, false, n);
-	n = 0;
+	ask_round(b, src, timeout_ms, false);
 	for (size_t i = 0; i < b->n; i++) {
 		struct rtpg_item *it = &b->items[i];
 
-		if (it->lead && !follow(it, &b->items[it->lead - 1], src))
-			n++;
+		if (it->lead)
+			follow(it, &b->items[it->lead - 1], src);
 	}
-	ask_round(b, src, timeout_ms, true, n);
+	ask_round(b, src, timeout_ms, true);
 	rtpg_batch_peers(b);
 }
 
