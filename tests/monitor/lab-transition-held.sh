@@ -13,14 +13,22 @@
 
 TRANS_HELD_MAX_MS=${TRANS_HELD_MAX_MS:-5000}
 
+# _held_active MAP "DEVT...": the first of those disks dm holds active in
+# MAP; fails when it holds none.
+_held_active() {
+	dmsetup status "$1" | awk -v F=4 -v S=1 "$_DM_PATHS_AWK" |
+		awk -v want=" $2" '$4 == "A" && index(want, " " $3 " ") { print $3; f = 1; exit }
+			END { exit !f }'
+}
+
 trans_held() {
-	local map dev devt pg round t0 t1 stall iopid
+	local map dev devts devt pg round t0 t1 stall iopid
 	local gaps="$PW_RESULTS/transition-held.gaps" sum="$PW_RESULTS/transition-held.io"
 	lab_config pathwarden > /dev/null || { tap_not_ok "transition held: lab_config"; return 1; }
 	lio_set_state hpms01 active > /dev/null && lio_set_state hpms02 nonoptimized > /dev/null
 	wait_until 30 sh -c '[ "$(multipathd show paths raw format "%T %p" | sort | tr "\n" " ")" = "ready 10 ready 10 ready 50 ready 50 " ]'
 	map=$(mp_map) dev=$(mp_dev)
-	devt=$(node_devts hpms01 | head -n 1)
+	devts=$(node_devts hpms01 | tr '\n' ' ')
 	mkdir -p /run/pwlab
 	rm -f /run/pwlab/transition-held.stop "$gaps"
 	"$PW_BUILD/lab/pwlab-io" -d "$dev" -s /run/pwlab/transition-held.stop \
@@ -39,11 +47,20 @@ trans_held() {
 		t0=$(cut -d' ' -f1 /proc/uptime)
 		lio_set_state hpms01 transitioning > /dev/null
 		sleep 8
-		# hpms01's group (its number changes with the priorities
-		# multipathd orders the groups by)
-		pg=$(dm_group_of "$map" "$devt")
+		# An hpms01 path dm holds active: the daemon took hpms01's
+		# disks offline for a moment so that I/O parked on them failed
+		# over, and multipathd's checker gives each back at its own
+		# pace (a group of failed paths only would not hold the I/O
+		# sent to it).  Its group's number changes with the priorities
+		# multipathd orders the groups by.
+		devt='' pg=''
+		for _ in $(seq 40); do
+			devt=$(_held_active "$map" "$devts") && break
+			sleep 0.5
+		done
+		[ -n "$devt" ] && pg=$(dm_group_of "$map" "$devt")
 		log "transition held $round: I/O sent back to group $pg ($devt): $(dmsetup status "$map")"
-		tap_check "transition held $round: I/O sent back to hpms01's group (${pg:-not found})" \
+		tap_check "transition held $round: I/O sent back to hpms01's group (${pg:-none: no hpms01 path active in dm})" \
 			dmsetup message "$map" 0 switch_group "$pg"
 		sleep 20
 		lio_set_state hpms01 active > /dev/null
