@@ -617,23 +617,31 @@ static bool ask_rtpg(struct daemon *d, uint64_t event_ns)
 
 /*
  * The answers against the last view, before a fresh one is read: a group
- * the answers now say is optimized is switched to at once.  A fresh view
- * (multipathd's map list, sysfs, dm's status) took 26-192 ms, median 70,
- * in the lab under TCG, and after a demotion the promotion is found by
- * these batches, back to back.  The last view's multipathd part is at
+ * the answers now say is optimized is switched to at once, and a group of
+ * both nodes dm uses loses its non-optimized paths (fail_merged), on the
+ * kernel's status read again now: the view's is as old as multipathd's
+ * part.  A fresh view (multipathd's map list, sysfs, dm's status) took
+ * 26-192 ms, median 70, in the lab under TCG, and after a demotion the
+ * promotion is found by these batches, back to back; at 64 LUNs
+ * multipathd, reloading map after map under its lock, answered the view
+ * 3-4 s late while dm had merged the maps it reloaded between the
+ * demotion and the promotion.  The last view's multipathd part is at
  * most one look old; the fresh view follows and has the last word (a
- * switch sent is not sent again, switch_decide's guard).  Nothing else
- * is decided here.
+ * switch sent is not sent again, switch_decide's guard; a merged group
+ * is failed once in MERGED_EVERY_NS).  Nothing else is decided here.
  */
 static void switch_on_answers(struct daemon *d, const struct rtpg_batch *b,
 			      uint64_t event_ns)
 {
 	if (!d->have_view || !d->c->alua_switch)
 		return;
+	view_read_dm(&d->view, d->o->dm_capture_dir);
 	view_take_answers(&d->view, b, d->c);
 	for (size_t i = 0; i < d->view.n_maps; i++)
 		consider_switch(d, &d->view.maps[i], event_ns,
 				d->loop.now(), false);
+	for (size_t i = 0; i < d->view.n_maps; i++)
+		fail_merged(d, &d->view.maps[i], d->loop.now());
 }
 
 static void on_rtpg_done(void *arg, int fd, short revents)

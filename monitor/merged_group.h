@@ -34,14 +34,17 @@
 
 /*
  * The paths of @m to fail in dm, by the kernel's status as the view read
- * it last (dm_group, each path's dm_kernel_group and dm_kernel_active):
- * when no group of @m is wholly optimized, those of dm's next group that
- * dm uses and the device (their own RTPG or their node's) says are
- * non-optimized or standby, provided the group holds a path dm uses that
- * the device says is optimized and whose checker is up, and all its paths
- * share the one prio multipathd grouped them by (a group of mixed prios is
- * a policy's, multibus, not a merge, and is left alone).  Fills @idx
- * (indexes into m->paths) with at most @max; returns how many.
+ * it last (dm_next, each path's dm_kernel_group and dm_kernel_active; the
+ * daemon reads it again with the RTPG answers, view_read_dm, when
+ * multipathd's part of the view may be a reload old): when no group of
+ * dm's is wholly optimized, those of dm's next group that dm uses and the
+ * device (their own RTPG or their node's) says are non-optimized or
+ * standby, provided the group holds a path dm uses that the device says
+ * is optimized and whose checker is up, and is not a policy's: a group
+ * multipathd's view also has as one, of mixed prios (multibus), is left
+ * alone; one of a single prio is group_by_prio's merge, and paths the view
+ * has in groups apart were merged by a reload since.  Fills @idx (indexes into m->paths)
+ * with at most @max; returns how many.
  */
 size_t merged_group_to_fail(const struct pw_map *m, size_t *idx, size_t max);
 

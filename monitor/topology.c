@@ -323,6 +323,41 @@ static void *scan_run(void *arg)
 	return NULL;
 }
 
+void view_read_dm(struct pw_view *v, const char *capture_dir)
+{
+	for (size_t i = 0; i < v->n_maps; i++) {
+		struct pw_map *m = &v->maps[i];
+		char *line = dm_status_get(m->mp->name, capture_dir);
+		struct dm_mpath_status st;
+		char err[128];
+
+		if (!line)
+			continue;
+		if (!dm_status_parse(line, &st, err, sizeof(err))) {
+			log_debug("%s: dm status not usable: %s", m->mp->name,
+				  err);
+			free(line);
+			continue;
+		}
+		free(line);
+		m->dm_next = st.next_group;
+		m->dm_group = st.n_groups == m->mp->n_groups ? st.next_group
+							      : 0;
+		for (size_t j = 0; j < m->mp->n_paths; j++) {
+			struct pw_path *p = &m->paths[j];
+
+			p->dm_kernel_active = false;
+			p->dm_kernel_group = 0;
+			for (size_t k = 0; k < st.n_paths; k++)
+				if (!strcmp(st.paths[k].devt, p->mp->devt)) {
+					p->dm_kernel_active =
+						st.paths[k].active;
+					p->dm_kernel_group = st.paths[k].group;
+				}
+		}
+	}
+}
+
 bool view_build(struct pw_view *v, const struct view_opts *o)
 {
 	char err[256];
@@ -400,29 +435,8 @@ bool view_build(struct pw_view *v, const struct view_opts *o)
 	view_expect(v);
 	/* The kernel's group after the RTPGs, which may have taken a while:
 	 * the freshest word on where I/O goes is the last one read. */
-	for (size_t i = 0; i < v->n_maps && o->dm_status; i++) {
-		struct pw_map *m = &v->maps[i];
-		char *line = dm_status_get(m->mp->name, o->dm_capture_dir);
-		struct dm_mpath_status st;
-
-		if (line && dm_status_parse(line, &st, err, sizeof(err)) &&
-		    st.n_groups == m->mp->n_groups) {
-			m->dm_group = st.next_group;
-			for (size_t k = 0; k < st.n_paths; k++)
-				for (size_t j = 0; j < m->mp->n_paths; j++)
-					if (!strcmp(st.paths[k].devt,
-						    m->mp->paths[j].devt)) {
-						m->paths[j].dm_kernel_active =
-							st.paths[k].active;
-						m->paths[j].dm_kernel_group =
-							st.paths[k].group;
-					}
-		} else if (line) {
-			log_debug("%s: dm status not usable: %s", m->mp->name,
-				  err);
-		}
-		free(line);
-	}
+	if (o->dm_status)
+		view_read_dm(v, o->dm_capture_dir);
 	view_judge(v, o->conf);
 	return true;
 }

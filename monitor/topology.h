@@ -59,6 +59,9 @@ struct pw_map {
 	struct pw_path *paths;		/* n = mp->n_paths, same order */
 	unsigned int active_group;	/* group dm uses, 0 none */
 	unsigned int dm_group;		/* the kernel's next group, 0 unknown */
+	unsigned int dm_next;		/* ... in dm's own numbering (the
+					 * paths' dm_kernel_group), also when
+					 * dm's groups are not multipathd's */
 	unsigned int ao_group;		/* group holding the AO paths, 0 none */
 	unsigned int n_nodes_in_active;	/* nodes behind the group in use */
 	unsigned int n_usable;
@@ -114,6 +117,11 @@ bool view_rtpg_batch(const struct pw_view *v, struct rtpg_batch *b,
 /* Everything known of one path, to the one judge (lib/path_judge.c):
  * p->judge.  view_judge does it for every path. */
 void view_judge_path(struct pw_path *p);
+/* The kernel's status of every map of @v read now (DIR/dmstatus/<map>
+ * with @capture_dir): each path's group and A/F in dm, matched by devt,
+ * and dm's next group (dm_next); dm_group too where dm has as many groups
+ * as multipathd listed.  Not judged again. */
+void view_read_dm(struct pw_view *v, const char *capture_dir);
 /* Judge again after the parts changed (daemon). */
 void view_judge(struct pw_view *v, const struct pw_conf *conf);
 /* A batch's answers put into @v as it stands, its multipathd, sysfs and

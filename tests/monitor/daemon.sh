@@ -417,6 +417,25 @@ check "merged group: failed once in 5 s though dm's status still has it ($n)" \
 	test "$n" -eq 1
 stop
 
+# The same merge made by a reload after multipathd's answer (issue scale:
+# at 64 LUNs multipathd answered the view seconds late while it reloaded
+# map after map): multipathd's view still has the groups apart with the
+# prios of before (hpms01's 50), dm has one group of all four, and the
+# answers say hpms02's group is optimized.  hpms01's paths are failed in
+# dm by dm's own status; no switch to a group dm no longer has.
+host misrouted
+echo '2 0 0 0 1 1 A 0 4 2 8:16 A 0 0 1 8:32 A 0 0 1 8:48 A 0 0 1 8:64 A 0 0 1' \
+	> "$tmp/cap/dmstatus/mpatha"
+rm -f "$tmp/ev"
+mkfifo "$tmp/ev"
+replay_run "$fx/misrouted/replay"
+check "merged since the view: hpms01's paths failed in dm (8:16, 8:32)" \
+	wait_for $DL sh -c "grep -sqx 'dm message mpatha 0 fail_path 8:16' '$tmp/cap/commands.log' &&
+		grep -sqx 'dm message mpatha 0 fail_path 8:32' '$tmp/cap/commands.log'"
+check "merged since the view: not hpms02's, no switch_group" \
+	not grep -sqE 'fail_path 8:(48|64)|switch_group' "$tmp/cap/commands.log"
+stop
+
 # A session that comes back: its failed path is reinstated in multipathd
 # at once, not at multipathd's next path check.
 host sessfail

@@ -6,9 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
+#include <sys/stat.h>
 
 #include "fx_view.h"
 #include "merged_group.h"
@@ -136,6 +138,7 @@ static void dm_groups(struct pw_map *m, unsigned int group, unsigned int next)
 		m->paths[i].dm_kernel_active = true;
 	}
 	m->dm_group = next;
+	m->dm_next = next;
 }
 
 static bool of(const struct pw_path *p, const char *node)
@@ -168,22 +171,32 @@ static void test_fail_merged(void **state)
 		assert_int_equal(p->judge.state, ALUA_ACTIVE_NONOPTIMIZED);
 	}
 	assert_int_equal(merged_group_to_fail(m, idx, 1), 1);
-	/* a group wholly optimized besides: the switch moves the I/O there */
-	m->ao_group = 2;
+	/* a group of dm's wholly optimized besides (one of hpms02's paths
+	 * alone in group 2): the switch moves the I/O there */
+	for (size_t i = 0; i < m->mp->n_paths; i++)
+		if (of(&m->paths[i], "hpms02")) {
+			m->paths[i].dm_kernel_group = 2;
+			break;
+		}
 	assert_int_equal(merged_group_to_fail(m, idx, 8), 0);
+	/* multipathd's view may say what it likes (a reload old): dm's
+	 * groups decide */
+	dm_groups(m, 1, 1);
+	m->ao_group = 2;
+	assert_int_equal(merged_group_to_fail(m, idx, 8), 2);
 	m->ao_group = 0;
-	/* dm's next group unknown (its status not read, or not matched) */
-	m->dm_group = 0;
+	/* dm's next group unknown (its status not read) */
+	m->dm_next = 0;
 	assert_int_equal(merged_group_to_fail(m, idx, 8), 0);
 
 	/* multipathd regrouped before dm's status was read: hpms02's paths
 	 * in group 1, dm's next, hpms01's in group 2 */
 	for (size_t i = 0; i < m->mp->n_paths; i++)
 		m->paths[i].dm_kernel_group = of(&m->paths[i], "hpms02") ? 1 : 2;
-	m->dm_group = 1;
+	m->dm_next = 1;
 	assert_int_equal(merged_group_to_fail(m, idx, 8), 0);
 	/* ... or dm uses hpms01's group: the switch's business */
-	m->dm_group = 2;
+	m->dm_next = 2;
 	assert_int_equal(merged_group_to_fail(m, idx, 8), 0);
 
 	/* hpms02's paths failed in dm: nothing would carry the I/O */
@@ -214,12 +227,100 @@ static void test_fail_merged(void **state)
 	load("good", &v, true);
 	dm_groups(&v.maps[0], 0, 1);
 	assert_int_equal(merged_group_to_fail(&v.maps[0], idx, 8), 0);
+	/* ... merged by a reload after the view (its prios of before, groups
+	 * apart): the non-optimized node's two */
+	m = &v.maps[0];
+	dm_groups(m, 1, 1);
+	n = merged_group_to_fail(m, idx, 8);
+	assert_int_equal(n, 2);
+	for (size_t k = 0; k < n; k++)
+		assert_int_equal(m->paths[idx[k]].judge.state,
+				 ALUA_ACTIVE_NONOPTIMIZED);
 	view_free(&v);
 	/* One group by policy (multibus): its prios differ, no merge. */
 	load("multibus", &v, true);
 	assert_int_equal(v.maps[0].mp->n_groups, 1);
 	dm_groups(&v.maps[0], 1, 1);
 	assert_int_equal(merged_group_to_fail(&v.maps[0], idx, 8), 0);
+	view_free(&v);
+}
+
+/* dm's status @line of @m (its one map) in @dir, where the capture reader
+ * looks: "2 0 0 0 NGROUPS NEXT" in @head, the groups in @line. */
+static void put_dm(const char *dir, const struct pw_map *m, const char *head,
+		   const char *line)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/dmstatus/%s", dir, m->mp->name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s %s\n", head, line);
+	fclose(f);
+}
+
+#define DEVT(m, i) ((m)->mp->paths[i].devt)
+
+/*
+ * The kernel's status read again into a view (the daemon, with the RTPG
+ * answers): each path's group and A/F by devt, and dm's next group in its
+ * own numbering also when dm's groups are not multipathd's (the merge a
+ * reload made after the view); dm_group, in the view's numbering, only
+ * where the counts agree.
+ */
+static void test_read_dm(void **state)
+{
+	char dir[] = "/tmp/pw-test-dm-XXXXXX", sub[64], cmd[96], line[256];
+	struct pw_view v;
+	struct pw_map *m;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/dmstatus", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	load("good", &v, true);
+	m = &v.maps[0];
+	assert_int_equal(m->mp->n_groups, 2);
+	assert_int_equal(m->mp->n_paths, 4);
+
+	/* merged: one group of four, the second path failed */
+	snprintf(line, sizeof(line), "A 0 4 2 %s A 0 0 1 %s F 1 0 1 %s A 0 0 1 "
+		 "%s A 0 0 1", DEVT(m, 0), DEVT(m, 1), DEVT(m, 2), DEVT(m, 3));
+	put_dm(dir, m, "2 0 0 0 1 1", line);
+	view_read_dm(&v, dir);
+	assert_int_equal(m->dm_next, 1);
+	assert_int_equal(m->dm_group, 0);
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(m->paths[i].dm_kernel_group, 1);
+		assert_int_equal(m->paths[i].dm_kernel_active, i != 1);
+	}
+	/* two groups again, dm on the second */
+	snprintf(line, sizeof(line), "E 0 2 2 %s A 0 0 1 %s A 0 0 1 A 0 2 2 "
+		 "%s A 0 0 1 %s A 0 0 1", DEVT(m, 0), DEVT(m, 1), DEVT(m, 2),
+		 DEVT(m, 3));
+	put_dm(dir, m, "2 0 0 0 2 2", line);
+	view_read_dm(&v, dir);
+	assert_int_equal(m->dm_next, 2);
+	assert_int_equal(m->dm_group, 2);
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(m->paths[i].dm_kernel_group, i < 2 ? 1 : 2);
+		assert_true(m->paths[i].dm_kernel_active);
+	}
+	/* a path dm does not hold (the fourth's devt not in the table) */
+	snprintf(line, sizeof(line), "A 0 3 2 %s A 0 0 1 %s A 0 0 1 %s A 0 0 1",
+		 DEVT(m, 0), DEVT(m, 1), DEVT(m, 2));
+	put_dm(dir, m, "2 0 0 0 1 1", line);
+	view_read_dm(&v, dir);
+	assert_int_equal(m->paths[3].dm_kernel_group, 0);
+	assert_false(m->paths[3].dm_kernel_active);
+	assert_int_equal(m->paths[2].dm_kernel_group, 1);
+	/* no status to read: what was read stays */
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	view_read_dm(&v, dir);
+	assert_int_equal(m->dm_next, 1);
+	assert_int_equal(m->paths[2].dm_kernel_group, 1);
 	view_free(&v);
 }
 
@@ -477,6 +578,7 @@ int main(void)
 		cmocka_unit_test(test_no_usable),
 		cmocka_unit_test(test_recheck_merged),
 		cmocka_unit_test(test_fail_merged),
+		cmocka_unit_test(test_read_dm),
 		cmocka_unit_test(test_guard),
 		cmocka_unit_test(test_guard_renumbered),
 		cmocka_unit_test(test_group_seen),
