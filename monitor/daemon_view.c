@@ -653,6 +653,7 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 	struct pw_view nv;
 	enum rtpg_purpose asked_for = d->rtpg_for;
 	bool parked = asked_for == RTPG_FOR_PARKED, fresh = false;
+	bool skip_view = false;
 	char what[200];
 
 	(void)fd;
@@ -689,6 +690,19 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 			d->rtpg_again = false;
 			fresh = ask_rtpg(d, d->last_alua_ns ?
 					 d->last_alua_ns : d->loop.now());
+			/* Every group non-optimized, and the batch just
+			 * sent looks again: a cluster between its demotion
+			 * and its promotion, and a fresh view has nothing to
+			 * act on.  Not read now: at 64 LUNs multipathd,
+			 * reloading the maps the demotion changed, answered
+			 * it 3-4 s late, and the loop, waiting, took the
+			 * promotion's answers only then.  The batch that
+			 * finds the promotion, or the last look, reads it. */
+			skip_view = !fresh && d->rtpg_job.running &&
+				    rtpg_batch_awaits_promotion(&b);
+			if (skip_view)
+				log_debug("no fresh view: every group "
+					  "non-optimized, a batch looks again");
 		}
 		/* multipathd, sysfs and dm as they are now, with the
 		 * answers (not for parked_io's own batch, nor when the
@@ -697,7 +711,8 @@ static void on_rtpg_done(void *arg, int fd, short revents)
 		 * answers with the kernel's status read again switch to
 		 * their group now, not at the next look (100 ms or more
 		 * later). */
-		if (!parked && !fresh && view_now(d, &nv, NULL, &b) &&
+		if (!parked && !fresh && !skip_view &&
+		    view_now(d, &nv, NULL, &b) &&
 		    apply_view(d, &nv, event_ns, true) &&
 		    view_now(d, &nv, NULL, &b))
 			apply_view(d, &nv, event_ns, true);

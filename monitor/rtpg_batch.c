@@ -362,6 +362,19 @@ const struct rtpg_item *rtpg_batch_find(const struct rtpg_batch *b,
 	return NULL;
 }
 
+bool rtpg_batch_awaits_promotion(const struct rtpg_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		const struct rtpg_item *it = &b->items[i];
+
+		if (!it->done || it->ans.result != TPG_OK ||
+		    !it->ans.group_known ||
+		    it->ans.own.state != ALUA_ACTIVE_NONOPTIMIZED)
+			return false;
+	}
+	return b->n > 0;
+}
+
 void rtpg_batch_free(struct rtpg_batch *b)
 {
 	free(b->items);

@@ -79,6 +79,13 @@ void rtpg_batch_ask(struct rtpg_batch *b, struct rtpg_source *src,
 /* The answer for @dev in @map, NULL when the batch did not ask it. */
 const struct rtpg_item *rtpg_batch_find(const struct rtpg_batch *b,
 					const char *map, const char *dev);
+/*
+ * Every path of @b answered, by its own report or its node's, that its
+ * group is active/non-optimized: a cluster between its demotion of the
+ * old master and its promotion of the new one (no refusal, no failure,
+ * no other state).  False for an empty batch.
+ */
+bool rtpg_batch_awaits_promotion(const struct rtpg_batch *b);
 void rtpg_batch_free(struct rtpg_batch *b);
 
 #endif

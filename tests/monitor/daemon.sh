@@ -436,6 +436,34 @@ check "merged since the view: not hpms02's, no switch_group" \
 	not grep -sqE 'fail_path 8:(48|64)|switch_group' "$tmp/cap/commands.log"
 stop
 
+# Between a demotion and a promotion every group is non-optimized: the
+# re-looks' batches follow one another without a fresh view between them
+# (at 64 LUNs multipathd answered one 3-4 s late, and the promotion's
+# answers waited for it).  Each RTPG takes 300 ms here, so that the
+# re-looks (every 100-200 ms) find a batch under way.  With one group
+# optimized the view is read after every batch.
+slow_answers() {	# sed expression for the RTPG answers
+	host good
+	rm -rf "$tmp/rep"
+	mkdir "$tmp/rep"
+	for d in sda sdb sdc sdd; do
+		sed -e 's/^rtpg good/rtpg delay=300 good/' -e "$1" \
+			"$fx/good/replay/$d.replay" > "$tmp/rep/$d.replay"
+	done
+	rm -f "$tmp/ev"
+	mkfifo "$tmp/ev"
+	replay_run "$tmp/rep"
+}
+slow_answers '/^rtpg /s/ 00 8f 00 01/ 01 8f 00 01/'
+check "every group non-optimized: a batch after a batch, no view between" \
+	wait_for $DL grep -q 'no fresh view: every group non-optimized' "$tmp/log"
+stop
+slow_answers ''
+wait_for $DL sh -c "[ \$(grep -c 'RTPG batch back' '$tmp/log') -ge 3 ]" || :
+check "one group optimized: the view read after every batch" \
+	not grep -q 'no fresh view' "$tmp/log"
+stop
+
 # A session that comes back: its failed path is reinstated in multipathd
 # at once, not at multipathd's next path check.
 host sessfail

@@ -211,6 +211,47 @@ static void test_lead_timeout(void **state)
 	rtpg_batch_free(&b);
 }
 
+/* Between a demotion and a promotion every path says non-optimized; any
+ * other word (an optimized group, a refusal, a path not answered, another
+ * state) is not that. */
+static void test_awaits_promotion(void **state)
+{
+	static const char *devs[] = { "sda", "sdb", "sdc", "sdd" };
+	static const char *nodes[] = { "A", "A", "B", "B" };
+	struct rtpg_batch b = { 0 };
+	struct fake f;
+	(void)state;
+
+	assert_false(rtpg_batch_awaits_promotion(&b));
+	fake_init(&f);
+	f.state_b = ALUA_ACTIVE_NONOPTIMIZED;
+	for (int i = 0; i < 4; i++)
+		assert_true(rtpg_batch_add_on(&b, "m1", devs[i], nodes[i]));
+	rtpg_batch_ask(&b, &f.src, 1000);
+	assert_true(rtpg_batch_awaits_promotion(&b));
+	/* node B promoted */
+	for (size_t i = 0; i < b.n; i++)
+		b.items[i].done = false;
+	f.state_b = ALUA_ACTIVE_OPTIMIZED;
+	rtpg_batch_ask(&b, &f.src, 1000);
+	assert_false(rtpg_batch_awaits_promotion(&b));
+	/* standby is not non-optimized */
+	f.state_b = ALUA_STANDBY;
+	rtpg_batch_ask(&b, &f.src, 1000);
+	assert_false(rtpg_batch_awaits_promotion(&b));
+	/* one path refused */
+	f.state_b = ALUA_ACTIVE_NONOPTIMIZED;
+	rtpg_batch_ask(&b, &f.src, 1000);
+	assert_true(rtpg_batch_awaits_promotion(&b));
+	b.items[3].ans.result = TPG_REJECTED;
+	assert_false(rtpg_batch_awaits_promotion(&b));
+	/* one path not answered */
+	b.items[3].ans.result = TPG_OK;
+	b.items[3].done = false;
+	assert_false(rtpg_batch_awaits_promotion(&b));
+	rtpg_batch_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_no_node),
 		cmocka_unit_test(test_lead_refused),
 		cmocka_unit_test(test_lead_timeout),
+		cmocka_unit_test(test_awaits_promotion),
 	};
 
 	return cmocka_run_group_tests_name("rtpg_batch", tests, NULL, NULL);
