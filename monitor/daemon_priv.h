@@ -105,6 +105,9 @@ struct daemon {
 	struct udev_monitor *mon;
 	struct pw_view view;
 	bool have_view;
+	/* the last view read: when it ended and what it took (the loop's
+	 * clock), to pace a uevent's next one (view_pace.h) */
+	uint64_t view_end_ns, view_cost_ns;
 	/* multipathd's merged configuration, asked at every resync (not
 	 * with each view: an ALUA change must not wait for it); what it
 	 * writes into recovery_tmo, for the session-drift metric */

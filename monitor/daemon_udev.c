@@ -11,6 +11,16 @@
 
 
 #include "daemon_priv.h"
+#include "view_pace.h"
+
+/* A fresh view @delay_ns from @now, or later when the last one was
+ * costly (view_pace.h); one armed sooner stands. */
+static void refresh_paced(struct daemon *d, uint64_t now, uint64_t delay_ns)
+{
+	loop_timer_arm_before(&d->loop, d->t_refresh,
+			      view_pace_at(now, delay_ns, d->view_end_ns,
+					   d->view_cost_ns));
+}
 
 /* One uevent, from libudev or from the test FIFO. */
 static void uevent(struct daemon *d, const char *sub, const char *act,
@@ -31,13 +41,13 @@ static void uevent(struct daemon *d, const char *sub, const char *act,
 		    !strcmp(dma, "PATH_REINSTATED"))) {
 		event(d, dm_name, now, dma[5] == 'F' ? FW_EV_PATH_FAILED :
 		      FW_EV_PATH_REINSTATED, dm_path ? dm_path : "");
-		loop_timer_arm_before(&d->loop, d->t_refresh, now + 50 * MS);
+		refresh_paced(d, now, 50 * MS);
 	} else if (sub && !strcmp(sub, "block") && act &&
 		   (!strcmp(act, "add") || !strcmp(act, "remove") ||
 		    !strcmp(act, "change")) && name &&
 		   (!strncmp(name, "sd", 2) || !strncmp(name, "dm-", 3))) {
 		/* Coalesce: a login brings a burst of these. */
-		loop_timer_arm_before(&d->loop, d->t_refresh, now + 300 * MS);
+		refresh_paced(d, now, 300 * MS);
 	}
 }
 

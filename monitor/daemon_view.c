@@ -432,6 +432,7 @@ static bool view_now(struct daemon *d, struct pw_view *nv,
 			       .dm_status = true,
 			       .dm_capture_dir = d->o->dm_capture_dir };
 	unsigned int timeout_ms = d->o->mpath->timeout_ms;
+	uint64_t t0 = d->loop.now();
 	bool built;
 
 	/* While a disk is in transition, multipathd's reload of its map can
@@ -443,6 +444,8 @@ static bool view_now(struct daemon *d, struct pw_view *nv,
 		d->o->mpath->timeout_ms = PARKED_MPATHD_MS;
 	built = view_build(nv, &o);
 	d->o->mpath->timeout_ms = timeout_ms;
+	d->view_end_ns = d->loop.now();
+	d->view_cost_ns = d->view_end_ns - t0;
 	if (built)
 		return true;
 	log_err("out of memory building the view");
