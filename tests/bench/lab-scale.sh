@@ -106,6 +106,18 @@ scale_cpu_ticks() {
 }
 # A process's user+system ticks; 0 when it is gone.
 scale_pid_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# scale_in_cmds: SCSI commands every LUN of both nodes has received so far
+# (LIO's in_cmds per LUN; configfs caches a value per open file, so each
+# is opened anew).
+scale_in_cmds() {
+	local n f v s=0
+	for n in $LIO_NODES; do
+		for f in "${LIO_TPG[$n]}"/lun/lun_*/statistics/scsi_tgt_port/in_cmds; do
+			read -r v < "$f" && s=$((s + v))
+		done
+	done
+	echo "$s"
+}
 # scale_idle_cpu PID SECONDS: its CPU over the next SECONDS, in % of a core.
 scale_idle_cpu() {
 	local c0 c1
@@ -219,16 +231,27 @@ for config in pathwarden stock; do
 	tap_check "scale: $config: the load on every map: no I/O error, no mismatch" \
 		scale_load_stop "$config"
 	# multipathd's own cost at idle in this configuration, the switches
-	# settled: its checker loop over every path (rtpg with pathwarden's,
-	# tur and the alua prio with stock's)
-	sleep 10
+	# settled (40 s: at 64 LUNs a reload of every map after the
+	# failback takes tens of seconds), and the SCSI commands its checks
+	# cost: the lab checks every path every PW_LAB_MAX_POLLING s
+	# (polling_interval = max_polling_interval), so a window of W s holds
+	# paths x W / that many checks.  The load is stopped and the daemon
+	# sends nothing at idle (no prober in the lab's configuration).
+	sleep 40
 	mpid=$(pgrep -o -x multipathd)
 	if [ -n "$mpid" ]; then
+		cmd0=$(scale_in_cmds)
 		mcpu=$(scale_idle_cpu "$mpid" 30)
-		log "scale: $config: multipathd at idle: $mcpu % of a core over 30 s ($((4 * LIO_LUNS)) paths)"
+		cmd1=$(scale_in_cmds)
+		per=$(awk -v a="$cmd0" -v b="$cmd1" -v p=$((4 * LIO_LUNS)) \
+			-v i="${PW_LAB_MAX_POLLING:-5}" \
+			'BEGIN { printf "%.2f", (b - a) / (p * 30 / i) }')
+		log "scale: $config: multipathd at idle: $mcpu % of a core over 30 s ($((4 * LIO_LUNS)) paths); $((cmd1 - cmd0)) SCSI commands: $per per path per check (a check every ${PW_LAB_MAX_POLLING:-5} s)"
 		jq -cn --argjson luns "$LIO_LUNS" --arg c "$config" --argjson cpu "$mcpu" \
+			--argjson cmds "$((cmd1 - cmd0))" --argjson per "$per" \
 			'{ luns: $luns, config: $c, scenario: "multipathd-idle",
-			   multipathd_idle_cpu_pct: $cpu }' >> "$SCALE_REC"
+			   multipathd_idle_cpu_pct: $cpu, idle_scsi_cmds_30s: $cmds,
+			   scsi_cmds_per_path_per_check: $per }' >> "$SCALE_REC"
 	fi
 done
 
@@ -281,4 +304,6 @@ for scenario in switchover failback; do
 done
 jq -rs 'map(select(.scenario == "multipathd-idle")) |
 	"  multipathd at idle (% of a core): " +
-	(map("\(.config) \(.multipathd_idle_cpu_pct)") | join(", "))' "$SCALE_REC"
+	(map("\(.config) \(.multipathd_idle_cpu_pct)") | join(", ")) +
+	"; SCSI commands per path per check: " +
+	(map("\(.config) \(.scsi_cmds_per_path_per_check // "?")") | join(", "))' "$SCALE_REC"
