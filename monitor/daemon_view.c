@@ -287,7 +287,7 @@ static void fail_merged(struct daemon *d, const struct pw_map *m,
 		snprintf(why, sizeof(why), "%s in dm's group %u beside "
 			 "optimized paths (multipathd grouped them by equal "
 			 "prio); multipathd reinstates it at its next check",
-			 alua_state_name(p->judge.state), m->dm_group);
+			 alua_state_name(p->judge.state), m->dm_next);
 		fail_in_dm(d, m, p, why);
 	}
 }
