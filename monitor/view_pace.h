@@ -6,9 +6,10 @@
  * it answers under the lock its checker and its map reloads take; at 64
  * LUNs under TCG one view took 0.3-4 s, and while multipathd reloaded
  * map after map (a bring-up, a promotion) the reloads' own dm uevents
- * kept a view going every 300 ms: 1.4-2.7 views a second for minutes,
- * multipathd at 37 % of a core "at idle", and a bring-up that took 377 s
- * against stock's 240 s.
+ * kept a view going every 300 ms: 2.5-2.7 views a second for minutes
+ * while the lab configured itself (377 s against stock's 240 s), and
+ * 1.1-1.6 a second in the 30 s measured idle after a failback, with
+ * multipathd at 37 % of a core.
  *
  * So a uevent's view comes no sooner than VIEW_PACE times the last
  * view's own time after that view ended, and no later for it than

@@ -233,8 +233,9 @@ for config in pathwarden stock; do
 	# multipathd's own cost at idle in this configuration, the switches
 	# settled (40 s: at 64 LUNs a reload of every map after the
 	# failback takes tens of seconds), and the SCSI commands it sends
-	# meanwhile, per path and minute (the load is stopped; the daemon
-	# sends none at idle without a prober).  Per check needs the checks
+	# meanwhile, per path and minute (the load is stopped; they are
+	# multipathd's and, with pathwarden, the daemon's, whose group watch
+	# and ALUA re-looks send RTPGs too).  Per check needs the checks
 	# counted (multipathd at -v4, as lab-e2e does at one LUN): the
 	# interval multipathd uses is its own (it grows on stable paths).
 	sleep 40
