@@ -19,6 +19,15 @@
 SCALE_OUT=$PW_RESULTS
 SCALE_REC=$SCALE_OUT/records.jsonl
 SCALE_DEADLINE=${PW_SCALE_DEADLINE:-120}
+# a node restored may come back as new disks, 2N of them to add
+SCALE_RESTORE_DEADLINE=${PW_SCALE_RESTORE_DEADLINE:-$((120 + 3 * LIO_LUNS))}
+# switchovers and failbacks per configuration (the target is a p50 of 5),
+# link losses and restorations
+SCALE_REPS=${PW_SCALE_REPS:-5}
+SCALE_LOSS_REPS=${PW_SCALE_LOSS_REPS:-1}
+# the 1-LUN link-loss stall the scale's is held to (+200 ms): make demo's
+# p50 on trixie (docs/tuning.md), or this bench's own at LAB_LUNS=1
+SCALE_REF_STALL_MS=${PW_SCALE_REF_STALL_MS:-3130}
 # pathwarden login waits for every disk in a map (iscsi-timeout, 10 s by
 # default); 4N disks under TCG take longer (16 LUNs: over 10 s before
 # multipathd answers).
@@ -26,17 +35,24 @@ PW_LAB_ISCSI_TIMEOUT=${PW_LAB_ISCSI_TIMEOUT:-$((30 + 5 * LIO_LUNS))}
 mkdir -p "$SCALE_OUT"
 : > "$SCALE_REC"
 
-# "devt=node ..." for every disk, read once per configuration (a re-login
-# makes new disks).
+# "devt=node ..." for every disk, from sysfs without a process per disk
+# (the node-restored scenario reads it on every poll: a re-login makes new
+# disks): a session's disks sit under its device in sysfs.
 scale_devt_map() {
-	local n d
+	local s t n d devt
 	SCALE_DEVTS=
-	for n in $LIO_NODES; do
-		for d in $(node_devts "$n"); do
-			SCALE_DEVTS="$SCALE_DEVTS $d=$n"
+	for s in /sys/class/iscsi_session/session*; do
+		read -r t < "$s/targetname" 2>/dev/null || continue
+		for n in $LIO_NODES; do
+			[ "$t" = "${LIO_IQN[$n]}" ] || continue
+			for d in "$s"/device/target*/*:*:*:*/block/*/dev; do
+				[ -e "$d" ] && read -r devt < "$d" &&
+					SCALE_DEVTS="$SCALE_DEVTS $devt=$n"
+			done
 		done
 	done
 }
+scale_ndevts() { wc -w <<< "$SCALE_DEVTS"; }
 
 # scale_on NODE: the names of the maps whose next group's paths dm sends
 # I/O to (not failed) are only NODE's disks, from one dmsetup call
@@ -53,9 +69,10 @@ scale_on() {
 		END { for (m in ok) if (!(m in bad)) print m }'
 }
 
-# scale_load_start CONFIG: pwlab-io on every map; scale_load_stop CONFIG
-# stops them and writes the config's load record (I/O errors, mismatches,
-# the slowest I/O of any map).
+# scale_load_start TAG: pwlab-io on every map; scale_load_stop TAG stops
+# them, adds the load's figures (I/O errors, mismatches, the slowest I/O
+# of any map: the stall) to the scenario's record in SCALE_CUR and writes
+# it.  One load per scenario run, so each record's stall is its own.
 scale_load_start() {
 	local m i=0 rate=$((160 / LIO_LUNS))
 	[ "$rate" -ge 2 ] || rate=2
@@ -69,14 +86,14 @@ scale_load_start() {
 		SCALE_IO_PIDS+=($!)
 		i=$((i + 1))
 	done
+	SCALE_CUR='{}'
 	log "scale: $1: load on $i maps, $rate I/Os per second each"
 }
 scale_load_stop() {
-	local p bad=0
+	local p bad=0 load
 	touch "$SCALE_STOP"
 	for p in "${SCALE_IO_PIDS[@]}"; do wait "$p" || bad=$((bad + 1)); done
-	cat "$SCALE_OUT"/io-"$1"-*.txt 2>/dev/null | awk -v luns="$LIO_LUNS" \
-		-v config="$1" -v bad="$bad" '
+	load=$(cat "$SCALE_OUT"/io-"$1"-*.txt 2>/dev/null | awk -v bad="$bad" '
 		/^pwlab-io: writes=/ {
 			n++
 			for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -84,12 +101,13 @@ scale_load_stop() {
 			if (v["max_op_ms"] + 0 > mx) mx = v["max_op_ms"] + 0
 		}
 		END {
-			printf "{\"luns\":%d,\"config\":\"%s\",\"scenario\":\"load\",\"maps_loaded\":%d,\"loads_failed\":%d,\"io_errors\":%d,\"mismatches\":%d,\"stall_ms_max\":%d}\n", luns, config, n, bad, e, m, mx
-		}' >> "$SCALE_REC"
-	tail -n 1 "$SCALE_REC" | sed 's/^/# scale: /'
+			printf "{\"maps_loaded\":%d,\"loads_failed\":%d,\"io_errors\":%d,\"mismatches\":%d,\"stall_ms_max\":%d}\n", n, bad, e, m, mx
+		}')
+	jq -cn --argjson a "$SCALE_CUR" --argjson b "$load" '$a + $b' >> "$SCALE_REC"
+	echo "# scale: $1: $load"
 	# every load exited 0 (pwlab-io exits 1 on an error or a mismatch),
 	# and every map's summary says none
-	[ "$bad" -eq 0 ] && tail -n 1 "$SCALE_REC" | jq -e --argjson n "$LIO_LUNS" \
+	[ "$bad" -eq 0 ] && echo "$load" | jq -e --argjson n "$LIO_LUNS" \
 		'.io_errors == 0 and .mismatches == 0 and .maps_loaded == $n' > /dev/null
 }
 
@@ -128,25 +146,33 @@ scale_idle_cpu() {
 		'BEGIN { printf "%.2f", (b - a) / t / s * 100 }'
 }
 
-# scale_switch CONFIG SCENARIO NODE: promote NODE (in the background),
-# then poll dm until every map is on NODE or the deadline; one record.
-# Times count from the promotion's first write (promoted.t, before the
-# agent runs) and from its end (promoted-end.t: the agent has set every
-# LUN's group on NODE, and the peer's view of it): with N LUNs the
-# agent's own run is part of the first figure.
-scale_switch() {
-	local config=$1 scenario=$2 node=$3 t0 t1 now name first='' last='' k=0
-	local last_end='' promote_ms='' busy0 total0 busy1 total1 pid d0=0 d1=0
+# scale_run CONFIG SCENARIO REP NODE CMD...: CMD (a promotion or a fault)
+# in the background, then poll dm until every map is on NODE or the
+# deadline; the run's record in SCALE_CUR (scale_load_stop adds the
+# load's figures).  Times count from CMD's start; for a promotion from
+# its first write (promoted.t, before the agent runs) and from its end
+# (promoted-end.t: the agent has set every LUN's group on NODE, and the
+# peer's view of it): with N LUNs the agent's own run is part of the
+# first figure.  SCALE_REMAP=1: the disks are read again on every poll
+# (a node restored may come back as new disks).
+scale_run() {
+	local config=$1 scenario=$2 rep=$3 node=$4 t0 t1 now name first='' last='' k=0
+	local last_end='' promote_ms='' busy0 total0 busy1 total1 pid d0=0 d1=0 start
+	local deadline=$SCALE_DEADLINE
 	local -A seen=()
+	shift 4
+	[ "${SCALE_REMAP:-0}" = 0 ] || deadline=$SCALE_RESTORE_DEADLINE
 	rm -f /run/pwlab/promoted.t /run/pwlab/promoted-end.t
 	pid=$(lab_daemon_pid)
 	[ -z "$pid" ] || d0=$(scale_pid_ticks "$pid")
 	read -r busy0 total0 < <(scale_cpu_ticks)
-	fault_promote "$node" > /dev/null 2>&1 &
-	local promote=$!
-	local end=$((SECONDS + SCALE_DEADLINE))
+	start=$EPOCHREALTIME
+	"$@" > "$SCALE_OUT/cmd-$config-$scenario-$rep.log" 2>&1 &
+	local cmd=$!
+	local end=$((SECONDS + deadline))
 	while [ "$k" -lt "$LIO_LUNS" ] && [ "$SECONDS" -lt "$end" ]; do
 		now=$EPOCHREALTIME
+		[ "${SCALE_REMAP:-0}" = 0 ] || scale_devt_map
 		for name in $(scale_on "$node"); do
 			[ -n "${seen[$name]:-}" ] && continue
 			seen[$name]=$now
@@ -154,12 +180,12 @@ scale_switch() {
 		done
 		sleep 0.05
 	done
-	wait "$promote"
+	wait "$cmd"
 	read -r busy1 total1 < <(scale_cpu_ticks)
 	[ -z "$pid" ] || d1=$(scale_pid_ticks "$pid")
-	t0=$(cat /run/pwlab/promoted.t 2>/dev/null)
+	t0=$(cat /run/pwlab/promoted.t 2>/dev/null || echo "$start")
 	t1=$(cat /run/pwlab/promoted-end.t 2>/dev/null)
-	if [ -n "$t0" ] && [ "$k" -gt 0 ]; then
+	if [ "$k" -gt 0 ]; then
 		read -r first last last_end promote_ms < <(for name in "${!seen[@]}"; do
 			echo "${seen[$name]}"; done | sort -n |
 			awk -v t0="$t0" -v t1="${t1:-0}" 'NR == 1 { f = $1 } { l = $1 }
@@ -177,29 +203,48 @@ scale_switch() {
 		'BEGIN { x = 0; if (d > c) x = (b - a) / (d - c) * 100; printf "%.0f", x }')
 	cpu_pw=$(awk -v a="$d0" -v b="$d1" -v c="$total0" -v d="$total1" \
 		-v n="$(nproc)" 'BEGIN { x = 0; if (d > c) x = (b - a) / (d - c) * n * 100; printf "%.1f", x }')
-	jq -cn --argjson luns "$LIO_LUNS" --arg config "$config" \
-		--arg scenario "$scenario" --argjson switched "$k" \
+	SCALE_CUR=$(jq -cn --argjson luns "$LIO_LUNS" --arg config "$config" \
+		--arg scenario "$scenario" --argjson rep "$rep" --argjson switched "$k" \
 		--arg first "$first" --arg last "$last" --arg last_end "$last_end" \
 		--arg promote "$promote_ms" --argjson busy "$busy" \
-		--arg cpu "$([ -n "$pid" ] && echo "$cpu_pw")" \
+		--arg cpu "$([ -n "$pid" ] && echo "$cpu_pw")" --arg node "$node" \
 		'def num: if . == "" then null else tonumber end;
-		 { luns: $luns, config: $config, scenario: $scenario,
-		   maps_switched: $switched,
+		 { luns: $luns, config: $config, scenario: $scenario, rep: $rep,
+		   to: $node, maps_switched: $switched,
 		   first_map_switch_ms: ($first | num),
 		   last_map_switch_ms: (if $switched == $luns then ($last | num) else null end),
 		   last_map_after_promote_end_ms: (if $switched == $luns then ($last_end | num) else null end),
 		   promote_ms: ($promote | num),
 		   guest_cpu_busy_pct: $busy,
 		   daemon_cpu_pct_of_a_core: ($cpu | num),
-		   seen: "dm next group, under load" }' >> "$SCALE_REC"
-	log "scale: $config $scenario to $node: $k of $LIO_LUNS maps," \
-		"first ${first:-none} ms, last ${last:-none} ms after the promotion" \
-		"(${last_end:-?} ms after it ended; the agent took ${promote_ms:-?} ms);" \
+		   seen: "dm next group, under load" }')
+	log "scale: $config $scenario $rep to $node: $k of $LIO_LUNS maps," \
+		"first ${first:-none} ms, last ${last:-none} ms after the start" \
+		"(${last_end:-?} ms after the agent ended; it took ${promote_ms:-?} ms);" \
 		"guest CPU ${busy} % busy${pid:+, the daemon ${cpu_pw} % of a core}"
 	[ "$k" -eq "$LIO_LUNS" ]
 }
 
-log "scale: $LIO_LUNS LUNs, $(scale_nmaps) maps, $(mp_npaths) paths"
+# scale_scenario CONFIG SCENARIO REP NODE CMD...: one run under its own
+# load (3 s under way first), its record written; pathwarden's runs are
+# checks, stock's misses are its figures (the record says how many maps).
+scale_scenario() {
+	local config=$1 scenario=$2 rep=$3 node=$4 ok=0
+	scale_load_start "$config-$scenario-$rep"
+	sleep 3
+	scale_run "$@" || ok=1
+	if [ "$config" = pathwarden ]; then
+		if [ "$ok" -eq 0 ]; then
+			tap_ok "scale: pathwarden $scenario $rep: every map on $node"
+		else
+			tap_not_ok "scale: pathwarden $scenario $rep: every map on $node"
+		fi
+	fi
+	tap_check "scale: $config $scenario $rep: the load on every map: no I/O error, no mismatch" \
+		scale_load_stop "$config-$scenario-$rep"
+}
+
+log "scale: $LIO_LUNS LUNs, $(scale_nmaps) maps, $(mp_npaths) paths; $SCALE_REPS switchovers and failbacks, $SCALE_LOSS_REPS link losses and node restorations per configuration"
 tap_check "scale: $LIO_LUNS maps" [ "$(scale_nmaps)" -eq "$LIO_LUNS" ]
 tap_check "scale: $((4 * LIO_LUNS)) paths in maps" [ "$(mp_npaths)" -eq $((4 * LIO_LUNS)) ]
 
@@ -211,25 +256,27 @@ for config in pathwarden stock; do
 	fi
 	log "scale: lab_config $config took $(awk -v a="$t" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
 	scale_devt_map
+	tap_check "scale: $config: $((4 * LIO_LUNS)) disks read from sysfs" \
+		[ "$(scale_ndevts)" -eq $((4 * LIO_LUNS)) ]
 	if ! scale_wait_all hpms01 "$SCALE_DEADLINE"; then
 		tap_not_ok "scale: $config: every map on hpms01 at the baseline ($(scale_on hpms01 | wc -l) of $LIO_LUNS)"
 		continue
 	fi
-	scale_load_start "$config"
-	sleep 3		# the load under way on every map
-	if [ "$config" = pathwarden ]; then
-		tap_check "scale: pathwarden: every map switched to hpms02" \
-			scale_switch pathwarden switchover hpms02
-		tap_check "scale: pathwarden: every map back on hpms01" \
-			scale_switch pathwarden failback hpms01
-	else
-		# stock's misses are its figures (the record says how many)
-		scale_switch stock switchover hpms02 || :
-		scale_switch stock failback hpms01 || :
+	for rep in $(seq 1 "$SCALE_REPS"); do
+		scale_scenario "$config" switchover "$rep" hpms02 fault_promote hpms02
+		scale_scenario "$config" failback "$rep" hpms01 fault_promote hpms01
+		[ "$config" = pathwarden ] || scale_wait_all hpms01 "$SCALE_DEADLINE" || :
+	done
+	# hpms01 (optimized) loses its links without a word: the stall, and
+	# every map on hpms02's paths; then its links come back: every map on
+	# hpms01's again (new disks where the daemon logged in anew)
+	for rep in $(seq 1 "$SCALE_LOSS_REPS"); do
 		scale_wait_all hpms01 "$SCALE_DEADLINE" || :
-	fi
-	tap_check "scale: $config: the load on every map: no I/O error, no mismatch" \
-		scale_load_stop "$config"
+		scale_scenario "$config" link-loss "$rep" hpms02 fault_link_drop hpms01
+		SCALE_REMAP=1 scale_scenario "$config" node-restored "$rep" hpms01 \
+			fault_link_restore hpms01
+		scale_devt_map
+	done
 	# multipathd's own cost at idle in this configuration, the switches
 	# settled (40 s: at 64 LUNs a reload of every map after the
 	# failback takes tens of seconds), and the SCSI commands it sends
@@ -286,24 +333,50 @@ fi
 tap_check "scale: records written" test -s "$SCALE_REC"
 echo "scale: records"
 sed 's/^/  /' "$SCALE_REC"
-# The table: pathwarden against stock, per scenario, from the records.
-echo "scale: $LIO_LUNS LUNs, last map on the new master's group (ms after the promotion began / ended)"
-printf '  %-11s %-21s %-21s %s\n' scenario pathwarden stock "ratio (last map)"
-for scenario in switchover failback; do
-	jq -rs --arg s "$scenario" '
-		def rec(c): map(select(.scenario == $s and .config == c)) | .[0] // {};
-		def cell(r): if r.last_map_switch_ms == null then "missed"
-			else "\(r.last_map_switch_ms) / \(r.last_map_after_promote_end_ms // "?")" end;
-		(rec("pathwarden")) as $p | (rec("stock")) as $k |
-		[$s, cell($p), cell($k),
-		 (if $p.last_map_switch_ms != null and $k.last_map_switch_ms != null
-			and $k.last_map_switch_ms > 0
-		  then "\($p.last_map_switch_ms / $k.last_map_switch_ms * 100 | round / 100)"
-		  else "-" end)] | @tsv' "$SCALE_REC" |
-		awk -F'\t' '{ printf "  %-11s %-21s %-21s %s\n", $1, $2, $3, $4 }'
-done
+# The table: pathwarden against stock, per scenario, from the records:
+# the last map's p50 and max over the runs (a run that missed a map counts
+# as missed, not as its time), the longest stall of any map.
+echo "scale: $LIO_LUNS LUNs, last map on the new master's group (ms from the start; promotions: the agent's first write), p50 / max over the runs; the longest I/O of any map"
+printf '  %-14s %-26s %-26s %s\n' scenario pathwarden stock "ratio (p50)"
+jq -rs '
+	def p50: sort | .[(length - 1) / 2 | floor];
+	def stats(s; c): map(select(.scenario == s and .config == c and .rep != null)) as $r |
+		($r | map(.last_map_switch_ms) | map(select(. != null))) as $t |
+		{ n: ($r | length), ok: ($t | length),
+		  p50: (if ($t | length) == ($r | length) and ($t | length) > 0 then ($t | p50) else null end),
+		  max: (if ($t | length) > 0 then ($t | max) else null end),
+		  stall: ($r | map(.stall_ms_max // 0) | max) };
+	def cell(x): if x.n == 0 then "-"
+		else "\(x.p50 // "missed") / \(x.max // "-") (\(x.ok)/\(x.n)); \(x.stall)" end;
+	. as $all |
+	("switchover", "failback", "link-loss", "node-restored") as $s |
+	($all | stats($s; "pathwarden")) as $p | ($all | stats($s; "stock")) as $k |
+	[$s, cell($p), cell($k),
+	 (if $p.p50 != null and $k.p50 != null and $k.p50 > 0
+	  then "\($p.p50 / $k.p50 * 100 | round / 100)" else "-" end)] | @tsv' "$SCALE_REC" |
+	awk -F'\t' '{ printf "  %-14s %-26s %-26s %s\n", $1, $2, $3, $4 }'
 jq -rs 'map(select(.scenario == "multipathd-idle")) |
 	"  multipathd at idle (% of a core): " +
 	(map("\(.config) \(.multipathd_idle_cpu_pct)") | join(", ")) +
 	"; SCSI commands per path per minute: " +
 	(map("\(.config) \(.scsi_cmds_per_path_per_min // "?")") | join(", "))' "$SCALE_REC"
+# The issue's targets, each met or missed with its figure.
+echo "scale: targets at $LIO_LUNS LUNs (pathwarden)"
+jq -rs --argjson ref "$SCALE_REF_STALL_MS" '
+	def p50: sort | .[(length - 1) / 2 | floor];
+	def mark(ok): if ok then "met" else "MISSED" end;
+	(map(select(.config == "pathwarden" and .scenario == "switchover"))) as $sw |
+	($sw | map(.last_map_switch_ms)) as $t |
+	(map(select(.config == "pathwarden" and .scenario == "link-loss")) |
+		map(.stall_ms_max) | max) as $stall |
+	(map(select(.rep != null)) | map(.io_errors + .mismatches) | add) as $bad |
+	(map(select(.scenario == "cost")) | .[0] // {}) as $c |
+	"  last map within 1000 ms of the promotion, p50 of \($t | length): " +
+		(if ($t | length) == 0 or ($t | any(. == null)) then "MISSED (a run left maps behind)"
+		 else "\($t | p50) ms, \(mark(($t | p50) <= 1000))" end),
+	"  link-loss stall within 200 ms of the one-LUN figure, \($ref) ms: " +
+		(if $stall == null then "not run" else "\($stall) ms, \(mark($stall <= $ref + 200))" end),
+	"  I/O errors and mismatches, every run of both configurations: \($bad // 0), \(mark(($bad // 0) == 0))",
+	"  daemon at idle <= 1 % of a core: \($c.daemon_idle_cpu_pct // "?") %, \(mark(($c.daemon_idle_cpu_pct // 100) <= 1))",
+	"  daemon RSS <= 16 MiB: \(($c.daemon_rss_kib // 0) / 1024 * 10 | round / 10) MiB, \(mark(($c.daemon_rss_kib // 1e9) <= 16384))",
+	"  status --json <= 100 ms over the real paths: \($c.status_json_ms_best // "?") ms, \(mark(($c.status_json_ms_best // 1e9) <= 100))"' "$SCALE_REC"
