@@ -223,7 +223,43 @@ struct batch_run {
 	bool followers;		/* this round: the followers that must ask
 				 * themselves, else every item without a lead */
 	size_t next;		/* the next item to look at; atomic */
+	void (*notify)(void *);	/* each lead's answer as it comes */
+	void *arg;
 };
+
+static void follow(struct rtpg_item *it, const struct rtpg_item *lead,
+		   struct rtpg_source *src);
+
+static void set_ready(struct rtpg_item *it)
+{
+	__atomic_store_n(&it->ready, true, __ATOMIC_RELEASE);
+}
+
+/*
+ * Lead @i has its answer: its followers take theirs now (only this worker
+ * writes them in this round) and, when it is a report, the lead and the
+ * followers that took it are ready: nothing changes them later.  A
+ * failed answer may still be judged by a peer's report at the batch's
+ * end (rtpg_batch_peers), and a follower that must ask for itself asks
+ * in the round after: neither is ready before the end.
+ */
+static void publish(struct batch_run *r, size_t i)
+{
+	struct rtpg_item *lead = &r->b->items[i];
+
+	for (size_t k = 0; k < r->b->n; k++) {
+		struct rtpg_item *f = &r->b->items[k];
+
+		if (f->lead != i + 1)
+			continue;
+		follow(f, lead, r->src);
+		if (f->followed && f->done && f->ans.result == TPG_OK)
+			set_ready(f);
+	}
+	if (lead->ans.result == TPG_OK)
+		set_ready(lead);
+	r->notify(r->arg);
+}
 
 static bool in_round(const struct batch_run *r, const struct rtpg_item *it)
 {
@@ -244,6 +280,8 @@ static void *rtpg_worker(void *arg)
 		r->src->query(r->src, it->dev, r->timeout_ms, &it->ans,
 			      &it->rep);
 		it->done = true;
+		if (r->notify && !r->followers)
+			publish(r, i);
 	}
 	return NULL;
 }
@@ -272,10 +310,12 @@ static void rtpg_batch_peers(struct rtpg_batch *b)
 
 /* Ask the items of one round of @b, up to RTPG_THREADS at a time. */
 static void ask_round(struct rtpg_batch *b, struct rtpg_source *src,
-		      unsigned int timeout_ms, bool followers)
+		      unsigned int timeout_ms, bool followers,
+		      void (*notify)(void *), void *arg)
 {
 	struct batch_run r = { .b = b, .src = src, .timeout_ms = timeout_ms,
-			       .followers = followers };
+			       .followers = followers, .notify = notify,
+			       .arg = arg };
 	pthread_t t[RTPG_THREADS - 1];
 	sigset_t all, old;
 	size_t nt = 0, n = 0;
@@ -338,18 +378,28 @@ static void follow(struct rtpg_item *it, const struct rtpg_item *lead,
 	it->done = true;
 }
 
-void rtpg_batch_ask(struct rtpg_batch *b, struct rtpg_source *src,
-		    unsigned int timeout_ms)
+void rtpg_batch_ask_notify(struct rtpg_batch *b, struct rtpg_source *src,
+			   unsigned int timeout_ms, void (*notify)(void *),
+			   void *arg)
 {
-	ask_round(b, src, timeout_ms, false);
+	ask_round(b, src, timeout_ms, false, notify, arg);
 	for (size_t i = 0; i < b->n; i++) {
 		struct rtpg_item *it = &b->items[i];
 
-		if (it->lead)
+		/* followed already when told as their leads came */
+		if (it->lead && !(notify && it->followed))
 			follow(it, &b->items[it->lead - 1], src);
 	}
-	ask_round(b, src, timeout_ms, true);
+	ask_round(b, src, timeout_ms, true, NULL, NULL);
 	rtpg_batch_peers(b);
+	for (size_t i = 0; i < b->n && notify; i++)
+		set_ready(&b->items[i]);
+}
+
+void rtpg_batch_ask(struct rtpg_batch *b, struct rtpg_source *src,
+		    unsigned int timeout_ms)
+{
+	rtpg_batch_ask_notify(b, src, timeout_ms, NULL, NULL);
 }
 
 const struct rtpg_item *rtpg_batch_find(const struct rtpg_batch *b,

@@ -42,6 +42,9 @@ struct rtpg_item {
 	struct tpg_answer ans;
 	struct rtpg_report rep;
 	bool done;
+	bool ready;		/* final before the batch ends: written with
+				 * release by a worker, read by
+				 * rtpg_item_ready() (rtpg_batch_ask_notify) */
 };
 
 struct rtpg_batch {
@@ -76,6 +79,24 @@ bool rtpg_batch_add_on(struct rtpg_batch *b, const char *map, const char *dev,
  */
 void rtpg_batch_ask(struct rtpg_batch *b, struct rtpg_source *src,
 		    unsigned int timeout_ms);
+/*
+ * The same, telling as it goes: when a path that asks for itself has its
+ * answer, its followers take theirs from it at once, the lead and those
+ * followers are marked ready when that answer is a report (TPG_OK), and
+ * @notify(@arg) is called, from a worker thread.  Another thread may read
+ * an item once rtpg_item_ready() says so, and no other item before the
+ * batch ends (a failed answer may be judged by a peer's report then, a
+ * follower not followed asks for itself then); at the end every item is
+ * ready.
+ */
+void rtpg_batch_ask_notify(struct rtpg_batch *b, struct rtpg_source *src,
+			   unsigned int timeout_ms, void (*notify)(void *),
+			   void *arg);
+/* Another thread's view of @it: its answer is final (acquire). */
+static inline bool rtpg_item_ready(const struct rtpg_item *it)
+{
+	return __atomic_load_n(&it->ready, __ATOMIC_ACQUIRE);
+}
 /* The answer for @dev in @map, NULL when the batch did not ask it. */
 const struct rtpg_item *rtpg_batch_find(const struct rtpg_batch *b,
 					const char *map, const char *dev);

@@ -252,6 +252,98 @@ static void test_awaits_promotion(void **state)
 	rtpg_batch_free(&b);
 }
 
+/* What the notify callback saw, from the workers' threads. */
+struct seen {
+	struct rtpg_batch *b;
+	unsigned int calls;		/* atomic */
+	unsigned int lead_before_follower;	/* atomic: must stay 0 */
+	unsigned int ready_not_ok;	/* atomic: must stay 0 */
+};
+
+static void on_progress(void *arg)
+{
+	struct seen *s = arg;
+
+	__atomic_fetch_add(&s->calls, 1, __ATOMIC_RELAXED);
+	for (size_t i = 0; i < s->b->n; i++) {
+		const struct rtpg_item *it = &s->b->items[i];
+
+		if (!rtpg_item_ready(it))
+			continue;
+		if (!it->done || it->ans.result != TPG_OK)
+			__atomic_fetch_add(&s->ready_not_ok, 1,
+					   __ATOMIC_RELAXED);
+		/* a ready lead's followers that took its report are
+		 * ready before it */
+		for (size_t k = 0; k < s->b->n; k++)
+			if (s->b->items[k].lead == i + 1 &&
+			    s->b->items[k].followed &&
+			    !rtpg_item_ready(&s->b->items[k]))
+				__atomic_fetch_add(&s->lead_before_follower,
+						   1, __ATOMIC_RELAXED);
+	}
+}
+
+static void add_two_maps(struct rtpg_batch *b)
+{
+	static const char *devs[] = { "sda", "sdb", "sdc", "sdd" };
+	static const char *nodes[] = { "A", "A", "B", "B" };
+
+	for (int m = 0; m < 2; m++)
+		for (int i = 0; i < 4; i++)
+			assert_true(rtpg_batch_add_on(b, m ? "m2" : "m1",
+						      devs[i], nodes[i]));
+}
+
+/* Told as it goes: once per lead, a lead ready only with its followers,
+ * nothing ready that is not a report; every item ready at the end, and
+ * the answers those of rtpg_batch_ask. */
+static void test_notify(void **state)
+{
+	struct rtpg_batch b = { 0 };
+	struct seen s = { .b = &b };
+	struct fake f;
+	(void)state;
+
+	fake_init(&f);
+	add_two_maps(&b);
+	rtpg_batch_ask_notify(&b, &f.src, 1000, on_progress, &s);
+	assert_int_equal(s.calls, 4);
+	assert_int_equal(s.lead_before_follower, 0);
+	assert_int_equal(s.ready_not_ok, 0);
+	for (size_t i = 0; i < b.n; i++)
+		assert_true(rtpg_item_ready(&b.items[i]));
+	assert_int_equal(f.asked[0], 2);
+	assert_int_equal(f.asked[1], 0);
+	assert_true(item(&b, "m2", "sdd")->followed);
+	assert_int_equal(item(&b, "m2", "sdd")->ans.own.state,
+			 ALUA_ACTIVE_OPTIMIZED);
+	rtpg_batch_free(&b);
+}
+
+/* A lead refused: neither it (a peer may judge it at the end) nor its
+ * follower (asks for itself after) is ready while the batch runs. */
+static void test_notify_refused(void **state)
+{
+	struct rtpg_batch b = { 0 };
+	struct seen s = { .b = &b };
+	struct fake f;
+	(void)state;
+
+	fake_init(&f);
+	f.result[0] = TPG_REJECTED;
+	add_two_maps(&b);
+	rtpg_batch_ask_notify(&b, &f.src, 1000, on_progress, &s);
+	assert_int_equal(s.calls, 4);
+	assert_int_equal(s.ready_not_ok, 0);
+	assert_int_equal(s.lead_before_follower, 0);
+	/* sdb asked for itself, in each map */
+	assert_int_equal(f.asked[1], 2);
+	assert_false(item(&b, "m1", "sdb")->followed);
+	assert_int_equal(item(&b, "m1", "sdb")->ans.result, TPG_OK);
+	rtpg_batch_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +352,8 @@ int main(void)
 		cmocka_unit_test(test_lead_refused),
 		cmocka_unit_test(test_lead_timeout),
 		cmocka_unit_test(test_awaits_promotion),
+		cmocka_unit_test(test_notify),
+		cmocka_unit_test(test_notify_refused),
 	};
 
 	return cmocka_run_group_tests_name("rtpg_batch", tests, NULL, NULL);
