@@ -219,6 +219,7 @@ int daemon_run(const struct daemon_opts *o)
 	d->multipathd_up = -1;		/* not asked yet */
 	d->fifo_fd = -1;
 	d->rtpg_job.efd = -1;
+	d->rtpg_job.pfd = -1;
 	loop_init(&d->loop);
 	service_init(&d->svc, &d->loop);
 	sigemptyset(&mask);

@@ -10,21 +10,43 @@
 
 int rtpg_job_init(struct rtpg_job *j)
 {
+	int rc;
+
 	memset(j, 0, sizeof(*j));
 	j->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	return j->efd < 0 ? -errno : 0;
+	j->pfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (j->efd >= 0 && j->pfd >= 0)
+		return 0;
+	rc = -errno;
+	if (j->efd >= 0)
+		close(j->efd);
+	if (j->pfd >= 0)
+		close(j->pfd);
+	j->efd = j->pfd = -1;
+	return rc;
+}
+
+/* Adding 1 to an eventfd the loop drains cannot overflow, and these
+ * threads take no signal: the write succeeds. */
+static void post(int fd)
+{
+	uint64_t one = 1;
+
+	while (write(fd, &one, sizeof(one)) < 0 && errno == EINTR)
+		;
+}
+
+static void progress(void *arg)
+{
+	post(((struct rtpg_job *)arg)->pfd);
 }
 
 static void *job_main(void *arg)
 {
 	struct rtpg_job *j = arg;
-	uint64_t one = 1;
 
-	rtpg_batch_ask(&j->batch, j->src, j->timeout_ms);
-	/* Adding 1 to an eventfd the loop drains cannot overflow, and this
-	 * thread takes no signal: the write succeeds. */
-	while (write(j->efd, &one, sizeof(one)) < 0 && errno == EINTR)
-		;
+	rtpg_batch_ask_notify(&j->batch, j->src, j->timeout_ms, progress, j);
+	post(j->efd);
 	return NULL;
 }
 
@@ -72,6 +94,19 @@ bool rtpg_job_collect(struct rtpg_job *j, struct rtpg_batch *out)
 	return true;
 }
 
+const struct rtpg_batch *rtpg_job_running(const struct rtpg_job *j)
+{
+	return j->running ? &j->batch : NULL;
+}
+
+void rtpg_job_drain_progress(struct rtpg_job *j)
+{
+	uint64_t n;
+
+	while (read(j->pfd, &n, sizeof(n)) < 0 && errno == EINTR)
+		;
+}
+
 void rtpg_job_fini(struct rtpg_job *j)
 {
 	if (j->running)
@@ -80,5 +115,7 @@ void rtpg_job_fini(struct rtpg_job *j)
 	rtpg_batch_free(&j->batch);
 	if (j->efd >= 0)
 		close(j->efd);
-	j->efd = -1;
+	if (j->pfd >= 0)
+		close(j->pfd);
+	j->efd = j->pfd = -1;
 }

@@ -16,6 +16,8 @@
 
 struct rtpg_job {
 	int efd;			/* readable when the batch is done */
+	int pfd;			/* readable when answers came before
+					 * that (rtpg_batch_ask_notify) */
 	bool running;
 	pthread_t thread;
 	struct rtpg_batch batch;	/* the thread's until collected */
@@ -25,7 +27,7 @@ struct rtpg_job {
 	uint64_t started_ns;		/* CLOCK_MONOTONIC */
 };
 
-/* -errno when no eventfd could be had. */
+/* -errno when no eventfd could be had (both closed again). */
 int rtpg_job_init(struct rtpg_job *j);
 /*
  * Ask @b (taken over: the job frees it) on the job's thread.  False, with
@@ -37,6 +39,13 @@ bool rtpg_job_start(struct rtpg_job *j, struct rtpg_batch *b,
 /* After the eventfd became readable: the answered batch into @out (the
  * caller frees it).  False when no batch had finished. */
 bool rtpg_job_collect(struct rtpg_job *j, struct rtpg_batch *out);
+/*
+ * The running batch, to read its ready items from (rtpg_item_ready())
+ * after @pfd became readable (drained by rtpg_job_drain_progress()); NULL
+ * when none runs.  Its items stay where they are until collected.
+ */
+const struct rtpg_batch *rtpg_job_running(const struct rtpg_job *j);
+void rtpg_job_drain_progress(struct rtpg_job *j);
 /* Waits for a running batch (at most its timeout), frees everything. */
 void rtpg_job_fini(struct rtpg_job *j);
 
