@@ -279,23 +279,26 @@ static bool map_weights(const struct pw_view *v, const struct mp_map *m,
 	return true;
 }
 
-/* The prio multipathd should give each path that answered. */
+/* The prio multipathd should give each path of @m that answered. */
+static void expect_map(const struct pw_view *v, struct pw_map *m)
+{
+	struct prio_weights w;
+
+	if (!map_weights(v, m->mp, &w))
+		return;
+	for (size_t j = 0; j < m->mp->n_paths; j++) {
+		struct pw_path *p = &m->paths[j];
+
+		if (p->rtpg_done && (p->rtpg.result == TPG_OK ||
+				     p->rtpg.from_peer))
+			p->expected_pri = tpg_prio(&p->rtpg.own, &w);
+	}
+}
+
 static void view_expect(struct pw_view *v)
 {
-	for (size_t i = 0; i < v->n_maps; i++) {
-		struct pw_map *m = &v->maps[i];
-		struct prio_weights w;
-
-		if (!map_weights(v, m->mp, &w))
-			continue;
-		for (size_t j = 0; j < m->mp->n_paths; j++) {
-			struct pw_path *p = &m->paths[j];
-
-			if (p->rtpg_done && (p->rtpg.result == TPG_OK ||
-					     p->rtpg.from_peer))
-				p->expected_pri = tpg_prio(&p->rtpg.own, &w);
-		}
-	}
+	for (size_t i = 0; i < v->n_maps; i++)
+		expect_map(v, &v->maps[i]);
 }
 
 void view_take_answers(struct pw_view *v, const struct rtpg_batch *b,
@@ -304,6 +307,26 @@ void view_take_answers(struct pw_view *v, const struct rtpg_batch *b,
 	view_put_answers(v, b);
 	view_expect(v);
 	view_judge(v, conf);
+}
+
+void view_take_map_answers(struct pw_view *v, struct pw_map *m,
+			   const struct rtpg_batch *b,
+			   const struct pw_conf *conf)
+{
+	for (size_t j = 0; j < m->mp->n_paths; j++) {
+		struct pw_path *p = &m->paths[j];
+		const struct rtpg_item *it;
+
+		if (!path_wants_rtpg(p))
+			continue;
+		it = rtpg_batch_find(b, m->mp->name, p->mp->dev);
+		if (it && it->done) {
+			p->rtpg = it->ans;
+			p->rtpg_done = true;
+		}
+	}
+	expect_map(v, m);
+	judge_map(m, conf);
 }
 
 /* The sysfs scan of a view, run beside multipathd's answers. */
@@ -323,39 +346,39 @@ static void *scan_run(void *arg)
 	return NULL;
 }
 
+void view_read_dm_map(struct pw_map *m, const char *capture_dir)
+{
+	char *line = dm_status_get(m->mp->name, capture_dir);
+	struct dm_mpath_status st;
+	char err[128];
+
+	if (!line)
+		return;
+	if (!dm_status_parse(line, &st, err, sizeof(err))) {
+		log_debug("%s: dm status not usable: %s", m->mp->name, err);
+		free(line);
+		return;
+	}
+	free(line);
+	m->dm_next = st.next_group;
+	m->dm_group = st.n_groups == m->mp->n_groups ? st.next_group : 0;
+	for (size_t j = 0; j < m->mp->n_paths; j++) {
+		struct pw_path *p = &m->paths[j];
+
+		p->dm_kernel_active = false;
+		p->dm_kernel_group = 0;
+		for (size_t k = 0; k < st.n_paths; k++)
+			if (!strcmp(st.paths[k].devt, p->mp->devt)) {
+				p->dm_kernel_active = st.paths[k].active;
+				p->dm_kernel_group = st.paths[k].group;
+			}
+	}
+}
+
 void view_read_dm(struct pw_view *v, const char *capture_dir)
 {
-	for (size_t i = 0; i < v->n_maps; i++) {
-		struct pw_map *m = &v->maps[i];
-		char *line = dm_status_get(m->mp->name, capture_dir);
-		struct dm_mpath_status st;
-		char err[128];
-
-		if (!line)
-			continue;
-		if (!dm_status_parse(line, &st, err, sizeof(err))) {
-			log_debug("%s: dm status not usable: %s", m->mp->name,
-				  err);
-			free(line);
-			continue;
-		}
-		free(line);
-		m->dm_next = st.next_group;
-		m->dm_group = st.n_groups == m->mp->n_groups ? st.next_group
-							      : 0;
-		for (size_t j = 0; j < m->mp->n_paths; j++) {
-			struct pw_path *p = &m->paths[j];
-
-			p->dm_kernel_active = false;
-			p->dm_kernel_group = 0;
-			for (size_t k = 0; k < st.n_paths; k++)
-				if (!strcmp(st.paths[k].devt, p->mp->devt)) {
-					p->dm_kernel_active =
-						st.paths[k].active;
-					p->dm_kernel_group = st.paths[k].group;
-				}
-		}
-	}
+	for (size_t i = 0; i < v->n_maps; i++)
+		view_read_dm_map(&v->maps[i], capture_dir);
 }
 
 bool view_build(struct pw_view *v, const struct view_opts *o)

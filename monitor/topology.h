@@ -122,6 +122,8 @@ void view_judge_path(struct pw_path *p);
  * and dm's next group (dm_next); dm_group too where dm has as many groups
  * as multipathd listed.  Not judged again. */
 void view_read_dm(struct pw_view *v, const char *capture_dir);
+/* The same for one map. */
+void view_read_dm_map(struct pw_map *m, const char *capture_dir);
 /* Judge again after the parts changed (daemon). */
 void view_judge(struct pw_view *v, const struct pw_conf *conf);
 /* A batch's answers put into @v as it stands, its multipathd, sysfs and
@@ -129,6 +131,11 @@ void view_judge(struct pw_view *v, const struct pw_conf *conf);
  * alone decide, before a fresh view is read). */
 void view_take_answers(struct pw_view *v, const struct rtpg_batch *b,
 		       const struct pw_conf *conf);
+/* The same for one map of @v only, the others left as they are (the
+ * daemon, as each map's answers come). */
+void view_take_map_answers(struct pw_view *v, struct pw_map *m,
+			   const struct rtpg_batch *b,
+			   const struct pw_conf *conf);
 
 /* The judge knows the state of the path's group (p->judge.state). */
 static inline bool path_state_known(const struct pw_path *p)

@@ -8,6 +8,7 @@ MONT_CPPFLAGS := -Imonitor -Ihost $(TEST_CPPFLAGS) -DMON_FX_DIR=\"$(CURDIR)/$(MO
 
 # Fixture hosts: NAME:generator options (',' stands for a space).
 MONT_SCENARIOS := good: misrouted:--ao,hpms02,--mp-ao,hpms01 \
+  misrouted2:--ao,hpms02,--mp-ao,hpms01,--luns,2 \
   merged:--ao,hpms02,--mp-none \
   stock:--stock-detect multibus:--multibus bothao:--both-ao \
   fbmanual:--failback-manual missing:--drop-session,4 \

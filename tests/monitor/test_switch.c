@@ -571,6 +571,44 @@ static void test_group_seen(void **state)
 	view_free(&mb);
 }
 
+/* One map's answers taken, the other map of the host left as it was
+ * (the daemon as each map's answers come): its paths unanswered, and the
+ * answered map judged with them, hpms02's group optimized. */
+static void test_map_answers(void **state)
+{
+	struct pw_view v;
+	struct rtpg_source rt;
+	struct rtpg_batch b, one;
+	struct fx_host h;
+	size_t k;
+
+	(void)state;
+	fx_view("misrouted2", &conf, NULL, &v);
+	assert_int_equal(v.n_maps, 2);
+	assert_true(view_rtpg_batch(&v, &b, true));
+	fx_host(&h, "misrouted2");
+	rtpg_source_replay(&rt, h.replay);
+	rtpg_batch_ask(&b, &rt, 1000);
+	/* the first map's items only, as the daemon takes them */
+	for (k = 0; k < b.n && !strcmp(b.items[k].map, b.items[0].map); k++)
+		;
+	one = (struct rtpg_batch){ .items = b.items, .n = k };
+	assert_int_equal(k, 4);
+	view_take_map_answers(&v, &v.maps[0], &one, &conf);
+	for (size_t i = 0; i < v.maps[0].mp->n_paths; i++) {
+		const struct pw_path *p = &v.maps[0].paths[i];
+
+		assert_true(p->rtpg_done);
+		assert_int_equal(p->judge.state,
+				 of(p, "hpms02") ? ALUA_ACTIVE_OPTIMIZED
+						 : ALUA_ACTIVE_NONOPTIMIZED);
+	}
+	for (size_t i = 0; i < v.maps[1].mp->n_paths; i++)
+		assert_false(v.maps[1].paths[i].rtpg_done);
+	rtpg_batch_free(&b);
+	view_free(&v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -582,6 +620,7 @@ int main(void)
 		cmocka_unit_test(test_guard),
 		cmocka_unit_test(test_guard_renumbered),
 		cmocka_unit_test(test_group_seen),
+		cmocka_unit_test(test_map_answers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
