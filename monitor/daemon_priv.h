@@ -150,6 +150,11 @@ struct daemon {
 	enum rtpg_purpose rtpg_for;	/* what the running batch is for */
 	struct rtpg_job rtpg_job;	/* the RTPG batch off the loop */
 	bool rtpg_again;		/* asked while a batch ran */
+	/* The running batch's maps switched on their own answers before
+	 * it ended (on_rtpg_progress), by item (each map's first); NULL
+	 * when no batch for the view runs. */
+	bool *streamed;
+	size_t n_streamed;
 	/* The last batch over the view's paths (not the parked watch's),
 	 * kept for the metrics until the next: every group as each node
 	 * reported it.  reports_ns: when it was asked (CLOCK_MONOTONIC). */
