@@ -150,7 +150,8 @@ static enum agent_result read_members(struct agent_ctx *ctx,
 }
 
 static enum agent_result read_group(struct agent_ctx *ctx, const char *aluadir,
-				    const char *name, struct tgt_group *g)
+				    const char *name, bool state_only,
+				    struct tgt_group *g)
 {
 	char path[PATH_MAX];
 	unsigned long v;
@@ -180,12 +181,14 @@ static enum agent_result read_group(struct agent_ctx *ctx, const char *aluadir,
 				  "%s: %lu is not an ALUA state", path, v);
 	g->state = (enum alua_state)v;
 
-	if (!path_join(path, sizeof(path), g->path, "preferred"))
-		return agent_fail(ctx, AGENT_BAD_DATA, "path too long");
-	res = attr_read_uint(ctx, path, 0, 1, false, &v, NULL);
-	if (res != AGENT_OK)
-		return res;
-	g->preferred = v;
+	if (!state_only) {
+		if (!path_join(path, sizeof(path), g->path, "preferred"))
+			return agent_fail(ctx, AGENT_BAD_DATA, "path too long");
+		res = attr_read_uint(ctx, path, 0, 1, false, &v, NULL);
+		if (res != AGENT_OK)
+			return res;
+		g->preferred = v;
+	}
 
 	if (!path_join(path, sizeof(path), g->path, "alua_access_type"))
 		return agent_fail(ctx, AGENT_BAD_DATA, "path too long");
@@ -193,16 +196,17 @@ static enum agent_result read_group(struct agent_ctx *ctx, const char *aluadir,
 	if (res != AGENT_OK)
 		return res;
 
-	/* Older kernels lack the alua_support_* files: assume the default. */
+	/* Older kernels lack the alua_support_* files: assume the default
+	 * (read at once, not looked up first: one open, not two). */
 	g->supported = LIO_DEFAULT_SUPPORT;
 	for (size_t i = 0; i < sizeof(support_files) / sizeof(support_files[0]);
 	     i++) {
-		if (!entry_mode(g->path, support_files[i].file))
-			continue;
 		if (!path_join(path, sizeof(path), g->path,
 			       support_files[i].file))
 			return agent_fail(ctx, AGENT_BAD_DATA, "path too long");
 		res = attr_read_uint(ctx, path, 0, 1, false, &v, NULL);
+		if (res == AGENT_NOT_FOUND)
+			continue;
 		if (res != AGENT_OK)
 			return res;
 		if (v)
@@ -210,7 +214,8 @@ static enum agent_result read_group(struct agent_ctx *ctx, const char *aluadir,
 		else
 			g->supported &= (uint8_t)~support_files[i].bit;
 	}
-	return read_members(ctx, g);
+	ctx->err[0] = '\0';	/* a support file absent is no error */
+	return state_only ? AGENT_OK : read_members(ctx, g);
 }
 
 static int find_group(const struct alua_unit *u, const char *name)
@@ -223,8 +228,32 @@ static int find_group(const struct alua_unit *u, const char *name)
 	return -1;
 }
 
+/* The named groups of a unit only (agent_target.state_only); one that
+ * is not there is left for the caller to report as not found. */
+static enum agent_result read_named(struct agent_ctx *ctx, const char *aluadir,
+				    const struct agent_target *t,
+				    struct alua_unit *u)
+{
+	const char *names[2] = { t->local, t->remote };
+	enum agent_result res;
+
+	for (size_t i = 0; i < 2; i++) {
+		if (!names[i] || !agent_name_valid(names[i]) ||
+		    (i == 1 && names[0] && !strcmp(names[0], names[1])) ||
+		    !S_ISDIR(entry_mode(aluadir, names[i])))
+			continue;
+		res = read_group(ctx, aluadir, names[i], true,
+				 &u->groups[u->n_groups]);
+		if (res != AGENT_OK)
+			return res;
+		u->n_groups++;
+	}
+	return AGENT_OK;
+}
+
 static enum agent_result read_unit(struct agent_ctx *ctx, const char *core,
 				   const char *hba, const char *dev,
+				   const struct agent_target *t,
 				   struct alua_unit *u)
 {
 	char aluadir[PATH_MAX];
@@ -238,6 +267,8 @@ static enum agent_result read_unit(struct agent_ctx *ctx, const char *core,
 	if (!join3(u->path, sizeof(u->path), core, hba, dev) ||
 	    !path_join(aluadir, sizeof(aluadir), u->path, "alua"))
 		return agent_fail(ctx, AGENT_USAGE, "path too long");
+	if (t->state_only)
+		return read_named(ctx, aluadir, t, u);
 	res = dir_scan(ctx, aluadir, &list, &n);
 	if (res != AGENT_OK)
 		return res;
@@ -258,7 +289,8 @@ static enum agent_result read_unit(struct agent_ctx *ctx, const char *core,
 					 AGENT_MAX_GROUPS);
 			break;
 		}
-		res = read_group(ctx, aluadir, name, &u->groups[u->n_groups]);
+		res = read_group(ctx, aluadir, name, false,
+				 &u->groups[u->n_groups]);
 		if (res == AGENT_OK)
 			u->n_groups++;
 	}
@@ -294,7 +326,7 @@ static enum agent_result add_unit(struct agent_ctx *ctx, const char *core,
 				  "more than %d LIO devices with these groups; "
 				  "name one with --device", AGENT_MAX_UNITS);
 	u = &out->units[out->n_units];
-	res = read_unit(ctx, core, hba, dev, u);
+	res = read_unit(ctx, core, hba, dev, t, u);
 	if (res != AGENT_OK)
 		return res;
 	u->local_idx = find_group(u, t->local);

@@ -395,6 +395,7 @@ static int cmd_role(struct agent_ctx *ctx, struct options *o,
 	int rc;
 
 	o->target.need_groups = true;
+	o->target.state_only = true;
 	res = o->be->discover(ctx, &o->target, set);
 	if (res != AGENT_OK)
 		return report_error(ctx, res);
@@ -432,6 +433,7 @@ static int cmd_set_state(struct agent_ctx *ctx, struct options *o,
 	o->target.local = group;
 	o->target.remote = NULL;
 	o->target.need_groups = false;
+	o->target.state_only = true;
 	res = o->be->discover(ctx, &o->target, set);
 	if (res != AGENT_OK)
 		return report_error(ctx, res);

@@ -285,6 +285,46 @@ static void test_lio_reads_every_device(void **state)
 	assert_int_equal(lio_read(f), AGENT_NOT_FOUND);
 }
 
+/* A state change reads the named groups only, and of them what it needs:
+ * a broken group it does not touch is not its business (status still
+ * reads and reports it), members are not read. */
+static void test_lio_state_only(void **state)
+{
+	struct fixture *f = *state;
+	const struct alua_unit *u;
+	const struct tgt_group *l, *r;
+
+	f->t.state_only = true;
+	fake_put(f->root, LIO_VG1 "default_tg_pt_gp/alua_access_state",
+		 "garbage\n");
+	assert_int_equal(lio_read(f), AGENT_OK);
+	assert_int_equal(f->set->n_units, 2);
+	u = &f->set->units[1];
+	assert_int_equal(u->n_groups, 2);
+	l = &u->groups[u->local_idx];
+	r = &u->groups[u->remote_idx];
+	assert_string_equal(l->name, "hpms01");
+	assert_int_equal(l->group_id, 1);
+	assert_true(l->id_set);
+	assert_int_equal(l->state, ALUA_ACTIVE_OPTIMIZED);
+	assert_int_equal(l->access_type, ALUA_TPGS_IMPLICIT);
+	assert_int_equal(l->n_members, 0);
+	assert_int_equal(r->state, ALUA_ACTIVE_NONOPTIMIZED);
+	assert_false(r->supported & ALUA_SUP_LBA_DEPENDENT);
+	assert_true(r->supported & ALUA_SUP_OFFLINE);
+	/* a named group's own bad value still stops it */
+	fake_put(f->root, LIO_VG2 "hpms02/alua_access_state", "5\n");
+	assert_int_equal(lio_read(f), AGENT_BAD_DATA);
+	fake_put(f->root, LIO_VG2 "hpms02/alua_access_state", "1\n");
+	/* a named group missing is not found, as in the full read */
+	f->t.remote = "nothere";
+	assert_int_equal(lio_read(f), AGENT_NOT_FOUND);
+	/* the full read reports the broken group */
+	f->t.remote = "hpms02";
+	f->t.state_only = false;
+	assert_int_equal(lio_read(f), AGENT_BAD_DATA);
+}
+
 static void test_lio_every_state(void **state)
 {
 	static const unsigned int codes[] = { 0, 1, 2, 3, 4, 14, 15 };
@@ -456,6 +496,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scst_refuses_lba_dependent,
 						setup_scst, teardown),
 		cmocka_unit_test_setup_teardown(test_lio_reads_every_device,
+						setup_lio, teardown),
+		cmocka_unit_test_setup_teardown(test_lio_state_only,
 						setup_lio, teardown),
 		cmocka_unit_test_setup_teardown(test_lio_every_state,
 						setup_lio, teardown),
