@@ -248,7 +248,20 @@ log "scale: $LIO_LUNS LUNs, $(scale_nmaps) maps, $(mp_npaths) paths; $SCALE_REPS
 tap_check "scale: $LIO_LUNS maps" [ "$(scale_nmaps)" -eq "$LIO_LUNS" ]
 tap_check "scale: $((4 * LIO_LUNS)) paths in maps" [ "$(mp_npaths)" -eq $((4 * LIO_LUNS)) ]
 
+# scale_fresh_maps: the last configuration's maps gone before the next
+# one logs in.  lab_config keeps them, pathless, across the logout; at 64
+# LUNs, after the link loss and its restoration, stock's multipathd then
+# failed to add maps by uevent ("ev_add_map failed", hundreds of times)
+# and had not all 256 paths in maps 10 minutes later.  A host switching
+# configurations would start from none either.
+scale_fresh_maps() {
+	_lab_daemon_stop && ini_multipathd_stop && _lab_logout_all &&
+		multipath -F > /dev/null 2>&1
+	log "scale: $(scale_nmaps) maps left before the next configuration"
+}
+
 for config in pathwarden stock; do
+	[ "$config" = pathwarden ] || scale_fresh_maps
 	t=$EPOCHREALTIME
 	if ! lab_config "$config" > "$SCALE_OUT/lab-config-$config.log" 2>&1; then
 		tap_not_ok "scale: lab_config $config (see lab-config-$config.log)"
@@ -303,6 +316,7 @@ for config in pathwarden stock; do
 done
 
 # The costs at this N, in the pathwarden configuration.
+scale_fresh_maps
 lab_config pathwarden > "$SCALE_OUT/lab-config-pathwarden-2.log" 2>&1 ||
 	log "scale: lab_config pathwarden failed (costs below may be missing)"
 best=
@@ -319,6 +333,8 @@ tap_check "scale: status --json lists every map" \
 	[ "$(jq '.maps | length' "$SCALE_OUT/status.json" 2>/dev/null || echo 0)" -eq "$LIO_LUNS" ]
 pid=$(lab_daemon_pid)
 if [ -n "$pid" ]; then
+	# idle: not the first seconds of a daemon just started and asked
+	sleep 20
 	cpu=$(scale_idle_cpu "$pid" 30)
 	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
 	log "scale: daemon at idle: CPU $cpu % of a core over 30 s, RSS $rss KiB"
