@@ -909,6 +909,20 @@ static const unsigned int alua_again_ms[] = {
 	100, 100, 100, 100, 200, 200, 200, 500, 500, 1000, 1500, 3000
 };
 #define ALUA_RECHECKS (sizeof(alua_again_ms) / sizeof(alua_again_ms[0]))
+/*
+ * Between the demotion and the promotion the last batch says every group
+ * is non-optimized (rtpg_batch_awaits_promotion), and nothing but these
+ * looks finds the promotion: the new master's paths carry no I/O, so no
+ * unit attention, and no group is in a state the group watch asks again.
+ * At 64 LUNs under TCG the promoting agent took 3-12 s, past the 7.5 s
+ * above, and the promotion was found by multipathd's checker, about 9 s
+ * late.  While the last batch says so, the looks come every
+ * AWAIT_LOOK_MS at most, and go on so until AWAIT_MAX_NS after the
+ * change (a cluster left without an optimized group is not asked
+ * forever).
+ */
+#define AWAIT_LOOK_MS 500
+#define AWAIT_MAX_NS (30 * S)
 
 void alua_changed(struct daemon *d, uint64_t now)
 {
@@ -920,14 +934,24 @@ static void on_alua(void *arg, uint64_t now)
 {
 	struct daemon *d = arg;
 
+	bool awaits;
+
 	review_parked(d, now, false);
 	/* Switch records count from the uevent, also for the re-checks. */
 	refresh(d, d->last_alua_ns ? d->last_alua_ns : now, true);
+	awaits = d->reports.n && rtpg_batch_awaits_promotion(&d->reports) &&
+		 d->last_alua_ns && now - d->last_alua_ns < AWAIT_MAX_NS;
 	if (d->alua_rechecks) {
 		unsigned int k = ALUA_RECHECKS - d->alua_rechecks--;
+		unsigned int ms = alua_again_ms[k];
 
-		loop_timer_arm(&d->loop, d->t_alua,
-			       now + alua_again_ms[k] * MS);
+		if (awaits && ms > AWAIT_LOOK_MS)
+			ms = AWAIT_LOOK_MS;
+		loop_timer_arm(&d->loop, d->t_alua, now + ms * MS);
+	} else if (awaits) {
+		log_debug("every group non-optimized: looking again for the "
+			  "promotion");
+		loop_timer_arm(&d->loop, d->t_alua, now + AWAIT_LOOK_MS * MS);
 	}
 }
 

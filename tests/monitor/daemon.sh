@@ -455,8 +455,18 @@ slow_answers() {	# sed expression for the RTPG answers
 	replay_run "$tmp/rep"
 }
 slow_answers '/^rtpg /s/ 00 8f 00 01/ 01 8f 00 01/'
+ua=$(date +%s)
 check "every group non-optimized: a batch after a batch, no view between" \
 	wait_for $DL grep -q 'no fresh view: every group non-optimized' "$tmp/log"
+# ... and the looks go on past the 7.5 s of an ALUA change's re-checks
+# while no group is optimized (at 64 LUNs the promotion came 8-12 s
+# after the demotion, and was found by multipathd's checker).
+while [ "$(date +%s)" -lt $((ua + 11)) ]; do sleep 0.2; done
+n1=$(grep -c 'RTPG batch back' "$tmp/log" || :)
+sleep 2
+n2=$(grep -c 'RTPG batch back' "$tmp/log" || :)
+check "every group non-optimized: still asked 11-13 s after the change ($n1 -> $n2 batches)" \
+	test "$n2" -gt "$n1"
 stop
 slow_answers ''
 check "one group optimized: three batches back" \
