@@ -223,31 +223,37 @@ bool view_rtpg_batch(const struct pw_view *v, struct rtpg_batch *b,
 	return true;
 }
 
-/* A batch's answers into the paths of the same map and disk that are
- * still worth one (a session that went down since is the kernel's word). */
+/* A batch's answers into @m's paths of the same map and disk that are
+ * still worth one (a session that went down since is the kernel's word).
+ * *@k: the next item when the batch came from this view, in its order. */
+static void put_map_answers(struct pw_map *m, const struct rtpg_batch *b,
+			    size_t *k)
+{
+	for (size_t j = 0; j < m->mp->n_paths; j++) {
+		struct pw_path *p = &m->paths[j];
+		const char *map = m->mp->name;
+		const struct rtpg_item *it;
+
+		if (!path_wants_rtpg(p))
+			continue;
+		if (*k < b->n && !strcmp(b->items[*k].dev, p->mp->dev) &&
+		    !strcmp(b->items[*k].map, map))
+			it = &b->items[(*k)++];
+		else
+			it = rtpg_batch_find(b, map, p->mp->dev);
+		if (it && it->done) {
+			p->rtpg = it->ans;
+			p->rtpg_done = true;
+		}
+	}
+}
+
 static void view_put_answers(struct pw_view *v, const struct rtpg_batch *b)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < v->n_maps; i++)
-		for (size_t j = 0; j < v->maps[i].mp->n_paths; j++) {
-			struct pw_path *p = &v->maps[i].paths[j];
-			const char *map = v->maps[i].mp->name;
-			const struct rtpg_item *it;
-
-			if (!path_wants_rtpg(p))
-				continue;
-			/* in view order when the batch came from this view */
-			if (k < b->n && !strcmp(b->items[k].dev, p->mp->dev) &&
-			    !strcmp(b->items[k].map, map))
-				it = &b->items[k++];
-			else
-				it = rtpg_batch_find(b, map, p->mp->dev);
-			if (it && it->done) {
-				p->rtpg = it->ans;
-				p->rtpg_done = true;
-			}
-		}
+		put_map_answers(&v->maps[i], b, &k);
 }
 /*
  * The prio multipathd should compute from a path's ALUA state: rtpg,
@@ -313,18 +319,9 @@ void view_take_map_answers(struct pw_view *v, struct pw_map *m,
 			   const struct rtpg_batch *b,
 			   const struct pw_conf *conf)
 {
-	for (size_t j = 0; j < m->mp->n_paths; j++) {
-		struct pw_path *p = &m->paths[j];
-		const struct rtpg_item *it;
+	size_t k = 0;
 
-		if (!path_wants_rtpg(p))
-			continue;
-		it = rtpg_batch_find(b, m->mp->name, p->mp->dev);
-		if (it && it->done) {
-			p->rtpg = it->ans;
-			p->rtpg_done = true;
-		}
-	}
+	put_map_answers(m, b, &k);
 	expect_map(v, m);
 	judge_map(m, conf);
 }
