@@ -642,9 +642,9 @@ static bool streamed(const struct daemon *d, const struct rtpg_batch *b,
 
 /*
  * A map all of whose paths have their reports is switched while the
- * batch asks the others: at 64 LUNs a batch of 128 commands took 1-2.5 s
- * under TCG, and the maps switched one after another only at its end,
- * about 40 ms each, the last 2.7 s after the first.  Its answers are
+ * batch asks the others: at 64 LUNs under TCG (bench-scale, 592934a)
+ * the switches came one after another only at a batch's end, about 40 ms
+ * each, the last 2.7 s after the first.  Its answers are
  * copied out (the items are final: rtpg_item_ready) and taken into the
  * last view for that map, which is then switched as at the batch's end.
  * A map with a path that failed, or asks for itself after its lead,
