@@ -243,6 +243,23 @@ static void test_scst_refuses_lba_dependent(void **state)
 			 &u->groups[u->local_idx], ALUA_OFFLINE), AGENT_OK);
 }
 
+/* What both reads give of fileio_1/vg2's named groups (fake_lio). */
+static void assert_vg2_groups(const struct alua_unit *u)
+{
+	const struct tgt_group *l = &u->groups[u->local_idx];
+	const struct tgt_group *r = &u->groups[u->remote_idx];
+
+	assert_string_equal(u->name, "fileio_1/vg2");
+	assert_string_equal(l->name, "hpms01");
+	assert_int_equal(l->group_id, 1);
+	assert_true(l->id_set);
+	assert_int_equal(l->state, ALUA_ACTIVE_OPTIMIZED);
+	assert_int_equal(l->access_type, ALUA_TPGS_IMPLICIT);
+	assert_int_equal(r->state, ALUA_ACTIVE_NONOPTIMIZED);
+	assert_false(r->supported & ALUA_SUP_LBA_DEPENDENT);
+	assert_true(r->supported & ALUA_SUP_OFFLINE);
+}
+
 static void test_lio_reads_every_device(void **state)
 {
 	struct fixture *f = *state;
@@ -256,20 +273,13 @@ static void test_lio_reads_every_device(void **state)
 	assert_string_equal(f->set->units[1].name, "fileio_1/vg2");
 	u = &f->set->units[1];
 	assert_int_equal(u->n_groups, 3);
+	assert_vg2_groups(u);
 	l = &u->groups[u->local_idx];
 	r = &u->groups[u->remote_idx];
-	assert_string_equal(l->name, "hpms01");
-	assert_int_equal(l->group_id, 1);
-	assert_true(l->id_set);
-	assert_int_equal(l->state, ALUA_ACTIVE_OPTIMIZED);
-	assert_int_equal(l->access_type, ALUA_TPGS_IMPLICIT);
 	assert_int_equal(l->n_members, 1);
 	assert_string_equal(l->members[0].name,
 		"iSCSI/iqn.2016-02.local.virtual:hpms01.vg2/tpgt_1/lun_0");
-	assert_int_equal(r->state, ALUA_ACTIVE_NONOPTIMIZED);
 	assert_int_equal(r->n_members, 0);
-	assert_false(r->supported & ALUA_SUP_LBA_DEPENDENT);
-	assert_true(r->supported & ALUA_SUP_OFFLINE);
 
 	f->t.device = "fileio_1/vg1";
 	assert_int_equal(lio_read(f), AGENT_OK);
@@ -292,7 +302,6 @@ static void test_lio_state_only(void **state)
 {
 	struct fixture *f = *state;
 	const struct alua_unit *u;
-	const struct tgt_group *l, *r;
 
 	f->t.state_only = true;
 	fake_put(f->root, LIO_VG1 "default_tg_pt_gp/alua_access_state",
@@ -301,17 +310,8 @@ static void test_lio_state_only(void **state)
 	assert_int_equal(f->set->n_units, 2);
 	u = &f->set->units[1];
 	assert_int_equal(u->n_groups, 2);
-	l = &u->groups[u->local_idx];
-	r = &u->groups[u->remote_idx];
-	assert_string_equal(l->name, "hpms01");
-	assert_int_equal(l->group_id, 1);
-	assert_true(l->id_set);
-	assert_int_equal(l->state, ALUA_ACTIVE_OPTIMIZED);
-	assert_int_equal(l->access_type, ALUA_TPGS_IMPLICIT);
-	assert_int_equal(l->n_members, 0);
-	assert_int_equal(r->state, ALUA_ACTIVE_NONOPTIMIZED);
-	assert_false(r->supported & ALUA_SUP_LBA_DEPENDENT);
-	assert_true(r->supported & ALUA_SUP_OFFLINE);
+	assert_vg2_groups(u);
+	assert_int_equal(u->groups[u->local_idx].n_members, 0);
 	/* a named group's own bad value still stops it */
 	fake_put(f->root, LIO_VG2 "hpms02/alua_access_state", "5\n");
 	assert_int_equal(lio_read(f), AGENT_BAD_DATA);
