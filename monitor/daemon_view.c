@@ -162,9 +162,16 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
  * with (switcher.h).
  */
 #define REINSTATE_EVERY_NS (1000 * MS)
-/* How long paths of a merged group failed in dm are left to multipathd
- * (fail_merged): no second failing, no giving back by command. */
+/* How soon a map's merged group may lose its paths in dm again
+ * (fail_merged). */
 #define MERGED_EVERY_NS (5000 * MS)
+/* How long the non-optimized paths fail_merged failed are left to
+ * multipathd's checker rather than given back by command: its next check
+ * of them comes a polling_interval later, plus the checker's own time
+ * (4.3-4.5 s in the lab's 5 s interval under TCG, which raced a 5 s hold),
+ * and a path it has found stable may wait up to max_polling_interval
+ * (Debian: 20 s).  Optimized paths are given back at once regardless. */
+#define MERGED_HOLD_NS (25000 * MS)
 #define REINSTATE_MAX 16
 
 static void reinstate(struct daemon *d, const struct pw_map *m,
@@ -194,7 +201,7 @@ static size_t give_back(struct daemon *d, const struct pw_map *m,
 	/* Paths of a merged group the daemon failed in dm are multipathd's
 	 * to reinstate, with the prio refresh that regroups the map; given
 	 * back by command they would carry I/O in that group again. */
-	if (t->merged_ns && now - t->merged_ns < MERGED_EVERY_NS) {
+	if (t->merged_ns && now - t->merged_ns < MERGED_HOLD_NS) {
 		size_t keep = 0;
 
 		for (size_t k = 0; k < nb; k++)
