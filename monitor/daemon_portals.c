@@ -290,8 +290,9 @@ static void relogin_with(struct daemon *d, const struct sysfs_snapshot *s)
 		return;
 	for (unsigned int i = 0; i < d->portals.n; i++) {
 		struct portal_probe *p = &d->portals.p[i];
-		const struct iscsi_sess *ss;
 		char line[512];
+
+		const struct iscsi_sess *ss;
 
 		if (d->login[i].pid > 0 || !plogin_due(&d->plogin[i], now))
 			continue;
