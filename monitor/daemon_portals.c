@@ -18,20 +18,14 @@ static struct portal_stats *pstat(struct daemon *d, struct portal_probe *p)
 	return &d->pstats[p - d->portals.p];
 }
 
-/* Is @ss a session to portal @p (and its node's target, if named)? */
-static bool session_at(const struct iscsi_sess *ss,
-		       const struct portal_probe *p)
-{
-	return ss->port == p->portal->port &&
-	       !strcmp(ss->address, p->portal->host) &&
-	       (!p->node->target[0] || !strcmp(ss->target, p->node->target));
-}
-
 static const struct iscsi_sess *session_for(const struct sysfs_snapshot *s,
 					    const struct portal_probe *p)
 {
 	for (size_t i = 0; i < s->n_sess; i++)
-		if (session_at(&s->sess[i], p))
+		if (s->sess[i].port == p->portal->port &&
+		    !strcmp(s->sess[i].address, p->portal->host) &&
+		    (!p->node->target[0] ||
+		     !strcmp(s->sess[i].target, p->node->target)))
 			return &s->sess[i];
 	return NULL;
 }
@@ -237,29 +231,17 @@ static void start_login(struct daemon *d, struct portal_probe *p,
 }
 
 /*
- * How long a FREE session is left to iscsid's own reconnect after its
- * portal answers again: each of iscsid's attempts waits at most the login
- * timeout the session was made with on a connect to a silent portal, the
- * kernel's SYN retries within it come 1 and 2 s apart (iscsid.conf's 15
- * s: up to 8 s), iscsid looks at the connect once a second, and the login
- * itself takes a moment.  The configured login-timeout is what `pathwarden
- * login` gave the session.
+ * Does portal @p, which answers, need a login from us?  No session: yes.
+ * A FREE session (its recovery timed out: multipathd has failed its paths
+ * already, nothing is queued on it) is logged out and in again: iscsid
+ * retries it on its own, but an attempt started while the portal was
+ * unreachable waits out its login timeout plus a 3 s pause, 5 to 18 s in
+ * the lab.  A FAILED session is still recovering with I/O queued: iscsid's.
+ * Returns false when nothing is to be done; sets *stale_sid.
  */
-#define FREE_SLACK_NS (3000 * MS)
-
-/*
- * Does portal @p (index @i), which answers, need a login from us?  No
- * session: yes.  A FREE session (its recovery timed out: multipathd has
- * failed its paths already, nothing is queued on it) is iscsid's to
- * reconnect, which keeps its disks, for a grace after the portal answers
- * (portal_login.h); then it is logged out and in.  A FAILED session is
- * still recovering with I/O queued: iscsid's.  Returns false when nothing
- * is to be done now; sets *stale_sid.
- */
-static bool needs_login(struct daemon *d, const struct sysfs_snapshot *s,
-			unsigned int i, uint64_t now, int *stale_sid)
+static bool needs_login(const struct sysfs_snapshot *s,
+			const struct portal_probe *p, int *stale_sid)
 {
-	const struct portal_probe *p = &d->portals.p[i];
 	const struct iscsi_sess *sess;
 
 	*stale_sid = 0;
@@ -269,10 +251,6 @@ static bool needs_login(struct daemon *d, const struct sysfs_snapshot *s,
 	if (!sess)
 		return true;
 	if (!strcmp(sess->state, "FREE")) {
-		if (plogin_leave_free(&d->plogin[i], now,
-				      d->c->login_timeout_s * S +
-				      FREE_SLACK_NS))
-			return false;
 		*stale_sid = sess->sid;
 		return true;
 	}
@@ -292,17 +270,14 @@ static void relogin_with(struct daemon *d, const struct sysfs_snapshot *s)
 		struct portal_probe *p = &d->portals.p[i];
 		char line[512];
 
-		const struct iscsi_sess *ss;
-
 		if (d->login[i].pid > 0 || !plogin_due(&d->plogin[i], now))
 			continue;
-		if (needs_login(d, s, i, now, &sid)) {
+		if (needs_login(s, p, &sid)) {
 			start_login(d, p, sid);
 			continue;
 		}
 		/* Someone else's session: a failure we kept is over. */
-		ss = session_for(s, p);
-		if (p->state == PORTAL_UP && ss && strcmp(ss->state, "FREE")) {
+		if (p->state == PORTAL_UP && session_for(s, p)) {
 			say_login(p->node->name, p->portal->host,
 				  p->portal->port,
 				  plogin_not_needed(&d->plogin[i], line,
@@ -348,7 +323,6 @@ static void portal_changed(void *arg, struct portal_probe *p,
 		return;
 	}
 	d->early_done[p->node - d->c->nodes] = false;
-	plogin_portal_up(&d->plogin[p - d->portals.p], now);
 	if (old == PORTAL_UNKNOWN)
 		return;
 	event_at(d, NULL, now, FW_EV_PORTAL_UP, det, &w);
@@ -388,32 +362,11 @@ static void reinstate_session(struct daemon *d, int sid, uint64_t now)
 		loop_timer_arm_before(&d->loop, d->t_refresh, now + 20 * MS);
 }
 
-/* A FREE session logged in again by iscsid's own reconnect (the daemon's
- * re-login replaces it with a new one): said. */
-static void say_session_back(struct daemon *d, const struct iscsi_sess *ss,
-			     uint64_t now)
-{
-	for (unsigned int i = 0; i < d->portals.n; i++) {
-		struct portal_probe *p = &d->portals.p[i];
-		char line[200];
-		enum plogin_say say;
-
-		if (!session_at(ss, p))
-			continue;
-		say = plogin_session_back(&d->plogin[i], now, line,
-					  sizeof(line));
-		say_login(p->node->name, p->portal->host, p->portal->port,
-			  say, line);
-		return;
-	}
-}
-
 static void check_sessions(struct daemon *d, const struct sysfs_snapshot *s,
 			   uint64_t now)
 {
 	for (size_t i = 0; i < s->n_sess; i++) {
 		struct sess_track *t = NULL;
-		bool was_free;
 
 		for (unsigned int k = 0; k < d->n_sess; k++)
 			if (d->sess[k].sid == s->sess[i].sid)
@@ -435,13 +388,9 @@ static void check_sessions(struct daemon *d, const struct sysfs_snapshot *s,
 				 t->sid, t->state, s->sess[i].state);
 			event(d, NULL, now, FW_EV_SESSION_STATE, det);
 		}
-		was_free = !strcmp(t->state, "FREE");
 		str_copy(t->state, sizeof(t->state), s->sess[i].state);
-		if (!strcmp(s->sess[i].state, "LOGGED_IN")) {
-			if (was_free)
-				say_session_back(d, &s->sess[i], now);
+		if (!strcmp(s->sess[i].state, "LOGGED_IN"))
 			reinstate_session(d, t->sid, now);
-		}
 	}
 }
 
