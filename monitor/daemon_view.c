@@ -168,7 +168,8 @@ static void consider_switch(struct daemon *d, const struct pw_map *m,
 /* How long the non-optimized paths fail_merged failed are left to
  * multipathd's checker rather than given back by command: its next check
  * of them comes a polling_interval later, plus the checker's own time
- * (4.3-4.5 s in the lab's 5 s interval under TCG, which raced a 5 s hold),
+ * (4.1-4.7 s in two CI runs' lab-states at the lab's 5 s interval under
+ * TCG: a 5 s hold raced it),
  * and a path it has found stable may wait up to max_polling_interval
  * (Debian: 20 s).  Optimized paths are given back at once regardless. */
 #define MERGED_HOLD_NS (25000 * MS)
