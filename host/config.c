@@ -30,6 +30,11 @@ void conf_defaults(struct pw_conf *c)
 	c->noop_interval_s = 1;
 	c->noop_timeout_s = 1;
 	c->replacement_timeout_s = 5;
+	/* iscsid's reconnect of a lost session waits this long on a connect
+	 * to a silent portal before the next; the kernel's SYN retries within
+	 * it come at 1, 3, 7 s, so a portal back answers the next one within
+	 * about 2 s (iscsid.conf's 15: up to 8 s). */
+	c->login_timeout_s = 5;
 	c->iscsi_timeout_s = 10;
 	c->metrics_enabled = true;
 	snprintf(c->metrics_addr, sizeof(c->metrics_addr), "127.0.0.1");
@@ -328,6 +333,7 @@ static const struct uint_opt uint_opts[] = {
 	UOPT("noop-interval", noop_interval_s, 0, 3600),
 	UOPT("noop-timeout", noop_timeout_s, 0, 3600),
 	UOPT("replacement-timeout", replacement_timeout_s, 0, 86400),
+	UOPT("login-timeout", login_timeout_s, 1, 3600),
 	UOPT("iscsi-timeout", iscsi_timeout_s, 1, 600),
 	UOPT("rtpg-timeout-ms", rtpg_timeout_ms, 100, 60000),
 	UOPT("resync", resync_s, 1, 3600),
@@ -573,9 +579,10 @@ void conf_print(const struct pw_conf *c, FILE *out)
 		fputc('\n', out);
 	}
 	fprintf(out, "noop-interval %u\nnoop-timeout %u\n"
-		"replacement-timeout %u\niscsi-timeout %u\n",
+		"replacement-timeout %u\nlogin-timeout %u\niscsi-timeout %u\n",
 		c->noop_interval_s, c->noop_timeout_s,
-		c->replacement_timeout_s, c->iscsi_timeout_s);
+		c->replacement_timeout_s, c->login_timeout_s,
+		c->iscsi_timeout_s);
 	for (unsigned int i = 0; i < c->n_probes; i++) {
 		const struct conf_probe *p = &c->probes[i];
 

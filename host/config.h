@@ -53,6 +53,9 @@ struct pw_conf {
 	unsigned int noop_interval_s;
 	unsigned int noop_timeout_s;
 	unsigned int replacement_timeout_s;
+	/* node.conn[0].timeo.login_timeout: also the longest wait of each of
+	 * iscsid's own reconnects of a lost session (see relogin) */
+	unsigned int login_timeout_s;
 	unsigned int iscsi_timeout_s;	/* bound on each iscsiadm call */
 
 	unsigned int n_probes;

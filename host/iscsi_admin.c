@@ -461,7 +461,7 @@ int iscsi_cmd_discover(const struct pw_conf *c, FILE *out)
 static int apply_settings(const struct pw_conf *c, const char *iqn,
 			  const char *pa)
 {
-	char v[3][16];
+	char v[4][16];
 	char *argv[] = { (char *)iscsiadm_path(), "-m", "node", "-T",
 			 (char *)iqn, "-p", (char *)pa, "-o", "update",
 			 "-n", "node.session.timeo.replacement_timeout",
@@ -469,7 +469,9 @@ static int apply_settings(const struct pw_conf *c, const char *iqn,
 			 "-n", "node.conn[0].timeo.noop_out_interval",
 			 "-v", v[1],
 			 "-n", "node.conn[0].timeo.noop_out_timeout",
-			 "-v", v[2], NULL };
+			 "-v", v[2],
+			 "-n", "node.conn[0].timeo.login_timeout",
+			 "-v", v[3], NULL };
 	char **argvs[1] = { argv };
 	struct cmd_result cr;
 	int bad;
@@ -477,6 +479,7 @@ static int apply_settings(const struct pw_conf *c, const char *iqn,
 	snprintf(v[0], sizeof(v[0]), "%u", c->replacement_timeout_s);
 	snprintf(v[1], sizeof(v[1]), "%u", c->noop_interval_s);
 	snprintf(v[2], sizeof(v[2]), "%u", c->noop_timeout_s);
+	snprintf(v[3], sizeof(v[3]), "%u", c->login_timeout_s);
 	if (run_parallel((char *const *const *)argvs, 1,
 			 c->iscsi_timeout_s * 1000u, &cr))
 		return -1;

@@ -18,14 +18,20 @@ static struct portal_stats *pstat(struct daemon *d, struct portal_probe *p)
 	return &d->pstats[p - d->portals.p];
 }
 
+/* Is @ss a session to portal @p (and its node's target, if named)? */
+static bool session_at(const struct iscsi_sess *ss,
+		       const struct portal_probe *p)
+{
+	return ss->port == p->portal->port &&
+	       !strcmp(ss->address, p->portal->host) &&
+	       (!p->node->target[0] || !strcmp(ss->target, p->node->target));
+}
+
 static const struct iscsi_sess *session_for(const struct sysfs_snapshot *s,
 					    const struct portal_probe *p)
 {
 	for (size_t i = 0; i < s->n_sess; i++)
-		if (s->sess[i].port == p->portal->port &&
-		    !strcmp(s->sess[i].address, p->portal->host) &&
-		    (!p->node->target[0] ||
-		     !strcmp(s->sess[i].target, p->node->target)))
+		if (session_at(&s->sess[i], p))
 			return &s->sess[i];
 	return NULL;
 }
@@ -231,17 +237,39 @@ static void start_login(struct daemon *d, struct portal_probe *p,
 }
 
 /*
- * Does portal @p, which answers, need a login from us?  No session: yes.
- * A FREE session (its recovery timed out: multipathd has failed its paths
- * already, nothing is queued on it) is logged out and in again: iscsid
- * retries it on its own, but an attempt started while the portal was
- * unreachable waits out its login timeout plus a 3 s pause, 5 to 18 s in
- * the lab.  A FAILED session is still recovering with I/O queued: iscsid's.
- * Returns false when nothing is to be done; sets *stale_sid.
+ * How long a FREE session is left to iscsid's own reconnect after its
+ * portal answers again: each of iscsid's attempts waits at most the login
+ * timeout the session was made with on a connect to a silent portal, the
+ * kernel's SYN retries within it come 1 and 2 s apart (iscsid.conf's 15
+ * s: up to 8 s), iscsid looks at the connect once a second, and the login
+ * itself takes a moment.  The configured login-timeout is what `pathwarden
+ * login` gave the session.
  */
-static bool needs_login(const struct sysfs_snapshot *s,
-			const struct portal_probe *p, int *stale_sid)
+#define FREE_SLACK_NS (3000 * MS)
+
+/* Has @p answered a probe since session @sid changed to its state? */
+static bool answered_since(const struct daemon *d,
+			   const struct portal_probe *p, int sid)
 {
+	for (unsigned int k = 0; k < d->n_sess; k++)
+		if (d->sess[k].sid == sid)
+			return p->answered_ns > d->sess[k].since_ns;
+	return false;	/* not looked at yet */
+}
+
+/*
+ * Does portal @p (index @i), which answers, need a login from us?  No
+ * session: yes.  A FREE session (its recovery timed out: multipathd has
+ * failed its paths already, nothing is queued on it) is iscsid's to
+ * reconnect, which keeps its disks, for a grace after the portal answers
+ * (portal_login.h); then it is logged out and in.  A FAILED session is
+ * still recovering with I/O queued: iscsid's.  Returns false when nothing
+ * is to be done now; sets *stale_sid.
+ */
+static bool needs_login(struct daemon *d, const struct sysfs_snapshot *s,
+			unsigned int i, uint64_t now, int *stale_sid)
+{
+	const struct portal_probe *p = &d->portals.p[i];
 	const struct iscsi_sess *sess;
 
 	*stale_sid = 0;
@@ -251,6 +279,17 @@ static bool needs_login(const struct sysfs_snapshot *s,
 	if (!sess)
 		return true;
 	if (!strcmp(sess->state, "FREE")) {
+		/* An answer from before the session failed says nothing
+		 * about the portal now: a portal with a session logged in is
+		 * probed every tenth round only, and a logout while its node
+		 * is away makes the login wait for the links and come back
+		 * with new disks (16 LUNs in the lab: 20 s early). */
+		if (!answered_since(d, p, sess->sid))
+			return false;
+		if (plogin_leave_free(&d->plogin[i], now,
+				      d->c->login_timeout_s * S +
+				      FREE_SLACK_NS))
+			return false;
 		*stale_sid = sess->sid;
 		return true;
 	}
@@ -268,16 +307,18 @@ static void relogin_with(struct daemon *d, const struct sysfs_snapshot *s)
 		return;
 	for (unsigned int i = 0; i < d->portals.n; i++) {
 		struct portal_probe *p = &d->portals.p[i];
+		const struct iscsi_sess *ss;
 		char line[512];
 
 		if (d->login[i].pid > 0 || !plogin_due(&d->plogin[i], now))
 			continue;
-		if (needs_login(s, p, &sid)) {
+		if (needs_login(d, s, i, now, &sid)) {
 			start_login(d, p, sid);
 			continue;
 		}
 		/* Someone else's session: a failure we kept is over. */
-		if (p->state == PORTAL_UP && session_for(s, p)) {
+		ss = session_for(s, p);
+		if (p->state == PORTAL_UP && ss && strcmp(ss->state, "FREE")) {
 			say_login(p->node->name, p->portal->host,
 				  p->portal->port,
 				  plogin_not_needed(&d->plogin[i], line,
@@ -323,6 +364,7 @@ static void portal_changed(void *arg, struct portal_probe *p,
 		return;
 	}
 	d->early_done[p->node - d->c->nodes] = false;
+	plogin_portal_up(&d->plogin[p - d->portals.p], now);
 	if (old == PORTAL_UNKNOWN)
 		return;
 	event_at(d, NULL, now, FW_EV_PORTAL_UP, det, &w);
@@ -362,11 +404,40 @@ static void reinstate_session(struct daemon *d, int sid, uint64_t now)
 		loop_timer_arm_before(&d->loop, d->t_refresh, now + 20 * MS);
 }
 
+/* Session @ss failed: its portal's earlier answer no longer counts. */
+static void answer_stale(struct daemon *d, const struct iscsi_sess *ss)
+{
+	for (unsigned int i = 0; i < d->portals.n; i++)
+		if (session_at(ss, &d->portals.p[i]))
+			plogin_answer_stale(&d->plogin[i]);
+}
+
+/* A FREE session logged in again by iscsid's own reconnect (the daemon's
+ * re-login replaces it with a new one): said. */
+static void say_session_back(struct daemon *d, const struct iscsi_sess *ss,
+			     uint64_t now)
+{
+	for (unsigned int i = 0; i < d->portals.n; i++) {
+		struct portal_probe *p = &d->portals.p[i];
+		char line[200];
+		enum plogin_say say;
+
+		if (!session_at(ss, p))
+			continue;
+		say = plogin_session_back(&d->plogin[i], now, line,
+					  sizeof(line));
+		say_login(p->node->name, p->portal->host, p->portal->port,
+			  say, line);
+		return;
+	}
+}
+
 static void check_sessions(struct daemon *d, const struct sysfs_snapshot *s,
 			   uint64_t now)
 {
 	for (size_t i = 0; i < s->n_sess; i++) {
 		struct sess_track *t = NULL;
+		bool was_free;
 
 		for (unsigned int k = 0; k < d->n_sess; k++)
 			if (d->sess[k].sid == s->sess[i].sid)
@@ -376,6 +447,7 @@ static void check_sessions(struct daemon *d, const struct sysfs_snapshot *s,
 				continue;
 			t = &d->sess[d->n_sess++];
 			t->sid = s->sess[i].sid;
+			t->since_ns = now;
 			str_copy(t->state, sizeof(t->state), s->sess[i].state);
 			continue;
 		}
@@ -388,9 +460,17 @@ static void check_sessions(struct daemon *d, const struct sysfs_snapshot *s,
 				 t->sid, t->state, s->sess[i].state);
 			event(d, NULL, now, FW_EV_SESSION_STATE, det);
 		}
+		was_free = !strcmp(t->state, "FREE");
 		str_copy(t->state, sizeof(t->state), s->sess[i].state);
-		if (!strcmp(s->sess[i].state, "LOGGED_IN"))
+		t->since_ns = now;
+		if (!strcmp(s->sess[i].state, "FREE") ||
+		    !strcmp(s->sess[i].state, "FAILED"))
+			answer_stale(d, &s->sess[i]);
+		if (!strcmp(s->sess[i].state, "LOGGED_IN")) {
+			if (was_free)
+				say_session_back(d, &s->sess[i], now);
 			reinstate_session(d, t->sid, now);
+		}
 	}
 }
 

@@ -80,6 +80,7 @@ enum rtpg_purpose {
 struct sess_track {
 	int sid;
 	char state[24];
+	uint64_t since_ns;	/* in that state since (as looked), loop clock */
 };
 
 struct login_job {

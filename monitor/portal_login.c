@@ -166,4 +166,38 @@ void plogin_portal_down(struct plogin *pl)
 {
 	pl->pause_ns = pl->base_ns;
 	pl->next_ns = 0;
+	pl->answered_ns = 0;
+}
+
+void plogin_portal_up(struct plogin *pl, uint64_t now)
+{
+	if (!pl->answered_ns)
+		pl->answered_ns = now;
+}
+
+void plogin_answer_stale(struct plogin *pl)
+{
+	pl->answered_ns = 0;
+}
+
+bool plogin_leave_free(struct plogin *pl, uint64_t now, uint64_t grace_ns)
+{
+	/* asked only while the portal answers: since now at the latest (a
+	 * reload starts every plogin afresh) */
+	if (!pl->answered_ns)
+		pl->answered_ns = now;
+	return now < pl->answered_ns + grace_ns;
+}
+
+enum plogin_say plogin_session_back(const struct plogin *pl, uint64_t now,
+				    char *line, size_t len)
+{
+	if (pl->answered_ns && now >= pl->answered_ns)
+		snprintf(line, len, "session back by iscsid's own reconnect "
+			 "%.1f s after the portal answered; no logout, the "
+			 "same disks", (double)(now - pl->answered_ns) / S);
+	else
+		snprintf(line, len, "session back by iscsid's own reconnect; "
+			 "no logout, the same disks");
+	return PLOGIN_SAY_INFO;
 }

@@ -17,6 +17,14 @@
  * - A failure is said once, when it starts, with the count of the one it
  *   follows; a success says after how many attempts.  The running count
  *   stays readable (plogin_failure) for metrics and status.
+ * - A session that lost its connection and whose recovery timed out
+ *   (FREE) is iscsid's to bring back first: it keeps reconnecting on its
+ *   own, each attempt bounded by the session's login timeout, and its
+ *   reconnect keeps the session's SCSI disks, where a logout and login
+ *   makes new ones that multipathd must add to every map again (16 LUNs
+ *   in the lab: no map back on the node in 168 s).  The daemon logs it
+ *   out and in only when iscsid has not brought it back within a grace
+ *   after the portal answered again (plogin_leave_free).
  */
 #ifndef PW_MONITOR_PORTAL_LOGIN_H
 #define PW_MONITOR_PORTAL_LOGIN_H
@@ -42,6 +50,7 @@ struct plogin {
 	int status;		/* its iscsiadm exit status, -1 none */
 	unsigned int repeats;	/* attempts in a row that met it */
 	unsigned int failed;	/* failed attempts since the last success */
+	uint64_t answered_ns;	/* the portal answers since; 0 it does not */
 };
 
 /* What the daemon should log after a call. */
@@ -79,6 +88,27 @@ enum plogin_say plogin_not_needed(struct plogin *pl, char *line, size_t len);
  * and the pauses start again from the base.  The failure is kept, so the
  * same one is not said again. */
 void plogin_portal_down(struct plogin *pl);
+/* The portal answers (again, or for the first time) at @now. */
+void plogin_portal_up(struct plogin *pl, uint64_t now);
+/* Its session failed: what the portal answered before says nothing about
+ * now; the grace (plogin_leave_free) starts at the next answer. */
+void plogin_answer_stale(struct plogin *pl);
+
+/*
+ * The portal's session is FREE: is it still iscsid's to reconnect at
+ * @now, the portal answering?  True within @grace_ns of its answer (of
+ * @now when its answer was not known: the grace starts then); false once
+ * the grace is over, when the daemon logs it out and in.  @grace_ns: the login timeout the session
+ * was made with, which bounds each of iscsid's attempts, and some slack.
+ */
+bool plogin_leave_free(struct plogin *pl, uint64_t now, uint64_t grace_ns);
+/*
+ * The portal's FREE session is logged in again at @now by iscsid's own
+ * reconnect: writes in @line how long after the portal's answer, when
+ * the daemon saw it answer.
+ */
+enum plogin_say plogin_session_back(const struct plogin *pl, uint64_t now,
+				    char *line, size_t len);
 
 /* The failure of the latest attempts, or ISCSI_LOGIN_OK; *status its
  * iscsiadm exit status (-1 none), *failed the failed attempts since the

@@ -40,6 +40,7 @@ static void finish(struct portal_set *s, struct portal_probe *p, bool ok,
 	if (ok) {
 		p->fails = 0;
 		p->state = PORTAL_UP;
+		p->answered_ns = now;
 	} else if (++p->fails >= DOWN_AFTER || p->state == PORTAL_UNKNOWN) {
 		p->state = PORTAL_DOWN;
 	}

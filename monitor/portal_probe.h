@@ -26,6 +26,7 @@ struct portal_probe {
 	uint64_t deadline_ns;
 	enum portal_state state;
 	unsigned int fails;		/* consecutive */
+	uint64_t answered_ns;		/* the last probe it answered, 0 none */
 };
 
 struct portal_set;

@@ -76,11 +76,13 @@ _lab_logout_all() {
 	wait_until 30 sh -c '! iscsiadm -m session > /dev/null 2>&1'
 }
 
-# _lab_node_timeouts NOP_INT NOP_TMO REPLACEMENT: every node record's.
+# _lab_node_timeouts NOP_INT NOP_TMO REPLACEMENT LOGIN: every node
+# record's (pathwarden login writes its own login_timeout too).
 _lab_node_timeouts() {
 	iscsiadm -m node -o update -n 'node.conn[0].timeo.noop_out_interval' -v "$1" &&
 	iscsiadm -m node -o update -n 'node.conn[0].timeo.noop_out_timeout' -v "$2" &&
-	iscsiadm -m node -o update -n node.session.timeo.replacement_timeout -v "$3"
+	iscsiadm -m node -o update -n node.session.timeo.replacement_timeout -v "$3" &&
+	iscsiadm -m node -o update -n 'node.conn[0].timeo.login_timeout' -v "$4"
 }
 
 # _lab_iscsid_default KEY: KEY's value in the suite's own iscsid.conf (the
@@ -101,7 +103,7 @@ _lab_stock_record() {
 			"multipath-tools $(dpkg-query -W -f '${Version}' multipath-tools)," \
 			"open-iscsi $(dpkg-query -W -f '${Version}' open-iscsi)"
 		echo "# node records (from /etc/iscsi/iscsid.conf): noop_out_interval $1," \
-			"noop_out_timeout $2, replacement_timeout $3"
+			"noop_out_timeout $2, replacement_timeout $3, login_timeout $4"
 		echo "# multipathd show config: the defaults and the LIO-ORG entry"
 		multipathd show config 2>/dev/null | awk '
 			/^defaults \{/ { d = 1 }
@@ -137,17 +139,18 @@ lab_config() {
 	mkdir -p /run/pwlab/conf.d.off
 	if [ "$1" = stock ]; then
 		mv /etc/multipath/conf.d/*.conf /run/pwlab/conf.d.off/ 2>/dev/null
-		local ni nt rt
+		local ni nt rt lt
 		ni=$(_lab_iscsid_default 'node.conn[0].timeo.noop_out_interval') &&
 		nt=$(_lab_iscsid_default 'node.conn[0].timeo.noop_out_timeout') &&
-		rt=$(_lab_iscsid_default node.session.timeo.replacement_timeout) || {
+		rt=$(_lab_iscsid_default node.session.timeo.replacement_timeout) &&
+		lt=$(_lab_iscsid_default 'node.conn[0].timeo.login_timeout') || {
 			echo "lab_config: no session timeouts in /etc/iscsi/iscsid.conf" >&2
 			return 1
 		}
-		_lab_node_timeouts "$ni" "$nt" "$rt" || return 1
+		_lab_node_timeouts "$ni" "$nt" "$rt" "$lt" || return 1
 		ini_multipathd_start || return 1
 		iscsiadm -m node --loginall=all > /dev/null || return 1
-		_lab_stock_record "$ni" "$nt" "$rt"
+		_lab_stock_record "$ni" "$nt" "$rt" "$lt"
 	else
 		mv /run/pwlab/conf.d.off/*.conf /etc/multipath/conf.d/ 2>/dev/null
 		rm -f "$STOCK_CONF"

@@ -252,7 +252,8 @@ is "login: reachable portals logged in" \
 	"$(grep -c 'hpms01.vg1: logged in' "$tmp/out") $rc" "2 1"
 timeouts_before_login() {
 	grep -q -- '-p 192.168.122.99:3260 -o update -n node.session.timeo.replacement_timeout -v 5' "$FAKE_ISCSI_DIR/calls" &&
-		grep -q -- 'noop_out_interval -v 1' "$FAKE_ISCSI_DIR/calls"
+		grep -q -- 'noop_out_interval -v 1' "$FAKE_ISCSI_DIR/calls" &&
+		grep -q -- 'node.conn\[0\].timeo.login_timeout -v 5' "$FAKE_ISCSI_DIR/calls"
 }
 check "login: session timeouts applied before login" timeouts_before_login
 is "login: the logins ran side by side (every start before the first end)" \

@@ -628,6 +628,120 @@ check "portal probes: the portal without a session every round ($n2 in about 5 s
 check "portal probes: the logged-in portal's every tenth round ($n1 in about 5 s)" \
 	test "$n1" -ge 1 -a "$n1" -le 4
 
+# A FREE session (its recovery timed out while its node was away) whose
+# portal answers: iscsid's own reconnect keeps its disks, where a logout
+# and login makes new ones, so it is left to iscsid for login-timeout +
+# 3 s after the answer (portal_login.h).  Back within that: said, nothing
+# logged out.  Still FREE after it: logged out and in.
+free_session_host() {
+	host good
+	p1=$(free_port)
+	c1=$(find "$tmp/root/sys/devices" -type d -path '*/iscsi_connection/connection1:0')
+	echo 127.0.0.1 > "$c1/persistent_address"
+	echo "$p1" > "$c1/persistent_port"
+	echo FREE > "$tmp/root/sys/class/iscsi_session/session1/state"
+	cat > "$tmp/c.conf" <<CONF
+node hpms01 127.0.0.1:$p1 target iqn.2016-02.local.virtual:hpms01.vg1
+metrics 127.0.0.1:$port
+records $tmp/rec.jsonl
+portal-check-ms 200
+portal-connect-ms 100
+login-timeout 1
+CONF
+	rm -rf "$tmp/iscsi"; mkdir -p "$tmp/iscsi"
+	python3 -c "
+import select, socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', $p1)); s.listen(8)
+end = time.monotonic() + 12
+while time.monotonic() < end:
+    if select.select([s], [], [], 0.1)[0]:
+        s.accept()[0].close()" &
+	lpid=$!
+	sleep 0.3
+	t0=$(date +%s.%N)
+	PATHWARDEN_ISCSIADM="$src/fake-iscsiadm.sh" FAKE_ISCSI_DIR="$tmp/iscsi" \
+	"$pw" -d -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
+		run --no-udev > "$tmp/log" 2>&1 &
+	pid=$!
+}
+free_session_host
+sleep 2
+check "FREE session: left to iscsid for 2 s (no logout, no login)" \
+	not grep -sqE -- '-u$|--login' "$tmp/iscsi/calls"
+echo LOGGED_IN > "$tmp/root/sys/class/iscsi_session/session1/state"
+check "FREE session back within the grace: said" \
+	wait_for $DL grep -q "re-login hpms01 127.0.0.1:$p1: session back by iscsid's own reconnect .* s after the portal answered" "$tmp/log"
+sleep 3
+check "FREE session back: never logged out or in" \
+	not grep -sqE -- '-u$|--login' "$tmp/iscsi/calls"
+stop
+kill $lpid 2>/dev/null || :; wait $lpid 2>/dev/null || :; lpid=
+free_session_host
+check "FREE session still FREE after the grace: logged out" \
+	wait_for $DL grep -sqx -- '-m session -r 1 -u' "$tmp/iscsi/calls"
+check "... and in" \
+	wait_for $DL grep -sq -- "-p 127.0.0.1:$p1 --login" "$tmp/iscsi/calls"
+t1=$(awk '/ -m session -r 1 -u$/ { print $1; exit }' "$tmp/iscsi/times")
+check "... not before login-timeout 1 + 3 s ($(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s after the start)" \
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 4 && b - a < 9) }'
+stop
+kill $lpid 2>/dev/null || :; wait $lpid 2>/dev/null || :; lpid=
+
+# The session fails while its node is away, the portal last seen
+# answering before that (a logged-in session's portal is probed every
+# tenth round): no logout on that old answer, which would make the login
+# wait for the links and bring new disks.  The portal answers again: the
+# grace, then logged out and in.
+host good
+p1=$(free_port)
+c1=$(find "$tmp/root/sys/devices" -type d -path '*/iscsi_connection/connection1:0')
+echo 127.0.0.1 > "$c1/persistent_address"
+echo "$p1" > "$c1/persistent_port"
+cat > "$tmp/c.conf" <<CONF
+node hpms01 127.0.0.1:$p1 target iqn.2016-02.local.virtual:hpms01.vg1
+metrics 127.0.0.1:$port
+records $tmp/rec.jsonl
+portal-check-ms 200
+portal-connect-ms 100
+login-timeout 1
+CONF
+rm -rf "$tmp/iscsi"; mkdir -p "$tmp/iscsi"
+listen_on() {	# port seconds
+	python3 -c "
+import select, socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', $1)); s.listen(8)
+end = time.monotonic() + $2
+while time.monotonic() < end:
+    if select.select([s], [], [], 0.1)[0]:
+        s.accept()[0].close()" &
+	lpid=$!
+}
+# longer than login-timeout 1 + 3 s: the first answer's grace is over
+listen_on "$p1" 6
+sleep 0.3
+PATHWARDEN_ISCSIADM="$src/fake-iscsiadm.sh" FAKE_ISCSI_DIR="$tmp/iscsi" \
+"$pw" -d -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
+	run --no-udev > "$tmp/log" 2>&1 &
+pid=$!
+wait $lpid; lpid=
+echo FREE > "$tmp/root/sys/class/iscsi_session/session1/state"
+check "FREE while away: the portal seen silent" \
+	wait_for $DL grep -q "portal_down hpms01 127.0.0.1:$p1" "$tmp/log"
+sleep 2
+check "FREE while away: not logged out on the answer from before" \
+	not grep -sqE -- '-u$|--login' "$tmp/iscsi/calls"
+t0=$(date +%s.%N)
+listen_on "$p1" 12
+check "FREE, the portal back: logged out after the grace" \
+	wait_for $DL grep -sqx -- '-m session -r 1 -u' "$tmp/iscsi/calls"
+t1=$(awk '/ -m session -r 1 -u$/ { print $1; exit }' "$tmp/iscsi/times")
+check "... login-timeout 1 + 3 s after the portal answered ($(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s)" \
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 4 && b - a < 9) }'
+stop
+kill $lpid 2>/dev/null || :; wait $lpid 2>/dev/null || :; lpid=
+
 # A node that was down when the host started: no session and no node
 # record for its portals (their discovery failed then).  When they
 # answer, the daemon makes the record for the configured target on each
@@ -648,6 +762,7 @@ node grumpy 127.0.0.1:$p3 target iqn.2016-02.local.virtual:grumpy.vg1
 replacement-timeout 7
 noop-interval 3
 noop-timeout 4
+login-timeout 6
 CONF
 run_with_fake_iscsiadm
 wait_for $DL logged 3 'portal_down ' || :
@@ -682,7 +797,7 @@ ops() {
 		{ printf "?" }'
 }
 timeouts_written() {	# portal: in the calls from its new record on
-	grep -qx -- "-m node -T $tgt -p $1 -o update -n node.session.timeo.replacement_timeout -v 7 -n node.conn\[0\].timeo.noop_out_interval -v 3 -n node.conn\[0\].timeo.noop_out_timeout -v 4" "$tmp/calls.after"
+	grep -qx -- "-m node -T $tgt -p $1 -o update -n node.session.timeo.replacement_timeout -v 7 -n node.conn\[0\].timeo.noop_out_interval -v 3 -n node.conn\[0\].timeo.noop_out_timeout -v 4 -n node.conn\[0\].timeo.login_timeout -v 6" "$tmp/calls.after"
 }
 logged_in_to_target() {	# portal
 	grep -qx -- "-m node -T $tgt -p $1 --login" "$tmp/calls.back" &&

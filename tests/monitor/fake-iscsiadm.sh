@@ -13,6 +13,7 @@
 # With a "targets" file, discovery offers each IQN in it at the portal
 # asked.  Each login appends to "parent-sockets" how many sockets the
 # process that ran it holds (the daemon's login child should hold none).
+# A logout of a session (-m session -r SID -u) is logged and succeeds.
 set -eu
 d=${FAKE_ISCSI_DIR:?}
 echo "$*" >> "$d/calls"
@@ -25,6 +26,7 @@ while [ $# -gt 0 ]; do
 	-p) portal=$2; shift ;;
 	-o) op=$2; shift ;;
 	--login) op=login ;;
+	-u) op=logout ;;
 	esac
 	shift
 done
@@ -65,6 +67,7 @@ discovery/*)
 	echo "$b:3260,1 iqn.2016-02.local.virtual:$n.vg1"
 	;;
 node/update) ;;
+session/logout) ;;
 node/new)
 	echo "$portal" >> "$d/recorded"
 	echo "New iSCSI node [tcp:[hw=,ip=,net_if=,iscsi_if=default] $portal,-1 $tgt] added"

@@ -32,6 +32,7 @@ static const char seed_conf[] =
 	"noop-interval 2\n"
 	"noop-timeout 3   # seconds\n"
 	"replacement-timeout 7\n"
+	"login-timeout 12\n"
 	"probe mpatha interval-ms 50 size 8192 stall-ms 300\n"
 	"probe test0 write test-lun\n"
 	"metrics 127.0.0.1:9100\n"
@@ -58,6 +59,7 @@ static void test_seed(void **state)
 	assert_int_equal(c.noop_interval_s, 2);
 	assert_int_equal(c.noop_timeout_s, 3);
 	assert_int_equal(c.replacement_timeout_s, 7);
+	assert_int_equal(c.login_timeout_s, 12);
 	assert_int_equal(c.n_probes, 2);
 	assert_int_equal(c.probes[0].interval_ms, 50);
 	assert_int_equal(c.probes[0].size, 8192);
@@ -88,6 +90,12 @@ static void test_defaults(void **state)
 	assert_int_equal(c.noop_interval_s, 1);
 	assert_int_equal(c.noop_timeout_s, 1);
 	assert_int_equal(c.replacement_timeout_s, 5);
+	assert_int_equal(c.login_timeout_s, 5);
+	/* 0 would leave iscsid's connect without a bound */
+	assert_false(parse("node a 10.0.0.1\nlogin-timeout 0\n", &c, err,
+			   sizeof(err)));
+	assert_non_null(strstr(err, "login-timeout"));
+	assert_true(parse("node a 10.0.0.1\n", &c, err, sizeof(err)));
 	assert_true(c.metrics_enabled);
 	assert_string_equal(c.metrics_addr, "127.0.0.1");
 	assert_int_equal(c.metrics_port, 9857);

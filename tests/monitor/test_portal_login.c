@@ -281,6 +281,48 @@ static void test_base(void **state)
 }
 
 /* Every result has a stable word and a phrase. */
+/* A FREE session is iscsid's for the grace after its portal answers:
+ * then the daemon's.  Back: said with the time since the answer, when
+ * one was seen.  The grace starts again after the portal goes silent and
+ * answers once more; a portal whose answer was not noted (a reload)
+ * starts it when asked. */
+static void test_free_left_to_iscsid(void **state)
+{
+	const uint64_t grace = 8 * S;
+	struct plogin pl;
+	char line[256];
+
+	(void)state;
+	plogin_init(&pl, 500 * MS);
+	/* the portal's answer not seen (iscsid was first) */
+	assert_int_equal(plogin_session_back(&pl, 1 * S, line, sizeof(line)),
+			 PLOGIN_SAY_INFO);
+	assert_string_equal(line, "session back by iscsid's own reconnect; "
+			    "no logout, the same disks");
+
+	plogin_portal_up(&pl, 100 * S);
+	/* a later round of the same answer does not move its start */
+	plogin_portal_up(&pl, 101 * S);
+	assert_true(plogin_leave_free(&pl, 100 * S, grace));
+	assert_true(plogin_leave_free(&pl, 107 * S + 900 * MS, grace));
+	assert_int_equal(plogin_session_back(&pl, 103 * S + 500 * MS, line,
+					     sizeof(line)), PLOGIN_SAY_INFO);
+	assert_non_null(strstr(line, "iscsid's own reconnect 3.5 s after "
+				     "the portal answered"));
+
+	/* silent, then answers again: a new grace, over at its end */
+	plogin_portal_down(&pl);
+	plogin_portal_up(&pl, 200 * S);
+	assert_true(plogin_leave_free(&pl, 207 * S, grace));
+	assert_false(plogin_leave_free(&pl, 208 * S, grace));
+
+	/* no answer noted: the grace starts at the first ask */
+	plogin_init(&pl, 500 * MS);
+	assert_true(plogin_leave_free(&pl, 300 * S, grace));
+	assert_true(plogin_leave_free(&pl, 307 * S, grace));
+	assert_false(plogin_leave_free(&pl, 308 * S, grace));
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -307,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_portal_down_and_back),
 		cmocka_unit_test(test_not_needed),
 		cmocka_unit_test(test_base),
+		cmocka_unit_test(test_free_left_to_iscsid),
 		cmocka_unit_test(test_names),
 	};
 
