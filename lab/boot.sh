@@ -90,9 +90,9 @@ PW_SUITE='${SUITE:-}'
 ENV
 # [scale]: make ... LAB_LUNS=N, N LUNs on both nodes (target-lio.sh).
 [ -z "${LAB_LUNS:-}" ] || export PW_LAB_LUNS=$LAB_LUNS
-# Knobs for scenarios pass through (PW_E2E_*, PW_LAB_*, PW_BENCH_*, PW_SOAK_*,
-# PW_MEM_*).
-for v in $(compgen -e | grep -E '^PW_(E2E|LAB|BENCH|SOAK|MEM)_' || true); do
+# Knobs for scenarios pass through (PW_E2E_*, PW_LAB_*, PW_BENCH_*,
+# PW_SCALE_*, PW_SOAK_*, PW_MEM_*).
+for v in $(compgen -e | grep -E '^PW_(E2E|LAB|BENCH|SCALE|SOAK|MEM)_' || true); do
 	printf '%s=%q\n' "$v" "${!v}" >> "$results/guest.env"
 done
 

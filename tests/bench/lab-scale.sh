@@ -136,6 +136,43 @@ scale_in_cmds() {
 	done
 	echo "$s"
 }
+# scale_uevent_summary < udevadm monitor --kernel --property output: the
+# uevents counted by action, subsystem, device kind (sd, dm), SDEV_UA,
+# DM_ACTION and whether written to a uevent file (SYNTH_UUID: udevd's
+# watch of a device closed after a write, or a program's trigger).
+scale_uevent_summary() {
+	awk 'BEGIN { RS = ""; FS = "\n" }
+	{
+		a = s = n = x = ""
+		for (i = 1; i <= NF; i++) {
+			k = $i; sub(/=.*/, "", k); v = $i; sub(/^[^=]*=/, "", v)
+			if (k == "ACTION") a = v
+			else if (k == "SUBSYSTEM") s = v
+			else if (k == "DEVNAME") n = v
+			else if (k == "SDEV_UA" || k == "DM_ACTION") x = x " " v
+			else if (k == "SYNTH_UUID") x = x " synthetic"
+		}
+		if (s == "")
+			next
+		sub(/^\/dev\//, "", n)
+		n = n ~ /^sd/ ? " sd" : n ~ /^dm-/ ? " dm" : n == "" ? "" : " " n
+		c[a " " s n x]++
+		t++
+	}
+	END {
+		printf "%d", t
+		for (k in c)
+			printf "; %s %d", k, c[k]
+		print ""
+	}'
+}
+# scale_alua_counts: the ALUA change uevents the daemon has heard of, from
+# its metrics ("?" when it does not answer).
+scale_alua_counts() {
+	curl -sf --max-time 5 http://127.0.0.1:9857/metrics 2>/dev/null |
+		awk '$1 == "pathwarden_alua_events_total" { a = $2 }
+		     END { print (a == "" ? "?" : a) }'
+}
 # scale_idle_cpu PID SECONDS: its CPU over the next SECONDS, in % of a core.
 scale_idle_cpu() {
 	local c0 c1
@@ -294,9 +331,22 @@ for config in pathwarden stock; do
 	sleep 40
 	mpid=$(pgrep -o -x multipathd)
 	if [ -n "$mpid" ]; then
+		# what reached multipathd meanwhile: the kernel's uevents
+		# (udev's rules and multipathd act on each), and the
+		# daemon's count of ALUA changes
+		udevadm monitor --kernel --property --subsystem-match=block \
+			--subsystem-match=scsi > "$SCALE_OUT/idle-uevents-$config.txt" 2>&1 &
+		upid=$!
+		ua0=$(scale_alua_counts)
 		cmd0=$(scale_in_cmds)
 		mcpu=$(scale_idle_cpu "$mpid" 30)
 		cmd1=$(scale_in_cmds)
+		ua1=$(scale_alua_counts)
+		kill "$upid" 2>/dev/null
+		wait "$upid" 2>/dev/null
+		log "scale: $config: kernel uevents at idle: $(scale_uevent_summary < "$SCALE_OUT/idle-uevents-$config.txt")"
+		[ "$config" != pathwarden ] ||
+			log "scale: $config: the ALUA changes the daemon had heard of, before and after: $ua0 / $ua1"
 		per=$(awk -v a="$cmd0" -v b="$cmd1" -v p=$((4 * LIO_LUNS)) \
 			'BEGIN { printf "%.2f", (b - a) / p * 2 }')
 		log "scale: $config: multipathd at idle: $mcpu % of a core over 30 s ($((4 * LIO_LUNS)) paths); $((cmd1 - cmd0)) SCSI commands: $per per path per minute"
