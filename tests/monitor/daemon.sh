@@ -628,18 +628,25 @@ check "portal probes: the portal without a session every round ($n2 in about 5 s
 check "portal probes: the logged-in portal's every tenth round ($n1 in about 5 s)" \
 	test "$n1" -ge 1 -a "$n1" -le 4
 
-# A FREE session (its recovery timed out while its node was away) whose
-# portal answers: iscsid's own reconnect keeps its disks, where a logout
-# and login makes new ones, so it is left to iscsid for login-timeout +
-# 3 s after the answer (portal_login.h).  Back within that: said, nothing
-# logged out.  Still FREE after it: logged out and in.
-free_session_host() {
+# hpms01 behind one portal on 127.0.0.1:$p1 (session 1's), the daemon's
+# iscsiadm the fake; listen_on P S answers TCP on port P for S seconds.
+listen_on() {	# port seconds
+	python3 -c "
+import select, socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', $1)); s.listen(8)
+end = time.monotonic() + $2
+while time.monotonic() < end:
+    if select.select([s], [], [], 0.1)[0]:
+        s.accept()[0].close()" &
+	lpid=$!
+}
+one_portal_host() {
 	host good
 	p1=$(free_port)
 	c1=$(find "$tmp/root/sys/devices" -type d -path '*/iscsi_connection/connection1:0')
 	echo 127.0.0.1 > "$c1/persistent_address"
 	echo "$p1" > "$c1/persistent_port"
-	echo FREE > "$tmp/root/sys/class/iscsi_session/session1/state"
 	cat > "$tmp/c.conf" <<CONF
 node hpms01 127.0.0.1:$p1 target iqn.2016-02.local.virtual:hpms01.vg1
 metrics 127.0.0.1:$port
@@ -649,21 +656,25 @@ portal-connect-ms 100
 login-timeout 1
 CONF
 	rm -rf "$tmp/iscsi"; mkdir -p "$tmp/iscsi"
-	python3 -c "
-import select, socket, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(('127.0.0.1', $p1)); s.listen(8)
-end = time.monotonic() + 12
-while time.monotonic() < end:
-    if select.select([s], [], [], 0.1)[0]:
-        s.accept()[0].close()" &
-	lpid=$!
-	sleep 0.3
-	t0=$(date +%s.%N)
+}
+one_portal_daemon() {
 	PATHWARDEN_ISCSIADM="$src/fake-iscsiadm.sh" FAKE_ISCSI_DIR="$tmp/iscsi" \
 	"$pw" -d -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
 		run --no-udev > "$tmp/log" 2>&1 &
 	pid=$!
+}
+# A FREE session (its recovery timed out while its node was away) whose
+# portal answers: iscsid's own reconnect keeps its disks, where a logout
+# and login makes new ones, so it is left to iscsid for login-timeout +
+# 3 s after the answer (portal_login.h).  Back within that: said, nothing
+# logged out.  Still FREE after it: logged out and in.
+free_session_host() {
+	one_portal_host
+	echo FREE > "$tmp/root/sys/class/iscsi_session/session1/state"
+	listen_on "$p1" 12
+	sleep 0.3
+	t0=$(date +%s.%N)
+	one_portal_daemon
 }
 free_session_host
 sleep 2
@@ -693,38 +704,11 @@ kill $lpid 2>/dev/null || :; wait $lpid 2>/dev/null || :; lpid=
 # tenth round): no logout on that old answer, which would make the login
 # wait for the links and bring new disks.  The portal answers again: the
 # grace, then logged out and in.
-host good
-p1=$(free_port)
-c1=$(find "$tmp/root/sys/devices" -type d -path '*/iscsi_connection/connection1:0')
-echo 127.0.0.1 > "$c1/persistent_address"
-echo "$p1" > "$c1/persistent_port"
-cat > "$tmp/c.conf" <<CONF
-node hpms01 127.0.0.1:$p1 target iqn.2016-02.local.virtual:hpms01.vg1
-metrics 127.0.0.1:$port
-records $tmp/rec.jsonl
-portal-check-ms 200
-portal-connect-ms 100
-login-timeout 1
-CONF
-rm -rf "$tmp/iscsi"; mkdir -p "$tmp/iscsi"
-listen_on() {	# port seconds
-	python3 -c "
-import select, socket, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(('127.0.0.1', $1)); s.listen(8)
-end = time.monotonic() + $2
-while time.monotonic() < end:
-    if select.select([s], [], [], 0.1)[0]:
-        s.accept()[0].close()" &
-	lpid=$!
-}
+one_portal_host
 # longer than login-timeout 1 + 3 s: the first answer's grace is over
 listen_on "$p1" 6
 sleep 0.3
-PATHWARDEN_ISCSIADM="$src/fake-iscsiadm.sh" FAKE_ISCSI_DIR="$tmp/iscsi" \
-"$pw" -d -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
-	run --no-udev > "$tmp/log" 2>&1 &
-pid=$!
+one_portal_daemon
 wait $lpid; lpid=
 echo FREE > "$tmp/root/sys/class/iscsi_session/session1/state"
 check "FREE while away: the portal seen silent" \
