@@ -435,6 +435,7 @@ static void say_session_back(struct daemon *d, const struct iscsi_sess *ss,
 static void check_sessions(struct daemon *d, const struct sysfs_snapshot *s,
 			   uint64_t now)
 {
+	d->n_sess = sess_track_prune(d->sess, d->n_sess, s->sess, s->n_sess);
 	for (size_t i = 0; i < s->n_sess; i++) {
 		struct sess_track *t = NULL;
 		bool was_free;

@@ -27,6 +27,7 @@
 #include "refused_path.h"
 #include "rtpg_job.h"
 #include "service_notify.h"
+#include "sess_track.h"
 #include "strutil.h"
 #include "switcher.h"
 #include "topology.h"
@@ -34,7 +35,6 @@
 #define MS 1000000ull
 #define S 1000000000ull
 #define MAX_MAPS 256
-#define MAX_SESS 128
 
 /* Allocated one by one: the prober's thread and the window's callback
  * hold its address, and a reload keeps the unchanged ones running. */
@@ -75,12 +75,6 @@ enum rtpg_purpose {
 	RTPG_FOR_VIEW,		/* every path: a view follows */
 	RTPG_FOR_PARKED,	/* parked_io's disks only */
 	RTPG_FOR_WATCH,		/* group_watch's paths only */
-};
-
-struct sess_track {
-	int sid;
-	char state[24];
-	uint64_t since_ns;	/* in that state since (as looked), loop clock */
 };
 
 struct login_job {
