@@ -280,7 +280,6 @@ static void test_base(void **state)
 	assert_true(plogin_due(&pl, 100 * MS));
 }
 
-/* Every result has a stable word and a phrase. */
 /* A FREE session is iscsid's for the grace after its portal answers:
  * then the daemon's.  Back: said with the time since the answer, when
  * one was seen.  The grace starts again after the portal goes silent and
@@ -323,6 +322,7 @@ static void test_free_left_to_iscsid(void **state)
 	assert_false(plogin_leave_free(&pl, 308 * S, grace));
 }
 
+/* Every result has a stable word and a phrase. */
 static void test_names(void **state)
 {
 	(void)state;
