@@ -23,6 +23,8 @@
 PW_LAB_CONF=${PW_LAB_CONF:-/run/pathwarden/lab.conf}
 PW_LAB_RECORDS=${PW_LAB_RECORDS:-$PW_RESULTS/pathwarden-records.jsonl}
 PW_LAB_DAEMON_LOG=${PW_LAB_DAEMON_LOG:-$PW_RESULTS/logs/pathwarden-daemon.log}
+# Where the lab daemon serves its metrics (scenarios scrape it).
+LAB_METRICS=127.0.0.1:9857
 # The lab daemon's verbosity: -v (info), -vv for its debug lines (the RTPG
 # batches' times): make ... PW_LAB_DAEMON_V=-vv.
 PW_LAB_DAEMON_V=${PW_LAB_DAEMON_V:--v}
@@ -157,7 +159,7 @@ lab_config() {
 		lab_pw_conf "$PW_LAB_CONF" || return 1
 		cat >> "$PW_LAB_CONF" <<CONF
 records $PW_LAB_RECORDS
-metrics 127.0.0.1:9857
+metrics $LAB_METRICS
 CONF
 		# The cluster lab's three guests share 2 cores: its logins
 		# and maps take longer than the package's bound allows.
@@ -170,7 +172,7 @@ CONF
 	ini_wait_map $((90 + 5 * ${LIO_LUNS:-1})) || return 1
 	if [ "$1" = pathwarden ]; then
 		_lab_daemon_start || return 1
-		wait_until 10 sh -c 'curl -sf http://127.0.0.1:9857/metrics > /dev/null' || return 1
+		wait_until 10 curl -sf -o /dev/null "http://$LAB_METRICS/metrics" || return 1
 	fi
 	return 0
 }

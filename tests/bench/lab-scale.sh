@@ -138,8 +138,9 @@ scale_in_cmds() {
 }
 # scale_uevent_summary < udevadm monitor --kernel --property output: the
 # uevents counted by action, subsystem, device kind (sd, dm), SDEV_UA,
-# DM_ACTION and whether written to a uevent file (SYNTH_UUID: udevd's
-# watch of a device closed after a write, or a program's trigger).
+# DM_ACTION and whether written to a uevent file (SYNTH_UUID: a udev
+# rule's write, as 60-block.rules forwards a SCSI device's change to its
+# disk, udevd's watch of a device closed after a write, or a trigger).
 scale_uevent_summary() {
 	awk 'BEGIN { RS = ""; FS = "\n" }
 	{
@@ -169,7 +170,7 @@ scale_uevent_summary() {
 # scale_alua_counts: the ALUA change uevents the daemon has heard of, from
 # its metrics ("?" when it does not answer).
 scale_alua_counts() {
-	curl -sf --max-time 5 http://127.0.0.1:9857/metrics 2>/dev/null |
+	curl -sf --max-time 5 "http://$LAB_METRICS/metrics" 2>/dev/null |
 		awk '$1 == "pathwarden_alua_events_total" { a = $2 }
 		     END { print (a == "" ? "?" : a) }'
 }
