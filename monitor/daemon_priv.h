@@ -97,7 +97,8 @@ struct daemon {
 	int sigfd;
 	int fifo_fd;			/* test uevents, -1 none */
 	struct udev *udev;
-	struct udev_monitor *mon;
+	struct udev_monitor *mon;	/* udevd's uevents */
+	struct udev_monitor *kmon;	/* the kernel's; NULL: udevd's carry all */
 	struct pw_view view;
 	bool have_view;
 	/* the last view read: when it ended and what it took (the loop's

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The udev event source: SCSI ALUA-change uevents, dm path uevents,
- * sd/dm add and remove, from libudev or, in tests, from a FIFO.
+ * The uevent sources: SCSI ALUA-change uevents and dm path uevents from
+ * the kernel's netlink group, sd/dm add, remove and dm change from
+ * udevd's (uevent_route.h), or, in tests, all of them from a FIFO.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
-
-
 #include "daemon_priv.h"
+#include "uevent_route.h"
 #include "view_pace.h"
 
 /* A fresh view @delay_ns from @now, or later when the last one was
@@ -22,52 +22,80 @@ static void refresh_paced(struct daemon *d, uint64_t now, uint64_t delay_ns)
 					   d->view_cost_ns));
 }
 
-/* One uevent, from libudev or from the test FIFO. */
-static void uevent(struct daemon *d, const char *sub, const char *act,
-		   const char *name, const char *ua, const char *dma,
-		   const char *dm_name, const char *dm_path)
+/* One uevent, from a libudev monitor or from the test FIFO: what it is
+ * and whether this source's copy is the one to act on (uevent_route.h). */
+static void uevent(struct daemon *d, enum uevent_source src,
+		   const struct uevent_fields *f)
 {
 	uint64_t now = d->loop.now();
+	enum uevent_act act = uevent_route(src, f);
 
-	if (sub && !strcmp(sub, "scsi") && act && !strcmp(act, "change") &&
-	    ua && !strcmp(ua, "ASYMMETRIC_ACCESS_STATE_CHANGED")) {
+	switch (act) {
+	case UEV_ALUA_CHANGE:
 		d->alua_events++;
 		d->last_alua_ns = now;
-		event(d, map_of_hctl(d, name), now, FW_EV_ALUA_CHANGE,
-		      name ? name : "");
+		event(d, map_of_hctl(d, f->sysname), now, FW_EV_ALUA_CHANGE,
+		      f->sysname ? f->sysname : "");
 		alua_changed(d, now);
-	} else if (sub && !strcmp(sub, "block") && dma && dm_name &&
-		   *dm_name && (!strcmp(dma, "PATH_FAILED") ||
-		    !strcmp(dma, "PATH_REINSTATED"))) {
-		event(d, dm_name, now, dma[5] == 'F' ? FW_EV_PATH_FAILED :
-		      FW_EV_PATH_REINSTATED, dm_path ? dm_path : "");
+		break;
+	case UEV_PATH_FAILED:
+	case UEV_PATH_REINSTATED:
+		event(d, f->dm_name, now,
+		      act == UEV_PATH_FAILED ?
+		      FW_EV_PATH_FAILED : FW_EV_PATH_REINSTATED,
+		      f->dm_path ? f->dm_path : "");
 		refresh_paced(d, now, 50 * MS);
-	} else if (sub && !strcmp(sub, "block") && act &&
-		   (!strcmp(act, "add") || !strcmp(act, "remove") ||
-		    !strcmp(act, "change")) && name &&
-		   (!strncmp(name, "sd", 2) || !strncmp(name, "dm-", 3))) {
+		break;
+	case UEV_DEVICES:
 		/* Coalesce: a login brings a burst of these. */
 		refresh_paced(d, now, 300 * MS);
+		break;
+	case UEV_IGNORE:
+		break;
+	}
+}
+
+static void drain(struct daemon *d, struct udev_monitor *mon,
+		  enum uevent_source src)
+{
+	struct udev_device *dev;
+
+	while ((dev = udev_monitor_receive_device(mon))) {
+		struct uevent_fields f = {
+			.subsystem = udev_device_get_subsystem(dev),
+			.action = udev_device_get_action(dev),
+			.sysname = udev_device_get_sysname(dev),
+			.sdev_ua = udev_device_get_property_value(dev,
+								  "SDEV_UA"),
+			.dm_action = udev_device_get_property_value(dev,
+								    "DM_ACTION"),
+			.dm_name = udev_device_get_property_value(dev,
+								  "DM_NAME"),
+			.dm_path = udev_device_get_property_value(dev,
+								  "DM_PATH"),
+		};
+
+		uevent(d, src, &f);
+		udev_device_unref(dev);
 	}
 }
 
 static void on_udev(void *arg, int fd, short revents)
 {
 	struct daemon *d = arg;
-	struct udev_device *dev;
 
 	(void)fd;
 	(void)revents;
-	while ((dev = udev_monitor_receive_device(d->mon))) {
-		uevent(d, udev_device_get_subsystem(dev),
-		       udev_device_get_action(dev),
-		       udev_device_get_sysname(dev),
-		       udev_device_get_property_value(dev, "SDEV_UA"),
-		       udev_device_get_property_value(dev, "DM_ACTION"),
-		       udev_device_get_property_value(dev, "DM_NAME"),
-		       udev_device_get_property_value(dev, "DM_PATH"));
-		udev_device_unref(dev);
-	}
+	drain(d, d->mon, d->kmon ? UEV_SRC_UDEV : UEV_SRC_UDEV_ALONE);
+}
+
+static void on_kernel(void *arg, int fd, short revents)
+{
+	struct daemon *d = arg;
+
+	(void)fd;
+	(void)revents;
+	drain(d, d->kmon, UEV_SRC_KERNEL);
 }
 
 /*
@@ -89,8 +117,7 @@ static void on_uevent_fifo(void *arg, int fd, short revents)
 		for (line = strtok_r(buf, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save)) {
 			char *w[16], *s2 = NULL;
-			const char *ua = NULL, *dma = NULL, *dmn = NULL,
-				   *dmp = NULL;
+			struct uevent_fields f = { 0 };
 			int k = 0;
 
 			for (char *t = strtok_r(line, " ", &s2); t && k < 16;
@@ -100,17 +127,51 @@ static void on_uevent_fifo(void *arg, int fd, short revents)
 				continue;
 			for (int i = 3; i < k; i++) {
 				if (!strncmp(w[i], "SDEV_UA=", 8))
-					ua = w[i] + 8;
+					f.sdev_ua = w[i] + 8;
 				else if (!strncmp(w[i], "DM_ACTION=", 10))
-					dma = w[i] + 10;
+					f.dm_action = w[i] + 10;
 				else if (!strncmp(w[i], "DM_NAME=", 8))
-					dmn = w[i] + 8;
+					f.dm_name = w[i] + 8;
 				else if (!strncmp(w[i], "DM_PATH=", 8))
-					dmp = w[i] + 8;
+					f.dm_path = w[i] + 8;
 			}
-			uevent(d, w[0], w[1], w[2], ua, dma, dmn, dmp);
+			f.subsystem = w[0];
+			f.action = w[1];
+			f.sysname = w[2];
+			uevent(d, UEV_SRC_FIFO, &f);
 		}
 	}
+}
+
+/* A monitor of @source's netlink group ("udev" or "kernel") for SCSI
+ * devices and disks, polled by @cb; NULL with errno set. */
+static struct udev_monitor *monitor_open(struct daemon *d, const char *source,
+					 void (*cb)(void *, int, short))
+{
+	struct udev_monitor *mon;
+	int rc = -EPERM;
+
+	mon = udev_monitor_new_from_netlink(d->udev, source);
+	if (!mon)
+		return NULL;
+	/* libudev applies the filter to the kernel's messages in user
+	 * space, to udevd's in the socket */
+	if (udev_monitor_filter_add_match_subsystem_devtype(mon, "scsi",
+							    "scsi_device") ||
+	    udev_monitor_filter_add_match_subsystem_devtype(mon, "block",
+							    "disk") ||
+	    (rc = udev_monitor_enable_receiving(mon)))
+		goto fail;
+	/* a promotion at 64 LUNs is hundreds of uevents at once */
+	udev_monitor_set_receive_buffer_size(mon, 4 << 20);
+	if ((rc = loop_add_fd(&d->loop, udev_monitor_get_fd(mon), POLLIN, cb,
+			      d)))
+		goto fail;
+	return mon;
+fail:
+	udev_monitor_unref(mon);
+	errno = rc < 0 ? -rc : EPERM;	/* after unref: it may set errno */
+	return NULL;
 }
 
 static int udev_start(struct daemon *d)
@@ -118,18 +179,15 @@ static int udev_start(struct daemon *d)
 	d->udev = udev_new();
 	if (!d->udev)
 		return -ENOMEM;
-	d->mon = udev_monitor_new_from_netlink(d->udev, "udev");
+	d->mon = monitor_open(d, "udev", on_udev);
 	if (!d->mon)
-		return -EPERM;
-	udev_monitor_filter_add_match_subsystem_devtype(d->mon, "scsi",
-							"scsi_device");
-	udev_monitor_filter_add_match_subsystem_devtype(d->mon, "block",
-							"disk");
-	if (udev_monitor_enable_receiving(d->mon))
-		return -EPERM;
-	udev_monitor_set_receive_buffer_size(d->mon, 4 << 20);
-	return loop_add_fd(&d->loop, udev_monitor_get_fd(d->mon), POLLIN,
-			   on_udev, d);
+		return -errno;
+	d->kmon = monitor_open(d, "kernel", on_kernel);
+	if (!d->kmon)
+		log_warn("cannot listen to the kernel's uevents (%s): unit "
+			 "attentions and dm path events are taken from udevd, "
+			 "after its rules", strerror(errno));
+	return 0;
 }
 
 int udev_source_init(struct daemon *d)
@@ -155,11 +213,14 @@ int udev_source_init(struct daemon *d)
 
 void udev_source_fini(struct daemon *d)
 {
+	if (d->kmon)
+		udev_monitor_unref(d->kmon);
 	if (d->mon)
 		udev_monitor_unref(d->mon);
 	if (d->udev)
 		udev_unref(d->udev);
 	d->mon = NULL;
+	d->kmon = NULL;
 	d->udev = NULL;
 	if (d->fifo_fd >= 0)
 		close(d->fifo_fd);
