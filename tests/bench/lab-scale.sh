@@ -330,6 +330,14 @@ for config in pathwarden stock; do
 	# counted (multipathd at -v4, as lab-e2e does at one LUN): the
 	# interval multipathd uses is its own (it grows on stable paths).
 	sleep 40
+	# and udevd's queue drained: each unit attention of the switches is
+	# forwarded to its disks by 60-block.rules and each disk asked by
+	# INQUIRY; at 16 LUNs that queue ran a minute behind, and a window
+	# taken inside it measures udevd's backlog, not the checker
+	t0=$(date +%s%N)
+	udevadm settle --timeout=300 || log "scale: $config: udevd's queue not drained in 300 s"
+	settle_ms=$((($(date +%s%N) - t0) / 1000000))
+	log "scale: $config: udevd's queue drained $settle_ms ms after the 40 s wait"
 	mpid=$(pgrep -o -x multipathd)
 	if [ -n "$mpid" ]; then
 		# what reached multipathd meanwhile: the kernel's uevents
@@ -353,9 +361,11 @@ for config in pathwarden stock; do
 		log "scale: $config: multipathd at idle: $mcpu % of a core over 30 s ($((4 * LIO_LUNS)) paths); $((cmd1 - cmd0)) SCSI commands: $per per path per minute"
 		jq -cn --argjson luns "$LIO_LUNS" --arg c "$config" --argjson cpu "$mcpu" \
 			--argjson cmds "$((cmd1 - cmd0))" --argjson per "$per" \
+			--argjson settle "$settle_ms" \
 			'{ luns: $luns, config: $c, scenario: "multipathd-idle",
 			   multipathd_idle_cpu_pct: $cpu, idle_scsi_cmds_30s: $cmds,
-			   scsi_cmds_per_path_per_min: $per }' >> "$SCALE_REC"
+			   scsi_cmds_per_path_per_min: $per,
+			   udev_settle_ms: $settle }' >> "$SCALE_REC"
 	fi
 	# hpms01 (optimized) loses its links without a word: the stall, and
 	# every map on hpms02's paths; then its links come back: every map on
