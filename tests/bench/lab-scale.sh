@@ -30,8 +30,10 @@ SCALE_LOSS_REPS=${PW_SCALE_LOSS_REPS:-1}
 SCALE_REF_STALL_MS=${PW_SCALE_REF_STALL_MS:-3130}
 # pathwarden login waits for every disk in a map (iscsi-timeout, 10 s by
 # default); 4N disks under TCG take longer (16 LUNs: over 10 s before
-# multipathd answers).
-PW_LAB_ISCSI_TIMEOUT=${PW_LAB_ISCSI_TIMEOUT:-$((30 + 5 * LIO_LUNS))}
+# multipathd answers; 64 LUNs: 244 of 256 disks in maps after 350 s
+# once, multipathd "waiting on creation uevent" while udevd ran behind).
+# A bound, not a wait: a quick login costs nothing more.
+PW_LAB_ISCSI_TIMEOUT=${PW_LAB_ISCSI_TIMEOUT:-$((30 + 10 * LIO_LUNS))}
 mkdir -p "$SCALE_OUT"
 : > "$SCALE_REC"
 
