@@ -32,8 +32,9 @@ SCALE_REF_STALL_MS=${PW_SCALE_REF_STALL_MS:-3130}
 # default); 4N disks under TCG take longer (16 LUNs: over 10 s before
 # multipathd answers; 64 LUNs: 244 of 256 disks in maps after 350 s
 # once, multipathd "waiting on creation uevent" while udevd ran behind).
-# A bound, not a wait: a quick login costs nothing more.
-PW_LAB_ISCSI_TIMEOUT=${PW_LAB_ISCSI_TIMEOUT:-$((30 + 10 * LIO_LUNS))}
+# A bound, not a wait: a quick login costs nothing more.  600 s is the
+# most pathwarden.conf takes.
+PW_LAB_ISCSI_TIMEOUT=${PW_LAB_ISCSI_TIMEOUT:-$((30 + 10 * LIO_LUNS > 600 ? 600 : 30 + 10 * LIO_LUNS))}
 mkdir -p "$SCALE_OUT"
 : > "$SCALE_REC"
 
