@@ -337,10 +337,15 @@ for config in pathwarden stock; do
 	# forwarded to its disks by 60-block.rules and each disk asked by
 	# INQUIRY; at 16 LUNs that queue ran a minute behind, and a window
 	# taken inside it measures udevd's backlog, not the checker
-	t0=$(date +%s%N)
-	udevadm settle --timeout=300 || log "scale: $config: udevd's queue not drained in 300 s"
-	settle_ms=$((($(date +%s%N) - t0) / 1000000))
-	log "scale: $config: udevd's queue drained $settle_ms ms after the 40 s wait"
+	t=$EPOCHREALTIME
+	settled=true
+	udevadm settle --timeout=300 || settled=false
+	settle_ms=$(awk -v a="$t" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
+	if $settled; then
+		log "scale: $config: udevd's queue drained $settle_ms ms after the 40 s wait"
+	else
+		log "scale: $config: udevd's queue not drained in 300 s (the window below is taken inside it)"
+	fi
 	mpid=$(pgrep -o -x multipathd)
 	if [ -n "$mpid" ]; then
 		# what reached multipathd meanwhile: the kernel's uevents
@@ -364,11 +369,11 @@ for config in pathwarden stock; do
 		log "scale: $config: multipathd at idle: $mcpu % of a core over 30 s ($((4 * LIO_LUNS)) paths); $((cmd1 - cmd0)) SCSI commands: $per per path per minute"
 		jq -cn --argjson luns "$LIO_LUNS" --arg c "$config" --argjson cpu "$mcpu" \
 			--argjson cmds "$((cmd1 - cmd0))" --argjson per "$per" \
-			--argjson settle "$settle_ms" \
+			--argjson settle "$settle_ms" --argjson settled "$settled" \
 			'{ luns: $luns, config: $c, scenario: "multipathd-idle",
 			   multipathd_idle_cpu_pct: $cpu, idle_scsi_cmds_30s: $cmds,
 			   scsi_cmds_per_path_per_min: $per,
-			   udev_settle_ms: $settle }' >> "$SCALE_REC"
+			   udev_settle_ms: $settle, udev_settled: $settled }' >> "$SCALE_REC"
 	fi
 	# hpms01 (optimized) loses its links without a word: the stall, and
 	# every map on hpms02's paths; then its links come back: every map on
