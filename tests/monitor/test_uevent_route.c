@@ -99,14 +99,29 @@ static void test_one_source(void **state)
 	}
 }
 
+/* A dm path event with no map name has nothing to say it of: it is a
+ * change of the map like a reload, a view's reason from udevd's copy. */
+static void test_path_event_unnamed(void **state)
+{
+	static const struct uevent_fields unnamed = {
+		.subsystem = "block", .action = "change", .sysname = "dm-0",
+		.dm_action = "PATH_FAILED", .dm_name = "",
+	};
+
+	(void)state;
+	assert_int_equal(uevent_route(UEV_SRC_KERNEL, &unnamed), UEV_IGNORE);
+	assert_int_equal(uevent_route(UEV_SRC_UDEV, &unnamed), UEV_DEVICES);
+	assert_int_equal(uevent_route(UEV_SRC_FIFO, &unnamed), UEV_DEVICES);
+}
+
 /* What is none of these is ignored from every source. */
 static void test_not_ours(void **state)
 {
 	static const enum uevent_source all[] = {
 		UEV_SRC_KERNEL, UEV_SRC_UDEV, UEV_SRC_UDEV_ALONE, UEV_SRC_FIFO,
 	};
-	/* a path event with no map name: nothing to say it of */
-	static const struct uevent_fields unnamed = {
+	/* a SCSI device's change that is no unit attention */
+	static const struct uevent_fields scsi_change = {
 		.subsystem = "scsi", .action = "change", .sysname = "2:0:0:1",
 	};
 	static const struct uevent_fields empty = { 0 };
@@ -115,7 +130,8 @@ static void test_not_ours(void **state)
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		assert_int_equal(uevent_route(all[i], &ua_other), UEV_IGNORE);
 		assert_int_equal(uevent_route(all[i], &loop_add), UEV_IGNORE);
-		assert_int_equal(uevent_route(all[i], &unnamed), UEV_IGNORE);
+		assert_int_equal(uevent_route(all[i], &scsi_change),
+				 UEV_IGNORE);
 		assert_int_equal(uevent_route(all[i], &empty), UEV_IGNORE);
 	}
 }
@@ -125,6 +141,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kernel_and_udev),
 		cmocka_unit_test(test_one_source),
+		cmocka_unit_test(test_path_event_unnamed),
 		cmocka_unit_test(test_not_ours),
 	};
 
