@@ -10,6 +10,7 @@
 #include <libudev.h>
 #include "daemon.h"
 #include "dm_status.h"
+#include "early_cut.h"
 #include "early_failover.h"
 #include "exposition.h"
 #include "failover_window.h"
@@ -141,6 +142,8 @@ struct daemon {
 	unsigned int alua_rechecks;	/* pending re-evaluations */
 	uint64_t last_alua_ns;		/* the latest ALUA uevent */
 	bool early_done[CONF_MAX_NODES];	/* until a portal answers */
+	struct early_cut cut;		/* sessions cut loose, to give back */
+	int t_cut;			/* ... looked at until given back */
 	struct parked_io parked;	/* disks offline to move parked I/O */
 	uint64_t parked_asked_ns;	/* the last RTPG batch it asked for */
 	enum rtpg_purpose rtpg_for;	/* what the running batch is for */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 
 
 
@@ -85,6 +86,30 @@ static void on_samples(void *arg, int fd, short revents)
 	arm_fw(p->d);
 }
 
+/* The commands in flight on @node's sessions failed back to dm now
+ * (early_cut.h), their timeouts given back on t_cut. */
+static void cut_node(struct daemon *d, const struct pw_map *m,
+		     const struct conf_node *node, uint64_t now)
+{
+	struct early_cut_result r;
+
+	early_cut(&d->cut, d->o->root, m, node, now, &r);
+	log_warn("%s: %s cut loose: %u sessions' commands failed at once, "
+		 "%u connections closed%s%s", m->mp->name, node->name,
+		 r.sessions, r.connections, r.failed ? "; not all: " : "",
+		 r.failed ? strerror(-r.first_err) : "");
+	if (d->cut.n)
+		loop_timer_arm_before(&d->loop, d->t_cut, now + 100 * MS);
+}
+
+static void on_cut_tick(void *arg, uint64_t now)
+{
+	struct daemon *d = arg;
+
+	if (early_cut_settle(&d->cut, d->o->root, now, false))
+		loop_timer_arm(&d->loop, d->t_cut, now + 100 * MS);
+}
+
 /* Opt-in: fail a silent node's paths while the prober is stuck. */
 void check_early(struct daemon *d, uint64_t now)
 {
@@ -115,6 +140,7 @@ void check_early(struct daemon *d, uint64_t now)
 		d->early_done[idx] = true;
 		log_warn("%s: early failover off %s: %s", m->mp->name,
 			 node->name, why);
+		cut_node(d, m, node, now);
 		for (size_t k = 0; k < m->mp->n_paths; k++) {
 			const struct pw_path *p = &m->paths[k];
 			char cmd[96], *reply = NULL;
@@ -301,6 +327,7 @@ void probes_reload(struct daemon *d, const struct pw_conf *nc)
 int probes_init(struct daemon *d)
 {
 	d->t_fw = loop_timer_new(&d->loop, on_fw_tick, d);
+	d->t_cut = loop_timer_new(&d->loop, on_cut_tick, d);
 	for (unsigned int i = 0; i < d->c->n_probes; i++) {
 		struct probe_slot *p = probe_slot_new(d, &d->c->probes[i]);
 
@@ -315,6 +342,8 @@ int probes_init(struct daemon *d)
 
 void probes_fini(struct daemon *d)
 {
+	/* No session keeps a recovery_tmo of 0 the daemon set. */
+	early_cut_settle(&d->cut, d->o->root, 0, true);
 	for (unsigned int i = 0; i < d->n_probes; i++)
 		probe_slot_free(d, d->probes[i]);
 	d->n_probes = 0;
