@@ -73,6 +73,14 @@ _lab_daemon_stop() {
 	! lab_daemon_pid > /dev/null
 }
 
+# lab_daemon_restart: the daemon again, on $PW_LAB_CONF as it is now (for
+# a scenario that adds to the configuration lab_config wrote).
+lab_daemon_restart() {
+	_lab_daemon_stop || return 1
+	_lab_daemon_start &&
+		wait_until 10 curl -sf -o /dev/null "http://$LAB_METRICS/metrics"
+}
+
 _lab_logout_all() {
 	iscsiadm -m node -u > /dev/null 2>&1
 	wait_until 30 sh -c '! iscsiadm -m session > /dev/null 2>&1'

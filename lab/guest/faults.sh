@@ -15,6 +15,15 @@
 #   fault_portal_down PORTAL / fault_portal_up PORTAL  network portal removed
 #                                   (new logins refused) / re-created
 #
+# Impairments, under which nothing may fail over (make soak):
+#   fault_net_impair [NETEM...]     every portal's traffic through netem
+#                                   (default 20 ms +- 10 ms, 1 % loss,
+#                                   reordering) / fault_net_clear
+#   fault_backstore_slow MS         every LUN's backstore MS ms late per I/O
+#                                   (dm-delay; needs PW_LAB_BACKSTORE=dm)
+#                                   / fault_backstore_restore
+#   fault_cpu_hog N / fault_cpu_hog_stop   N busy loops in the guest
+#
 # nftables: one 'inet pwlab' table with an input-hook chain whose rules
 # match two address sets, 'dropped' and 'hung'; a fault adds its portals to a
 # set and its restore deletes them: one nft call each way, so a restore
@@ -123,3 +132,74 @@ fault_node_up() {
 }
 fault_portal_down() { lio_portal_enable "$1" 0; }
 fault_portal_up() { lio_portal_enable "$1" 1; }
+
+# netem on lo for TCP port 3260 alone (both directions cross lo): a prio
+# qdisc whose extra band, reached only by the two filters, holds netem;
+# the rest of lo (metrics, multipathd's socket) goes through band 0 as
+# before.  With the jitter netem sends packets out of order as well.
+FAULT_NETEM="delay 20ms 10ms loss 1% reorder 5% 50%"
+fault_net_impair() {
+	local spec=${*:-$FAULT_NETEM}
+	tc qdisc del dev lo root 2>/dev/null
+	tc qdisc add dev lo root handle 1: prio bands 4 \
+		priomap 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 || return 1
+	# shellcheck disable=SC2086 # the netem arguments, one word each
+	if ! tc qdisc add dev lo parent 1:4 handle 40: netem $spec ||
+	   ! tc filter add dev lo parent 1: protocol ip prio 1 u32 \
+		match ip dport 3260 0xffff flowid 1:4 ||
+	   ! tc filter add dev lo parent 1: protocol ip prio 2 u32 \
+		match ip sport 3260 0xffff flowid 1:4; then
+		fault_net_clear
+		return 1
+	fi
+}
+fault_net_clear() { tc qdisc del dev lo root 2>/dev/null; return 0; }
+
+# _fault_backstore_table K MS: map pwlab-vgK as linear (MS 0) or as
+# dm-delay with MS ms on every read, write and flush; its sectors and
+# loop device as its table has them.  A suspended map holds new I/O and
+# lets the I/O in flight finish, so LIO sees a pause, never an error.
+_fault_backstore_table() {
+	local m=pwlab-vg$1 t
+	t=$(dmsetup table "$m") || return 1
+	# shellcheck disable=SC2086 # the table's words
+	set -- "$2" $t		# MS start sectors target device offset ...
+	if [ "$1" -gt 0 ]; then
+		t="0 $3 delay $5 0 $1"
+	else
+		t="0 $3 linear $5 0"
+	fi
+	if ! dmsetup suspend "$m" || ! dmsetup load "$m" --table "$t"; then
+		dmsetup resume "$m"
+		return 1
+	fi
+	dmsetup resume "$m"
+}
+
+fault_backstore_slow() {
+	local k
+	[ "$LIO_BACKSTORE" = dm ] || {
+		echo "fault_backstore_slow: the LUNs are plain files (boot with PW_LAB_BACKSTORE=dm)" >&2
+		return 1
+	}
+	for ((k = 1; k <= LIO_LUNS; k++)); do
+		_fault_backstore_table "$k" "${1:?fault_backstore_slow MS}" || return 1
+	done
+}
+fault_backstore_restore() { fault_backstore_slow 0; }
+
+# N busy loops (default one per CPU), at the load's own priority.
+FAULT_HOGS=/run/pwlab/hogs
+fault_cpu_hog() {
+	local i
+	mkdir -p "${FAULT_HOGS%/*}"
+	for ((i = 0; i < ${1:-$(nproc)}; i++)); do
+		bash -c 'while :; do :; done' < /dev/null > /dev/null 2>&1 &
+		echo $! >> "$FAULT_HOGS"
+	done
+}
+fault_cpu_hog_stop() {
+	[ -f "$FAULT_HOGS" ] || return 0
+	xargs -r kill < "$FAULT_HOGS" 2>/dev/null
+	rm -f "$FAULT_HOGS"
+}

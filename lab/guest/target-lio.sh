@@ -38,6 +38,12 @@ LIO_MODULES="configfs target_core_mod target_core_file iscsi_target_mod"
 # and so its own WWID.  Every state change covers all of a node's LUNs in
 # one agent run (--device HBA), as an SCST device group does.
 LIO_LUNS=${PW_LAB_LUNS:-1}
+# PW_LAB_BACKSTORE=dm (make soak): each LUN's image behind a loop device
+# and a device-mapper map of its own, pwlab-vgK, which fault_backstore_slow
+# turns into a dm-delay map and back while LIO serves it (a DRBD volume
+# whose replication link is congested); the default, file, gives LIO's
+# fileio the image itself.
+LIO_BACKSTORE=${PW_LAB_BACKSTORE:-file}
 case "$LIO_LUNS" in
 [1-9] | [1-9][0-9] | 1[01][0-9] | 12[0-8]) ;;
 *) echo "lio: PW_LAB_LUNS must be 1 to 128, not '$LIO_LUNS'" >&2
@@ -119,6 +125,29 @@ lio_lun_image() {
 	fi
 }
 
+# lio_lun_backing K: what LIO's fileio opens for LUN K: its image, or with
+# the dm backstore the map over it.
+lio_lun_backing() {
+	if [ "$LIO_BACKSTORE" = dm ]; then
+		echo "/dev/mapper/pwlab-vg$1"
+	else
+		lio_lun_image "$1"
+	fi
+}
+
+# lio_backstore_dm K: LUN K's image on a loop device under a linear map,
+# pwlab-vgK (multipathd's default blacklist skips loop and dm devices).
+lio_backstore_dm() {
+	local img loop
+	img=$(lio_lun_image "$1")
+	modprobe loop && modprobe dm-delay || return 1
+	loop=$(losetup -f --show "$img") || return 1
+	dmsetup create "pwlab-vg$1" \
+		--table "0 $(blockdev --getsz "$loop") linear $loop 0" || return 1
+	udevadm settle --timeout=30
+	[ -b "/dev/mapper/pwlab-vg$1" ]
+}
+
 # One node's device of LUN K (default 1): the LUN's shared image, its
 # shared serial, both ALUA groups.
 lio_setup_device() {
@@ -126,12 +155,22 @@ lio_setup_device() {
 	lio_check_node "$node" || return 1
 	dev=${LIO_DEV[$node]%/*}/vg$k
 	mkdir -p "$dev"
-	echo "fd_dev_name=$(lio_lun_image "$k"),fd_dev_size=$((LIO_SIZE_MB * 1024 * 1024))" \
+	echo "fd_dev_name=$(lio_lun_backing "$k"),fd_dev_size=$((LIO_SIZE_MB * 1024 * 1024))" \
 		> "$dev/control"
 	# Before 'enable': without a unit serial the LU has no designator in
 	# VPD 0x83, scsi_dh_alua does not attach and multipathd gets no WWID.
 	lio_lun_serial "$k" > "$dev/wwn/vpd_unit_serial"
 	echo 1 > "$dev/enable"
+	# LIO's iSCSI fabric runs a command's backstore I/O in the
+	# connection's receive thread (direct submission), so a fileio write
+	# that stalls holds that connection's NOP-Outs too, and the 1 s
+	# NOP-Out timeout drops the session (make soak, 2026-12-07); SCST
+	# hands commands to its device threads and keeps answering.  With
+	# the dm backstore, slowed on purpose, commands go through LIO's
+	# submission workqueue instead (attrib/submit_type 2, kernel 6.10 on).
+	if [ "$LIO_BACKSTORE" = dm ] && [ -e "$dev/attrib/submit_type" ]; then
+		echo 2 > "$dev/attrib/submit_type" || return 1
+	fi
 	for g in $LIO_NODES; do
 		mkdir -p "$dev/alua/$g"
 		echo "${LIO_IDX[$g]}" > "$dev/alua/$g/tg_pt_gp_id"
@@ -183,6 +222,7 @@ lio_setup() {
 	mkdir -p "$(dirname "$LIO_IMAGE")"
 	for ((k = 1; k <= LIO_LUNS; k++)); do
 		truncate -s "${LIO_SIZE_MB}M" "$(lio_lun_image "$k")" || return 1
+		[ "$LIO_BACKSTORE" != dm ] || lio_backstore_dm "$k" || return 1
 		for n in $LIO_NODES; do
 			lio_setup_device "$n" "$k" || return 1
 		done
@@ -318,6 +358,12 @@ lio_teardown() {
 			rmdir "$dev" 2>/dev/null
 		done
 		rmdir "${LIO_DEV[$n]%/*}" 2>/dev/null
+	done
+	local t
+	for dev in /dev/mapper/pwlab-vg*; do
+		[ -b "$dev" ] || continue
+		t=$(dmsetup table "${dev##*/}") && dmsetup remove "${dev##*/}" &&
+			losetup -d "/dev/block/$(echo "$t" | awk '{ print $4 }')"
 	done
 	return 0
 }
