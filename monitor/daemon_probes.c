@@ -92,22 +92,30 @@ static void cut_node(struct daemon *d, const struct pw_map *m,
 		     const struct conf_node *node, uint64_t now)
 {
 	struct early_cut_result r;
+	uint64_t t0 = d->loop.now();
 
 	early_cut(&d->cut, d->o->root, m, node, now, &r);
-	log_warn("%s: %s cut loose: %u sessions' commands failed at once, "
-		 "%u connections closed%s%s", m->mp->name, node->name,
-		 r.sessions, r.connections, r.failed ? "; not all: " : "",
+	log_warn("%s: %s cut loose in %.0f ms: %u sessions' commands failed "
+		 "at once, %u connections closed%s%s", m->mp->name,
+		 node->name, (double)(d->loop.now() - t0) / 1e6, r.sessions,
+		 r.connections, r.failed ? "; not all: " : "",
 		 r.failed ? strerror(-r.first_err) : "");
 	if (d->cut.n)
 		loop_timer_arm_before(&d->loop, d->t_cut, now + 100 * MS);
 }
 
+/* Every 100 ms while a cut is fresh, then every second: a node can be
+ * away for hours. */
 static void on_cut_tick(void *arg, uint64_t now)
 {
 	struct daemon *d = arg;
+	bool fresh = false;
 
-	if (early_cut_settle(&d->cut, d->o->root, now, false))
-		loop_timer_arm(&d->loop, d->t_cut, now + 100 * MS);
+	if (!early_cut_settle(&d->cut, d->o->root, now, false))
+		return;
+	for (unsigned int i = 0; i < d->cut.n; i++)
+		fresh |= now - d->cut.s[i].at < EARLY_CUT_RESTORE_NS;
+	loop_timer_arm(&d->loop, d->t_cut, now + (fresh ? 100 : 1000) * MS);
 }
 
 /* Opt-in: fail a silent node's paths while the prober is stuck. */
@@ -121,6 +129,7 @@ void check_early(struct daemon *d, uint64_t now)
 		const struct pw_map *m = NULL;
 		const struct conf_node *node;
 		char why[160];
+		uint64_t since;
 		size_t idx;
 
 		if (!ps->open)
@@ -129,11 +138,18 @@ void check_early(struct daemon *d, uint64_t now)
 		for (size_t k = 0; mm && k < d->view.n_maps; k++)
 			if (d->view.maps[k].mp == mm)
 				m = &d->view.maps[k];
-		if (!m || !early_decide(m, d->portals.p, d->portals.n,
-					prober_inflight_since(&ps->pr), now,
-					d->c->early_failover_ms * MS, &node,
-					why, sizeof(why)))
+		since = prober_inflight_since(&ps->pr);
+		if (!m || !early_decide(m, d->portals.p, d->portals.n, since,
+					now, d->c->early_failover_ms * MS,
+					&node, why, sizeof(why))) {
+			/* Look again the moment the I/O in flight has been
+			 * stuck long enough: nothing else may wake the loop
+			 * then when the portals went silent first. */
+			if (since && now - since < d->c->early_failover_ms * MS)
+				loop_timer_arm_before(&d->loop, d->t_fw,
+					since + d->c->early_failover_ms * MS + MS);
 			continue;
+		}
 		idx = (size_t)(node - d->c->nodes);
 		if (d->early_done[idx])
 			continue;

@@ -84,24 +84,30 @@ unsigned int early_cut_settle(struct early_cut *c, const char *root,
 		char state[24];
 		int rc = session_state_read(root, c->s[i].sid, state,
 					    sizeof(state));
+		bool in = rc == 0 && !strcmp(state, "LOGGED_IN");
 
-		if (!all && rc == 0 && strcmp(state, "FREE") &&
-		    now - c->s[i].at < EARLY_CUT_RESTORE_NS) {
+		if (rc == -ENOENT)
+			continue;	/* gone: nothing to give back */
+		if (!in)
+			c->s[i].left = true;
+		if (!all && (!in || (!c->s[i].left &&
+				     now - c->s[i].at < EARLY_CUT_RESTORE_NS))) {
 			c->s[keep++] = c->s[i];
 			continue;
 		}
-		if (rc == -ENOENT)
-			continue;	/* gone: nothing to give back */
 		rc = session_recovery_tmo_set(root, c->s[i].sid,
 					      c->s[i].old_tmo);
-		if (rc && rc != -ENOENT)
-			log_warn("session %d: cannot give recovery_tmo %d "
-				 "back: %s", c->s[i].sid, c->s[i].old_tmo,
-				 strerror(-rc));
-		else if (!rc)
-			log_info("session %d: recovery_tmo %d again (%s)",
-				 c->s[i].sid, c->s[i].old_tmo,
-				 state[0] ? state : "unread");
+		if (rc == -EBUSY && !all) {	/* out again meanwhile */
+			c->s[keep++] = c->s[i];
+		} else if (rc && rc != -ENOENT) {
+			log_warn("session %d (%s): cannot give recovery_tmo "
+				 "%d back: %s", c->s[i].sid,
+				 state[0] ? state : "state unread",
+				 c->s[i].old_tmo, strerror(-rc));
+		} else if (!rc) {
+			log_info("session %d: recovery_tmo %d again",
+				 c->s[i].sid, c->s[i].old_tmo);
+		}
 	}
 	c->n = keep;
 	return keep;

@@ -9,10 +9,12 @@
  * sessions' recovery_tmo to 0, so the kernel fails a blocked session's
  * commands at once, then closes their TCP connections (sock_kill.h),
  * which the initiator takes as a connection failure at once: dm retries
- * the commands on the other node's paths.  Each session's recovery_tmo
- * goes back to its old value as soon as the session is FREE (its
- * commands failed; iscsid's reconnect finds the old value again), or
- * after EARLY_CUT_RESTORE_NS whatever its state.
+ * the commands on the other node's paths.  The kernel takes a
+ * recovery_tmo only from a logged-in session (EBUSY otherwise) and keeps
+ * a value written through sysfs over iscsid's at the next login, so each
+ * session's old value goes back once the session is logged in again
+ * after its failure (iscsid's reconnect), or EARLY_CUT_RESTORE_NS after
+ * the cut if it never failed.
  */
 #ifndef PW_MONITOR_EARLY_CUT_H
 #define PW_MONITOR_EARLY_CUT_H
@@ -29,6 +31,7 @@ struct early_cut {
 		int sid;
 		int old_tmo;
 		uint64_t at;
+		bool left;	/* seen out of LOGGED_IN since the cut */
 	} s[EARLY_CUT_MAX];
 	unsigned int n;
 };
@@ -50,9 +53,11 @@ void early_cut(struct early_cut *c, const char *root, const struct pw_map *m,
 	       struct early_cut_result *r);
 
 /*
- * Give back the recovery_tmo of every cut session that is FREE or gone,
- * or was cut EARLY_CUT_RESTORE_NS ago (all of them with @all, at exit).
- * Returns how many are still waiting.
+ * Give back the recovery_tmo of every cut session that is logged in
+ * again, or still logged in EARLY_CUT_RESTORE_NS after its cut; forget
+ * the ones that are gone.  With @all (at exit) try every one whatever
+ * its state, and log the ones the kernel refused.  Returns how many are
+ * still waiting.
  */
 unsigned int early_cut_settle(struct early_cut *c, const char *root,
 			      uint64_t now, bool all);

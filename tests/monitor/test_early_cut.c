@@ -203,15 +203,32 @@ static void test_cut(void **state)
 	assert_int_equal(r.sessions, 0);
 	assert_int_equal(cut.n, 2);
 
-	/* Still logged in, 1 s later: both wait; one FREE: given back. */
+	/* Still logged in 1 s later: both wait for their failure.  One
+	 * FREE: it waits for its login (the kernel refuses a FREE
+	 * session's recovery_tmo), then gets its value back. */
 	assert_int_equal(early_cut_settle(&cut, root, 11 * S, false), 2);
 	sess_files(root, mine[0], 0, "FREE");
-	assert_int_equal(early_cut_settle(&cut, root, 11 * S, false), 1);
+	assert_int_equal(early_cut_settle(&cut, root, 11 * S, false), 2);
+	assert_int_equal(tmo_of(root, mine[0]), 0);
+	sess_files(root, mine[0], 0, "LOGGED_IN");
+	assert_int_equal(early_cut_settle(&cut, root, 12 * S, false), 1);
 	assert_int_equal(tmo_of(root, mine[0]), 5);
 	assert_int_equal(tmo_of(root, mine[1]), 0);
-	/* past the bound, whatever the state */
+	/* one that never failed: back after the bound */
 	assert_int_equal(early_cut_settle(&cut, root, 10 * S +
 					  EARLY_CUT_RESTORE_NS, false), 0);
+	assert_int_equal(tmo_of(root, mine[1]), 5);
+	/* one out for long stays cut until it is back */
+	early_cut(&cut, root, m, &conf.nodes[0], 30 * S, &r);
+	assert_int_equal(r.sessions, 2);
+	sess_files(root, mine[0], 0, "FREE");
+	sess_files(root, mine[1], 0, "FREE");
+	assert_int_equal(early_cut_settle(&cut, root, 300 * S, false), 2);
+	assert_int_equal(tmo_of(root, mine[1]), 0);
+	sess_files(root, mine[0], 0, "LOGGED_IN");
+	sess_files(root, mine[1], 0, "LOGGED_IN");
+	assert_int_equal(early_cut_settle(&cut, root, 301 * S, false), 0);
+	assert_int_equal(tmo_of(root, mine[0]), 5);
 	assert_int_equal(tmo_of(root, mine[1]), 5);
 
 	/* A session with no known timeout keeps it; at exit everything
