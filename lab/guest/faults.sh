@@ -155,6 +155,12 @@ fault_net_impair() {
 }
 fault_net_clear() { tc qdisc del dev lo root 2>/dev/null; return 0; }
 
+# A delay beyond the NOP-Out timeout drops the lab's sessions: LIO's
+# iSCSI target runs a command's fileio I/O in the connection's receive
+# thread, so the NOP-Out behind it waits too (make soak, 2026-12-07; the
+# device attribute submit_type does not change that for iSCSI).  Whether
+# SCST answers NOP-Outs during such a stall was not measured.
+#
 # _fault_backstore_table K MS: map pwlab-vgK as linear (MS 0) or as
 # dm-delay with MS ms on every read, write and flush; its sectors and
 # loop device as its table has them.  A suspended map holds new I/O and

@@ -161,16 +161,6 @@ lio_setup_device() {
 	# VPD 0x83, scsi_dh_alua does not attach and multipathd gets no WWID.
 	lio_lun_serial "$k" > "$dev/wwn/vpd_unit_serial"
 	echo 1 > "$dev/enable"
-	# LIO's iSCSI fabric runs a command's backstore I/O in the
-	# connection's receive thread (direct submission), so a fileio write
-	# that stalls holds that connection's NOP-Outs too, and the 1 s
-	# NOP-Out timeout drops the session (make soak, 2026-12-07); SCST
-	# hands commands to its device threads and keeps answering.  With
-	# the dm backstore, slowed on purpose, commands go through LIO's
-	# submission workqueue instead (attrib/submit_type 2, kernel 6.10 on).
-	if [ "$LIO_BACKSTORE" = dm ] && [ -e "$dev/attrib/submit_type" ]; then
-		echo 2 > "$dev/attrib/submit_type" || return 1
-	fi
 	for g in $LIO_NODES; do
 		mkdir -p "$dev/alua/$g"
 		echo "${LIO_IDX[$g]}" > "$dev/alua/$g/tg_pt_gp_id"
