@@ -126,7 +126,7 @@ void check_early(struct daemon *d, uint64_t now)
 	for (unsigned int i = 0; i < d->n_probes; i++) {
 		struct probe_slot *ps = d->probes[i];
 		const struct mp_map *mm;
-		const struct pw_map *m = NULL;
+		struct pw_map *m = NULL;
 		const struct conf_node *node;
 		char why[160];
 		uint64_t since;
@@ -139,6 +139,12 @@ void check_early(struct daemon *d, uint64_t now)
 			if (d->view.maps[k].mp == mm)
 				m = &d->view.maps[k];
 		since = prober_inflight_since(&ps->pr);
+		/* Stuck long enough: which group carries the I/O now, from
+		 * the kernel (the view's may be seconds old: a failback by
+		 * multipathd raises no uevent). */
+		if (m && since && now - since >= d->c->early_failover_ms * MS &&
+		    early_any_silent(d->portals.p, d->portals.n))
+			view_read_dm_map(m, d->o->dm_capture_dir);
 		if (!m || !early_decide(m, d->portals.p, d->portals.n, since,
 					now, d->c->early_failover_ms * MS,
 					&node, why, sizeof(why))) {

@@ -28,6 +28,25 @@ static bool node_answers(const struct conf_node *node,
 	return false;
 }
 
+bool early_any_silent(const struct portal_probe *pp, unsigned int n_portals)
+{
+	for (unsigned int i = 0; i < n_portals; i++)
+		if (pp[i].state == PORTAL_DOWN &&
+		    node_silent(pp[i].node, pp, n_portals))
+			return true;
+	return false;
+}
+
+/* @p is in the group dm sends I/O to: by the kernel's own status where
+ * it was read (its numbering, which a reload by multipathd may have
+ * changed since the view's), else by the view's group. */
+static bool carries_io(const struct pw_map *m, const struct pw_path *p)
+{
+	if (m->dm_next)
+		return p->dm_kernel_group == m->dm_next;
+	return p->mp->group == m->active_group;
+}
+
 bool early_decide(const struct pw_map *m, const struct portal_probe *pp,
 		  unsigned int n_portals, uint64_t inflight_since,
 		  uint64_t now, uint64_t min_stall_ns,
@@ -46,7 +65,7 @@ bool early_decide(const struct pw_map *m, const struct portal_probe *pp,
 	for (size_t i = 0; i < m->mp->n_paths; i++) {
 		const struct pw_path *p = &m->paths[i];
 
-		if (p->mp->group != m->active_group)
+		if (!carries_io(m, p))
 			continue;
 		if (!p->node || (active && active != p->node)) {
 			snprintf(why, len, "group in use is not one node's");

@@ -19,11 +19,17 @@
 
 /*
  * True when @m's I/O should be moved off *@node now.  @inflight_since is
- * the issue time of the prober's I/O in flight (0 none).
+ * the issue time of the prober's I/O in flight (0 none).  The group in
+ * use is the kernel's as @m's dm fields last read it (view_read_dm_map):
+ * the caller reads them again first, since multipathd fails back without
+ * a uevent the daemon would hear.
  */
 bool early_decide(const struct pw_map *m, const struct portal_probe *pp,
 		  unsigned int n_portals, uint64_t inflight_since,
 		  uint64_t now, uint64_t min_stall_ns,
 		  const struct conf_node **node, char *why, size_t len);
+
+/* Some node has every portal silent (the cheap half of the decision). */
+bool early_any_silent(const struct portal_probe *pp, unsigned int n_portals);
 
 #endif

@@ -89,6 +89,39 @@ static void test_decide(void **state)
 	view_free(&v);
 }
 
+/* The group in use as the kernel's status says it, not as the view had
+ * it: multipathd failed back since, which raises no uevent. */
+static void test_kernel_group(void **state)
+{
+	struct pw_view v;
+	struct portal_probe pp[4];
+	const struct conf_node *node;
+	struct pw_map *m;
+
+	(void)state;
+	load("good", &v);
+	m = &v.maps[0];
+	assert_int_equal(m->active_group, 1);	/* the view: hpms01 */
+	m->dm_next = 2;				/* the kernel: hpms02 */
+	for (size_t i = 0; i < m->mp->n_paths; i++)
+		m->paths[i].dm_kernel_group =
+			m->paths[i].node == &conf.nodes[1] ? 2 : 1;
+	/* hpms01 silent: not where the I/O is */
+	portals(pp, PORTAL_DOWN, PORTAL_DOWN, PORTAL_UP, PORTAL_UP);
+	assert_false(decide(m, pp, 8 * S, &node));
+	/* hpms02 silent: off hpms02 */
+	portals(pp, PORTAL_UP, PORTAL_UP, PORTAL_DOWN, PORTAL_DOWN);
+	assert_true(decide(m, pp, 8 * S, &node));
+	assert_ptr_equal(node, &conf.nodes[1]);
+	/* the cheap half alone */
+	assert_true(early_any_silent(pp, 4));
+	portals(pp, PORTAL_DOWN, PORTAL_UP, PORTAL_UP, PORTAL_DOWN);
+	assert_false(early_any_silent(pp, 4));
+	portals(pp, PORTAL_UP, PORTAL_UP, PORTAL_UP, PORTAL_UP);
+	assert_false(early_any_silent(pp, 4));
+	view_free(&v);
+}
+
 /* A group in use that spans both nodes is not split by us. */
 static void test_spread(void **state)
 {
@@ -141,6 +174,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decide),
+		cmocka_unit_test(test_kernel_group),
 		cmocka_unit_test(test_spread),
 		cmocka_unit_test(test_config),
 	};
