@@ -73,14 +73,6 @@ _lab_daemon_stop() {
 	! lab_daemon_pid > /dev/null
 }
 
-# lab_daemon_restart: the daemon again, on $PW_LAB_CONF as it is now (for
-# a scenario that adds to the configuration lab_config wrote).
-lab_daemon_restart() {
-	_lab_daemon_stop || return 1
-	_lab_daemon_start &&
-		wait_until 10 curl -sf -o /dev/null "http://$LAB_METRICS/metrics"
-}
-
 _lab_logout_all() {
 	iscsiadm -m node -u > /dev/null 2>&1
 	wait_until 30 sh -c '! iscsiadm -m session > /dev/null 2>&1'
@@ -179,6 +171,11 @@ CONF
 	udevadm settle --timeout=$((60 + 2 * ${LIO_LUNS:-1}))
 	ini_wait_map $((90 + 5 * ${LIO_LUNS:-1})) || return 1
 	if [ "$1" = pathwarden ]; then
+		# PW_LAB_EARLY_FAILOVER=yes: early failover on, the first
+		# map probed (the map exists only now).
+		if [ "${PW_LAB_EARLY_FAILOVER:-no}" = yes ]; then
+			printf 'probe %s\nearly-failover yes\n' "$(map_name)" >> "$PW_LAB_CONF"
+		fi
 		_lab_daemon_start || return 1
 		wait_until 10 curl -sf -o /dev/null "http://$LAB_METRICS/metrics" || return 1
 	fi

@@ -33,12 +33,11 @@ mkdir -p "$OUT" /run/pathwarden
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 
 lab_pw_conf "$PW_LAB_CONF"
-"$CTL" lab_config pathwarden || { tap_not_ok "pathwarden configuration in place"; tap_done; exit 1; }
+PW_LAB_EARLY_FAILOVER=$EARLY "$CTL" lab_config pathwarden ||
+	{ tap_not_ok "pathwarden configuration in place"; tap_done; exit 1; }
 MAP=$(map_name)
-if [ "$EARLY" = yes ]; then
-	printf 'probe %s\nearly-failover yes\n' "$MAP" >> "$PW_LAB_CONF"
-	tap_check "the daemon again with early failover on ($MAP probed)" lab_daemon_restart
-fi
+[ "$EARLY" != yes ] || tap_check "early failover on, $MAP probed" \
+	grep -qx 'early-failover yes' "$PW_LAB_CONF"
 mpd=$(pidof multipathd)
 pwd_=$(lab_daemon_pid)
 mp_rss0=$(rss_kib "$mpd") pw_rss0=$(rss_kib "$pwd_")
