@@ -174,7 +174,9 @@ CONF
 		# PW_LAB_EARLY_FAILOVER=yes: early failover on, the first
 		# map probed (the map exists only now).
 		if [ "${PW_LAB_EARLY_FAILOVER:-no}" = yes ]; then
-			printf 'probe %s\nearly-failover yes\n' "$(map_name)" >> "$PW_LAB_CONF"
+			local map
+			map=$(mp_map) && [ -n "$map" ] || return 1
+			printf 'probe %s\nearly-failover yes\n' "$map" >> "$PW_LAB_CONF"
 		fi
 		_lab_daemon_start || return 1
 		wait_until 10 curl -sf -o /dev/null "http://$LAB_METRICS/metrics" || return 1

@@ -49,6 +49,14 @@ static bool decide(const struct pw_map *m, const struct portal_probe *pp,
 	return r;
 }
 
+/* The fixture host with I/O on hpms01's group, as the view has it. */
+static struct pw_map *load_good(struct pw_view *v)
+{
+	load("good", v);
+	assert_int_equal(v->maps[0].active_group, 1);
+	return &v->maps[0];
+}
+
 static void test_decide(void **state)
 {
 	struct pw_view v;
@@ -57,9 +65,7 @@ static void test_decide(void **state)
 	struct pw_map *m;
 
 	(void)state;
-	load("good", &v);
-	m = &v.maps[0];
-	assert_int_equal(m->active_group, 1);	/* hpms01 */
+	m = load_good(&v);
 
 	portals(pp, PORTAL_DOWN, PORTAL_DOWN, PORTAL_UP, PORTAL_UP);
 	assert_true(decide(m, pp, 8 * S, &node));
@@ -99,9 +105,7 @@ static void test_kernel_group(void **state)
 	struct pw_map *m;
 
 	(void)state;
-	load("good", &v);
-	m = &v.maps[0];
-	assert_int_equal(m->active_group, 1);	/* the view: hpms01 */
+	m = load_good(&v);			/* the view: hpms01 */
 	m->dm_next = 2;				/* the kernel: hpms02 */
 	for (size_t i = 0; i < m->mp->n_paths; i++)
 		m->paths[i].dm_kernel_group =
