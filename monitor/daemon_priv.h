@@ -144,6 +144,7 @@ struct daemon {
 	bool early_done[CONF_MAX_NODES];	/* until a portal answers */
 	struct early_cut cut;		/* sessions cut loose, to give back */
 	int t_cut;			/* ... looked at until given back */
+	int t_early;			/* looks while a node is silent */
 	struct parked_io parked;	/* disks offline to move parked I/O */
 	uint64_t parked_asked_ns;	/* the last RTPG batch it asked for */
 	enum rtpg_purpose rtpg_for;	/* what the running batch is for */

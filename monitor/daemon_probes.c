@@ -118,10 +118,25 @@ static void on_cut_tick(void *arg, uint64_t now)
 	loop_timer_arm(&d->loop, d->t_cut, now + (fresh ? 100 : 1000) * MS);
 }
 
+/* While a node is silent, look every 50 ms: the prober's I/O that gets
+ * stuck was issued after its last sample, and nothing else wakes the
+ * loop when it turns early-failover-ms old (a link loss in make demo
+ * went by with the portals silent first and no look after). */
+static void on_early_tick(void *arg, uint64_t now)
+{
+	struct daemon *d = arg;
+
+	check_early(d, now);
+}
+
 /* Opt-in: fail a silent node's paths while the prober is stuck. */
 void check_early(struct daemon *d, uint64_t now)
 {
-	if (!d->c->early_failover || !d->have_view)
+	if (!d->c->early_failover)
+		return;
+	if (early_any_silent(d->portals.p, d->portals.n))
+		loop_timer_arm_before(&d->loop, d->t_early, now + 50 * MS);
+	if (!d->have_view)
 		return;
 	for (unsigned int i = 0; i < d->n_probes; i++) {
 		struct probe_slot *ps = d->probes[i];
@@ -147,15 +162,8 @@ void check_early(struct daemon *d, uint64_t now)
 			view_read_dm_map(m, d->o->dm_capture_dir);
 		if (!m || !early_decide(m, d->portals.p, d->portals.n, since,
 					now, d->c->early_failover_ms * MS,
-					&node, why, sizeof(why))) {
-			/* Look again the moment the I/O in flight has been
-			 * stuck long enough: nothing else may wake the loop
-			 * then when the portals went silent first. */
-			if (since && now - since < d->c->early_failover_ms * MS)
-				loop_timer_arm_before(&d->loop, d->t_fw,
-					since + d->c->early_failover_ms * MS + MS);
+					&node, why, sizeof(why)))
 			continue;
-		}
 		idx = (size_t)(node - d->c->nodes);
 		if (d->early_done[idx])
 			continue;
@@ -350,6 +358,7 @@ int probes_init(struct daemon *d)
 {
 	d->t_fw = loop_timer_new(&d->loop, on_fw_tick, d);
 	d->t_cut = loop_timer_new(&d->loop, on_cut_tick, d);
+	d->t_early = loop_timer_new(&d->loop, on_early_tick, d);
 	for (unsigned int i = 0; i < d->c->n_probes; i++) {
 		struct probe_slot *p = probe_slot_new(d, &d->c->probes[i]);
 
