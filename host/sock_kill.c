@@ -13,6 +13,7 @@
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,23 @@ static int nl_send(int fd, uint16_t type, uint16_t flags, int family,
 	return 0;
 }
 
+/* A whole message starts at @h with @left bytes from it on (NLMSG_OK,
+ * without its comparison of a signed length with an unsigned one). */
+static bool nl_ok(const struct nlmsghdr *h, size_t left)
+{
+	return left >= sizeof(*h) && h->nlmsg_len >= sizeof(*h) &&
+	       h->nlmsg_len <= left;
+}
+
+/* The next message, *@left reduced by this one's aligned length. */
+static const struct nlmsghdr *nl_next(const struct nlmsghdr *h, size_t *left)
+{
+	size_t step = NLMSG_ALIGN(h->nlmsg_len);
+
+	*left = step < *left ? *left - step : 0;
+	return (const struct nlmsghdr *)((const char *)h + step);
+}
+
 /* The dump: the ids of the connections to @dst:@port into *@ids. */
 static int dump_peer(int fd, int family, const void *dst, size_t dst_len,
 		     int port, struct inet_diag_sockid **ids, size_t *n)
@@ -69,15 +87,17 @@ static int dump_peer(int fd, int family, const void *dst, size_t dst_len,
 	if (rc)
 		return rc;
 	for (;;) {
-		int len = (int)recv(fd, buf, sizeof(buf), 0);
+		ssize_t len = recv(fd, buf, sizeof(buf), 0);
+		size_t left;
 
 		if (len < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf;
-		     NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+		left = (size_t)len;
+		for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+		     nl_ok(h, left); h = nl_next(h, &left)) {
 			const struct inet_diag_msg *m = NLMSG_DATA(h);
 
 			if (h->nlmsg_type == NLMSG_DONE)
@@ -114,17 +134,18 @@ static int destroy_one(int fd, int family, const struct inet_diag_sockid *id)
 	_Alignas(struct nlmsghdr) char buf[1024];
 	const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
 	const struct nlmsgerr *e = NLMSG_DATA(h);
-	int len, rc;
+	ssize_t len;
+	int rc;
 
 	rc = nl_send(fd, SOCK_DESTROY, NLM_F_REQUEST | NLM_F_ACK, family, id);
 	if (rc)
 		return rc;
 	do
-		len = (int)recv(fd, buf, sizeof(buf), 0);
+		len = recv(fd, buf, sizeof(buf), 0);
 	while (len < 0 && errno == EINTR);
 	if (len < 0)
 		return -errno;
-	if (!NLMSG_OK(h, len) || h->nlmsg_type != NLMSG_ERROR ||
+	if (!nl_ok(h, (size_t)len) || h->nlmsg_type != NLMSG_ERROR ||
 	    h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
 		return -EPROTO;
 	return e->error;
