@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "session_recovery.h"
+#include "sysfs_scan.h"
 
 static int attr_path(char *p, size_t len, const char *root, int sid,
 		     const char *name)
@@ -39,28 +40,13 @@ int session_recovery_tmo_set(const char *root, int sid, int secs)
 
 int session_state_read(const char *root, int sid, char *buf, size_t len)
 {
-	char p[256];
-	ssize_t n;
-	int fd;
+	char p[96];
 
 	if (len == 0)
 		return -EINVAL;
-	buf[0] = '\0';
-	if (attr_path(p, sizeof(p), root, sid, "state"))
-		return -ENAMETOOLONG;
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		buf[0] = '\0';
-		return (int)n;
-	}
-	close(fd);
-	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
+	snprintf(p, sizeof(p), "/sys/class/iscsi_session/session%d/state", sid);
+	errno = 0;
+	if (!sysfs_attr(root, p, buf, len))
+		return errno ? -errno : -EIO;
 	return 0;
 }
