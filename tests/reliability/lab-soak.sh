@@ -51,11 +51,12 @@ log "soak: multipathd $mpd ${mp_rss0} KiB, pathwarden $pwd_ ${pw_rss0} KiB"
 # "SECONDS STATE WHAT" at each change of STATE (ok, failed, moved,
 # failed+moved).
 dm_watch() {
-	local was=ok now what home next failed
+	local was=ok now what home st next failed
 	while [ ! -e "$1" ]; do
 		home=$(node_devts hpms01 | sort | tr '\n' ' ')
-		next=$(dm_paths_all | awk -v m="$MAP" '$1 == m && $3 == 1 { print $4 }' | sort | tr '\n' ' ')
-		failed=$(dm_paths_all | awk -v m="$MAP" '$1 == m && $5 == "F" { printf "%s ", $4 }')
+		st=$(dm_paths_all)	# one dmsetup call a look
+		next=$(awk -v m="$MAP" '$1 == m && $3 == 1 { print $4 }' <<< "$st" | sort | tr '\n' ' ')
+		failed=$(awk -v m="$MAP" '$1 == m && $5 == "F" { printf "%s ", $4 }' <<< "$st")
 		now='' what=''
 		[ -z "$failed" ] || { now=failed; what="failed: $failed"; }
 		[ "$next" = "$home" ] ||
