@@ -8,7 +8,12 @@
 # group of their own: I/O on hpms02's paths alone within MERGED_MAX_MS of
 # the promotion's start (before its first write), hpms01's paths active
 # again and the map in two groups within 30 s, zero I/O errors.  Twice,
-# in one boot.
+# in one boot.  The move is timed twice: by a poller of dm's status, and
+# by the kernel's log, whose "Failing path" lines stamp when the last of
+# hpms01's paths left dm (a look of the poller took up to 1.2 s under
+# TCG while multipathd reloaded the map: CI measured 2.08 s by it where
+# the daemon had failed the paths 0.26 s in); the earlier of the two is
+# checked.
 #
 # Sourced by a lab scenario after bring-up, with pathwarden's config and
 # the lab's daemon running; prints TAP.
@@ -16,14 +21,17 @@
 MERGED_MAX_MS=${MERGED_MAX_MS:-1500}
 
 # _merged_served U0 SECONDS WANT: poll dm's status, one dmsetup a look and
-# the walk in bash (a look through awk and node_devts took 1.5 s under
-# TCG), until the paths dm sends I/O to (its next group's, not failed)
-# are exactly WANT (devts, space-separated); print the seconds since
-# uptime U0.
+# the rest in bash builtins (a look through awk and node_devts took 1.5 s
+# under TCG), until the paths dm sends I/O to (its next group's, not
+# failed) are exactly WANT (devts, space-separated); print the seconds
+# since uptime U0.
 _merged_served() {
-	local u0=$1 secs=$2 want=" $3 " f ng nx g np pa p n ok up nw
+	local u0=$1 secs=$2 want=" $3 " f ng nx g np pa p n ok up nw fd
 	local -a a
-	nw=$(wc -w <<< "$want")
+	read -r -a a <<< "$want"
+	nw=${#a[@]}
+	# a pipe nobody writes: read -t on it is a sleep without a process
+	exec {fd}<> <(:)
 	while :; do
 		read -r -a a <<< "$(dmsetup status "$MAP" 2> /dev/null)"
 		read -r up _ < /proc/uptime
@@ -44,12 +52,48 @@ _merged_served() {
 			done
 		fi
 		if [ "$ok" = 1 ] && [ "$n" -gt 0 ] && [ "$n" -eq "$nw" ]; then
-			awk -v a="$u0" -v b="$up" 'BEGIN { printf "%.2f", b - a }'
+			exec {fd}<&-
+			_merged_secs "$u0" "$up"
 			return 0
 		fi
-		awk -v a="$u0" -v b="$up" -v s="$secs" 'BEGIN { exit !(b - a > s) }' && return 1
-		sleep 0.02
+		if [ "$(_merged_cs "$up")" -gt $(($(_merged_cs "$u0") + secs * 100)) ]; then
+			exec {fd}<&-
+			return 1
+		fi
+		read -r -t 0.02 -u "$fd" _ || :
 	done
+}
+# _merged_cs UPTIME: /proc/uptime's seconds (two decimals) in hundredths
+_merged_cs() {
+	local i=${1%.*} f=${1#*.}
+	echo $((10#$i * 100 + 10#${f:0:2}))
+}
+# _merged_secs FROM TO: TO - FROM, uptimes, as seconds with two decimals
+_merged_secs() {
+	local d=$(($(_merged_cs "$2") - $(_merged_cs "$1")))
+	printf '%d.%02d' $((d / 100)) $((d % 100))
+}
+# _merged_failed_at U0 DEVTS: the kernel's time (seconds since boot, its
+# log's stamp) from which every path of DEVTS was failed in the map,
+# counting its "Failing path" and "Reinstating path" lines since uptime
+# U0; nothing when they never all were.  dm sends I/O to no failed path.
+_merged_failed_at() {
+	local mm
+	mm=$(dmsetup info -c --noheadings -o major,minor "$MAP" 2> /dev/null | tr -d ' ')
+	dmesg | awk -v u0="$1" -v want=" $2 " -v mm="$mm: " '
+		!match($0, /^\[ *[0-9]+\.[0-9]+\]/) { next }
+		{ t = substr($0, 2, RLENGTH - 2) + 0 }
+		t < u0 || index($0, "device-mapper: multipath: " mm) == 0 { next }
+		/ Failing path / || / Reinstating path / {
+			d = $NF; sub(/\.$/, "", d)
+			if (index(want, " " d " ") == 0)
+				next
+			failed[d] = / Failing path /
+			n = 0
+			for (k in failed)
+				n += failed[k]
+			if (n == split(want, w, " ")) { printf "%.2f", t - u0; exit }
+		}'
 }
 _merged_ngroups() { dm_paths "$MAP" | awk '{ print $1 }' | sort -u | wc -l; }
 _merged_one() { [ "$(_merged_ngroups)" -eq 1 ]; }
@@ -62,7 +106,7 @@ _merged_apart() {
 }
 
 merged_group() {
-	local dev round s ms n0 n1 r0 r1 u0 u1 want iopid
+	local dev round s k ms n0 n1 r0 r1 u0 u1 want iopid
 	local sum="$PW_RESULTS/merged-group.io"
 	lab_config pathwarden > /dev/null || { tap_not_ok "merged group: lab_config"; return 1; }
 	MAP=$(mp_map) dev=$(mp_dev)
@@ -90,9 +134,10 @@ merged_group() {
 		lio_set_state hpms02 active > /dev/null
 		read -r u1 _ < /proc/uptime
 		s=$(_merged_served "$u0" 20 "$want")
+		k=$(_merged_failed_at "$u0" "$(node_devts hpms01 | tr '\n' ' ')")
 		log "merged group $round: promotion written from uptime $u0 to $u1"
-		ms=$(awk -v s="${s:-99}" 'BEGIN { printf "%d", s * 1000 }')
-		log "merged group $round: I/O on hpms02's paths alone after ${s:-never} s: $(dmsetup status "$MAP")"
+		log "merged group $round: I/O on hpms02's paths alone after ${s:-never} s by dm's status, hpms01's paths failed in dm after ${k:-never} s by the kernel's log: $(dmsetup status "$MAP")"
+		ms=$(awk -v s="${s:-99}" -v k="${k:-99}" 'BEGIN { printf "%d", (k < s ? k : s) * 1000 }')
 		tap_check "merged group $round: I/O on hpms02's paths alone ${ms} ms after the promotion (<= $MERGED_MAX_MS)" \
 			test "$ms" -le "$MERGED_MAX_MS"
 		n1=$(grep -c 'beside optimized paths' "$PW_LAB_DAEMON_LOG")
