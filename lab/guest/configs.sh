@@ -178,6 +178,12 @@ CONF
 			map=$(mp_map) && [ -n "$map" ] || return 1
 			printf 'probe %s\nearly-failover yes\n' "$map" >> "$PW_LAB_CONF"
 		fi
+		# PW_LAB_CONF_LINES="setting value;...": more lines for
+		# pathwarden's configuration, to measure a setting's trade
+		# (make demo PW_LAB_CONF_LINES="early-failover-ms 800").
+		if [ -n "${PW_LAB_CONF_LINES:-}" ]; then
+			tr ';' '\n' <<< "$PW_LAB_CONF_LINES" >> "$PW_LAB_CONF"
+		fi
 		_lab_daemon_start || return 1
 		wait_until 10 curl -sf -o /dev/null "http://$LAB_METRICS/metrics" || return 1
 	fi
