@@ -190,3 +190,39 @@ int sock_kill_peer(const char *addr, int port, unsigned int *killed)
 	close(fd);
 	return rc;
 }
+
+int sock_kill_ready(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int lfd, cfd = -1, afd = -1, rc;
+	unsigned int killed = 0;
+
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0)
+		return -errno;
+	if (bind(lfd, (struct sockaddr *)&a, sizeof(a)) ||
+	    listen(lfd, 1) ||
+	    getsockname(lfd, (struct sockaddr *)&a, &len))
+		goto fail;
+	cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (cfd < 0 || connect(cfd, (struct sockaddr *)&a, sizeof(a)))
+		goto fail;
+	afd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (afd < 0)
+		goto fail;
+	rc = sock_kill_peer("127.0.0.1", ntohs(a.sin_port), &killed);
+	if (rc == 0 && killed == 0)
+		rc = -ENOENT;	/* the dump did not show it: cannot work */
+	goto out;
+fail:
+	rc = -errno;
+out:
+	if (afd >= 0)
+		close(afd);
+	if (cfd >= 0)
+		close(cfd);
+	close(lfd);
+	return rc;
+}

@@ -11,6 +11,7 @@
 
 
 #include "daemon_priv.h"
+#include "sock_kill.h"
 
 static void emit_window(void *arg, const struct fw_record *r)
 {
@@ -298,6 +299,28 @@ static bool probe_same(const struct conf_probe *a, const struct conf_probe *b)
 }
 
 /*
+ * Early failover turned on: whether its cut can close connections here,
+ * said once now rather than at the first link loss, and the kernel's
+ * sock_diag modules loaded now rather than by that cut.
+ */
+static void early_ready(void)
+{
+	int rc = sock_kill_ready();
+
+	if (rc == -EPERM)
+		log_warn("early failover: no CAP_NET_ADMIN, so a silent "
+			 "node's connections cannot be closed and the commands "
+			 "in flight on them wait for the session timeouts (the "
+			 "service needs it granted: pathwarden.conf(5))");
+	else if (rc)
+		log_warn("early failover: closing connections does not work "
+			 "here (%s): the commands in flight on a silent node "
+			 "wait for the session timeouts", strerror(-rc));
+	else
+		log_debug("early failover: connections can be closed");
+}
+
+/*
  * The probes of a new configuration: unchanged ones keep their thread,
  * their open window and their counters; a changed one starts afresh but
  * keeps the map's counters (Prometheus counters must not go back); a
@@ -309,6 +332,9 @@ void probes_reload(struct daemon *d, const struct pw_conf *nc)
 	struct map_stats *old_stats;
 	bool kept[CONF_MAX_PROBES] = { false };
 	unsigned int n_old = d->n_probes, n = 0;
+
+	if (nc->early_failover && !d->c->early_failover)
+		early_ready();
 
 	old_stats = malloc(sizeof(d->stats));
 	if (!old_stats) {
@@ -356,6 +382,8 @@ void probes_reload(struct daemon *d, const struct pw_conf *nc)
 
 int probes_init(struct daemon *d)
 {
+	if (d->c->early_failover)
+		early_ready();
 	d->t_fw = loop_timer_new(&d->loop, on_fw_tick, d);
 	d->t_cut = loop_timer_new(&d->loop, on_cut_tick, d);
 	d->t_early = loop_timer_new(&d->loop, on_early_tick, d);
