@@ -19,13 +19,21 @@ static bool node_silent(const struct conf_node *node,
 	return seen == node->n_portals && seen > 0;
 }
 
-static bool node_answers(const struct conf_node *node,
-			 const struct portal_probe *pp, unsigned int n)
+/* Every portal of @node up, and none failed a probe since @since. */
+static bool node_steady(const struct conf_node *node,
+			const struct portal_probe *pp, unsigned int n,
+			uint64_t since)
 {
-	for (unsigned int i = 0; i < n; i++)
-		if (pp[i].node == node && pp[i].state == PORTAL_UP)
-			return true;
-	return false;
+	unsigned int seen = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (pp[i].node != node)
+			continue;
+		if (pp[i].state != PORTAL_UP || pp[i].failed_ns >= since)
+			return false;
+		seen++;
+	}
+	return seen > 0;
 }
 
 bool early_any_silent(const struct portal_probe *pp, unsigned int n_portals)
@@ -52,7 +60,7 @@ bool early_decide(const struct pw_map *m, const struct portal_probe *pp,
 		  uint64_t now, uint64_t min_stall_ns,
 		  const struct conf_node **node, char *why, size_t len)
 {
-	const struct conf_node *active = NULL;
+	const struct conf_node *active = NULL, *shaky = NULL;
 	bool other_ok = false;
 
 	*node = NULL;
@@ -82,19 +90,28 @@ bool early_decide(const struct pw_map *m, const struct portal_probe *pp,
 			 active->name);
 		return false;
 	}
-	/* Somewhere to go: a path of another node that is up and whose
-	 * node answers. */
+	/* Somewhere to go: a path of another node that is up, whose node
+	 * answered every probe while the I/O has had to be stuck. */
 	for (size_t i = 0; i < m->mp->n_paths; i++) {
 		const struct pw_path *p = &m->paths[i];
 
-		if (p->node && p->node != active &&
-		    p->verdict != PW_PATH_DOWN && p->verdict != PW_PATH_GONE &&
-		    p->verdict != PW_PATH_STANDBY &&
-		    node_answers(p->node, pp, n_portals))
+		if (!p->node || p->node == active ||
+		    p->verdict == PW_PATH_DOWN || p->verdict == PW_PATH_GONE ||
+		    p->verdict == PW_PATH_STANDBY)
+			continue;
+		if (node_steady(p->node, pp, n_portals,
+				now > min_stall_ns ? now - min_stall_ns : 0))
 			other_ok = true;
+		else
+			shaky = p->node;
 	}
 	if (!other_ok) {
-		snprintf(why, len, "no other node's path to fail over to");
+		if (shaky)
+			snprintf(why, len, "%s's portals did not answer every "
+				 "probe either", shaky->name);
+		else
+			snprintf(why, len, "no other node's path to fail over "
+				 "to");
 		return false;
 	}
 	*node = active;

@@ -6,7 +6,12 @@
  * (two failures in a row each), fail that node's paths in multipathd
  * instead of waiting for the NOP-Out timers and recovery_tmo.  Both
  * signals are needed: a slow disk alone, or a portal probe lost under
- * load alone, never triggers it.
+ * load alone, never triggers it.  And the node to fail over to must have
+ * answered every probe of every portal for as long as the I/O has to be
+ * stuck: probes failing to both nodes say the host itself is starved
+ * (the impaired soak with a 200 ms connect bound: a CPU hog and a
+ * stalled backstore failed them to both, one of hpms02's answered again,
+ * and hpms01 was cut loose 0.2 s later with nothing wrong with it).
  */
 #ifndef PW_MONITOR_EARLY_FAILOVER_H
 #define PW_MONITOR_EARLY_FAILOVER_H

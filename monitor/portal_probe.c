@@ -41,8 +41,10 @@ static void finish(struct portal_set *s, struct portal_probe *p, bool ok,
 		p->fails = 0;
 		p->state = PORTAL_UP;
 		p->answered_ns = now;
-	} else if (++p->fails >= DOWN_AFTER || p->state == PORTAL_UNKNOWN) {
-		p->state = PORTAL_DOWN;
+	} else {
+		p->failed_ns = now;
+		if (++p->fails >= DOWN_AFTER || p->state == PORTAL_UNKNOWN)
+			p->state = PORTAL_DOWN;
 	}
 	if (p->state != old && s->changed)
 		s->changed(s->arg, p, old, now);

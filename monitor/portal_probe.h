@@ -27,6 +27,7 @@ struct portal_probe {
 	enum portal_state state;
 	unsigned int fails;		/* consecutive */
 	uint64_t answered_ns;		/* the last probe it answered, 0 none */
+	uint64_t failed_ns;		/* the last probe it failed, 0 none */
 };
 
 struct portal_set;

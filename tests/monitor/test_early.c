@@ -86,6 +86,17 @@ static void test_decide(void **state)
 	/* both nodes silent: nowhere to go */
 	portals(pp, PORTAL_DOWN, PORTAL_DOWN, PORTAL_DOWN, PORTAL_DOWN);
 	assert_false(decide(m, pp, 8 * S, &node));
+	/* hpms02 answers again, but one of its portals failed a probe
+	 * within early-failover-ms (now 10 s, 1 s): the host is starved,
+	 * not hpms01 gone (the impaired soak's false cut) */
+	portals(pp, PORTAL_DOWN, PORTAL_DOWN, PORTAL_UP, PORTAL_UP);
+	pp[3].failed_ns = 9200000000ull;
+	assert_false(decide(m, pp, 8 * S, &node));
+	assert_null(node);
+	/* ... and once that failure is older than early-failover-ms */
+	pp[3].failed_ns = 8900000000ull;
+	assert_true(decide(m, pp, 8 * S, &node));
+	assert_ptr_equal(node, &conf.nodes[0]);
 	/* the other node answers but its paths are down */
 	portals(pp, PORTAL_DOWN, PORTAL_DOWN, PORTAL_UP, PORTAL_UP);
 	for (size_t i = 0; i < m->mp->n_paths; i++)
