@@ -24,8 +24,8 @@ int sock_kill_peer(const char *addr, int port, unsigned int *killed);
  * Whether sock_kill_peer can work here, found by doing it: a connection
  * of this process's own on 127.0.0.1 is closed the same way.  On the way
  * the kernel loads inet_diag and tcp_diag where they are modules
- * (Debian's are: the first cut of a boot in the lab took 0.28-0.39 s
- * under TCG, the others 7-25 ms).  Returns 0, -EPERM without
+ * (Debian's are: the first cut of a boot in the lab took 0.28 s under
+ * TCG, the others 5-25 ms).  Returns 0, -EPERM without
  * CAP_NET_ADMIN (pathwarden.service does not grant it by default), or
  * another -errno.
  */
