@@ -155,18 +155,19 @@ fault_net_impair() {
 }
 fault_net_clear() { tc qdisc del dev lo root 2>/dev/null; return 0; }
 
-# A delay beyond the NOP-Out timeout drops the lab's sessions: LIO's
-# iSCSI target runs a command's fileio I/O in the connection's receive
-# thread, so the NOP-Out behind it waits too (make soak, 2026-12-07; the
-# device attribute submit_type does not change that for iSCSI).  Whether
-# SCST answers NOP-Outs during such a stall was not measured.
+# A delay beyond the NOP-Out timeout drops the lab's sessions with the
+# dm-fileio backstore: LIO's fileio runs a command's I/O in the
+# connection's receive thread, so the NOP-Out behind it waits too (make
+# soak, 2026-12-07; the device attribute submit_type does not change that
+# for iSCSI).  The dm backstore (iblock, as the seed's vdisk_blockio)
+# submits the I/O and reads on.
 #
-# _fault_backstore_table K MS: map pwlab-vgK as linear (MS 0) or as
-# dm-delay with MS ms on every read, write and flush; its sectors and
-# loop device as its table has them.  A suspended map holds new I/O and
-# lets the I/O in flight finish, so LIO sees a pause, never an error.
+# _fault_backstore_table MAP MS: MAP as linear (MS 0) or as dm-delay with
+# MS ms on every read, write and flush; its sectors and loop device as its
+# table has them.  A suspended map holds new I/O and lets the I/O in
+# flight finish, so LIO sees a pause, never an error.
 _fault_backstore_table() {
-	local m=pwlab-vg$1 t
+	local m=$1 t
 	t=$(dmsetup table "$m") || return 1
 	# shellcheck disable=SC2086 # the table's words
 	set -- "$2" $t		# MS start sectors target device offset ...
@@ -182,15 +183,19 @@ _fault_backstore_table() {
 	dmsetup resume "$m"
 }
 
+# fault_backstore_slow MS: every map under a LUN (both nodes').
 fault_backstore_slow() {
-	local k
-	[ "$LIO_BACKSTORE" = dm ] || {
+	local m n=0
+	[ "$LIO_BACKSTORE" != file ] || {
 		echo "fault_backstore_slow: the LUNs are plain files (boot with PW_LAB_BACKSTORE=dm)" >&2
 		return 1
 	}
-	for ((k = 1; k <= LIO_LUNS; k++)); do
-		_fault_backstore_table "$k" "${1:?fault_backstore_slow MS}" || return 1
+	for m in /dev/mapper/pwlab-vg*; do
+		[ -b "$m" ] || continue
+		_fault_backstore_table "${m#/dev/mapper/}" "${1:?fault_backstore_slow MS}" || return 1
+		n=$((n + 1))
 	done
+	[ "$n" -gt 0 ] || { echo "fault_backstore_slow: no pwlab-vg map" >&2; return 1; }
 }
 fault_backstore_restore() { fault_backstore_slow 0; }
 

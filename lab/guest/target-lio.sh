@@ -7,8 +7,8 @@
 #   hpms01  iqn.2016-02.local.virtual:hpms01.vg1     127.1.1.1, 127.1.2.1
 #   hpms02  iqn.2016-02.local.virtual:hpms02.vg1     127.2.1.1, 127.2.2.1
 # Portal 127.N.M.1 is node N on network M (the seed's 192.168.122/152 nets).
-# Each node is its own LIO fileio device (core/fileio_N/vg1), both on one
-# image file (standing for the DRBD dual-primary volume) with the same unit
+# Each node is its own LIO fileio device (core/fileio_N/vg1; iblock_N with
+# PW_LAB_BACKSTORE=dm, below), both on one image file (standing for the DRBD dual-primary volume) with the same unit
 # serial, so all four paths report one WWID.  Each device carries both ALUA
 # groups, as each SCST node does: its own group with its LUN as member and the
 # peer's group.  group 1 "hpms01" starts active/optimized, group 2 "hpms02"
@@ -31,7 +31,7 @@ LIO_SIZE_MB=${LIO_SIZE_MB:-128}
 # 36001405... from the hex digits of the serial).
 LIO_SERIAL=${LIO_SERIAL:-5a1e7c3b-9d24-4f60-8b1a-2c7e0d9f4a11}
 LIO_NODES="hpms01 hpms02"
-LIO_MODULES="configfs target_core_mod target_core_file iscsi_target_mod"
+LIO_MODULES="configfs target_core_mod target_core_file target_core_iblock iscsi_target_mod"
 # [scale]: PW_LAB_LUNS LUNs (make ... LAB_LUNS=N), each one LU across both
 # nodes as in the seed: LUN k-1 of every target, device vgK of each node
 # (vg1 is the one LUN of the default lab), image vgK.img, its own serial
@@ -39,11 +39,24 @@ LIO_MODULES="configfs target_core_mod target_core_file iscsi_target_mod"
 # one agent run (--device HBA), as an SCST device group does.
 LIO_LUNS=${PW_LAB_LUNS:-1}
 # PW_LAB_BACKSTORE=dm (make soak): each LUN's image behind a loop device
-# and a device-mapper map of its own, pwlab-vgK, which fault_backstore_slow
-# turns into a dm-delay map and back while LIO serves it (a DRBD volume
-# whose replication link is congested); the default, file, gives LIO's
-# fileio the image itself.
+# and, per node, a device-mapper map over it, pwlab-vgK-N, which
+# fault_backstore_slow turns into a dm-delay map and back while LIO serves
+# it (a DRBD volume whose replication link is congested), served by LIO's
+# iblock: the seed's SCST nodes use vdisk_blockio, a block device whose
+# I/O the target submits and does not wait for (iblock opens its device
+# exclusively, hence a map per node; dm's linear maps share the loop
+# device and no cache, so both nodes see one volume).  dm-fileio: one map
+# pwlab-vgK under LIO's fileio on both nodes, which runs a command's I/O
+# in the connection's receive thread (the soak of 2026-12-07: a stalled
+# backstore held the NOP-Outs back and dropped the sessions).  The
+# default, file, gives LIO's fileio the image itself.
 LIO_BACKSTORE=${PW_LAB_BACKSTORE:-file}
+case "$LIO_BACKSTORE" in
+file | dm-fileio) LIO_HBA=fileio ;;
+dm) LIO_HBA=iblock ;;
+*) echo "lio: PW_LAB_BACKSTORE must be file, dm or dm-fileio, not '$LIO_BACKSTORE'" >&2
+   LIO_BACKSTORE=file LIO_HBA=fileio ;;
+esac
 case "$LIO_LUNS" in
 [1-9] | [1-9][0-9] | 1[01][0-9] | 12[0-8]) ;;
 *) echo "lio: PW_LAB_LUNS must be 1 to 128, not '$LIO_LUNS'" >&2
@@ -66,7 +79,7 @@ declare -A LIO_IQN LIO_PORTALS LIO_DEV LIO_TPG
 for _n in $LIO_NODES; do
 	LIO_IQN[$_n]="iqn.2016-02.local.virtual:$_n.vg1"
 	LIO_PORTALS[$_n]="127.${LIO_IDX[$_n]}.1.1 127.${LIO_IDX[$_n]}.2.1"
-	LIO_DEV[$_n]="$LIO_CFS/core/fileio_${LIO_IDX[$_n]}/vg1"
+	LIO_DEV[$_n]="$LIO_CFS/core/${LIO_HBA}_${LIO_IDX[$_n]}/vg1"
 	LIO_TPG[$_n]="$LIO_CFS/iscsi/${LIO_IQN[$_n]}/tpgt_1"
 done
 unset _n
@@ -103,7 +116,7 @@ lio_agent() {
 	local node=$1 dev
 	shift
 	lio_check_node "$node" && lio_peer "$node" || return 1
-	dev=fileio_${LIO_IDX[$node]}
+	dev=${LIO_HBA}_${LIO_IDX[$node]}
 	[ "$LIO_LUNS" -gt 1 ] || dev=$dev/vg1
 	"$PW_AGENT" -b lio -q -d "$dev" -l "$node" -R "$LIO_PEER" "$@"
 }
@@ -125,27 +138,35 @@ lio_lun_image() {
 	fi
 }
 
-# lio_lun_backing K: what LIO's fileio opens for LUN K: its image, or with
-# the dm backstore the map over it.
+# lio_lun_backing K NODE: what NODE's device of LUN K opens: the image,
+# or with a dm backstore the map over it.
 lio_lun_backing() {
-	if [ "$LIO_BACKSTORE" = dm ]; then
-		echo "/dev/mapper/pwlab-vg$1"
-	else
-		lio_lun_image "$1"
-	fi
+	case "$LIO_BACKSTORE" in
+	dm) echo "/dev/mapper/pwlab-vg$1-${LIO_IDX[$2]}" ;;
+	dm-fileio) echo "/dev/mapper/pwlab-vg$1" ;;
+	*) lio_lun_image "$1" ;;
+	esac
 }
 
-# lio_backstore_dm K: LUN K's image on a loop device under a linear map,
-# pwlab-vgK (multipathd's default blacklist skips loop and dm devices).
+# lio_backstore_dm K: LUN K's image on a loop device under a linear map
+# per node (dm) or one for both (dm-fileio); multipathd's default
+# blacklist skips loop and dm devices.
 lio_backstore_dm() {
-	local img loop
+	local img loop n m made=' '
 	img=$(lio_lun_image "$1")
 	modprobe loop && modprobe dm-delay || return 1
 	loop=$(losetup -f --show "$img") || return 1
-	dmsetup create "pwlab-vg$1" \
-		--table "0 $(blockdev --getsz "$loop") linear $loop 0" || return 1
+	for n in $LIO_NODES; do
+		m=$(lio_lun_backing "$1" "$n")
+		[[ "$made" == *" $m "* ]] && continue
+		made+="$m "
+		dmsetup create "${m#/dev/mapper/}" \
+			--table "0 $(blockdev --getsz "$loop") linear $loop 0" || return 1
+	done
 	udevadm settle --timeout=30
-	[ -b "/dev/mapper/pwlab-vg$1" ]
+	for n in $LIO_NODES; do
+		[ -b "$(lio_lun_backing "$1" "$n")" ] || return 1
+	done
 }
 
 # One node's device of LUN K (default 1): the LUN's shared image, its
@@ -155,8 +176,12 @@ lio_setup_device() {
 	lio_check_node "$node" || return 1
 	dev=${LIO_DEV[$node]%/*}/vg$k
 	mkdir -p "$dev"
-	echo "fd_dev_name=$(lio_lun_backing "$k"),fd_dev_size=$((LIO_SIZE_MB * 1024 * 1024))" \
-		> "$dev/control"
+	if [ "$LIO_HBA" = iblock ]; then
+		echo "udev_path=$(lio_lun_backing "$k" "$node")" > "$dev/control"
+	else
+		echo "fd_dev_name=$(lio_lun_backing "$k" "$node"),fd_dev_size=$((LIO_SIZE_MB * 1024 * 1024))" \
+			> "$dev/control"
+	fi
 	# Before 'enable': without a unit serial the LU has no designator in
 	# VPD 0x83, scsi_dh_alua does not attach and multipathd gets no WWID.
 	lio_lun_serial "$k" > "$dev/wwn/vpd_unit_serial"
@@ -212,7 +237,7 @@ lio_setup() {
 	mkdir -p "$(dirname "$LIO_IMAGE")"
 	for ((k = 1; k <= LIO_LUNS; k++)); do
 		truncate -s "${LIO_SIZE_MB}M" "$(lio_lun_image "$k")" || return 1
-		[ "$LIO_BACKSTORE" != dm ] || lio_backstore_dm "$k" || return 1
+		[ "$LIO_BACKSTORE" = file ] || lio_backstore_dm "$k" || return 1
 		for n in $LIO_NODES; do
 			lio_setup_device "$n" "$k" || return 1
 		done
@@ -350,10 +375,15 @@ lio_teardown() {
 		rmdir "${LIO_DEV[$n]%/*}" 2>/dev/null
 	done
 	local t
+	local -A loops=()
 	for dev in /dev/mapper/pwlab-vg*; do
 		[ -b "$dev" ] || continue
 		t=$(dmsetup table "${dev##*/}") && dmsetup remove "${dev##*/}" &&
-			losetup -d "/dev/block/$(echo "$t" | awk '{ print $4 }')"
+			loops[$(echo "$t" | awk '{ print $4 }')]=1
+	done
+	# Two maps over one loop device with the dm backstore: each once.
+	for dev in "${!loops[@]}"; do
+		losetup -d "/dev/block/$dev"
 	done
 	return 0
 }
