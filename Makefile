@@ -178,9 +178,10 @@ ifeq ($(LAB_TOPOLOGY),cluster)
 DEMO_TIMEOUT := $(shell echo $$((1800 + $(BENCH_REPS) * 3600)))
 DEMO_RESULTS := $(BUILD)/lab/results/cluster-bench/proxmox01/bench
 else
-# 3000 s at the default 5 repetitions; about 6 minutes more for each of
-# the six scenarios' further pairs (a 10-repetition run would pass 3000).
-DEMO_TIMEOUT := $(shell echo $$((1200 + $(BENCH_REPS) * 360)))
+# About 8 minutes a repetition of all eight scenarios, both configs
+# (stock's held transition alone waits 180 s): 3600 s at the default 5,
+# 6000 s at the 10 issue 20 asks for.
+DEMO_TIMEOUT := $(shell echo $$((1200 + $(BENCH_REPS) * 480)))
 DEMO_RESULTS := $(BUILD)/lab/results/bench/bench
 endif
 demo: all

@@ -8,8 +8,9 @@
 #   hpms02  iqn.2016-02.local.virtual:hpms02.vg1     127.2.1.1, 127.2.2.1
 # Portal 127.N.M.1 is node N on network M (the seed's 192.168.122/152 nets).
 # Each node is its own LIO fileio device (core/fileio_N/vg1; iblock_N with
-# PW_LAB_BACKSTORE=dm, below), both on one image file (standing for the DRBD dual-primary volume) with the same unit
-# serial, so all four paths report one WWID.  Each device carries both ALUA
+# PW_LAB_BACKSTORE=dm, below), both on one image file (standing for the
+# DRBD dual-primary volume) with the same unit serial, so all four paths
+# report one WWID.  Each device carries both ALUA
 # groups, as each SCST node does: its own group with its LUN as member and the
 # peer's group.  group 1 "hpms01" starts active/optimized, group 2 "hpms02"
 # active/non-optimized.
