@@ -32,7 +32,7 @@ LIO_SIZE_MB=${LIO_SIZE_MB:-128}
 # 36001405... from the hex digits of the serial).
 LIO_SERIAL=${LIO_SERIAL:-5a1e7c3b-9d24-4f60-8b1a-2c7e0d9f4a11}
 LIO_NODES="hpms01 hpms02"
-LIO_MODULES="configfs target_core_mod target_core_file target_core_iblock iscsi_target_mod"
+LIO_MODULES="configfs target_core_mod target_core_file iscsi_target_mod"
 # [scale]: PW_LAB_LUNS LUNs (make ... LAB_LUNS=N), each one LU across both
 # nodes as in the seed: LUN k-1 of every target, device vgK of each node
 # (vg1 is the one LUN of the default lab), image vgK.img, its own serial
@@ -54,7 +54,7 @@ LIO_LUNS=${PW_LAB_LUNS:-1}
 LIO_BACKSTORE=${PW_LAB_BACKSTORE:-file}
 case "$LIO_BACKSTORE" in
 file | dm-fileio) LIO_HBA=fileio ;;
-dm) LIO_HBA=iblock ;;
+dm) LIO_HBA=iblock LIO_MODULES+=" target_core_iblock" ;;
 *) echo "lio: PW_LAB_BACKSTORE must be file, dm or dm-fileio, not '$LIO_BACKSTORE'" >&2
    LIO_BACKSTORE=file LIO_HBA=fileio ;;
 esac
