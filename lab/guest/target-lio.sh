@@ -153,16 +153,17 @@ lio_lun_backing() {
 # per node (dm) or one for both (dm-fileio); multipathd's default
 # blacklist skips loop and dm devices.
 lio_backstore_dm() {
-	local img loop n m made=' '
+	local img loop n m
 	img=$(lio_lun_image "$1")
 	modprobe loop && modprobe dm-delay || return 1
 	loop=$(losetup -f --show "$img") || return 1
 	for n in $LIO_NODES; do
 		m=$(lio_lun_backing "$1" "$n")
-		[[ "$made" == *" $m "* ]] && continue
-		made+="$m "
-		dmsetup create "${m#/dev/mapper/}" \
-			--table "0 $(blockdev --getsz "$loop") linear $loop 0" || return 1
+		# dm-fileio: both nodes name the one map
+		dmsetup info "${m#/dev/mapper/}" > /dev/null 2>&1 ||
+			dmsetup create "${m#/dev/mapper/}" \
+				--table "0 $(blockdev --getsz "$loop") linear $loop 0" ||
+			return 1
 	done
 	udevadm settle --timeout=30
 	for n in $LIO_NODES; do
