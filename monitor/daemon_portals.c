@@ -371,8 +371,18 @@ static void portal_changed(void *arg, struct portal_probe *p,
 	relogin_next(d);
 }
 
-/* Back to LOGGED_IN: reinstate its paths in dm now, instead of waiting
- * for multipathd's next check, then let the switch logic decide. */
+/*
+ * Back to LOGGED_IN: reinstate its paths in dm now, instead of waiting
+ * for multipathd's next check, then let the switch logic decide on the
+ * paths' own RTPG answers.  multipathd 0.9.4 reinstates an operator's
+ * path in dm and nothing more: its checker still holds the path failed,
+ * and it switches back to the group only at its next check of it (a
+ * crashed node's paths, reinstated so, carried I/O again 1.8-3.3 s
+ * later in the lab).  A path dm has active again whose own answer says
+ * its group serves counts as usable (path_judge.c), so the batch asked
+ * after the next view switches to an optimized group at once, and to no
+ * group its node no longer reports optimized.
+ */
 static void reinstate_session(struct daemon *d, int sid, uint64_t now)
 {
 	bool any = false;
@@ -400,8 +410,10 @@ static void reinstate_session(struct daemon *d, int sid, uint64_t now)
 			event(d, d->view.maps[i].mp->name, now,
 			      FW_EV_PATH_REINSTATED, p->mp->dev);
 		}
-	if (any)
+	if (any) {
+		d->rtpg_after_view = true;
 		loop_timer_arm_before(&d->loop, d->t_refresh, now + 20 * MS);
+	}
 }
 
 /* Session @ss failed: its portal's earlier answer no longer counts. */

@@ -150,6 +150,11 @@ struct daemon {
 	enum rtpg_purpose rtpg_for;	/* what the running batch is for */
 	struct rtpg_job rtpg_job;	/* the RTPG batch off the loop */
 	bool rtpg_again;		/* asked while a batch ran */
+	/* Paths given back to dm by the daemon (a session logged in
+	 * again): the next fresh view is followed by an RTPG batch, whose
+	 * answers let the switch logic use them before multipathd's
+	 * checker has looked (daemon_portals.c, reinstate_session). */
+	bool rtpg_after_view;
 	/* The running batch's maps switched on their own answers before
 	 * it ended (on_rtpg_progress), by item (each map's first); NULL
 	 * when no batch for the view runs. */

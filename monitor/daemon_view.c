@@ -901,8 +901,14 @@ static void on_resync(void *arg, uint64_t now)
 
 static void on_refresh(void *arg, uint64_t now)
 {
-	(void)now;
-	refresh(arg, 0, false);
+	struct daemon *d = arg;
+
+	refresh(d, 0, false);
+	if (d->rtpg_after_view) {
+		d->rtpg_after_view = false;
+		if (d->o->rtpg)
+			refresh(d, now, true);
+	}
 }
 
 /*

@@ -12,7 +12,9 @@ MONT_SCENARIOS := good: misrouted:--ao,hpms02,--mp-ao,hpms01 \
   merged:--ao,hpms02,--mp-none \
   stock:--stock-detect multibus:--multibus bothao:--both-ao \
   fbmanual:--failback-manual missing:--drop-session,4 \
-  sessfail:--session-failed,1 nomaps:--no-maps disagree:--disagree \
+  sessfail:--session-failed,1 nodedown:--node-down,hpms01 \
+  nodedown-ano:--node-down,hpms01,--ao,hpms02,--mp-ao,hpms01 \
+  nomaps:--no-maps disagree:--disagree \
   slow:--slow noplugins:--no-plugins wrongchk:--wrong-checker \
   drift:--iscsid-defaults,2 pve:--pve big:--luns,256 \
   standby:--not-serving,hpms01,--ao,hpms02 \

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "capture_dm.h"
 #include "dm_status.h"
@@ -44,12 +48,97 @@ char *dm_status_with_next(const char *line, unsigned int group)
 	return out;
 }
 
+/* The map holding path @dev in the capture's maps.json, and the path's
+ * major:minor; false when none does. */
+static bool find_path(const char *dir, const char *dev, char *map,
+		      size_t map_len, char *devt, size_t devt_len)
+{
+	char path[512];
+	struct json_object *top, *maps;
+	bool found = false;
+
+	snprintf(path, sizeof(path), "%s/maps.json", dir);
+	top = json_object_from_file(path);
+	if (!top)
+		return false;
+	if (!json_object_object_get_ex(top, "maps", &maps))
+		maps = NULL;
+	for (size_t i = 0; maps && !found && i < json_object_array_length(maps);
+	     i++) {
+		struct json_object *m = json_object_array_get_idx(maps, i);
+		struct json_object *pgs, *name;
+
+		if (!json_object_object_get_ex(m, "path_groups", &pgs) ||
+		    !json_object_object_get_ex(m, "name", &name))
+			continue;
+		for (size_t g = 0; !found && g < json_object_array_length(pgs);
+		     g++) {
+			struct json_object *paths;
+
+			if (!json_object_object_get_ex(
+				    json_object_array_get_idx(pgs, g), "paths",
+				    &paths))
+				continue;
+			for (size_t k = 0; k < json_object_array_length(paths);
+			     k++) {
+				struct json_object *p, *d, *t;
+
+				p = json_object_array_get_idx(paths, k);
+				if (!json_object_object_get_ex(p, "dev", &d) ||
+				    !json_object_object_get_ex(p, "dev_t", &t) ||
+				    strcmp(json_object_get_string(d), dev))
+					continue;
+				snprintf(map, map_len, "%s",
+					 json_object_get_string(name));
+				snprintf(devt, devt_len, "%s",
+					 json_object_get_string(t));
+				found = true;
+				break;
+			}
+		}
+	}
+	json_object_put(top);
+	return found && !strchr(map, '/');
+}
+
+/* multipathd's "reinstate path DEV": dm has the path active again, as
+ * multipathd's reinstate makes it (its own view keeps the path failed
+ * until its checker looks); not while DIR/hold-reinstate exists (a test
+ * of what is decided before dm has it). */
+static void reinstate(const char *dir, const char *dev)
+{
+	char map[128], devt[32], path[512], key[48], *old, *at;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/hold-reinstate", dir);
+	if (!access(path, F_OK) ||
+	    !find_path(dir, dev, map, sizeof(map), devt, sizeof(devt)))
+		return;
+	snprintf(path, sizeof(path), "%s/dmstatus/%s", dir, map);
+	old = read_file(path, 1 << 20);
+	snprintf(key, sizeof(key), " %s F ", devt);
+	at = old ? strstr(old, key) : NULL;
+	if (at) {
+		at[strlen(key) - 2] = 'A';
+		f = fopen(path, "we");
+		if (f) {
+			fputs(old, f);
+			fclose(f);
+		}
+	}
+	free(old);
+}
+
 void mpath_capture_applied(const char *dir, const char *cmd)
 {
-	char map[128], path[512], *old, *line;
+	char map[128], dev[64], path[512], *old, *line;
 	unsigned int grp;
 	FILE *f;
 
+	if (sscanf(cmd, "reinstate path %63s", dev) == 1) {
+		reinstate(dir, dev);
+		return;
+	}
 	/* multipathd's command, or dm's own message (dm_switch_group) */
 	if ((sscanf(cmd, "switchgroup map %127s group %u", map, &grp) != 2 &&
 	     sscanf(cmd, "dm message %127s 0 switch_group %u", map,

@@ -2,8 +2,12 @@
 /*
  * The tests' dm under a captured multipathd: a recorded switchgroup, or
  * dm switch_group message, moves the map's next group in
- * DIR/dmstatus/MAP, as the kernel would.  Linked into the test build of pathwarden (build/tests/monitor/pathwarden-dm)
- * and the fuzzer, never into the product.
+ * DIR/dmstatus/MAP, as the kernel would; a recorded "reinstate path DEV"
+ * makes the path active there, as multipathd's reinstate does in dm
+ * (unless DIR/hold-reinstate exists).
+ * Linked into the test build of pathwarden
+ * (build/tests/monitor/pathwarden-dm) and the fuzzer, never into the
+ * product.
  */
 #ifndef PW_TESTS_CAPTURE_DM_H
 #define PW_TESTS_CAPTURE_DM_H

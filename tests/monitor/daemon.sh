@@ -545,6 +545,43 @@ check "session back: logged as a session state event" \
 	grep -q 'session_state session 1 FAILED -> LOGGED_IN' "$tmp/log"
 stop
 
+# A crashed node comes back with its group still optimized: its sessions
+# log in again, the daemon reinstates their paths in dm (multipathd's
+# checker still holds them failed) and, on their own RTPG answers,
+# switches dm back to their group at once, not at multipathd's next check
+# of them (multipath-tools 0.9.4 reinstates an operator's path and does
+# nothing more).  Against the same crash after which the cluster made the
+# other node optimized: the paths are reinstated, dm stays where it is.
+# node_back SCENARIO: the daemon on the fixture, hpms01's sessions back.
+node_back() {
+	host "$1"
+	"$pw" -d -v -v -c "$tmp/c.conf" --root "$tmp/root" --capture "$tmp/cap" \
+		--replay "$fx/$1/replay" run --no-udev --probe-dir "$tmp" \
+		> "$tmp/log" 2>&1 &
+	pid=$!
+	wait_ready || :
+	check "$1: nothing reinstated or switched while the node is down" \
+		not grep -sqE 'reinstate|switch' "$tmp/cap/commands.log"
+	for s in 1 2; do
+		echo LOGGED_IN > "$(find "$tmp/root/sys/devices" -path "*session$s/iscsi_session/session$s/state")"
+	done
+	check "$1: both paths reinstated" \
+		wait_for $DL sh -c "grep -sqx 'reinstate path sda' '$tmp/cap/commands.log' &&
+			grep -sqx 'reinstate path sdb' '$tmp/cap/commands.log'"
+}
+node_back nodedown
+check "node back, its group optimized: dm switched to it" \
+	wait_for $DL grep -sqx "dm message mpatha 0 switch_group 1" "$tmp/cap/commands.log"
+check "node back: the switch said why" \
+	grep -q "mpatha: switched to group 1 (group 1 is optimized, dm uses group 2)" "$tmp/log"
+stop
+node_back nodedown-ano
+check "node back, the other node optimized: its answers were asked" \
+	wait_for $DL grep -q "RTPG batch back" "$tmp/log"
+check "node back, the other node optimized: no switch" \
+	not grep -sq switch "$tmp/cap/commands.log"
+stop
+
 # A portal that answers again and has no session: logged in at once
 # (through a fake iscsiadm), on loopback so no network is touched.
 # run_with_fake_iscsiadm: the daemon on $tmp/c.conf (with the metrics,
@@ -946,6 +983,7 @@ rm -f "$tmp/ev"
 
 watch_run unavail
 check "unavailable: the group is watched" wait_for $DL watches_above 0
+touch "$tmp/cap/hold-reinstate"	# dm takes the paths back below
 back_ao
 reinstated_both() {
 	grep -sqx 'reinstate path sda' "$tmp/cap/commands.log" &&

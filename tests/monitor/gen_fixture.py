@@ -104,6 +104,11 @@ def main():
     ap.add_argument("--drop-session", type=int, default=0,
                     help="leave out the N-th session (1-based)")
     ap.add_argument("--session-failed", type=int, default=0)
+    ap.add_argument("--node-down", default=None,
+                    help="every session of NODE failed (a crash): its "
+                         "paths failed in dm and by multipathd's checker "
+                         "with their last prio kept, dm on the next group, "
+                         "its disks answering again (after the restore)")
     ap.add_argument("--no-maps", action="store_true")
     ap.add_argument("--disagree", action="store_true",
                     help="one path of the AO group reports ANO")
@@ -167,6 +172,7 @@ def main():
             if a.disagree and s["node"] == a.ao and s["rel_port"] == 2:
                 st = 1
             failed = s["sid"] == a.session_failed
+            crashed = s["node"] == a.node_down
             mst = 1 if a.mp_none else node_state(s["node"], mp_ao)
             write(ddir + "/state", "running\n")
             write(ddir + "/access_state", STATE_NAMES[st] + "\n")
@@ -199,7 +205,7 @@ def main():
                     hexs(vpd83(serial, s["rel_port"] + 2 * s["ni"],
                                s["ni"] + 1)),
                     hexs(rtpg(groups))))
-            down = failed or mst == 3
+            down = failed or crashed or mst == 3
             paths.append(dict(dev=name, dev_t="8:%d" % (disk * 16),
                               node=s["node"],
                               dm_st="failed" if down else "active",
@@ -216,7 +222,10 @@ def main():
                 by.setdefault(p["pri"], []).append(p)
             groups = [dict(pri=pri, paths=by[pri], active=False)
                       for pri in sorted(by, reverse=True)]
-            groups[0]["active"] = True
+            use = next((g for g in groups
+                        if any(p["dm_st"] != "failed" for p in g["paths"])),
+                       groups[0])
+            use["active"] = True
         maps.append(dict(name="mpath%d" % lun if lun else "mpatha",
                          uuid=wwid, sysfs="dm-%d" % lun, groups=groups,
                          npaths=len(paths)))
@@ -229,8 +238,8 @@ def main():
         idir = sd + "/iscsi_session/session%d" % s["sid"]
         write(idir + "/targetname", target + "\n")
         write(idir + "/state",
-              ("FAILED" if s["sid"] == a.session_failed else "LOGGED_IN")
-              + "\n")
+              ("FAILED" if s["sid"] == a.session_failed or
+               s["node"] == a.node_down else "LOGGED_IN") + "\n")
         write(idir + "/tpgt", "1\n")
         write(idir + "/recovery_tmo", ("15" if a.slow else "5") + "\n")
         # iscsi_tcp names its iface; libopeniscsiusr reads it (and would
@@ -320,9 +329,13 @@ def main():
         out["maps"].append(jm)
     # dm-mpath's status line per map (STATUSTYPE_INFO, service-time)
     for m in ([] if a.no_maps else maps):
-        st = "2 0 0 0 %d 1" % len(m["groups"])
+        # dm goes on with the first group that has a path it can use
+        use = next((gi for gi, g in enumerate(m["groups"])
+                    if any(p["dm_st"] != "failed" for p in g["paths"])), 0)
+        st = "2 0 0 0 %d %d" % (len(m["groups"]), use + 1)
         for gi, g in enumerate(m["groups"]):
-            st += " %s 0 %d 2" % ("A" if gi == 0 else "E", len(g["paths"]))
+            st += " %s 0 %d 2" % ("A" if gi == use else "E",
+                                  len(g["paths"]))
             for p in g["paths"]:
                 st += " %s %s 0 0 1" % (
                     p["dev_t"], "F" if p["dm_st"] == "failed" else "A")
