@@ -201,13 +201,16 @@ static size_t give_back(struct daemon *d, const struct pw_map *m,
 	nb = group_watch_reinstate(m, back, REINSTATE_MAX);
 	/* Paths of a merged group the daemon failed in dm are multipathd's
 	 * to reinstate, with the prio refresh that regroups the map; given
-	 * back by command they would carry I/O in that group again. */
+	 * back by command before it has they would carry I/O in that group
+	 * again.  Once it has, they are in a group of their own and come
+	 * back at once (merged_group.h). */
 	if (t->merged_ns && now - t->merged_ns < MERGED_HOLD_NS) {
 		size_t keep = 0;
 
 		for (size_t k = 0; k < nb; k++)
 			if (m->paths[back[k]].judge.state ==
-			    ALUA_ACTIVE_OPTIMIZED)
+			    ALUA_ACTIVE_OPTIMIZED ||
+			    merged_group_split(m, back[k]))
 				back[keep++] = back[k];
 		nb = keep;
 	}
@@ -217,9 +220,17 @@ static size_t give_back(struct daemon *d, const struct pw_map *m,
 	for (size_t k = 0; k < nb; k++) {
 		const struct pw_path *p = &m->paths[back[k]];
 
-		snprintf(why, sizeof(why), "its group is %s again; asked "
-			 "multipathd to reinstate it",
-			 alua_state_name(p->rtpg.own.state));
+		if (p->judge.state != ALUA_ACTIVE_OPTIMIZED &&
+		    merged_group_split(m, back[k]))
+			snprintf(why, sizeof(why), "%s, in a group of its own "
+				 "since multipathd regrouped the map (dm uses "
+				 "optimized paths alone); asked multipathd to "
+				 "reinstate it",
+				 alua_state_name(p->rtpg.own.state));
+		else
+			snprintf(why, sizeof(why), "its group is %s again; "
+				 "asked multipathd to reinstate it",
+				 alua_state_name(p->rtpg.own.state));
 		reinstate(d, m, p, why);
 	}
 	for (size_t k = 0; k < ns; k++) {

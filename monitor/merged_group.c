@@ -78,3 +78,23 @@ size_t merged_group_to_fail(const struct pw_map *m, size_t *idx, size_t max)
 	/* mixed prios in one group of multipathd's too: a policy's */
 	return ao && (one_prio || !one_mp_group) ? n : 0;
 }
+
+bool merged_group_split(const struct pw_map *m, size_t i)
+{
+	size_t ao = 0;
+
+	if (!m->dm_next || i >= m->mp->n_paths ||
+	    !m->paths[i].dm_kernel_group ||
+	    m->paths[i].dm_kernel_group == m->dm_next)
+		return false;
+	for (size_t j = 0; j < m->mp->n_paths; j++) {
+		const struct pw_path *p = &m->paths[j];
+
+		if (p->dm_kernel_group != m->dm_next)
+			continue;
+		if (!device_says(p) || p->judge.state != ALUA_ACTIVE_OPTIMIZED)
+			return false;
+		ao++;
+	}
+	return ao > 0;
+}

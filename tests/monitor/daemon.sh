@@ -429,6 +429,22 @@ sed -e '/"dev": "sd[ab]"/,/"dm_st"/s/"dm_st": "active"/"dm_st": "failed"/' \
 sleep 6
 check "merged group: hpms01's paths left to multipathd after 8 s" \
 	not grep -sqE 'reinstate path sd[ab]' "$tmp/cap/commands.log"
+# multipathd regroups (its check of hpms02's paths found their new
+# prio): in dm hpms02's two are group 1, the one dm uses, hpms01's two,
+# still failed, group 2.  They carry no I/O there, so they are given back
+# at the next look rather than at multipathd's next check of them (5.2-6.0
+# s after the regroup in the lab); multipathd's map list is still the
+# merged one, a reload old.
+echo '2 0 0 0 2 1 A 0 2 2 8:48 A 0 0 1 8:64 A 0 0 1 E 0 2 2 8:16 F 1 0 1 8:32 F 1 0 1' \
+	> "$tmp/cap/dmstatus/mpatha"
+echo "scsi change 4:0:0:0 SDEV_UA=ASYMMETRIC_ACCESS_STATE_CHANGED" > "$tmp/ev"
+check "merged group regrouped: hpms01's paths reinstated" \
+	wait_for $DL sh -c "grep -sqx 'reinstate path sda' '$tmp/cap/commands.log' &&
+		grep -sqx 'reinstate path sdb' '$tmp/cap/commands.log'"
+check "merged group regrouped: the reason logged" \
+	grep -q "mpatha: sda: active/non-optimized, in a group of its own since multipathd regrouped" "$tmp/log"
+check "merged group regrouped: no switch_group (dm is on hpms02's group)" \
+	not grep -sq switch_group "$tmp/cap/commands.log"
 stop
 
 # The same merge made by a reload after multipathd's answer (issue scale:

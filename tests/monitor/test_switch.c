@@ -245,6 +245,70 @@ static void test_fail_merged(void **state)
 	view_free(&v);
 }
 
+/*
+ * The merged group's non-optimized paths, failed in dm, come back once
+ * multipathd has regrouped the map: dm's next group holds the optimized
+ * paths alone and theirs is another.  Not while they share dm's next
+ * group, nor when that group has a path the device says is not
+ * optimized, nor without the device's word, nor with dm's groups unknown.
+ */
+static void test_merged_split(void **state)
+{
+	struct pw_view v;
+	struct pw_map *m;
+	size_t a = SIZE_MAX, o = SIZE_MAX;
+
+	(void)state;
+	load("merged", &v, true);
+	m = &v.maps[0];
+	for (size_t i = 0; i < m->mp->n_paths; i++) {
+		if (of(&m->paths[i], "hpms01") && a == SIZE_MAX)
+			a = i;
+		if (of(&m->paths[i], "hpms02") && o == SIZE_MAX)
+			o = i;
+	}
+	assert_true(a != SIZE_MAX && o != SIZE_MAX);
+	/* still merged: all in dm's group 1 */
+	dm_groups(m, 1, 1);
+	assert_false(merged_group_split(m, a));
+	/* regrouped: hpms02's optimized paths in group 1, dm's next,
+	 * hpms01's in group 2, failed */
+	for (size_t i = 0; i < m->mp->n_paths; i++) {
+		m->paths[i].dm_kernel_group = of(&m->paths[i], "hpms02") ? 1 : 2;
+		m->paths[i].dm_kernel_active = of(&m->paths[i], "hpms02");
+	}
+	assert_true(merged_group_split(m, a));
+	/* an optimized path is never "split off" the group dm uses */
+	assert_false(merged_group_split(m, o));
+	/* dm uses hpms01's group: a non-optimized path in it */
+	m->dm_next = 2;
+	assert_false(merged_group_split(m, a));
+	m->dm_next = 1;
+	/* one of hpms01's still in dm's next group beside the optimized */
+	for (size_t i = 0; i < m->mp->n_paths; i++)
+		if (i != a && of(&m->paths[i], "hpms01"))
+			m->paths[i].dm_kernel_group = 1;
+	assert_false(merged_group_split(m, a));
+	for (size_t i = 0; i < m->mp->n_paths; i++)
+		m->paths[i].dm_kernel_group = of(&m->paths[i], "hpms02") ? 1 : 2;
+	/* dm's groups not read */
+	m->dm_next = 0;
+	assert_false(merged_group_split(m, a));
+	m->dm_next = 1;
+	m->paths[a].dm_kernel_group = 0;
+	assert_false(merged_group_split(m, a));
+	view_free(&v);
+	/* without RTPG answers the kernel's access_state is not the
+	 * device's word */
+	load("merged", &v, false);
+	m = &v.maps[0];
+	for (size_t i = 0; i < m->mp->n_paths; i++)
+		m->paths[i].dm_kernel_group = of(&m->paths[i], "hpms02") ? 1 : 2;
+	m->dm_next = 1;
+	assert_false(merged_group_split(m, a));
+	view_free(&v);
+}
+
 /* dm's status @line of @m (its one map) in @dir, where the capture reader
  * looks: "2 0 0 0 NGROUPS NEXT" in @head, the groups in @line. */
 static void put_dm(const char *dir, const struct pw_map *m, const char *head,
@@ -615,6 +679,7 @@ int main(void)
 		cmocka_unit_test(test_decisions),
 		cmocka_unit_test(test_no_usable),
 		cmocka_unit_test(test_recheck_merged),
+		cmocka_unit_test(test_merged_split),
 		cmocka_unit_test(test_fail_merged),
 		cmocka_unit_test(test_read_dm),
 		cmocka_unit_test(test_guard),
