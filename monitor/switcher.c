@@ -6,6 +6,28 @@
 #include "switcher.h"
 
 
+/* Whether @p's target port group, by its identity (VPD 0x83, as the
+ * answers carry it), is that of every path of @m's optimized group whose
+ * identity is known, one at least: the same node's ports. */
+static bool same_port_group(const struct pw_map *m, const struct pw_path *p)
+{
+	size_t known = 0;
+
+	if (!p->rtpg_done || !p->rtpg.group_known)
+		return false;
+	for (size_t i = 0; i < m->mp->n_paths; i++) {
+		const struct pw_path *q = &m->paths[i];
+
+		if (q->mp->group != m->ao_group || !q->rtpg_done ||
+		    !q->rtpg.group_known)
+			continue;
+		if (q->rtpg.own.group_id != p->rtpg.own.group_id)
+			return false;
+		known++;
+	}
+	return known > 0;
+}
+
 enum switch_action switch_decide(const struct pw_map *m,
 				 const struct switch_guard *g, uint64_t now,
 				 unsigned int *group, char *why, size_t len)
@@ -24,7 +46,10 @@ enum switch_action switch_decide(const struct pw_map *m,
 		return SW_NONE;
 	}
 	/* Both nodes optimized, or AO paths in two groups: that is for the
-	 * cluster to settle, not for us to pick a side. */
+	 * cluster to settle, not for us to pick a side.  Paths of the
+	 * optimized group's own target port group that multipathd holds in
+	 * another group of its (their prio not refreshed yet) pick no
+	 * side. */
 	for (size_t i = 0; i < mp->n_paths; i++) {
 		const struct pw_path *p = &m->paths[i];
 
@@ -33,7 +58,8 @@ enum switch_action switch_decide(const struct pw_map *m,
 			continue;
 		}
 		if (path_state_known(p) &&
-		    p->judge.state == ALUA_ACTIVE_OPTIMIZED) {
+		    p->judge.state == ALUA_ACTIVE_OPTIMIZED &&
+		    !same_port_group(m, p)) {
 			snprintf(why, len, "paths outside group %u are "
 				 "optimized too (%s)", m->ao_group, p->mp->dev);
 			return SW_NONE;

@@ -59,6 +59,54 @@ static void test_decisions(void **state)
 	assert_int_equal(decide("disagree", true, &g), SW_NONE);
 }
 
+/*
+ * An optimized path multipathd holds outside the optimized group: of the
+ * same target port group (its prio not refreshed yet, seen on bookworm
+ * after an unavailable group came back), the switch goes ahead; of
+ * another (both nodes optimized), it is the cluster's to settle.
+ */
+static void test_ao_split(void **state)
+{
+	struct pw_view v;
+	struct switch_guard g = { 0 };
+	struct pw_map *m;
+	unsigned int grp;
+	char why[160];
+	size_t moved = SIZE_MAX;
+
+	(void)state;
+	load("misrouted", &v, true);
+	m = &v.maps[0];
+	assert_int_equal(m->ao_group, 2);
+	for (size_t i = 0; i < m->mp->n_paths; i++)
+		if (m->paths[i].mp->group == 2) {
+			((struct mp_path *)m->paths[i].mp)->group = 3;
+			moved = i;
+			break;
+		}
+	assert_true(moved != SIZE_MAX);
+	assert_true(m->paths[moved].rtpg.group_known);
+	assert_int_equal(switch_decide(m, &g, S, &grp, why, sizeof(why)),
+			 SW_SWITCH);
+	assert_int_equal(grp, 2);
+	/* its identity unknown: no side picked */
+	m->paths[moved].rtpg.group_known = false;
+	assert_int_equal(switch_decide(m, &g, S, &grp, why, sizeof(why)),
+			 SW_NONE);
+	assert_non_null(strstr(why, "optimized too"));
+	m->paths[moved].rtpg.group_known = true;
+	/* the other node's port group optimized too */
+	for (size_t i = 0; i < m->mp->n_paths; i++)
+		if (m->paths[i].mp->group == 1) {
+			m->paths[i].judge.state = ALUA_ACTIVE_OPTIMIZED;
+			break;
+		}
+	assert_int_equal(switch_decide(m, &g, S, &grp, why, sizeof(why)),
+			 SW_NONE);
+	assert_non_null(strstr(why, "optimized too"));
+	view_free(&v);
+}
+
 /* The optimized group's paths are all down: switching would only make
  * dm fail over again. */
 static void test_no_usable(void **state)
@@ -679,6 +727,7 @@ int main(void)
 		cmocka_unit_test(test_decisions),
 		cmocka_unit_test(test_no_usable),
 		cmocka_unit_test(test_recheck_merged),
+		cmocka_unit_test(test_ao_split),
 		cmocka_unit_test(test_merged_split),
 		cmocka_unit_test(test_fail_merged),
 		cmocka_unit_test(test_read_dm),
