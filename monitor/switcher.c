@@ -200,11 +200,19 @@ enum switch_seen switch_note_observed(struct switch_guard *g,
 	ours = switch_group_now(m, &g->sent);
 	if (ours && m->active_group == ours)
 		g->taken = true;
-	if (!ours || m->active_group == ours || m->ao_group != ours)
+	if (!ours || m->active_group == ours)
 		return SW_SEEN_NOTHING;
 	/* dm leaving a group none of whose paths can serve (a node's links
-	 * lost: dm failed them) is dm's own failover, not a revert. */
-	if (!group_serves(m, ours))
+	 * lost: dm failed them; the group in standby) is dm's own failover,
+	 * not a revert, and ends the switch: dm still on the other group
+	 * when ours serves again is a failback to make, not multipathd
+	 * undoing ours (on bookworm the standby scenario's three failbacks
+	 * in a minute were counted so, and the switch held off for 300 s). */
+	if (!group_serves(m, ours)) {
+		g->sent.n = 0;
+		return SW_SEEN_NOTHING;
+	}
+	if (m->ao_group != ours)
 		return SW_SEEN_NOTHING;
 	if (!g->taken && m->active_group == g->sent_group &&
 	    ours != g->sent_group) {

@@ -486,8 +486,11 @@ static void test_guard(void **state)
 	assert_int_equal(switch_decide(m, &g, t + SW_HOLD_NS + 2 * S, &grp,
 				       why, sizeof(why)), SW_SWITCH);
 	/* dm leaving our group because its paths failed (a node's links
-	 * lost) is dm's own failover, not a revert; a path of it still
-	 * active in dm makes it one. */
+	 * lost) is dm's own failover, not a revert, and the group serving
+	 * again later with dm still elsewhere is a failback to make, not a
+	 * revert either (bookworm's standby scenario: three in a minute
+	 * held the switch off); a path of it still active in dm when dm
+	 * left makes it one. */
 	g = (struct switch_guard){ 0 };
 	switch_note_sent(&g, m, 2, t);
 	m->active_group = m->dm_group = 1;
@@ -495,6 +498,24 @@ static void test_guard(void **state)
 		m->paths[i].dm_kernel_active = m->paths[i].mp->group != 2;
 	assert_false(switch_note_observed(&g, m, t + S));
 	dm_paths_active(m, true);
+	assert_false(switch_note_observed(&g, m, t + 2 * S));
+	assert_int_equal(g.reverts, 0);
+	assert_int_equal(switch_decide(m, &g, t + 2 * S, &grp, why,
+				       sizeof(why)), SW_SWITCH);
+	/* ... the same with the group in standby meanwhile */
+	g = (struct switch_guard){ 0 };
+	switch_note_sent(&g, m, 2, t);
+	for (size_t i = 0; i < m->mp->n_paths; i++)
+		if (m->paths[i].mp->group == 2)
+			m->paths[i].judge.class = PATH_CLASS_STANDBY;
+	assert_false(switch_note_observed(&g, m, t + S));
+	for (size_t i = 0; i < m->mp->n_paths; i++)
+		if (m->paths[i].mp->group == 2)
+			m->paths[i].judge.class = PATH_CLASS_USABLE;
+	assert_false(switch_note_observed(&g, m, t + 2 * S));
+	assert_int_equal(g.reverts, 0);
+	g = (struct switch_guard){ 0 };
+	switch_note_sent(&g, m, 2, t);
 	assert_int_equal(switch_note_observed(&g, m, t + S),
 			 SW_SEEN_REVERT);
 	/* Without the kernel's status (multipathd's cache only) nothing
