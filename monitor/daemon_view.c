@@ -722,12 +722,14 @@ static void on_rtpg_progress(void *arg, int fd, short revents)
  * demotion and the promotion.  The last view's multipathd part is at
  * most one look old; the fresh view follows and has the last word (a
  * switch sent is not sent again, switch_decide's guard; a merged group
- * is failed once in MERGED_EVERY_NS).  Nothing else is decided here.
+ * is failed once in MERGED_EVERY_NS; paths given back are not asked for
+ * again within REINSTATE_EVERY_NS).  Paths whose group serves again are
+ * given back here too, and their group switched to.
  */
 static void switch_on_answers(struct daemon *d, const struct rtpg_batch *b,
 			      uint64_t event_ns)
 {
-	bool *done;
+	bool *done, given = false;
 
 	if (!d->have_view || !d->c->alua_switch)
 		return;
@@ -748,6 +750,24 @@ static void switch_on_answers(struct daemon *d, const struct rtpg_batch *b,
 	for (size_t i = 0; i < d->view.n_maps; i++)
 		if (!done[i])
 			fail_merged(d, &d->view.maps[i], d->loop.now());
+	/* A group that serves again: its paths given back now, and the
+	 * switch to it made on dm's status read again, rather than after
+	 * the fresh view (70-85 ms under TCG, then a second one to see
+	 * the paths active: half of a failback's 0.5 s on bookworm).  Maps
+	 * switched as the batch went too: they had their answers then. */
+	for (size_t i = 0; i < d->view.n_maps; i++) {
+		done[i] = give_back(d, &d->view.maps[i], d->loop.now());
+		if (done[i])
+			view_read_dm_map(&d->view.maps[i],
+					 d->o->dm_capture_dir);
+		given |= done[i];
+	}
+	if (given)
+		view_judge(&d->view, d->c);
+	for (size_t i = 0; given && i < d->view.n_maps; i++)
+		if (done[i])
+			consider_switch(d, &d->view.maps[i], event_ns,
+					d->loop.now(), false);
 	free(done);
 }
 

@@ -4,7 +4,8 @@
  * dm switch_group message, moves the map's next group in
  * DIR/dmstatus/MAP, as the kernel would; a recorded "reinstate path DEV"
  * makes the path active there, as multipathd's reinstate does in dm
- * (unless DIR/hold-reinstate exists).
+ * (unless DIR/hold-reinstate exists; the path found in DIR/maps.json, or
+ * DIR/maps.json.last while that holds no JSON).
  * Linked into the test build of pathwarden
  * (build/tests/monitor/pathwarden-dm) and the fuzzer, never into the
  * product.

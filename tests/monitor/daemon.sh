@@ -1022,6 +1022,24 @@ stop
 exec 7>&-
 rm -f "$tmp/ev"
 
+# The same with no fresh view to be had (multipathd's map list times out,
+# as while it reloads): the paths are given back, and their group
+# switched to, on the answers and dm's status read again alone, before
+# any fresh view.
+watch_run unavail
+check "unavailable, no fresh view: the group is watched" \
+	wait_for $DL watches_above 0
+cp "$tmp/cap/maps.json" "$tmp/cap/maps.json.last"
+printf 'timeout\n' > "$tmp/cap/maps.json"
+back_ao
+check "unavailable, no fresh view: both paths reinstated" \
+	wait_for $DL reinstated_both
+check "unavailable, no fresh view: switchgroup to their group" \
+	wait_for $DL grep -sqx 'dm message mpatha 0 switch_group 2' "$tmp/cap/commands.log"
+stop
+exec 7>&-
+rm -f "$tmp/ev"
+
 # Every group serves: nothing watched.  The daemon runs at debug (each
 # look would be logged) and is made to look for over a second: an ALUA
 # uevent brings its re-looks at 100-200 ms, each logged.
