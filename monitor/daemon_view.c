@@ -193,6 +193,7 @@ static size_t give_back(struct daemon *d, const struct pw_map *m,
 {
 	struct map_track *t = track(d, m->mp->name);
 	size_t back[REINSTATE_MAX], stale[REINSTATE_MAX], nb, ns;
+	bool split[REINSTATE_MAX];
 	char why[160];
 
 	if (!t || (t->reinstate_ns && now - t->reinstate_ns <
@@ -204,14 +205,19 @@ static size_t give_back(struct daemon *d, const struct pw_map *m,
 	 * back by command before it has they would carry I/O in that group
 	 * again.  Once it has, they are in a group of their own and come
 	 * back at once (merged_group.h). */
+	for (size_t k = 0; k < nb; k++)
+		split[k] = m->paths[back[k]].judge.state !=
+			   ALUA_ACTIVE_OPTIMIZED &&
+			   merged_group_split(m, back[k]);
 	if (t->merged_ns && now - t->merged_ns < MERGED_HOLD_NS) {
 		size_t keep = 0;
 
 		for (size_t k = 0; k < nb; k++)
-			if (m->paths[back[k]].judge.state ==
-			    ALUA_ACTIVE_OPTIMIZED ||
-			    merged_group_split(m, back[k]))
+			if (split[k] || m->paths[back[k]].judge.state ==
+					ALUA_ACTIVE_OPTIMIZED) {
+				split[keep] = split[k];
 				back[keep++] = back[k];
+			}
 		nb = keep;
 	}
 	ns = switch_recheck_paths(m, stale, REINSTATE_MAX);
@@ -220,8 +226,7 @@ static size_t give_back(struct daemon *d, const struct pw_map *m,
 	for (size_t k = 0; k < nb; k++) {
 		const struct pw_path *p = &m->paths[back[k]];
 
-		if (p->judge.state != ALUA_ACTIVE_OPTIMIZED &&
-		    merged_group_split(m, back[k]))
+		if (split[k])
 			snprintf(why, sizeof(why), "%s, in a group of its own "
 				 "since multipathd regrouped the map (dm uses "
 				 "optimized paths alone); asked multipathd to "
@@ -752,9 +757,10 @@ static void switch_on_answers(struct daemon *d, const struct rtpg_batch *b,
 			fail_merged(d, &d->view.maps[i], d->loop.now());
 	/* A group that serves again: its paths given back now, and the
 	 * switch to it made on dm's status read again, rather than after
-	 * the fresh view (70-85 ms under TCG, then a second one to see
-	 * the paths active: half of a failback's 0.5 s on bookworm).  Maps
-	 * switched as the batch went too: they had their answers then. */
+	 * a fresh view and a second one to see the paths active (72 and
+	 * 86 ms of a 0.54 s failback in one bookworm repetition under
+	 * TCG).  Maps switched as the batch went too: they had their
+	 * answers then. */
 	for (size_t i = 0; i < d->view.n_maps; i++) {
 		done[i] = give_back(d, &d->view.maps[i], d->loop.now());
 		if (done[i])

@@ -5,11 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
-
 #include "capture_dm.h"
 #include "dm_status.h"
 #include "mpath_client.h"
+#include "mpath_parse.h"
 
 char *dm_status_with_next(const char *line, unsigned int group)
 {
@@ -48,62 +47,44 @@ char *dm_status_with_next(const char *line, unsigned int group)
 	return out;
 }
 
+/* The capture's maps.json read by the daemon's own parser into @t; false
+ * when it holds no multipathd JSON. */
+static bool read_maps(const char *dir, const char *name,
+		      struct mp_topology *t)
+{
+	char path[512], err[128], *text;
+	bool ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	text = read_file(path, 64u << 20);
+	ok = text && mp_parse_maps_json(text, t, err, sizeof(err));
+	free(text);
+	return ok;
+}
+
 /* The map holding path @dev in the capture's maps.json, and the path's
  * major:minor; false when none does. */
 static bool find_path(const char *dir, const char *dev, char *map,
 		      size_t map_len, char *devt, size_t devt_len)
 {
-	char path[512];
-	struct json_object *top, *maps;
+	struct mp_topology t;
 	bool found = false;
 
-	snprintf(path, sizeof(path), "%s/maps.json", dir);
-	top = json_object_from_file(path);
-	if (!top) {
-		/* multipathd made to answer something else (a test's
-		 * "timeout"): the paths as they were */
-		snprintf(path, sizeof(path), "%s/maps.json.last", dir);
-		top = json_object_from_file(path);
-	}
-	if (!top)
+	/* multipathd made to answer something else (a test's "timeout"):
+	 * the paths as they were */
+	if (!read_maps(dir, "maps.json", &t) &&
+	    !read_maps(dir, "maps.json.last", &t))
 		return false;
-	if (!json_object_object_get_ex(top, "maps", &maps))
-		maps = NULL;
-	for (size_t i = 0; maps && !found && i < json_object_array_length(maps);
-	     i++) {
-		struct json_object *m = json_object_array_get_idx(maps, i);
-		struct json_object *pgs, *name;
-
-		if (!json_object_object_get_ex(m, "path_groups", &pgs) ||
-		    !json_object_object_get_ex(m, "name", &name))
-			continue;
-		for (size_t g = 0; !found && g < json_object_array_length(pgs);
-		     g++) {
-			struct json_object *paths;
-
-			if (!json_object_object_get_ex(
-				    json_object_array_get_idx(pgs, g), "paths",
-				    &paths))
+	for (size_t i = 0; !found && i < t.n_maps; i++)
+		for (size_t k = 0; !found && k < t.maps[i].n_paths; k++) {
+			if (strcmp(t.maps[i].paths[k].dev, dev))
 				continue;
-			for (size_t k = 0; k < json_object_array_length(paths);
-			     k++) {
-				struct json_object *p, *d, *t;
-
-				p = json_object_array_get_idx(paths, k);
-				if (!json_object_object_get_ex(p, "dev", &d) ||
-				    !json_object_object_get_ex(p, "dev_t", &t) ||
-				    strcmp(json_object_get_string(d), dev))
-					continue;
-				snprintf(map, map_len, "%s",
-					 json_object_get_string(name));
-				snprintf(devt, devt_len, "%s",
-					 json_object_get_string(t));
-				found = true;
-				break;
-			}
+			snprintf(map, map_len, "%s", t.maps[i].name);
+			snprintf(devt, devt_len, "%s",
+				 t.maps[i].paths[k].devt);
+			found = true;
 		}
-	}
-	json_object_put(top);
+	mp_topology_free(&t);
 	return found && !strchr(map, '/');
 }
 

@@ -222,6 +222,8 @@ def main():
                 by.setdefault(p["pri"], []).append(p)
             groups = [dict(pri=pri, paths=by[pri], active=False)
                       for pri in sorted(by, reverse=True)]
+            # dm goes on with the first group that has a path it can
+            # use
             use = next((g for g in groups
                         if any(p["dm_st"] != "failed" for p in g["paths"])),
                        groups[0])
@@ -329,12 +331,11 @@ def main():
         out["maps"].append(jm)
     # dm-mpath's status line per map (STATUSTYPE_INFO, service-time)
     for m in ([] if a.no_maps else maps):
-        # dm goes on with the first group that has a path it can use
-        use = next((gi for gi, g in enumerate(m["groups"])
-                    if any(p["dm_st"] != "failed" for p in g["paths"])), 0)
-        st = "2 0 0 0 %d %d" % (len(m["groups"]), use + 1)
-        for gi, g in enumerate(m["groups"]):
-            st += " %s 0 %d 2" % ("A" if gi == use else "E",
+        # dm on the group multipathd shows active
+        st = "2 0 0 0 %d %d" % (len(m["groups"]), 1 + next(
+            gi for gi, g in enumerate(m["groups"]) if g["active"]))
+        for g in m["groups"]:
+            st += " %s 0 %d 2" % ("A" if g["active"] else "E",
                                   len(g["paths"]))
             for p in g["paths"]:
                 st += " %s %s 0 0 1" % (
